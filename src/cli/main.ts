@@ -1,0 +1,43 @@
+import { ConfigError, loadConfig } from "../config.ts";
+import { gateCommand } from "./gate-command.ts";
+import { rulesCheckCommand } from "./rules-check-command.ts";
+import { serveCommand } from "./serve-command.ts";
+
+const USAGE = `deploy-guard — judges every release from its own logs and metrics
+
+  deploy-guard serve                      start the service (configuration from the environment; see README)
+  deploy-guard gate --url U --token T (--release ID | --service S --version V [--environment E]) [--timeout 30m]
+                                          wait for a verdict: exit 0 pass/warn, 1 fail, 2 hold/timeout, 3 usage/connection error
+  deploy-guard rules check [--rules DIR]  validate the rule files
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case "serve":
+        return await serveCommand(loadConfig());
+      case "gate":
+        return await gateCommand(rest);
+      case "rules":
+        if (rest[0] === "check") return rulesCheckCommand(rest.slice(1));
+        break;
+      case "help":
+      case "--help":
+      case "-h":
+        process.stdout.write(USAGE);
+        return 0;
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  process.stderr.write(`Unknown command '${argv.join(" ")}'.\n\n${USAGE}`);
+  return 3;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,36 @@
+import { z } from "@hono/zod-openapi";
+import { TimestampField } from "../http/timestamp-field.ts";
+import { DEPLOY_PHASES } from "../store/schema/index.ts";
+
+const Name = z.string().trim().min(1).max(200);
+const Host = z.string().trim().min(1).max(255);
+
+export const DeployEventSchema = z
+  .strictObject({
+    service: Name.openapi({ example: "checkout" }),
+    environment: Name.default("production"),
+    version: Name.openapi({ example: "2026.11.21-1" }),
+    phase: z.enum(DEPLOY_PHASES),
+    timestamp: TimestampField.optional(),
+    deploy_id: Name.optional().openapi({ description: "one roll-out; omitted, a finished event closes the open deploy of the release" }),
+    event_id: Name.optional().openapi({ description: "re-sent events with the same id are accepted once" }),
+    batch: z
+      .strictObject({
+        index: z.number().int().min(1).openapi({ description: "1-based batch number" }),
+        total: z.number().int().min(1).max(100_000),
+        hosts: z.array(Host).max(10_000).optional(),
+      })
+      .refine((b) => b.index <= b.total, { message: "index must not exceed total", path: ["index"] })
+      .optional(),
+    hosts: z.array(Host).max(100_000).optional(),
+    commit: z.string().trim().min(1).max(100).optional(),
+    url: z.url().max(2000).optional(),
+    tool: z.string().trim().min(1).max(50).optional(),
+  })
+  .openapi("DeployEvent");
+
+export type DeployEventInput = z.infer<typeof DeployEventSchema>;
+
+export const DeployAcceptedSchema = z
+  .object({ release_id: z.string(), deploy_id: z.string(), duplicate: z.boolean() })
+  .openapi("DeployAccepted");

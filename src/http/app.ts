@@ -1,0 +1,54 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import type { Container } from "../container.ts";
+import { deployRoutes } from "../deploys/deploy-routes.ts";
+import { telemetryRoutes } from "../telemetry/telemetry-routes.ts";
+import { tokenRoutes } from "../tokens/token-routes.ts";
+import { releaseRoutes } from "../verdicts/release-routes.ts";
+import { AppError } from "./app-error.ts";
+import type { AppEnv } from "./app-env.ts";
+import { healthRoutes } from "./health-routes.ts";
+import { problemResponse, validationError } from "./problem.ts";
+import { requestLog } from "./request-log.ts";
+
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error, result.target === "json" ? "" : `${result.target}.`);
+    },
+  });
+}
+export type Router = ReturnType<typeof createRouter>;
+
+/** The Hono app: middleware, every route, the generated OpenAPI document and RFC 9457 errors. */
+export function createApp(c: Container): Router {
+  const app = createRouter();
+  app.use(requestId({ limitLength: 100 }));
+  app.use(requestLog(c.logger));
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: c.config.maxBodyBytes,
+      onError: (ctx) => problemResponse(ctx, new AppError("PAYLOAD_TOO_LARGE", `The body is larger than ${c.config.maxBodyBytes} bytes; send smaller batches.`)),
+    }),
+  );
+  app.onError((err, ctx) => {
+    if (!(err instanceof AppError) || err.code === "INTERNAL") c.logger.error({ err, requestId: ctx.get("requestId") }, "unhandled error");
+    return problemResponse(ctx, err);
+  });
+  app.notFound((ctx) => problemResponse(ctx, new AppError("NOT_FOUND", `There is no ${ctx.req.method} ${ctx.req.path}; see /openapi.json.`)));
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
+  healthRoutes(app, c);
+  deployRoutes(app, c);
+  telemetryRoutes(app, c);
+  releaseRoutes(app, c);
+  tokenRoutes(app, c);
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: "deploy-guard", version: "0.1.0", description: "Judges every release from its own logs and metrics: pass, warn, fail or hold." },
+    security: [{ bearerAuth: [] }],
+  });
+  return app;
+}

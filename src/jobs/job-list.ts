@@ -1,0 +1,16 @@
+import type { Config } from "../config.ts";
+import type { Container } from "../container.ts";
+import { everySeconds, type Job } from "./schedule.ts";
+
+/** Every scheduled job of the service, in one place. */
+export function jobList(config: Config, c: Container): Job[] {
+  return [
+    { name: "evaluate-releases", cron: everySeconds(config.evalIntervalSeconds), run: () => c.verdicts.runDue() },
+    { name: "deliver-alerts", cron: everySeconds(5), run: () => c.dispatcher.deliverDue() },
+    {
+      name: "prune-telemetry",
+      cron: "0 17 * * * *",
+      run: () => c.telemetry.prune(c.now() - config.retentionDays * 24 * 3600 * 1000),
+    },
+  ];
+}

@@ -1,0 +1,86 @@
+import { z } from "zod";
+
+export const SOURCE_KINDS = ["builtin"] as const;
+export const SIGNAL_KINDS = ["error_rate", "latency", "metric"] as const;
+export const DIRECTIONS = ["increase", "decrease", "either"] as const;
+export const NO_DATA_POLICIES = ["pass", "hold", "fail"] as const;
+export const BASELINE_KINDS = ["before_deploy"] as const;
+export const NOTIFY_CHANNELS = ["slack", "webhook"] as const;
+
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+export type SignalKind = (typeof SIGNAL_KINDS)[number];
+export type Direction = (typeof DIRECTIONS)[number];
+export type NoDataPolicy = (typeof NO_DATA_POLICIES)[number];
+
+const Glob = z.string().min(1).regex(/^[\w.*:/@-]+$/, "letters, digits, . _ - : / @ and * only");
+
+/** The smallest change that matters: both the relative and the absolute floor must be exceeded. */
+const EffectFloor = z.strictObject({
+  relative: z.number().min(0).describe("fraction of the baseline, e.g. 0.25 for +25 %"),
+  absolute: z.number().min(0).default(0).describe("in the signal's unit: a fraction for error rates, ms for latency"),
+});
+
+const SignalSchema = z
+  .strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "lower-case letters, digits and _ only, starting with a letter"),
+    description: z.string().optional(),
+    source: z.enum(SOURCE_KINDS).default("builtin"),
+    kind: z.enum(SIGNAL_KINDS),
+    metric: z.string().min(1).optional().describe("metric name, for kind: metric"),
+    route: Glob.optional().describe("only requests of these routes"),
+    direction: z.enum(DIRECTIONS).default("increase"),
+    fail: EffectFloor,
+    warn: EffectFloor.optional(),
+    limit: z.number().min(0).optional().describe("fail whenever the candidate value is above this, whatever the baseline"),
+    min_samples: z.number().int().min(1).default(100).describe("fewer requests or points than this on either side count as no data"),
+    weight: z.number().positive().default(1),
+    critical: z.boolean().default(false),
+    no_data: z.enum(NO_DATA_POLICIES).default("hold"),
+  })
+  .superRefine((s, ctx) => {
+    if (s.kind === "metric" && !s.metric) ctx.addIssue({ code: "custom", path: ["metric"], message: "required when kind is metric" });
+    if (s.kind !== "metric" && s.metric) ctx.addIssue({ code: "custom", path: ["metric"], message: "only for kind: metric" });
+    if (s.warn && s.warn.relative > s.fail.relative) {
+      ctx.addIssue({ code: "custom", path: ["warn", "relative"], message: "must not exceed fail.relative" });
+    }
+  });
+
+export const RuleSchema = z
+  .strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, "lower-case letters, digits, . _ - only"),
+    description: z.string().optional(),
+    match: z.strictObject({ service: Glob.default("*"), environment: Glob.default("*") }).default({ service: "*", environment: "*" }),
+    baseline: z
+      .strictObject({ kind: z.enum(BASELINE_KINDS).default("before_deploy"), minutes: z.number().int().min(5).max(10080).default(60) })
+      .default({ kind: "before_deploy", minutes: 60 }),
+    analysis: z
+      .strictObject({
+        delay_minutes: z.number().int().min(0).max(1440).default(0).describe("warm-up after the deploy finished, ignored"),
+        minutes: z.number().int().min(1).max(1440).default(30),
+        interval_minutes: z.number().int().min(1).max(1440).default(5).describe("how often interim checks run while the window is open"),
+        early_fail_after: z.number().int().min(1).max(100).default(2).describe("consecutive failing interim checks that end the analysis early"),
+      })
+      .default({ delay_minutes: 0, minutes: 30, interval_minutes: 5, early_fail_after: 2 }),
+    confidence: z.number().gt(0.5).lt(1).default(0.99),
+    thresholds: z
+      .strictObject({ pass: z.number().min(0).max(100).default(90), warn: z.number().min(0).max(100).default(60) })
+      .default({ pass: 90, warn: 60 })
+      .refine((t) => t.warn <= t.pass, { message: "warn must not exceed pass", path: ["warn"] }),
+    signals: z.array(SignalSchema).min(1, "a rule needs at least one signal"),
+    actions: z
+      .strictObject({
+        notify: z.array(z.enum(NOTIFY_CHANNELS)).default(["slack", "webhook"]),
+        notify_on: z.array(z.enum(["pass", "warn", "fail", "hold"])).default(["warn", "fail"]),
+      })
+      .default({ notify: ["slack", "webhook"], notify_on: ["warn", "fail"] }),
+  })
+  .superRefine((r, ctx) => {
+    const seen = new Set<string>();
+    r.signals.forEach((s, i) => {
+      if (seen.has(s.name)) ctx.addIssue({ code: "custom", path: ["signals", i, "name"], message: `duplicate signal name '${s.name}'` });
+      seen.add(s.name);
+    });
+  });
+
+export type Rule = z.infer<typeof RuleSchema>;
+export type SignalRule = Rule["signals"][number];

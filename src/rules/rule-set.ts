@@ -1,0 +1,85 @@
+import { watch, type FSWatcher } from "node:fs";
+import type { Logger } from "pino";
+import { formatProblems, loadRules } from "./rule-loader.ts";
+import type { Rule } from "./rule-schema.ts";
+
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*")}$`);
+}
+
+/** How specific a match is: exact names beat partial globs, which beat "*". */
+function specificity(glob: string): number {
+  if (glob === "*") return 0;
+  return glob.includes("*") ? 1 : 2;
+}
+
+/** The rules in force; swapped whole on a valid reload, kept as they were on an invalid one. */
+export class RuleSet {
+  private rules: Rule[] = [];
+  private watcher: FSWatcher | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly dir: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Loads the rules at start-up; throws with every problem when they are invalid. */
+  load(): void {
+    const result = loadRules(this.dir);
+    if (!result.ok) throw new Error(`Invalid rules in ${this.dir}:\n${formatProblems(result.problems)}`);
+    this.rules = result.rules;
+    this.logger.info({ rules: this.rules.map((r) => r.name) }, "rules loaded");
+  }
+
+  replace(rules: Rule[]): void {
+    this.rules = rules;
+  }
+
+  reload(): boolean {
+    const result = loadRules(this.dir);
+    if (!result.ok) {
+      this.logger.error({ problems: result.problems }, `rules not reloaded, the previous rules stay in force:\n${formatProblems(result.problems)}`);
+      return false;
+    }
+    this.rules = result.rules;
+    this.logger.info({ rules: this.rules.map((r) => r.name) }, "rules reloaded");
+    return true;
+  }
+
+  watch(): void {
+    this.watcher = watch(this.dir, () => {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.reload(), 200);
+    });
+    this.watcher.on("error", (err) => this.logger.error({ err }, "rules folder watch failed"));
+  }
+
+  close(): void {
+    clearTimeout(this.timer);
+    this.watcher?.close();
+  }
+
+  all(): readonly Rule[] {
+    return this.rules;
+  }
+
+  byName(name: string): Rule | undefined {
+    return this.rules.find((r) => r.name === name);
+  }
+
+  /** The most specific rule whose match covers this service and environment. */
+  resolve(service: string, environment: string): Rule | undefined {
+    let best: Rule | undefined;
+    let bestScore = -1;
+    for (const rule of this.rules) {
+      if (!globToRegExp(rule.match.service).test(service) || !globToRegExp(rule.match.environment).test(environment)) continue;
+      const score = specificity(rule.match.service) * 3 + specificity(rule.match.environment);
+      if (score > bestScore) {
+        best = rule;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+}

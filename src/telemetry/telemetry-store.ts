@@ -1,0 +1,118 @@
+import type { Statement } from "better-sqlite3";
+import type { Db } from "../store/db.ts";
+import { bucketOf, encodeHistogram, type Histogram } from "./latency-histogram.ts";
+import type { LogEvent } from "./log-event.ts";
+import type { MetricSample } from "./metric-sample.ts";
+
+const MINUTE = 60_000;
+
+interface RequestRollup {
+  service: string; environment: string; minute: number; version: string; host: string; route: string;
+  requests: number; errors: number; latencyCount: number; latencySum: number; hist: Histogram;
+}
+
+interface MetricRollup {
+  name: string; service: string; environment: string; minute: number; version: string; host: string;
+  count: number; sum: number; min: number; max: number;
+}
+
+/**
+ * The hot write path: raw rows plus per-minute roll-ups, in one transaction per batch, so a batch is stored
+ * whole or not at all. Uses prepared statements directly, because the query builder costs more than SQLite here.
+ */
+export class TelemetryStore {
+  private readonly insertLog: Statement;
+  private readonly upsertRequestRollup: Statement;
+  private readonly insertSample: Statement;
+  private readonly upsertMetricRollup: Statement;
+
+  constructor(private readonly db: Db) {
+    const sqlite = db.$client;
+    this.insertLog = sqlite.prepare(
+      "INSERT INTO log_events (ts, service, environment, host, version, level, status, latency_ms, route, message, is_error) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+    );
+    this.upsertRequestRollup = sqlite.prepare(
+      `INSERT INTO request_rollups (service, environment, minute, version, host, route, requests, errors, latency_count, latency_sum, latency_hist)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?)
+       ON CONFLICT DO UPDATE SET requests = requests + excluded.requests, errors = errors + excluded.errors,
+         latency_count = latency_count + excluded.latency_count, latency_sum = latency_sum + excluded.latency_sum,
+         latency_hist = merge_hist(latency_hist, excluded.latency_hist)`,
+    );
+    this.insertSample = sqlite.prepare(
+      "INSERT INTO metric_samples (name, ts, value, service, environment, host, version, tags) VALUES (?,?,?,?,?,?,?,?)",
+    );
+    this.upsertMetricRollup = sqlite.prepare(
+      `INSERT INTO metric_rollups (name, service, environment, minute, version, host, count, sum, min, max) VALUES (?,?,?,?,?,?,?,?,?,?)
+       ON CONFLICT DO UPDATE SET count = count + excluded.count, sum = sum + excluded.sum,
+         min = min(min, excluded.min), max = max(max, excluded.max)`,
+    );
+  }
+
+  insertLogs(events: LogEvent[]): void {
+    const rollups = new Map<string, RequestRollup>();
+    for (const e of events) {
+      const minute = Math.floor(e.ts / MINUTE) * MINUTE;
+      const version = e.version ?? "", host = e.host ?? "", route = e.route ?? "";
+      const key = `${e.service}\u0000${e.environment}\u0000${minute}\u0000${version}\u0000${host}\u0000${route}`;
+      let r = rollups.get(key);
+      if (!r) {
+        r = { service: e.service, environment: e.environment, minute, version, host, route, requests: 0, errors: 0, latencyCount: 0, latencySum: 0, hist: new Map() };
+        rollups.set(key, r);
+      }
+      r.requests++;
+      if (e.isError) r.errors++;
+      if (e.latencyMs !== undefined) {
+        r.latencyCount++;
+        r.latencySum += e.latencyMs;
+        const b = bucketOf(e.latencyMs);
+        r.hist.set(b, (r.hist.get(b) ?? 0) + 1);
+      }
+    }
+    this.db.$client.transaction(() => {
+      for (const e of events) {
+        this.insertLog.run(e.ts, e.service, e.environment, e.host ?? null, e.version ?? null, e.level ?? null, e.status ?? null, e.latencyMs ?? null, e.route ?? null, e.message ?? null, e.isError ? 1 : 0);
+      }
+      for (const r of rollups.values()) {
+        this.upsertRequestRollup.run(r.service, r.environment, r.minute, r.version, r.host, r.route, r.requests, r.errors, r.latencyCount, r.latencySum, encodeHistogram(r.hist));
+      }
+    })();
+  }
+
+  insertMetrics(samples: MetricSample[]): void {
+    const rollups = new Map<string, MetricRollup>();
+    for (const s of samples) {
+      const minute = Math.floor(s.ts / MINUTE) * MINUTE;
+      const version = s.version ?? "", host = s.host ?? "";
+      const key = `${s.name}\u0000${s.service}\u0000${s.environment}\u0000${minute}\u0000${version}\u0000${host}`;
+      const r = rollups.get(key);
+      if (!r) rollups.set(key, { name: s.name, service: s.service, environment: s.environment, minute, version, host, count: 1, sum: s.value, min: s.value, max: s.value });
+      else {
+        r.count++;
+        r.sum += s.value;
+        r.min = Math.min(r.min, s.value);
+        r.max = Math.max(r.max, s.value);
+      }
+    }
+    this.db.$client.transaction(() => {
+      for (const s of samples) {
+        this.insertSample.run(s.name, s.ts, s.value, s.service, s.environment, s.host ?? null, s.version ?? null, s.tags ? JSON.stringify(s.tags) : null);
+      }
+      for (const r of rollups.values()) {
+        this.upsertMetricRollup.run(r.name, r.service, r.environment, r.minute, r.version, r.host, r.count, r.sum, r.min, r.max);
+      }
+    })();
+  }
+
+  /** Deletes raw rows and roll-ups older than the cut-off; returns how many rows went. */
+  prune(before: number): number {
+    const sqlite = this.db.$client;
+    return sqlite.transaction(() => {
+      let n = 0;
+      n += sqlite.prepare("DELETE FROM log_events WHERE ts < ?").run(before).changes;
+      n += sqlite.prepare("DELETE FROM metric_samples WHERE ts < ?").run(before).changes;
+      n += sqlite.prepare("DELETE FROM request_rollups WHERE minute < ?").run(before).changes;
+      n += sqlite.prepare("DELETE FROM metric_rollups WHERE minute < ?").run(before).changes;
+      return n;
+    })();
+  }
+}

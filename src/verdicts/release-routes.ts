@@ -1,0 +1,54 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Container } from "../container.ts";
+import type { Router } from "../http/app.ts";
+import { requireScope } from "../http/auth.ts";
+import { READ_ERRORS, WRITE_ERRORS } from "../http/problem-schema.ts";
+import { RELEASE_STATUSES } from "../store/schema/index.ts";
+import { releaseView, ReleaseViewSchema, verdictView, VerdictViewSchema } from "./verdict-view.ts";
+
+const IdParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" } }) });
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
+
+const list = createRoute({
+  method: "get", path: "/api/v1/releases", summary: "Recent releases, newest first",
+  request: {
+    query: z.object({
+      service: z.string().optional(), environment: z.string().optional(), version: z.string().optional(),
+      status: z.enum(RELEASE_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(500).default(50),
+    }),
+  },
+  responses: { 200: json(z.object({ releases: z.array(ReleaseViewSchema) }), "Releases"), ...READ_ERRORS, 422: WRITE_ERRORS[422] },
+});
+
+const get = createRoute({
+  method: "get", path: "/api/v1/releases/{id}", summary: "One release with its deploys and batches",
+  request: { params: IdParam },
+  responses: { 200: json(ReleaseViewSchema.extend({ deploys: z.array(z.any()) }), "The release"), ...READ_ERRORS },
+});
+
+const verdict = createRoute({
+  method: "get", path: "/api/v1/releases/{id}/verdict", summary: "The verdict a pipeline polls: pass, warn, fail or hold (or pending/analyzing while waiting)",
+  request: { params: IdParam },
+  responses: { 200: json(VerdictViewSchema, "The latest verdict"), ...READ_ERRORS },
+});
+
+const evaluate = createRoute({
+  method: "post", path: "/api/v1/releases/{id}/evaluate", summary: "Judge the release now, with the data there is; the verdict is final",
+  request: { params: IdParam },
+  responses: { 200: json(VerdictViewSchema, "The new verdict"), ...READ_ERRORS, 409: WRITE_ERRORS[422] },
+});
+
+export function releaseRoutes(app: Router, c: Container): void {
+  const read = requireScope(c.tokens, "read", c.config.openReads);
+  app.use("/api/v1/releases", read);
+  app.use("/api/v1/releases/:id", read);
+  app.use("/api/v1/releases/:id/verdict", read);
+  app.use("/api/v1/releases/:id/evaluate", requireScope(c.tokens, "operator"));
+  app.openapi(list, (ctx) => ctx.json({ releases: c.verdicts.list(ctx.req.valid("query")).map(releaseView) }, 200));
+  app.openapi(get, (ctx) => {
+    const { id } = ctx.req.valid("param");
+    return ctx.json({ ...releaseView(c.verdicts.get(id)), deploys: c.verdicts.deploysOf(id) }, 200);
+  });
+  app.openapi(verdict, (ctx) => ctx.json(verdictView(c.verdicts.get(ctx.req.valid("param").id)), 200));
+  app.openapi(evaluate, (ctx) => ctx.json(verdictView(c.verdicts.evaluateNow(ctx.req.valid("param").id)), 200));
+}

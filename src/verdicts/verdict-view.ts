@@ -1,0 +1,111 @@
+import { z } from "@hono/zod-openapi";
+import { RELEASE_STATUSES, type ReleaseRow } from "../store/schema/index.ts";
+import type { Verdict } from "./verdict.ts";
+
+export const CheckViewSchema = z
+  .object({
+    signal: z.string(),
+    status: z.enum(["pass", "warn", "fail", "nodata", "error"]),
+    baseline: z.number().nullable().openapi({ description: "before the release: error rate as a fraction, latency median in ms, metric median" }),
+    candidate: z.number().nullable().openapi({ description: "after the release, same unit" }),
+    change: z.number().nullable().openapi({ description: "relative change, e.g. 0.4 for +40 %; null when unbounded or unknown" }),
+    reason: z.string(),
+    critical: z.boolean(),
+    no_data_policy: z.enum(["pass", "hold", "fail"]),
+    stats: z.object({
+      method: z.string().nullable(),
+      classification: z.enum(["pass", "high", "low", "nodata"]),
+      p_value: z.number().nullable(),
+      q_value: z.number().nullable().openapi({ description: "Benjamini–Hochberg adjusted across the release's signals" }),
+      change_ci: z.tuple([z.number().nullable(), z.number().nullable()]),
+      absolute_change: z.number().nullable(),
+      baseline_n: z.number(),
+      candidate_n: z.number(),
+      details: z.record(z.string(), z.number()),
+    }),
+  })
+  .openapi("Check");
+
+export const VerdictViewSchema = z
+  .object({
+    release_id: z.string(),
+    service: z.string(),
+    environment: z.string(),
+    version: z.string(),
+    status: z.enum(RELEASE_STATUSES),
+    final: z.boolean(),
+    score: z.number().nullable(),
+    summary: z.string(),
+    checks: z.array(CheckViewSchema),
+    rule: z.string().nullable(),
+    windows: z.object({ baseline: z.object({ start: z.string(), end: z.string() }), analysis: z.object({ start: z.string(), end: z.string() }) }).nullable(),
+    decided_at: z.string().nullable(),
+    evaluated_at: z.string().nullable(),
+  })
+  .openapi("Verdict");
+
+export type VerdictView = z.infer<typeof VerdictViewSchema>;
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+function waitingSummary(r: ReleaseRow): string {
+  const target = `${r.service} ${r.version} in ${r.environment}`;
+  if (r.status === "pending") return `${target} is being deployed; the judgement starts when the deploy finishes.`;
+  return `${target} is being watched until ${iso(r.analysisEnd)}; no judgement yet.`;
+}
+
+/** The verdict as the gate API shows it: the latest final or interim result of the release. */
+export function verdictView(r: ReleaseRow): VerdictView {
+  const v = r.verdict as Verdict | null;
+  return {
+    release_id: r.id,
+    service: r.service,
+    environment: r.environment,
+    version: r.version,
+    status: r.status,
+    final: r.decidedAt !== null,
+    score: r.score,
+    summary: r.summary ?? waitingSummary(r),
+    checks: (v?.checks ?? []).map((c) => ({
+      signal: c.signal,
+      status: c.status,
+      baseline: c.baseline.value,
+      candidate: c.candidate.value,
+      change: c.change.relative,
+      reason: c.reason,
+      critical: c.critical,
+      no_data_policy: c.no_data_policy,
+      stats: {
+        method: c.method, classification: c.classification, p_value: c.p_value, q_value: c.q_value,
+        change_ci: [c.change.ci_low, c.change.ci_high], absolute_change: c.change.absolute,
+        baseline_n: c.baseline.n, candidate_n: c.candidate.n, details: c.details,
+      },
+    })),
+    rule: r.ruleName,
+    windows: v?.windows ?? null,
+    decided_at: iso(r.decidedAt),
+    evaluated_at: v?.evaluated_at ?? null,
+  };
+}
+
+export const ReleaseViewSchema = z
+  .object({
+    id: z.string(), service: z.string(), environment: z.string(), version: z.string(), status: z.enum(RELEASE_STATUSES),
+    score: z.number().nullable(), summary: z.string(), commit: z.string().nullable(), url: z.string().nullable(), rule: z.string().nullable(),
+    deploy_started_at: z.string().nullable(), deploy_finished_at: z.string().nullable(),
+    baseline: z.object({ start: z.string().nullable(), end: z.string().nullable() }),
+    analysis: z.object({ start: z.string().nullable(), end: z.string().nullable() }),
+    decided_at: z.string().nullable(), created_at: z.string(),
+  })
+  .openapi("Release");
+
+export function releaseView(r: ReleaseRow) {
+  return {
+    id: r.id, service: r.service, environment: r.environment, version: r.version, status: r.status, score: r.score,
+    summary: r.summary ?? waitingSummary(r), commit: r.commit, url: r.url, rule: r.ruleName,
+    deploy_started_at: iso(r.deployStartedAt), deploy_finished_at: iso(r.deployFinishedAt),
+    baseline: { start: iso(r.baselineStart), end: iso(r.baselineEnd) },
+    analysis: { start: iso(r.analysisStart), end: iso(r.analysisEnd) },
+    decided_at: iso(r.decidedAt), created_at: iso(r.createdAt)!,
+  };
+}
