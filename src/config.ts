@@ -6,6 +6,9 @@ const bool = z
 
 const url = z.url({ protocol: /^https?$/ });
 
+/** Values never echoed in an error message: tokens, secrets, and webhook URLs (which carry their own secret). */
+const SECRET_VARS = new Set(["DEPLOY_GUARD_API_TOKEN", "DEPLOY_GUARD_WEBHOOK_SECRET", "DEPLOY_GUARD_SLACK_WEBHOOK_URL", "DEPLOY_GUARD_WEBHOOK_URL"]);
+
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default("0.0.0.0"),
@@ -51,7 +54,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = ConfigSchema.safeParse(present);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message} (got ${JSON.stringify(present[String(i.path[0])] ?? null)})`);
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0]);
+      const got = SECRET_VARS.has(name) ? "value hidden" : `got ${JSON.stringify(present[name] ?? null)}`;
+      return `  ${i.path.join(".")}: ${i.message} (${got})`;
+    });
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;

@@ -1,0 +1,113 @@
+/**
+ * npm run bench — throughput of the foundation, printed as a table:
+ *  - raw better-sqlite3 insert rate into the log_events table (the ceiling),
+ *  - telemetry records ingested per second over HTTP (NDJSON, 10,000 a request, into the real server process),
+ *  - deploy lifecycles per second over HTTP (started + finished + verdict),
+ *  - the time to read one release window from the roll-ups.
+ * Targets (issue 2): ≥ 890 lifecycles/s (3.2 M deploys in a 2-hour window) and ingest ≥ 30 % of the raw insert rate.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openDb, type SyncMode } from "../src/store/db.ts";
+import { WindowReader } from "../src/telemetry/window-reader.ts";
+import { startServer } from "../test/support/server-process.ts";
+import { generateTraffic } from "../test/support/traffic.ts";
+
+const TOKEN = "bench-admin-token-0123456789";
+const MIN = 60_000;
+const sync = (process.env.BENCH_DB_SYNC ?? "full") as SyncMode;
+const rows: [string, string, string][] = [];
+const report = (what: string, value: string, note = "") => {
+  rows.push([what, value, note]);
+  console.error(`  ${what}: ${value} ${note}`);
+};
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+
+async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  }));
+}
+
+function rawInsertRate(dir: string, total: number): number {
+  const db = openDb(join(dir, "raw.db"), sync);
+  const stmt = db.$client.prepare("INSERT INTO log_events (ts, service, environment, host, version, level, status, latency_ms, route, message, is_error) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+  const events = generateTraffic({ service: "raw", start: Date.now() - 3 * 3600_000, minutes: total / 1000, perMinute: 1000, errorRate: 0.01, latencyMs: 80, seed: 1 });
+  const insert = db.$client.transaction((batch: typeof events) => {
+    for (const e of batch) stmt.run(e.timestamp, e.service, e.environment, e.host, null, null, e.status, e.latency_ms, e.route, null, e.status >= 500 ? 1 : 0);
+  });
+  const t0 = performance.now();
+  for (let i = 0; i < events.length; i += 10_000) insert(events.slice(i, i + 10_000));
+  const rate = total / ((performance.now() - t0) / 1000);
+  db.$client.close();
+  return rate;
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), "dg-bench-"));
+  console.error(`deploy-guard benchmark (SQLite synchronous=${sync}, Node ${process.version})`);
+  const raw = rawInsertRate(dir, 200_000);
+  report("raw better-sqlite3 insert, log_events", `${fmt(raw)} rows/s`, "(10,000 rows a transaction, same table and index)");
+
+  const dbPath = join(dir, "guard.db");
+  const server = await startServer({ DEPLOY_GUARD_DB: dbPath, DEPLOY_GUARD_API_TOKEN: TOKEN, DEPLOY_GUARD_LOG_LEVEL: "warn", DEPLOY_GUARD_DB_SYNC: sync, DEPLOY_GUARD_EVAL_INTERVAL_SECONDS: "3600" });
+  const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+  try {
+    // Telemetry over HTTP: 400,000 records as 40 NDJSON requests of 10,000, two at a time.
+    const now = Date.now();
+    const bodies: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const events = generateTraffic({ service: `svc-${i % 20}`, start: now - 100 * MIN + (i % 2) * 50 * MIN, minutes: 10, perMinute: 1000, errorRate: 0.01, latencyMs: 80, hosts: ["a", "b", "c", "d"], seed: i });
+      bodies.push(events.map((e) => JSON.stringify(e)).join("\n"));
+    }
+    const t0 = performance.now();
+    await pool(bodies, 2, async (body) => {
+      const res = await fetch(`${server.url}/api/v1/logs`, { method: "POST", headers: { ...headers, "content-type": "application/x-ndjson" }, body });
+      if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+    });
+    const ingest = 400_000 / ((performance.now() - t0) / 1000);
+    report("telemetry ingest over HTTP", `${fmt(ingest)} records/s`, `(${((100 * ingest) / raw).toFixed(0)} % of raw; target ≥ 30 %)`);
+
+    // Deploy lifecycles over HTTP: started + finished + verdict, eight pipelines at a time.
+    const N = Number(process.env.BENCH_LIFECYCLES ?? 3000);
+    const deployAt = now - 70 * MIN;
+    const ids = Array.from({ length: N }, (_, i) => i);
+    const t1 = performance.now();
+    let failed = 0;
+    await pool(ids, 8, async (i) => {
+      const base = { service: `svc-${i % 20}`, version: `v${i}`, deploy_id: `d-${i}` };
+      const post = (body: unknown) => fetch(`${server.url}/api/v1/deploys`, { method: "POST", headers, body: JSON.stringify(body) });
+      const s = await post({ ...base, phase: "started", timestamp: deployAt });
+      const f = await post({ ...base, phase: "finished", timestamp: deployAt + MIN });
+      const { release_id } = (await f.json()) as { release_id: string };
+      const v = await fetch(`${server.url}/api/v1/releases/${release_id}/evaluate`, { method: "POST", headers });
+      await s.arrayBuffer();
+      const verdict = (await v.json()) as { final?: boolean };
+      if (!verdict.final) failed++;
+    });
+    const lifecycles = N / ((performance.now() - t1) / 1000);
+    report("deploy lifecycles over HTTP", `${fmt(lifecycles)} /s`, `(started + finished + verdict, ${N} releases, ${failed} without a final verdict; target ≥ 890/s)`);
+  } finally {
+    await server.stop();
+  }
+
+  const db = openDb(dbPath, sync);
+  const reader = new WindowReader(db);
+  const now = Date.now();
+  const times: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t = performance.now();
+    reader.requests({ service: `svc-${i % 20}`, environment: "production", start: now - 100 * MIN, end: now - 40 * MIN });
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  report("read one 60-minute window from roll-ups", `p50 ${times[100]!.toFixed(2)} ms, p99 ${times[198]!.toFixed(2)} ms`, "(4 hosts × 2 routes, 1,000 requests/min)");
+  db.$client.close();
+
+  console.log("\n| measure | result | note |\n|---|---|---|");
+  for (const [a, b, c] of rows) console.log(`| ${a} | ${b} | ${c} |`);
+}
+
+await main();

@@ -1,0 +1,86 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pino from "pino";
+import { describe, expect, it } from "vitest";
+import { loadRules } from "../../src/rules/rule-loader.ts";
+import { RuleSet } from "../../src/rules/rule-set.ts";
+import { REPO_RULES } from "../support/test-service.ts";
+
+const silent = pino({ level: "silent" });
+
+function dirWith(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "dg-rules-"));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+const minimal = (name: string, service = "*") => `name: ${name}
+match: { service: "${service}" }
+signals:
+  - name: errors
+    kind: error_rate
+    fail: { relative: 0.5 }
+`;
+
+describe("rules", () => {
+  it("ships a default rule that validates, with the windows the product promises", () => {
+    const result = loadRules(REPO_RULES);
+    expect(result.ok).toBe(true);
+    const rule = result.ok ? result.rules.find((r) => r.name === "default")! : undefined;
+    expect(rule).toMatchObject({ match: { service: "*", environment: "*" }, baseline: { kind: "before_deploy", minutes: 60 }, analysis: { minutes: 30 } });
+    expect(rule!.signals.map((s) => [s.name, s.source, s.kind])).toEqual([["error_rate", "builtin", "error_rate"], ["latency", "builtin", "latency"]]);
+  });
+
+  it("reports the file and the field of every problem", () => {
+    const dir = dirWith({
+      "a.yaml": minimal("a").replace("kind: error_rate", "kind: error_rate\n    direction: upward"),
+      "b.yaml": "name: b\nsignals: []\n",
+      "c.yml": "name: c\n  bad: [indent",
+    });
+    const result = loadRules(dir);
+    expect(result.ok).toBe(false);
+    const problems = result.ok ? [] : result.problems.map((p) => `${p.file.split("/").pop()}: ${p.path}`);
+    expect(problems).toEqual(expect.arrayContaining(["a.yaml: signals[0].direction", "b.yaml: signals", expect.stringMatching(/^c\.yml: line \d/)]));
+  });
+
+  it("rejects duplicate rule names across files and duplicate signals", () => {
+    const dir = dirWith({ "a.yaml": minimal("same"), "b.yaml": minimal("same", "cart") });
+    const result = loadRules(dir);
+    expect(result.ok ? [] : result.problems.map((p) => p.message)).toEqual([expect.stringContaining("rule 'same' is also defined in")]);
+  });
+
+  it("chooses the most specific matching rule", () => {
+    const dir = dirWith({ "all.yaml": minimal("all"), "checkout.yaml": minimal("checkout", "checkout"), "pay.yaml": minimal("pay", "pay*") });
+    const set = new RuleSet(dir, silent);
+    set.load();
+    expect(set.resolve("checkout", "production")?.name).toBe("checkout");
+    expect(set.resolve("payments", "staging")?.name).toBe("pay");
+    expect(set.resolve("search", "production")?.name).toBe("all");
+  });
+
+  it("keeps the previous rules in force when a reload finds a bad file", () => {
+    const dir = dirWith({ "all.yaml": minimal("all") });
+    const set = new RuleSet(dir, silent);
+    set.load();
+    writeFileSync(join(dir, "broken.yaml"), "name: broken\nsignals: nope\n");
+    expect(set.reload()).toBe(false);
+    expect(set.all().map((r) => r.name)).toEqual(["all"]);
+    writeFileSync(join(dir, "broken.yaml"), minimal("fixed", "x"));
+    expect(set.reload()).toBe(true);
+    expect(set.all().map((r) => r.name)).toEqual(["all", "fixed"]);
+  });
+
+  it("reloads on change while watching", async () => {
+    const dir = dirWith({ "all.yaml": minimal("all") });
+    const set = new RuleSet(dir, silent);
+    set.load();
+    set.watch();
+    try {
+      writeFileSync(join(dir, "new.yaml"), minimal("new", "svc"));
+      await expect.poll(() => set.all().map((r) => r.name), { timeout: 5000 }).toContain("new");
+    } finally {
+      set.close();
+    }
+  });
+});

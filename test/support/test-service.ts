@@ -1,0 +1,64 @@
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pino from "pino";
+import { loadConfig, type Config } from "../../src/config.ts";
+import { createContainer, type Container } from "../../src/container.ts";
+import { createApp, type Router } from "../../src/http/app.ts";
+import type { Notifier } from "../../src/notify/notifier.ts";
+
+export const ADMIN_TOKEN = "test-admin-token-0123456789";
+export const REPO_RULES = new URL("../../rules", import.meta.url).pathname;
+
+export interface TestService {
+  dir: string;
+  config: Config;
+  container: Container;
+  app: Router;
+  clock: { now: number };
+  request: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Response>;
+  /** Closes and reopens the container on the same database file, as a restart would. */
+  restart: () => void;
+  close: () => void;
+}
+
+/** The real app on a real SQLite file in a temporary folder, with a clock the test moves. */
+export function createTestService(options: { env?: Record<string, string>; rulesDir?: string; now?: number; notifiers?: Notifier[] } = {}): TestService {
+  const dir = mkdtempSync(join(tmpdir(), "deploy-guard-test-"));
+  const rulesDir = join(dir, "rules");
+  cpSync(options.rulesDir ?? REPO_RULES, rulesDir, { recursive: true });
+  const config = loadConfig({
+    DEPLOY_GUARD_DB: join(dir, "guard.db"),
+    DEPLOY_GUARD_RULES: rulesDir,
+    DEPLOY_GUARD_API_TOKEN: ADMIN_TOKEN,
+    DEPLOY_GUARD_LOG_LEVEL: "silent",
+    DEPLOY_GUARD_DB_SYNC: "normal",
+    ...options.env,
+  });
+  const clock = { now: options.now ?? Date.parse("2026-11-21T12:00:00Z") };
+  const build = () => createContainer(config, pino({ level: "silent" }), { now: () => clock.now, notifiers: options.notifiers ?? [] });
+  const svc: TestService = {
+    dir, config, clock,
+    container: build(),
+    app: undefined as unknown as Router,
+    request: (method, path, body, headers = {}) => {
+      const init: RequestInit = { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...headers } };
+      if (body !== undefined) {
+        init.body = typeof body === "string" ? body : JSON.stringify(body);
+        (init.headers as Record<string, string>)["content-type"] ??= "application/json";
+      }
+      return Promise.resolve(svc.app.request(path, init));
+    },
+    restart: () => {
+      svc.container.close();
+      svc.container = build();
+      svc.app = createApp(svc.container);
+    },
+    close: () => {
+      svc.container.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  svc.app = createApp(svc.container);
+  return svc;
+}

@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createTestService, type TestService } from "../support/test-service.ts";
+import { generateTraffic } from "../support/traffic.ts";
+
+const MIN = 60_000;
+const START = Date.parse("2026-11-21T12:00:00Z");
+const FINISH = START + 2 * MIN;
+const ANALYSIS_END = FINISH + 30 * MIN;
+
+let svc: TestService;
+afterEach(() => svc?.close());
+
+async function scenario(after: { errorRate: number; latencyMs: number; perMinute?: number }, options: { ingestAfter?: boolean } = {}) {
+  svc = createTestService({ now: FINISH });
+  const perMinute = after.perMinute ?? 400;
+  const before = generateTraffic({ service: "shop", start: START - 60 * MIN, minutes: 60, perMinute: 400, errorRate: 0.005, latencyMs: 100, seed: 11 });
+  expect((await svc.request("POST", "/api/v1/logs", { events: before })).status).toBe(202);
+  await deploy("started", START);
+  const res = await deploy("finished", FINISH);
+  const releaseId = ((await res.json()) as { release_id: string }).release_id;
+  if (options.ingestAfter !== false && perMinute > 0) {
+    const events = generateTraffic({ service: "shop", start: FINISH, minutes: 32, perMinute, errorRate: after.errorRate, latencyMs: after.latencyMs, seed: 12 });
+    for (let i = 0; i < events.length; i += 5000) {
+      expect((await svc.request("POST", "/api/v1/logs", { events: events.slice(i, i + 5000) })).status).toBe(202);
+    }
+  }
+  return releaseId;
+}
+
+function deploy(phase: string, timestamp: number) {
+  return svc.request("POST", "/api/v1/deploys", { service: "shop", version: "5.0.1", phase, timestamp });
+}
+
+async function verdict(id: string) {
+  return (await (await svc.request("GET", `/api/v1/releases/${id}/verdict`)).json()) as Record<string, any>;
+}
+
+describe("release lifecycle", () => {
+  it("passes an unchanged release once the window has closed, with sentences and numbers", async () => {
+    const id = await scenario({ errorRate: 0.005, latencyMs: 100 });
+    svc.clock.now = ANALYSIS_END + 61_000;
+    expect(svc.container.verdicts.runDue()).toBe(1);
+    const v = await verdict(id);
+    expect(v).toMatchObject({ status: "pass", final: true, score: 100, rule: "default" });
+    expect(v.summary).toMatch(/^shop 5\.0\.1 in production looks healthy/);
+    expect(v.checks.map((c: any) => [c.signal, c.status])).toEqual([["error_rate", "pass"], ["latency", "pass"]]);
+    expect(v.checks[0].baseline).toBeCloseTo(0.005, 2);
+    expect(v.checks[1].reason).toMatch(/typical response time \d+ ms after the release against \d+ ms before/);
+  });
+
+  it("fails a release that raised errors tenfold, saying so in plain words", async () => {
+    const id = await scenario({ errorRate: 0.05, latencyMs: 100 });
+    svc.clock.now = ANALYSIS_END + 61_000;
+    svc.container.verdicts.runDue();
+    const v = await verdict(id);
+    expect(v).toMatchObject({ status: "fail", final: true, score: 0 });
+    expect(v.summary).toMatch(/should be rolled back: \d\.\d % of requests failed after the release/);
+    const errors = v.checks.find((c: any) => c.signal === "error_rate");
+    expect(errors.status).toBe("fail");
+    expect(errors.change).toBeGreaterThan(5);
+    expect(errors.stats.p_value).toBeLessThan(1e-6);
+    expect(errors.reason).toMatch(/about \d+ times as many; 99\.9 % sure this is not chance/);
+  });
+
+  it("fails a release that made requests 40 % slower", async () => {
+    const id = await scenario({ errorRate: 0.005, latencyMs: 140 });
+    svc.clock.now = ANALYSIS_END + 61_000;
+    svc.container.verdicts.runDue();
+    const v = await verdict(id);
+    const latency = v.checks.find((c: any) => c.signal === "latency");
+    expect(latency.status).toBe("fail");
+    expect(latency.change).toBeGreaterThan(0.3);
+    expect(latency.change).toBeLessThan(0.5);
+    expect(v.status).toBe("fail");
+  });
+
+  it("fails early after two failing interim checks in a row, not after one", async () => {
+    const id = await scenario({ errorRate: 0.08, latencyMs: 100 });
+    svc.clock.now = FINISH + 6 * MIN;
+    svc.container.verdicts.runDue();
+    let v = await verdict(id);
+    expect(v).toMatchObject({ status: "analyzing", final: false });
+    expect(v.checks[0].status).toBe("fail");
+    svc.clock.now = FINISH + 12 * MIN;
+    svc.container.verdicts.runDue();
+    v = await verdict(id);
+    expect(v).toMatchObject({ status: "fail", final: true });
+    expect(Date.parse(v.decided_at)).toBeLessThan(ANALYSIS_END);
+  });
+
+  it("holds a release with no traffic after the deploy and says how much is missing", async () => {
+    const id = await scenario({ errorRate: 0, latencyMs: 100, perMinute: 0 });
+    svc.clock.now = ANALYSIS_END + 61_000;
+    svc.container.verdicts.runDue();
+    const v = await verdict(id);
+    expect(v.status).toBe("hold");
+    expect(v.checks[0].reason).toBe("Not enough data to judge error_rate: too few requests after the release: 0, at least 200 needed. Rule for missing data: hold.");
+    expect(v.summary).toMatch(/cannot be judged yet/);
+  });
+
+  it("resumes after a restart and reaches the same verdict", async () => {
+    const id = await scenario({ errorRate: 0.05, latencyMs: 100 });
+    svc.restart();
+    svc.clock.now = ANALYSIS_END + 61_000;
+    svc.container.verdicts.runDue();
+    const first = await verdict(id);
+    expect(first.status).toBe("fail");
+    svc.restart();
+    const again = await verdict(id);
+    expect(again).toEqual(first);
+  });
+
+  it("judges at once when asked, with the data so far", async () => {
+    const id = await scenario({ errorRate: 0.005, latencyMs: 100 });
+    svc.clock.now = FINISH + 20 * MIN;
+    const res = await svc.request("POST", `/api/v1/releases/${id}/evaluate`);
+    expect(res.status).toBe(200);
+    const v = (await res.json()) as Record<string, any>;
+    expect(v).toMatchObject({ status: "pass", final: true });
+    expect(v.windows.analysis.end).toBe(new Date(FINISH + 20 * MIN).toISOString());
+  });
+
+  it("judges a replayed deploy whose windows lie in the past at the next run", async () => {
+    const id = await scenario({ errorRate: 0.05, latencyMs: 100 });
+    // The clock is far past the window: the first run of the job decides.
+    svc.clock.now = ANALYSIS_END + 24 * 60 * MIN;
+    svc.container.verdicts.runDue();
+    expect((await verdict(id)).status).toBe("fail");
+  });
+});
