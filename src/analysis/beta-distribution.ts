@@ -13,26 +13,23 @@ export interface BetaTails {
   logKernel: number;
 }
 
+const guard = (v: number): number => (Math.abs(v) < TINY ? TINY : v);
+
 // Continued fraction for I_x(a,b) by the modified Lentz method (Numerical Recipes 3rd ed. §6.4, betacf).
 function betaContinuedFraction(x: number, a: number, b: number): number {
   const qab = a + b, qap = a + 1, qam = a - 1;
   let c = 1;
-  let d = 1 - (qab * x) / qap;
-  if (Math.abs(d) < TINY) d = TINY;
-  d = 1 / d;
+  let d = 1 / guard(1 - (qab * x) / qap);
   let h = d;
   for (let m = 1; m <= CF_MAX_ITERATIONS; m++) {
     const m2 = 2 * m;
     let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
-    d = 1 + aa * d;
-    c = 1 + aa / c;
-    d = 1 / (Math.abs(d) < TINY ? TINY : d);
-    h *= d * (Math.abs(c) < TINY ? (c = TINY) : c);
+    d = 1 / guard(1 + aa * d);
+    c = guard(1 + aa / c);
+    h *= d * c;
     aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
-    d = 1 + aa * d;
-    c = 1 + aa / c;
-    d = 1 / (Math.abs(d) < TINY ? TINY : d);
-    if (Math.abs(c) < TINY) c = TINY;
+    d = 1 / guard(1 + aa * d);
+    c = guard(1 + aa / c);
     const delta = d * c;
     h *= delta;
     if (Math.abs(delta - 1) < CF_EPSILON) break;

@@ -1,7 +1,4 @@
 import { ConfigError, loadConfig } from "../config.ts";
-import { gateCommand } from "./gate-command.ts";
-import { rulesCheckCommand } from "./rules-check-command.ts";
-import { serveCommand } from "./serve-command.ts";
 
 const USAGE = `deploy-guard — judges every release from its own logs and metrics
 
@@ -17,11 +14,12 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case undefined:
       case "serve":
-        return await serveCommand(loadConfig());
+        // Each command loads only what it needs, so the gate starts fast in a pipeline.
+        return await (await import("./serve-command.ts")).serveCommand(loadConfig());
       case "gate":
-        return await gateCommand(rest);
+        return await (await import("./gate-command.ts")).gateCommand(rest);
       case "rules":
-        if (rest[0] === "check") return rulesCheckCommand(rest.slice(1));
+        if (rest[0] === "check") return (await import("./rules-check-command.ts")).rulesCheckCommand(rest.slice(1));
         break;
       case "help":
       case "--help":

@@ -15,7 +15,7 @@ import { requestLog } from "./request-log.ts";
 export function createRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
-      if (!result.success) throw validationError(result.error, result.target === "json" ? "" : `${result.target}.`);
+      if (!result.success) throw validationError(result.error, result.target === "json" ? "" : result.target);
     },
   });
 }

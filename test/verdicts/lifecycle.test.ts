@@ -45,7 +45,7 @@ describe("release lifecycle", () => {
     expect(v.summary).toMatch(/^shop 5\.0\.1 in production looks healthy/);
     expect(v.checks.map((c: any) => [c.signal, c.status])).toEqual([["error_rate", "pass"], ["latency", "pass"]]);
     expect(v.checks[0].baseline).toBeCloseTo(0.005, 2);
-    expect(v.checks[1].reason).toMatch(/typical response time \d+ ms after the release against \d+ ms before/);
+    expect(v.checks[1].reason).toMatch(/typical response time [\d.]+ ms after the release against [\d.]+ ms before/);
   });
 
   it("fails a release that raised errors tenfold, saying so in plain words", async () => {
@@ -59,7 +59,7 @@ describe("release lifecycle", () => {
     expect(errors.status).toBe("fail");
     expect(errors.change).toBeGreaterThan(5);
     expect(errors.stats.p_value).toBeLessThan(1e-6);
-    expect(errors.reason).toMatch(/about \d+ times as many; 99\.9 % sure this is not chance/);
+    expect(errors.reason).toMatch(/about [\d.]+ times as many; 99\.9 % sure this is not chance/);
   });
 
   it("fails a release that made requests 40 % slower", async () => {
