@@ -104,8 +104,20 @@ CREATE TABLE `request_rollups` (
 	`errors` integer NOT NULL,
 	`latency_count` integer NOT NULL,
 	`latency_sum` real NOT NULL,
-	`latency_hist` text NOT NULL,
+	`latency_hist` blob NOT NULL,
 	PRIMARY KEY(`service`, `environment`, `minute`, `version`, `host`, `route`)
+);
+--> statement-breakpoint
+CREATE TABLE `service_rollups` (
+	`service` text NOT NULL,
+	`environment` text NOT NULL,
+	`minute` integer NOT NULL,
+	`requests` integer NOT NULL,
+	`errors` integer NOT NULL,
+	`latency_count` integer NOT NULL,
+	`latency_sum` real NOT NULL,
+	`latency_hist` blob NOT NULL,
+	PRIMARY KEY(`service`, `environment`, `minute`)
 );
 --> statement-breakpoint
 CREATE TABLE `metric_rollups` (

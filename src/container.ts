@@ -8,6 +8,7 @@ import { WebhookNotifier } from "./notify/webhook-notifier.ts";
 import { RuleSet } from "./rules/rule-set.ts";
 import { BuiltinSource } from "./sources/builtin-source.ts";
 import { openDb, type Db } from "./store/db.ts";
+import { WriteQueue } from "./store/write-queue.ts";
 import { TelemetryStore } from "./telemetry/telemetry-store.ts";
 import { WindowReader } from "./telemetry/window-reader.ts";
 import { TokenService } from "./tokens/token-service.ts";
@@ -26,6 +27,7 @@ export interface Container {
   deploys: DeployService;
   verdicts: VerdictService;
   dispatcher: NotificationDispatcher;
+  writes: WriteQueue;
   close: () => void;
 }
 
@@ -40,7 +42,7 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
     ...(config.webhookUrl && config.webhookSecret ? [new WebhookNotifier(config.webhookUrl, config.webhookSecret, now)] : []),
   ];
   const dispatcher = new NotificationDispatcher(db, notifiers, config.publicUrl, logger.child({ component: "alerts" }), now);
-  const recorder = new VerdictRecorder(dispatcher.channels, () => void dispatcher.deliverDue().catch(() => undefined));
+  const recorder = new VerdictRecorder(db, dispatcher.channels, () => void dispatcher.deliverDue().catch(() => undefined));
   const graceMs = config.ingestGraceSeconds * 1000;
   const evaluator = new Evaluator(new BuiltinSource(new WindowReader(db)));
   return {
@@ -52,8 +54,11 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
     tokens: new TokenService(db, config.apiToken, now),
     telemetry: new TelemetryStore(db),
     deploys: new DeployService(db, rules, recorder, graceMs, now),
-    verdicts: new VerdictService(db, rules, evaluator, recorder, graceMs, now),
+    verdicts: new VerdictService(db, rules, evaluator, recorder, graceMs, now, (release, err) =>
+      logger.error({ err, release: release.id }, "evaluation failed; it will be retried at the next run"),
+    ),
     dispatcher,
+    writes: new WriteQueue(db),
     close: () => {
       rules.close();
       db.$client.close();

@@ -32,7 +32,7 @@ export async function startService(config: Config, logger = createLogger(config)
     s.once("error", reject);
   });
   const jobs = startJobs(jobList(config, container), logger);
-  container.verdicts.runDue();
+  void container.verdicts.runAllDue();
   logger.info({ port, db: config.dbPath, rules: config.rulesDir }, "deploy-guard listening");
 
   let stopping: Promise<void> | undefined;

@@ -109,17 +109,18 @@ def plain(sample):
     return np.asarray(sample, float), None
 
 
+def counted(sample):
+    totals = {}
+    for v, w in zip(sample["values"], sample["weights"]):
+        totals[v] = totals.get(v, 0) + w
+    values = np.array(sorted(totals), float)
+    return values, np.array([totals[v] for v in values], float)
+
+
 def weighted_reference(xw, yw, alternative, conf, correct):
-    """Median and rank-position bounds over the distinct-value difference matrix."""
-    xv, xc = np.unique(np.asarray(xw["values"], float), return_counts=False), None
-    xs = {}
-    for v, w in zip(xw["values"], xw["weights"]):
-        xs[v] = xs.get(v, 0) + w
-    ys = {}
-    for v, w in zip(yw["values"], yw["weights"]):
-        ys[v] = ys.get(v, 0) + w
-    xv, xc = np.array(sorted(xs)), np.array([xs[v] for v in sorted(xs)], float)
-    yv, yc = np.array(sorted(ys)), np.array([ys[v] for v in sorted(ys)], float)
+    """Median and rank-position bounds by brute force over the weighted matrix of distinct-value differences."""
+    xv, xc = counted(xw)
+    yv, yc = counted(yw)
     d = np.subtract.outer(xv, yv).ravel()
     w = np.outer(xc, yc).ravel()
     order = np.argsort(d, kind="stable")

@@ -1,12 +1,13 @@
 import type { CountedSample } from "./counted-sample.ts";
 
 // Below this many candidate cells the search stops narrowing and sorts what is left.
-const SORT_LIMIT = 4096;
+const SORT_LIMIT = 64;
 
 /**
  * The pairwise differences candidate[i] − baseline[j], each weighted count[i]·count[j], form a matrix sorted along both
- * axes once the baseline is taken in descending order. Each row keeps a window [left, right) of cells that may still
- * hold the answer; `below` is the weight of everything left of the windows.
+ * axes once the baseline is taken in descending order, so it is never built. Each row keeps a window [left, right) of
+ * cells that may still hold the answer; `below` is the weight of everything left of the windows. A query returns the
+ * smallest difference whose cumulative weight reaches the target (exceeds it, when strict); each round costs O(m + k).
  */
 interface Search {
   a: Float64Array;
@@ -68,8 +69,7 @@ function sortRemaining(s: Search, reached: (weight: number) => boolean): number 
   return cells.length > 0 ? cells[cells.length - 1]!.value : NaN;
 }
 
-// Weighted selection in the implicit X − Y matrix (Monahan 1984, ACM TOMS Alg. 616; Johnson & Mizoguchi 1978): smallest
-// difference whose cumulative weight reaches the target (strictly exceeds it when strict), O(m + k) per round.
+// Weighted order statistic of candidate − baseline by selection in the implicit sorted X − Y matrix (Monahan 1984, TOMS Alg. 616).
 export function differenceQuantile(candidate: CountedSample, baseline: CountedSample, target: number, strict: boolean): number {
   const reached = (weight: number): boolean => (strict ? weight > target : weight >= target);
   if (!reached(candidate.total * baseline.total)) return candidate.values[candidate.values.length - 1]! - baseline.values[0]!;

@@ -1,5 +1,5 @@
-const LN_SQRT_2PI = 0.918938533204672741780329736406;
-const LN_2PI = 1.837877066409345483560659472811;
+const LN_SQRT_2PI = 0.9189385332046728;
+const LN_2PI = 1.8378770664093456;
 
 // Stirling's series for lgamma(x) − [(x − ½)ln x − x + ln√(2π)], good to ~1e-17 for x ≥ 10.
 function stirlingSeries(x: number): number {

@@ -1,3 +1,20 @@
+/**
+ * Mann–Whitney U test of candidate against baseline with the Hodges–Lehmann shift, numbers as R's
+ * wilcox.test(candidate, baseline, conf.int = TRUE, correct = TRUE). Both inputs become sorted distinct values with
+ * counts, so a raw array and the histogram of the same data give the same U, p-value and shift.
+ * - p-value: exact null distribution when both samples are below 50, have whole counts and nothing is tied (R's rule);
+ *   otherwise the normal approximation with tie and continuity corrections.
+ * - shift: always the (weighted) median of all pairwise differences candidate − baseline, found by selection in the
+ *   implicit sorted difference matrix, never by building it. R's asymptotic estimate is a uniroot (tolerance 1e-4)
+ *   on the same statistic: it agrees to ~1e-4, or falls anywhere between the two middle differences when they differ.
+ * - interval, exact case: R's exact interval (order statistics at qwilcox).
+ * - interval, two plain arrays: R's own algorithm, Brent's root finder included, so bounds match R to ~1e-12 — and
+ *   inherit R's absolute tolerance of 1e-4: for data whose pairwise differences are below ~1e-3 (ratios, seconds) the
+ *   bounds are then mostly root-finder noise. Rescale such data, or pass it as a WeightedSample.
+ * - interval, any WeightedSample: the exact jump points of R's z statistic, i.e. the k-th and (N−k+1)-th weighted
+ *   pairwise differences with k from the normal approximation (within-sample tie correction, continuity ½), found by
+ *   selection. These are the points R's root finder converges to; they differ from R's printed bounds by at most 1e-4.
+ */
 import { AnalysisInputError } from "./analysis-error.ts";
 import { toCountedSample, type CountedSample } from "./counted-sample.ts";
 import { differenceMedian } from "./difference-selection.ts";
@@ -28,7 +45,7 @@ export interface MannWhitneyResult {
   method: "exact" | "normal";
 }
 
-export interface MannWhitneyOptions {
+interface MannWhitneyOptions {
   alternative: Alternative;
   confidence: number;
   /** Continuity correction of the normal approximation, as R's correct = TRUE (the default). */
@@ -54,15 +71,6 @@ function normalPValue(z: number, alternative: Alternative): number {
   return 2 * Math.min(normalCdf(z), normalCdf(-z));
 }
 
-/**
- * Mann–Whitney U test of candidate against baseline with the Hodges–Lehmann shift, reproducing R's
- * wilcox.test(candidate, baseline, conf.int = TRUE, correct = TRUE). Interval, by case:
- * - exact (both n < 50, no ties, whole counts): R's exact interval;
- * - two plain arrays: R's asymptotic interval, root-finding included (Brent, absolute tolerance 1e-4), so bounds equal
- *   R's to ~1e-12 but sit within 1e-4 of the true jump points; rescale data whose differences are below ~1e-3;
- * - any WeightedSample: the exact jump points of R's z statistic by selection (what R's root approximates), O((m+k)·log).
- * shift is always the median of the pairwise differences; R's asymptotic estimate is a 1e-4 root of the same median.
- */
 // Wilcoxon–Mann–Whitney rank-sum test with tie and continuity corrections (Hollander & Wolfe 1999, §4.1; R's wilcox.test).
 export function mannWhitney(baseline: number[] | WeightedSample, candidate: number[] | WeightedSample, options: MannWhitneyOptions): MannWhitneyResult {
   const { alternative, confidence } = options;

@@ -27,7 +27,7 @@ export function rankSumAtShift(candidate: CountedSample, baseline: CountedSample
   return { u, tieTerm };
 }
 
-// Standard deviation of U under H0 with the tie correction (Lehmann 1975, eq. 1.55), written in R's order of operations.
+// Standard deviation of U under H0 with the tie correction (Hollander & Wolfe 1999, ch. 4), in R's order of operations.
 export function rankSumSigma(nx: number, ny: number, tieTerm: number): number {
   return Math.sqrt((nx * ny / 12) * ((nx + ny + 1) - tieTerm / ((nx + ny) * (nx + ny - 1))));
 }

@@ -1,3 +1,15 @@
+/**
+ * Error rates (events per unit of exposure, e.g. errors per request) compared as two Poisson rates by conditioning on
+ * the total count: candidate events ~ Binomial(total, candidate share of exposure). Numbers match R's
+ * poisson.test(c(candidate, baseline), c(candidateExposure, baselineExposure)): the two-sided p-value sums every outcome
+ * no more likely than the observed one ("minlike", as binom.test and scipy's binomtest; not doubling the smaller tail),
+ * and the interval is Clopper–Pearson on the share, mapped to the rate ratio. One-sided alternatives give one-sided
+ * intervals, as in R. Edge cases, decided here because R stops on them:
+ * - zero exposure on either side throws AnalysisInputError("NO_EXPOSURE") (nothing was measured: a "no data" signal);
+ * - no events on either side: p = 1, ratio 1, interval [0, ∞) — no evidence either way, reported as "no change";
+ * - no baseline events but some candidate events: ratio ∞ with a finite lower bound, and a p-value that shrinks
+ *   with the candidate's count, so a brand-new error never reads as "no change".
+ */
 import { AnalysisInputError } from "./analysis-error.ts";
 import { binomialTest } from "./binomial-test.ts";
 
@@ -14,7 +26,7 @@ export interface RateComparison {
   method: string;
 }
 
-export interface RateInput {
+interface RateInput {
   baselineEvents: number;
   baselineExposure: number;
   candidateEvents: number;
@@ -23,8 +35,8 @@ export interface RateInput {
   confidence: number;
 }
 
-export const RATE_TEST_METHOD = "exact conditional test of two Poisson rates (binomial, Clopper–Pearson)";
-export const NO_EVENTS_METHOD = "no events on either side";
+const RATE_TEST_METHOD = "exact conditional test of two Poisson rates (binomial, Clopper–Pearson)";
+const NO_EVENTS_METHOD = "no events on either side";
 
 function eventCount(value: number, name: string): number {
   const rounded = Math.round(value);
@@ -40,12 +52,6 @@ function exposure(value: number, name: string): number {
   return value;
 }
 
-/**
- * Compares two Poisson rates by conditioning on the total count: candidate events ~ Binomial(total, candidate share of
- * exposure). Matches R's poisson.test(c(candidate, baseline), c(candidateExposure, baselineExposure)): two-sided p-values
- * use the "minlike" rule (not doubling), and the interval is Clopper–Pearson on the share mapped to the rate ratio.
- * Zero exposure on a side throws AnalysisInputError("NO_EXPOSURE"); no events at all gives p = 1, ratio 1, CI [0, ∞).
- */
 // Exact conditional test of the Poisson rate ratio (Przyborowski & Wilenski 1940; R's poisson.test, two-sample case).
 export function compareRates(input: RateInput): RateComparison {
   const { alternative, confidence } = input;

@@ -11,7 +11,7 @@ export interface ShiftInterval {
   high: number;
 }
 
-/** The z statistic whose roots bound the interval, and which bound each quantile gives (+zq: lower, −zq: upper). */
+/** The normal quantile behind each bound: the lower bound solves z = +zq, the upper z = −zq; one-sided have one bound. */
 function quantiles(alternative: Alternative, confidence: number): { lower?: number; upper?: number } {
   const alpha = 1 - confidence;
   if (alternative === "greater") return { lower: -normalQuantile(alpha) };
@@ -65,7 +65,7 @@ export function rootShiftInterval(
   return { low: q.lower === undefined ? -Infinity : root(q.lower), high: q.upper === undefined ? Infinity : root(q.upper) };
 }
 
-// Asymptotic interval by rank position: the exact jump points of R's z statistic, found by selection, no root finder (Lehmann 1975, §2.6).
+// Asymptotic interval by rank position: the jump points of R's z statistic, by selection, no root finder (Lehmann 1975, Nonparametrics, ch. 2).
 export function rankPositionShiftInterval(
   candidate: CountedSample,
   baseline: CountedSample,

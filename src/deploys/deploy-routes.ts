@@ -18,8 +18,9 @@ const postDeploy = createRoute({
 
 export function deployRoutes(app: Router, c: Container): void {
   app.use(postDeploy.path, requireScope(c.tokens, "ingest"));
-  app.openapi(postDeploy, (ctx) => {
-    const accepted = c.deploys.record(ctx.req.valid("json"));
+  app.openapi(postDeploy, async (ctx) => {
+    const input = ctx.req.valid("json");
+    const accepted = await c.writes.run(() => c.deploys.record(input));
     Object.assign(ctx.get("logFields"), accepted);
     return ctx.json(accepted, 202);
   });

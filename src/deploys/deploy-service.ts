@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "../store/db.ts";
-import { deployBatches, deployEvents, deploys, releases, type DeployRow, type ReleaseRow } from "../store/schema/index.ts";
 import type { RuleSet } from "../rules/rule-set.ts";
-import { computeWindows, nextCheckAt } from "../verdicts/release-windows.ts";
-import type { DeployEventInput } from "./deploy-event.ts";
-import type { VerdictRecorder } from "../verdicts/verdict-recorder.ts";
 import { DEFAULT_RULE } from "../rules/default-rule.ts";
+import { computeWindows, nextCheckAt } from "../verdicts/release-windows.ts";
+import type { VerdictRecorder } from "../verdicts/verdict-recorder.ts";
+import type { DeployEventInput } from "./deploy-event.ts";
+import { DeployStore, type DeployRef, type ReleaseRef } from "./deploy-store.ts";
 
 export const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString("base64url")}`;
 
@@ -16,149 +15,89 @@ export interface DeployAccepted {
   duplicate: boolean;
 }
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
-
-/** Turns deploy events into releases and deploys, in one transaction per event. */
+/** Turns deploy events into releases and deploys, one transaction per event. */
 export class DeployService {
+  private readonly store: DeployStore;
+
   constructor(
     private readonly db: Db,
     private readonly rules: RuleSet,
     private readonly recorder: VerdictRecorder,
     private readonly graceMs: number,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.store = new DeployStore(db);
+  }
 
   record(input: DeployEventInput): DeployAccepted {
-    const receivedAt = this.now();
-    const ts = input.timestamp ?? receivedAt;
-    return this.db.transaction((tx) => {
+    const now = this.now();
+    const ts = input.timestamp ?? now;
+    return this.db.$client.transaction((): DeployAccepted => {
       if (input.event_id) {
-        const seen = tx.select().from(deployEvents).where(eq(deployEvents.eventId, input.event_id)).get();
+        const seen = this.store.event(input.event_id);
         if (seen) return { release_id: seen.releaseId, deploy_id: seen.deployId, duplicate: true };
       }
-      const release = this.findOrCreateRelease(tx, input, receivedAt);
-      const deploy = this.findOrCreateDeploy(tx, input, release, ts, receivedAt);
-      this.applyPhase(tx, input, release, deploy, ts);
-      tx.insert(deployEvents)
-        .values({
-          eventId: input.event_id ?? newId("evt"),
-          releaseId: release.id,
-          deployId: deploy.id,
-          phase: input.phase,
-          timestamp: ts,
-          receivedAt,
-          payload: input,
-        })
-        .run();
+      const release = this.findOrCreateRelease(input, now);
+      const deploy = this.findOrCreateDeploy(input, release, ts, now);
+      this.applyPhase(input, release, deploy, ts, now);
+      this.store.insertEvent({ eventId: input.event_id ?? newId("evt"), releaseId: release.id, deployId: deploy.id, phase: input.phase, timestamp: ts, receivedAt: now, payload: input });
       return { release_id: release.id, deploy_id: deploy.id, duplicate: false };
-    });
+    })();
   }
 
-  private findOrCreateRelease(tx: Tx, input: DeployEventInput, now: number): ReleaseRow {
-    const where = and(eq(releases.service, input.service), eq(releases.environment, input.environment), eq(releases.version, input.version));
-    const existing = tx.select().from(releases).where(where).get();
+  private findOrCreateRelease(input: DeployEventInput, now: number): ReleaseRef {
+    const existing = this.store.release(input.service, input.environment, input.version);
     if (existing) return existing;
-    const row = {
-      id: newId("rel"),
-      service: input.service,
-      environment: input.environment,
-      version: input.version,
-      status: "pending" as const,
+    const release = {
+      id: newId("rel"), service: input.service, environment: input.environment, version: input.version,
       ruleName: this.rules.resolve(input.service, input.environment)?.name ?? null,
-      commit: input.commit ?? null,
-      url: input.url ?? null,
-      createdAt: now,
-      updatedAt: now,
+      latestDeployId: null, commit: input.commit ?? null, url: input.url ?? null,
     };
-    return tx.insert(releases).values(row).returning().get();
+    this.store.insertRelease(release, now);
+    return release;
   }
 
-  private findOrCreateDeploy(tx: Tx, input: DeployEventInput, release: ReleaseRow, ts: number, now: number): DeployRow {
+  private findOrCreateDeploy(input: DeployEventInput, release: ReleaseRef, ts: number, now: number): DeployRef {
     if (input.deploy_id) {
-      const byId = tx.select().from(deploys).where(eq(deploys.id, input.deploy_id)).get();
+      const byId = this.store.deploy(input.deploy_id);
       if (byId) return byId;
     } else {
-      const open = tx
-        .select()
-        .from(deploys)
-        .where(and(eq(deploys.releaseId, release.id), eq(deploys.status, "started")))
-        .orderBy(desc(deploys.startedAt))
-        .get();
+      const open = this.store.openDeploy(release.id);
       const startsNewRollout = input.phase === "started" && (input.batch?.index ?? 1) === 1;
       if (open && !startsNewRollout) return open;
     }
-    const row = {
-      id: input.deploy_id ?? newId("dep"),
-      releaseId: release.id,
-      status: "started" as const,
-      tool: input.tool ?? null,
-      url: input.url ?? null,
-      commit: input.commit ?? null,
-      hosts: input.hosts ?? null,
-      batchTotal: input.batch?.total ?? null,
-      startedAt: ts,
-      createdAt: now,
-    };
-    return tx.insert(deploys).values(row).returning().get();
+    return this.store.insertDeploy(
+      { id: input.deploy_id ?? newId("dep"), releaseId: release.id, tool: input.tool, url: input.url, commit: input.commit, hosts: input.hosts, batchTotal: input.batch?.total, startedAt: ts },
+      now,
+    );
   }
 
-  private applyPhase(tx: Tx, input: DeployEventInput, release: ReleaseRow, deploy: DeployRow, ts: number): void {
-    const now = this.now();
-    if (input.batch) this.recordBatch(tx, input, deploy.id, ts);
-    const lastBatch = !input.batch || input.batch.index === input.batch.total;
+  private applyPhase(input: DeployEventInput, release: ReleaseRef, deploy: DeployRef, ts: number, now: number): void {
+    if (input.batch) this.store.upsertBatch(deploy.id, input.batch, input.phase, ts);
+    const startedAt = Math.min(deploy.startedAt, ts);
     switch (input.phase) {
-      case "started": {
-        const startedAt = Math.min(deploy.startedAt, ts);
-        tx.update(deploys).set({ startedAt, hosts: input.hosts ?? deploy.hosts }).where(eq(deploys.id, deploy.id)).run();
-        if (release.latestDeployId !== deploy.id) {
-          // A new roll-out of this version starts the judgement afresh.
-          tx.update(releases)
-            .set({
-              status: "pending", latestDeployId: deploy.id, deployStartedAt: startedAt, deployFinishedAt: null,
-              baselineStart: null, baselineEnd: null, analysisStart: null, analysisEnd: null, nextCheckAt: null,
-              consecutiveFailures: 0, score: null, summary: null, verdict: null, decidedAt: null, updatedAt: now,
-              commit: input.commit ?? release.commit, url: input.url ?? release.url,
-            })
-            .where(eq(releases.id, release.id))
-            .run();
-        }
+      case "started":
+        this.store.markDeployStarted(deploy.id, startedAt, input.hosts, deploy.hosts);
+        // A new roll-out of this version starts the judgement afresh.
+        if (release.latestDeployId !== deploy.id) this.store.resetRelease(release.id, deploy.id, startedAt, input.commit, input.url, now);
         return;
-      }
       case "finished": {
-        if (!lastBatch) return;
-        tx.update(deploys).set({ status: "finished", finishedAt: ts }).where(eq(deploys.id, deploy.id)).run();
+        if (input.batch && input.batch.index !== input.batch.total) return;
+        this.store.markDeployEnded(deploy.id, "finished", ts);
         const rule = (release.ruleName ? this.rules.byName(release.ruleName) : undefined) ?? this.rules.resolve(release.service, release.environment) ?? DEFAULT_RULE;
-        const startedAt = Math.min(deploy.startedAt, ts);
         const windows = computeWindows(rule, startedAt, ts);
-        tx.update(releases)
-          .set({
-            status: "analyzing", ruleName: rule.name, latestDeployId: deploy.id, deployStartedAt: startedAt, deployFinishedAt: ts,
-            ...windows, nextCheckAt: nextCheckAt(rule, windows, now, this.graceMs), consecutiveFailures: 0, updatedAt: now,
-          })
-          .where(eq(releases.id, release.id))
-          .run();
+        const next = nextCheckAt(rule, windows, now, this.graceMs);
+        this.store.startAnalysis(release.id, { ruleName: rule.name, deployId: deploy.id, startedAt, finishedAt: ts, windows, nextCheckAt: next }, now);
         return;
       }
       case "failed":
       case "rolled_back": {
-        tx.update(deploys).set({ status: input.phase, finishedAt: ts }).where(eq(deploys.id, deploy.id)).run();
+        this.store.markDeployEnded(deploy.id, input.phase, ts);
         const what = input.phase === "failed" ? "The deploy itself failed" : "The release was rolled back";
         const by = input.tool ? ` (reported by ${input.tool})` : "";
-        this.recorder.recordOutcome(tx, release, "fail", `${what}${by} at ${new Date(ts).toISOString()}.`, now);
+        this.recorder.recordOutcome({ ...release, version: input.version }, "fail", `${what}${by} at ${new Date(ts).toISOString()}.`, now);
         return;
       }
     }
-  }
-
-  private recordBatch(tx: Tx, input: DeployEventInput, deployId: string, ts: number): void {
-    const b = input.batch!;
-    const finished = input.phase !== "started";
-    tx.insert(deployBatches)
-      .values({ deployId, index: b.index, total: b.total, status: input.phase, hosts: b.hosts ?? null, startedAt: ts, finishedAt: finished ? ts : null })
-      .onConflictDoUpdate({
-        target: [deployBatches.deployId, deployBatches.index],
-        set: { status: input.phase, ...(b.hosts ? { hosts: b.hosts } : {}), ...(finished ? { finishedAt: ts } : {}) },
-      })
-      .run();
   }
 }

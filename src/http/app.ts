@@ -1,5 +1,4 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import type { Container } from "../container.ts";
 import { deployRoutes } from "../deploys/deploy-routes.ts";
@@ -7,6 +6,7 @@ import { telemetryRoutes } from "../telemetry/telemetry-routes.ts";
 import { tokenRoutes } from "../tokens/token-routes.ts";
 import { releaseRoutes } from "../verdicts/release-routes.ts";
 import { AppError } from "./app-error.ts";
+import { bodySizeLimit } from "./body-size.ts";
 import type { AppEnv } from "./app-env.ts";
 import { healthRoutes } from "./health-routes.ts";
 import { problemResponse, validationError } from "./problem.ts";
@@ -26,13 +26,7 @@ export function createApp(c: Container): Router {
   const app = createRouter();
   app.use(requestId({ limitLength: 100 }));
   app.use(requestLog(c.logger));
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: c.config.maxBodyBytes,
-      onError: (ctx) => problemResponse(ctx, new AppError("PAYLOAD_TOO_LARGE", `The body is larger than ${c.config.maxBodyBytes} bytes; send smaller batches.`)),
-    }),
-  );
+  app.use("/api/*", bodySizeLimit(c.config.maxBodyBytes));
   app.onError((err, ctx) => {
     if (!(err instanceof AppError) || err.code === "INTERNAL") c.logger.error({ err, requestId: ctx.get("requestId") }, "unhandled error");
     return problemResponse(ctx, err);

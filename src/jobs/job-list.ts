@@ -5,7 +5,7 @@ import { everySeconds, type Job } from "./schedule.ts";
 /** Every scheduled job of the service, in one place. */
 export function jobList(config: Config, c: Container): Job[] {
   return [
-    { name: "evaluate-releases", cron: everySeconds(config.evalIntervalSeconds), run: () => c.verdicts.runDue() },
+    { name: "evaluate-releases", cron: everySeconds(config.evalIntervalSeconds), run: () => c.verdicts.runAllDue() },
     { name: "deliver-alerts", cron: everySeconds(5), run: () => c.dispatcher.deliverDue() },
     {
       name: "prune-telemetry",

@@ -24,7 +24,7 @@ export function openDb(path: string, sync: SyncMode = "full"): Db {
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
   sqlite.function("merge_hist", { deterministic: true }, (a: unknown, b: unknown) =>
-    mergeHistograms(String(a ?? "{}"), String(b ?? "{}")),
+    mergeHistograms(a instanceof Uint8Array ? a : new Uint8Array(), b instanceof Uint8Array ? b : new Uint8Array()),
   );
   const db = drizzle(sqlite, { schema }) as Db;
   migrate(db, { migrationsFolder: MIGRATIONS });

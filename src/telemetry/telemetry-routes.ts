@@ -61,13 +61,13 @@ export function telemetryRoutes(app: Router, c: Container): void {
   document(app, "/api/v1/metrics", "samples", MetricSampleDoc, "Push metric samples (JSON or NDJSON); a batch is stored whole or not at all");
   app.post("/api/v1/logs", requireScope(c.tokens, "ingest"), async (ctx) => {
     const events = validateLogEvents(await records(ctx, "events"));
-    c.telemetry.insertLogs(events);
+    await c.writes.run(() => c.telemetry.insertLogs(events));
     ctx.get("logFields").records = events.length;
     return ctx.json({ accepted: events.length }, 202);
   });
   app.post("/api/v1/metrics", requireScope(c.tokens, "ingest"), async (ctx) => {
     const samples = validateMetricSamples(await records(ctx, "samples"));
-    c.telemetry.insertMetrics(samples);
+    await c.writes.run(() => c.telemetry.insertMetrics(samples));
     ctx.get("logFields").records = samples.length;
     return ctx.json({ accepted: samples.length }, 202);
   });

@@ -16,6 +16,25 @@ interface MetricRollup {
   count: number; sum: number; min: number; max: number;
 }
 
+function rollupFor(map: Map<string, RequestRollup>, key: string, e: LogEvent, minute: number, version: string, host: string, route: string): RequestRollup {
+  let r = map.get(key);
+  if (!r) {
+    r = { service: e.service, environment: e.environment, minute, version, host, route, requests: 0, errors: 0, latencyCount: 0, latencySum: 0, hist: new Map() };
+    map.set(key, r);
+  }
+  return r;
+}
+
+function add(r: RequestRollup, e: LogEvent, bucket: number | undefined): void {
+  r.requests++;
+  if (e.isError) r.errors++;
+  if (bucket !== undefined) {
+    r.latencyCount++;
+    r.latencySum += e.latencyMs!;
+    r.hist.set(bucket, (r.hist.get(bucket) ?? 0) + 1);
+  }
+}
+
 /**
  * The hot write path: raw rows plus per-minute roll-ups, in one transaction per batch, so a batch is stored
  * whole or not at all. Uses prepared statements directly, because the query builder costs more than SQLite here.
@@ -23,6 +42,7 @@ interface MetricRollup {
 export class TelemetryStore {
   private readonly insertLog: Statement;
   private readonly upsertRequestRollup: Statement;
+  private readonly upsertServiceRollup: Statement;
   private readonly insertSample: Statement;
   private readonly upsertMetricRollup: Statement;
 
@@ -38,6 +58,13 @@ export class TelemetryStore {
          latency_count = latency_count + excluded.latency_count, latency_sum = latency_sum + excluded.latency_sum,
          latency_hist = merge_hist(latency_hist, excluded.latency_hist)`,
     );
+    this.upsertServiceRollup = sqlite.prepare(
+      `INSERT INTO service_rollups (service, environment, minute, requests, errors, latency_count, latency_sum, latency_hist)
+       VALUES (?,?,?,?,?,?,?,?)
+       ON CONFLICT DO UPDATE SET requests = requests + excluded.requests, errors = errors + excluded.errors,
+         latency_count = latency_count + excluded.latency_count, latency_sum = latency_sum + excluded.latency_sum,
+         latency_hist = merge_hist(latency_hist, excluded.latency_hist)`,
+    );
     this.insertSample = sqlite.prepare(
       "INSERT INTO metric_samples (name, ts, value, service, environment, host, version, tags) VALUES (?,?,?,?,?,?,?,?)",
     );
@@ -49,31 +76,25 @@ export class TelemetryStore {
   }
 
   insertLogs(events: LogEvent[]): void {
-    const rollups = new Map<string, RequestRollup>();
+    const detailed = new Map<string, RequestRollup>();
+    const perService = new Map<string, RequestRollup>();
     for (const e of events) {
       const minute = Math.floor(e.ts / MINUTE) * MINUTE;
       const version = e.version ?? "", host = e.host ?? "", route = e.route ?? "";
-      const key = `${e.service}\u0000${e.environment}\u0000${minute}\u0000${version}\u0000${host}\u0000${route}`;
-      let r = rollups.get(key);
-      if (!r) {
-        r = { service: e.service, environment: e.environment, minute, version, host, route, requests: 0, errors: 0, latencyCount: 0, latencySum: 0, hist: new Map() };
-        rollups.set(key, r);
-      }
-      r.requests++;
-      if (e.isError) r.errors++;
-      if (e.latencyMs !== undefined) {
-        r.latencyCount++;
-        r.latencySum += e.latencyMs;
-        const b = bucketOf(e.latencyMs);
-        r.hist.set(b, (r.hist.get(b) ?? 0) + 1);
-      }
+      const serviceKey = `${e.service}\u0000${e.environment}\u0000${minute}`;
+      const bucket = e.latencyMs === undefined ? undefined : bucketOf(e.latencyMs);
+      add(rollupFor(detailed, `${serviceKey}\u0000${version}\u0000${host}\u0000${route}`, e, minute, version, host, route), e, bucket);
+      add(rollupFor(perService, serviceKey, e, minute, "", "", ""), e, bucket);
     }
     this.db.$client.transaction(() => {
       for (const e of events) {
         this.insertLog.run(e.ts, e.service, e.environment, e.host ?? null, e.version ?? null, e.level ?? null, e.status ?? null, e.latencyMs ?? null, e.route ?? null, e.message ?? null, e.isError ? 1 : 0);
       }
-      for (const r of rollups.values()) {
+      for (const r of detailed.values()) {
         this.upsertRequestRollup.run(r.service, r.environment, r.minute, r.version, r.host, r.route, r.requests, r.errors, r.latencyCount, r.latencySum, encodeHistogram(r.hist));
+      }
+      for (const r of perService.values()) {
+        this.upsertServiceRollup.run(r.service, r.environment, r.minute, r.requests, r.errors, r.latencyCount, r.latencySum, encodeHistogram(r.hist));
       }
     })();
   }
@@ -111,6 +132,7 @@ export class TelemetryStore {
       n += sqlite.prepare("DELETE FROM log_events WHERE ts < ?").run(before).changes;
       n += sqlite.prepare("DELETE FROM metric_samples WHERE ts < ?").run(before).changes;
       n += sqlite.prepare("DELETE FROM request_rollups WHERE minute < ?").run(before).changes;
+      n += sqlite.prepare("DELETE FROM service_rollups WHERE minute < ?").run(before).changes;
       n += sqlite.prepare("DELETE FROM metric_rollups WHERE minute < ?").run(before).changes;
       return n;
     })();

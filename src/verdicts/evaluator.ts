@@ -7,7 +7,7 @@ import type { SignalAnalysis, SignalSettings } from "../analysis/signal-result.t
 import type { Rule, SignalRule } from "../rules/rule-schema.ts";
 import type { BuiltinSource } from "../sources/builtin-source.ts";
 import { histogramSample } from "../telemetry/latency-histogram.ts";
-import type { WindowQuery } from "../telemetry/window-reader.ts";
+import type { RequestWindow, WindowQuery } from "../telemetry/window-reader.ts";
 import { explainErrorRate, explainLatency, explainLimit, explainMetric, summarize } from "./explain.ts";
 import type { ReleaseWindows } from "./release-windows.ts";
 import type { Check, Verdict } from "./verdict.ts";
@@ -28,6 +28,20 @@ const settingsOf = (s: SignalRule, confidence: number): SignalSettings => ({
   direction: s.direction, fail: s.fail, warn: s.warn, limit: s.limit, minSamples: s.min_samples, confidence,
 });
 
+/** Signals of one evaluation that read the same window (error rate and latency do) read it once. */
+class WindowCache {
+  private readonly cache = new Map<string, RequestWindow>();
+
+  constructor(private readonly source: BuiltinSource) {}
+
+  requests(q: WindowQuery): RequestWindow {
+    const key = JSON.stringify(q);
+    let w = this.cache.get(key);
+    if (!w) this.cache.set(key, (w = this.source.requests(q)));
+    return w;
+  }
+}
+
 const routeLike = (glob: string | undefined) => (glob === undefined ? undefined : glob.replaceAll("%", "\\%").replaceAll("*", "%"));
 
 /** window → fetch → analyse → correct (Benjamini–Hochberg) → decide → score → explain. */
@@ -37,7 +51,8 @@ export class Evaluator {
   evaluate(input: EvaluationInput): Verdict {
     const { rule, windows } = input;
     const base: Omit<WindowQuery, "start" | "end"> = { service: input.service, environment: input.environment };
-    const analyses = rule.signals.map((signal) => this.analyze(signal, rule.confidence, {
+    const reads = new WindowCache(this.builtin);
+    const analyses = rule.signals.map((signal) => this.analyze(reads, signal, rule.confidence, {
       baseline: { ...base, start: windows.baselineStart, end: windows.baselineEnd, routeLike: routeLike(signal.route) },
       candidate: { ...base, start: windows.analysisStart, end: input.candidateEnd, routeLike: routeLike(signal.route) },
     }));
@@ -63,16 +78,16 @@ export class Evaluator {
     };
   }
 
-  private analyze(signal: SignalRule, confidence: number, q: { baseline: WindowQuery; candidate: WindowQuery }): SignalAnalysis | { kind: "error"; message: string } {
+  private analyze(reads: WindowCache, signal: SignalRule, confidence: number, q: { baseline: WindowQuery; candidate: WindowQuery }): SignalAnalysis | { kind: "error"; message: string } {
     const s = settingsOf(signal, confidence);
     try {
       switch (signal.kind) {
         case "error_rate": {
-          const b = this.builtin.requests(q.baseline), c = this.builtin.requests(q.candidate);
+          const b = reads.requests(q.baseline), c = reads.requests(q.candidate);
           return analyzeRate({ events: b.errors, exposure: b.requests }, { events: c.errors, exposure: c.requests }, s);
         }
         case "latency": {
-          const b = this.builtin.requests(q.baseline), c = this.builtin.requests(q.candidate);
+          const b = reads.requests(q.baseline), c = reads.requests(q.candidate);
           return analyzeDistribution(histogramSample(b.hist), histogramSample(c.hist), s);
         }
         case "metric": {

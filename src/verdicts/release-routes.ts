@@ -50,5 +50,8 @@ export function releaseRoutes(app: Router, c: Container): void {
     return ctx.json({ ...releaseView(c.verdicts.get(id)), deploys: c.verdicts.deploysOf(id) }, 200);
   });
   app.openapi(verdict, (ctx) => ctx.json(verdictView(c.verdicts.get(ctx.req.valid("param").id)), 200));
-  app.openapi(evaluate, (ctx) => ctx.json(verdictView(c.verdicts.evaluateNow(ctx.req.valid("param").id)), 200));
+  app.openapi(evaluate, async (ctx) => {
+    const { id } = ctx.req.valid("param");
+    return ctx.json(verdictView(await c.writes.run(() => c.verdicts.evaluateNow(id))), 200);
+  });
 }

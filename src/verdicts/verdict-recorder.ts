@@ -1,11 +1,11 @@
-import { eq } from "drizzle-orm";
+import type { Statement } from "better-sqlite3";
 import type { Db } from "../store/db.ts";
-import { evaluations, notifications, releases, type ReleaseRow } from "../store/schema/index.ts";
+import type { ReleaseRow } from "../store/schema/index.ts";
 import type { VerdictStatus } from "../analysis/score.ts";
 import type { Verdict } from "./verdict.ts";
 import type { Rule } from "../rules/rule-schema.ts";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type ReleaseIdentity = Pick<ReleaseRow, "id" | "service" | "environment" | "version">;
 
 export interface NotificationPayload {
   release_id: string;
@@ -19,43 +19,52 @@ export interface NotificationPayload {
   decided_at: string;
 }
 
-/** Stores verdicts with their release and queues their alerts in the same transaction, so neither is lost. */
+/**
+ * Stores verdicts with their release and queues their alerts; callers run it inside their transaction, so a verdict
+ * and its alerts are stored together or not at all.
+ */
 export class VerdictRecorder {
+  private readonly s: Record<"evaluation" | "interim" | "final" | "outcome" | "notification", Statement>;
+
   constructor(
+    db: Db,
     private readonly channels: readonly string[],
     private readonly onQueued: () => void = () => {},
-  ) {}
-
-  recordInterim(tx: Tx, release: ReleaseRow, verdict: Verdict, failures: number, nextCheckAt: number, now: number): void {
-    tx.insert(evaluations).values({ releaseId: release.id, kind: "interim", evaluatedAt: now, status: verdict.status, score: verdict.score, result: verdict }).run();
-    tx.update(releases)
-      .set({ verdict, score: verdict.score, summary: verdict.summary, consecutiveFailures: failures, nextCheckAt, updatedAt: now })
-      .where(eq(releases.id, release.id))
-      .run();
+  ) {
+    const p = (sql: string) => db.$client.prepare(sql);
+    this.s = {
+      evaluation: p("INSERT INTO evaluations (release_id, kind, evaluated_at, status, score, result) VALUES (?, ?, ?, ?, ?, ?)"),
+      interim: p("UPDATE releases SET verdict = ?, score = ?, summary = ?, consecutive_failures = ?, next_check_at = ?, updated_at = ? WHERE id = ?"),
+      final: p("UPDATE releases SET status = ?, verdict = ?, score = ?, summary = ?, decided_at = ?, next_check_at = NULL, updated_at = ? WHERE id = ?"),
+      outcome: p("UPDATE releases SET status = ?, summary = ?, score = NULL, decided_at = ?, next_check_at = NULL, updated_at = ? WHERE id = ?"),
+      notification: p("INSERT INTO notifications (release_id, channel, payload, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, 'pending', 0, ?, ?)"),
+    };
   }
 
-  recordFinal(tx: Tx, release: ReleaseRow, verdict: Verdict, rule: Rule, now: number): void {
-    tx.insert(evaluations).values({ releaseId: release.id, kind: "final", evaluatedAt: now, status: verdict.status, score: verdict.score, result: verdict }).run();
-    tx.update(releases)
-      .set({ status: verdict.status, verdict, score: verdict.score, summary: verdict.summary, decidedAt: now, nextCheckAt: null, updatedAt: now })
-      .where(eq(releases.id, release.id))
-      .run();
+  recordInterim(release: ReleaseIdentity, verdict: Verdict, failures: number, nextCheckAt: number, now: number): void {
+    const json = JSON.stringify(verdict);
+    this.s.evaluation.run(release.id, "interim", now, verdict.status, verdict.score, json);
+    this.s.interim.run(json, verdict.score, verdict.summary, failures, nextCheckAt, now, release.id);
+  }
+
+  recordFinal(release: ReleaseIdentity, verdict: Verdict, rule: Rule, now: number): void {
+    const json = JSON.stringify(verdict);
+    this.s.evaluation.run(release.id, "final", now, verdict.status, verdict.score, json);
+    this.s.final.run(verdict.status, json, verdict.score, verdict.summary, now, now, release.id);
     if (rule.actions.notify_on.includes(verdict.status)) {
-      this.queue(tx, release, verdict.status, verdict.score, verdict.summary, verdict.checks.filter((c) => c.status !== "pass").map((c) => c.reason), rule.actions.notify, now);
+      const reasons = verdict.checks.filter((c) => c.status !== "pass").map((c) => c.reason);
+      this.queue(release, verdict.status, verdict.score, verdict.summary, reasons, rule.actions.notify, now);
     }
   }
 
   /** An outcome reported by the deploy tool itself (failed, rolled back): final, with no statistics. */
-  recordOutcome(tx: Tx, release: ReleaseRow, status: VerdictStatus, summary: string, now: number): void {
-    tx.insert(evaluations).values({ releaseId: release.id, kind: "final", evaluatedAt: now, status, score: null, result: { status, summary, checks: [] } }).run();
-    tx.update(releases)
-      .set({ status, summary, score: null, decidedAt: now, nextCheckAt: null, updatedAt: now })
-      .where(eq(releases.id, release.id))
-      .run();
-    this.queue(tx, release, status, null, summary, [], this.channels, now);
+  recordOutcome(release: ReleaseIdentity, status: VerdictStatus, summary: string, now: number): void {
+    this.s.evaluation.run(release.id, "final", now, status, null, JSON.stringify({ status, summary, checks: [] }));
+    this.s.outcome.run(status, summary, now, now, release.id);
+    this.queue(release, status, null, summary, [], this.channels, now);
   }
 
-  private queue(tx: Tx, release: ReleaseRow, status: VerdictStatus, score: number | null, summary: string, reasons: string[], wanted: readonly string[], now: number): void {
+  private queue(release: ReleaseIdentity, status: VerdictStatus, score: number | null, summary: string, reasons: string[], wanted: readonly string[], now: number): void {
     const payload: NotificationPayload = {
       release_id: release.id, service: release.service, environment: release.environment, version: release.version,
       status, score, summary, reasons: reasons.slice(0, 5), decided_at: new Date(now).toISOString(),
@@ -63,7 +72,7 @@ export class VerdictRecorder {
     let queued = false;
     for (const channel of wanted) {
       if (!this.channels.includes(channel)) continue;
-      tx.insert(notifications).values({ releaseId: release.id, channel, payload, status: "pending", nextAttemptAt: now, createdAt: now }).run();
+      this.s.notification.run(release.id, channel, JSON.stringify(payload), now, now);
       queued = true;
     }
     if (queued) queueMicrotask(this.onQueued);

@@ -1,4 +1,4 @@
-import { and, desc, eq, lte, type SQL } from "drizzle-orm";
+import { and, desc, eq, lte, sql, type SQL } from "drizzle-orm";
 import { AppError } from "../http/app-error.ts";
 import { DEFAULT_RULE } from "../rules/default-rule.ts";
 import type { Rule } from "../rules/rule-schema.ts";
@@ -14,6 +14,9 @@ const MINUTE = 60_000;
 
 /** The release lifecycle: pending → analyzing → pass | warn | fail | hold, kept in the database so a restart resumes it. */
 export class VerdictService {
+  private readonly byId;
+  private readonly dueQuery;
+
   constructor(
     private readonly db: Db,
     private readonly rules: RuleSet,
@@ -21,20 +24,46 @@ export class VerdictService {
     private readonly recorder: VerdictRecorder,
     private readonly graceMs: number,
     private readonly now: () => number = Date.now,
-  ) {}
+    private readonly onError: (release: ReleaseRow, err: unknown) => void = () => {},
+  ) {
+    this.byId = db.select().from(releases).where(eq(releases.id, sql.placeholder("id"))).prepare();
+    this.dueQuery = db.select().from(releases)
+      .where(and(eq(releases.status, "analyzing"), lte(releases.nextCheckAt, sql.placeholder("now"))))
+      .orderBy(releases.nextCheckAt).limit(sql.placeholder("limit")).prepare();
+  }
 
   ruleFor(release: ReleaseRow): Rule {
     return (release.ruleName ? this.rules.byName(release.ruleName) : undefined) ?? this.rules.resolve(release.service, release.environment) ?? DEFAULT_RULE;
   }
 
-  /** Runs every evaluation that is due; returns how many releases were evaluated. */
-  runDue(limit = 500): number {
+  /**
+   * Runs up to `limit` due evaluations in one transaction (one fsync for the lot); returns how many ran.
+   * A release whose evaluation throws is logged and skipped, so it cannot block the others.
+   */
+  runDue(limit = 200): number {
     const now = this.now();
-    const due = this.db.select().from(releases)
-      .where(and(eq(releases.status, "analyzing"), lte(releases.nextCheckAt, now)))
-      .orderBy(releases.nextCheckAt).limit(limit).all();
-    for (const release of due) this.evaluateDue(release, now);
+    const due = this.dueQuery.all({ now, limit });
+    this.db.$client.transaction(() => {
+      for (const release of due) {
+        try {
+          this.db.$client.transaction(() => this.evaluateDue(release, now))();
+        } catch (err) {
+          this.onError(release, err);
+        }
+      }
+    })();
     return due.length;
+  }
+
+  /** Works through every due release in chunks, yielding to the event loop between them so requests keep flowing. */
+  async runAllDue(chunk = 200): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = this.runDue(chunk);
+      total += n;
+      if (n < chunk) return total;
+      await new Promise((r) => setImmediate(r));
+    }
   }
 
   private evaluateDue(release: ReleaseRow, now: number): void {
@@ -54,15 +83,15 @@ export class VerdictService {
     const failures = verdict.status === "fail" ? release.consecutiveFailures + 1 : 0;
     if (failures >= rule.analysis.early_fail_after) {
       // Hysteresis: one bad interim check is not enough to stop a release; N in a row are.
-      this.db.transaction((tx) => this.recorder.recordFinal(tx, release, { ...verdict, final: true }, rule, now));
+      this.db.$client.transaction(() => this.recorder.recordFinal(release, { ...verdict, final: true }, rule, now))();
       return;
     }
-    this.db.transaction((tx) => this.recorder.recordInterim(tx, release, verdict, failures, next, now));
+    this.db.$client.transaction(() => this.recorder.recordInterim(release, verdict, failures, next, now))();
   }
 
   private finalize(release: ReleaseRow, rule: Rule, windows: ReleaseWindows, candidateEnd: number, now: number): Verdict {
     const verdict = this.evaluator.evaluate({ ...identity(release), rule, windows, candidateEnd, final: true, now });
-    this.db.transaction((tx) => this.recorder.recordFinal(tx, release, verdict, rule, now));
+    this.db.$client.transaction(() => this.recorder.recordFinal(release, verdict, rule, now))();
     return verdict;
   }
 
@@ -76,12 +105,12 @@ export class VerdictService {
     const now = this.now();
     const windows = windowsOf(release);
     const candidateEnd = Math.max(Math.min(windows.analysisEnd, Math.floor(now / MINUTE) * MINUTE), windows.analysisStart);
-    this.finalize(release, this.ruleFor(release), windows, candidateEnd, now);
-    return this.get(id);
+    const verdict = this.finalize(release, this.ruleFor(release), windows, candidateEnd, now);
+    return { ...release, status: verdict.status, verdict, score: verdict.score, summary: verdict.summary, decidedAt: now, nextCheckAt: null, updatedAt: now };
   }
 
   get(id: string): ReleaseRow {
-    const row = this.db.select().from(releases).where(eq(releases.id, id)).get();
+    const row = this.byId.get({ id });
     if (!row) throw new AppError("NOT_FOUND", `No release with id '${id}'.`);
     return row;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mannWhitney, type MannWhitneyOptions, type WeightedSample } from "../../src/analysis/mann-whitney.ts";
+import { mannWhitney, type WeightedSample } from "../../src/analysis/mann-whitney.ts";
 import { expectAbsolute, expectRelative, minstd, readFixture, type MinstdSpec } from "./reference-fixtures.ts";
 
 type FixtureSample = number[] | WeightedSample | MinstdSpec;
@@ -8,7 +8,7 @@ interface MannWhitneyCase {
   name: string;
   baseline: FixtureSample;
   candidate: FixtureSample;
-  options: Required<MannWhitneyOptions>;
+  options: Required<Parameters<typeof mannWhitney>[2]>;
   expected: { method: "exact" | "normal"; u: number; pValue: number; shift: number; shiftLow: number; shiftHigh: number };
 }
 

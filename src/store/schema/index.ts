@@ -5,6 +5,7 @@ export * from "./deploy-events.ts";
 export * from "./log-events.ts";
 export * from "./metric-samples.ts";
 export * from "./request-rollups.ts";
+export * from "./service-rollups.ts";
 export * from "./metric-rollups.ts";
 export * from "./api-tokens.ts";
 export * from "./evaluations.ts";

@@ -1,4 +1,4 @@
-import { integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { blob, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
  * Per-minute roll-up of request/log events, so a release window is read in milliseconds.
@@ -17,7 +17,7 @@ export const requestRollups = sqliteTable(
     errors: integer("errors").notNull(),
     latencyCount: integer("latency_count").notNull(),
     latencySum: real("latency_sum").notNull(),
-    latencyHist: text("latency_hist").notNull(),
+    latencyHist: blob("latency_hist", { mode: "buffer" }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.service, t.environment, t.minute, t.version, t.host, t.route] })],
 );

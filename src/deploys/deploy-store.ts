@@ -1,0 +1,107 @@
+import type { Statement } from "better-sqlite3";
+import type { Db } from "../store/db.ts";
+import type { DeployPhase } from "../store/schema/index.ts";
+import type { ReleaseWindows } from "../verdicts/release-windows.ts";
+
+export interface ReleaseRef {
+  id: string;
+  service: string;
+  environment: string;
+  ruleName: string | null;
+  latestDeployId: string | null;
+  commit: string | null;
+  url: string | null;
+}
+
+export interface DeployRef {
+  id: string;
+  startedAt: number;
+  hosts: string | null;
+}
+
+/**
+ * The deploy-event write path as prepared statements: a deploy event runs about eight of them, and building each
+ * through the query builder cost more than SQLite itself (see bench/throughput-bench.ts).
+ */
+export class DeployStore {
+  private readonly s: Record<string, Statement>;
+
+  constructor(db: Db) {
+    const p = (sql: string) => db.$client.prepare(sql);
+    this.s = {
+      event: p("SELECT release_id AS releaseId, deploy_id AS deployId FROM deploy_events WHERE event_id = ?"),
+      release: p(`SELECT id, service, environment, rule_name AS ruleName, latest_deploy_id AS latestDeployId, "commit", url
+        FROM releases WHERE service = ? AND environment = ? AND version = ?`),
+      insertRelease: p(`INSERT INTO releases (id, service, environment, version, status, rule_name, "commit", url, consecutive_failures, created_at, updated_at)
+        VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, 0, ?, ?)`),
+      deploy: p("SELECT id, started_at AS startedAt, hosts FROM deploys WHERE id = ?"),
+      openDeploy: p("SELECT id, started_at AS startedAt, hosts FROM deploys WHERE release_id = ? AND status = 'started' ORDER BY started_at DESC LIMIT 1"),
+      insertDeploy: p(`INSERT INTO deploys (id, release_id, status, tool, url, "commit", hosts, batch_total, started_at, created_at)
+        VALUES (?, ?, 'started', ?, ?, ?, ?, ?, ?, ?)`),
+      deployStarted: p("UPDATE deploys SET started_at = ?, hosts = ? WHERE id = ?"),
+      deployEnded: p("UPDATE deploys SET status = ?, finished_at = ? WHERE id = ?"),
+      resetRelease: p(`UPDATE releases SET status = 'pending', latest_deploy_id = ?, deploy_started_at = ?, deploy_finished_at = NULL,
+        baseline_start = NULL, baseline_end = NULL, analysis_start = NULL, analysis_end = NULL, next_check_at = NULL,
+        consecutive_failures = 0, score = NULL, summary = NULL, verdict = NULL, decided_at = NULL, updated_at = ?,
+        "commit" = coalesce(?, "commit"), url = coalesce(?, url) WHERE id = ?`),
+      startAnalysis: p(`UPDATE releases SET status = 'analyzing', rule_name = ?, latest_deploy_id = ?, deploy_started_at = ?, deploy_finished_at = ?,
+        baseline_start = ?, baseline_end = ?, analysis_start = ?, analysis_end = ?, next_check_at = ?, consecutive_failures = 0, updated_at = ?
+        WHERE id = ?`),
+      batch: p(`INSERT INTO deploy_batches (deploy_id, batch_index, batch_total, status, hosts, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT DO UPDATE SET status = excluded.status, hosts = coalesce(excluded.hosts, hosts), finished_at = coalesce(excluded.finished_at, finished_at)`),
+      insertEvent: p("INSERT INTO deploy_events (event_id, release_id, deploy_id, phase, timestamp, received_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+    };
+  }
+
+  event(eventId: string): { releaseId: string; deployId: string } | undefined {
+    return this.s.event!.get(eventId) as { releaseId: string; deployId: string } | undefined;
+  }
+
+  release(service: string, environment: string, version: string): ReleaseRef | undefined {
+    return this.s.release!.get(service, environment, version) as ReleaseRef | undefined;
+  }
+
+  insertRelease(r: ReleaseRef & { version: string }, now: number): void {
+    this.s.insertRelease!.run(r.id, r.service, r.environment, r.version, r.ruleName, r.commit, r.url, now, now);
+  }
+
+  deploy(id: string): DeployRef | undefined {
+    return this.s.deploy!.get(id) as DeployRef | undefined;
+  }
+
+  openDeploy(releaseId: string): DeployRef | undefined {
+    return this.s.openDeploy!.get(releaseId) as DeployRef | undefined;
+  }
+
+  insertDeploy(d: { id: string; releaseId: string; tool?: string | undefined; url?: string | undefined; commit?: string | undefined; hosts?: string[] | undefined; batchTotal?: number | undefined; startedAt: number }, now: number): DeployRef {
+    const hosts = d.hosts ? JSON.stringify(d.hosts) : null;
+    this.s.insertDeploy!.run(d.id, d.releaseId, d.tool ?? null, d.url ?? null, d.commit ?? null, hosts, d.batchTotal ?? null, d.startedAt, now);
+    return { id: d.id, startedAt: d.startedAt, hosts };
+  }
+
+  markDeployStarted(id: string, startedAt: number, hosts: string[] | undefined, previousHosts: string | null): void {
+    this.s.deployStarted!.run(startedAt, hosts ? JSON.stringify(hosts) : previousHosts, id);
+  }
+
+  markDeployEnded(id: string, status: DeployPhase, at: number): void {
+    this.s.deployEnded!.run(status, at, id);
+  }
+
+  resetRelease(releaseId: string, deployId: string, startedAt: number, commit: string | undefined, url: string | undefined, now: number): void {
+    this.s.resetRelease!.run(deployId, startedAt, now, commit ?? null, url ?? null, releaseId);
+  }
+
+  startAnalysis(releaseId: string, a: { ruleName: string; deployId: string; startedAt: number; finishedAt: number; windows: ReleaseWindows; nextCheckAt: number }, now: number): void {
+    const w = a.windows;
+    this.s.startAnalysis!.run(a.ruleName, a.deployId, a.startedAt, a.finishedAt, w.baselineStart, w.baselineEnd, w.analysisStart, w.analysisEnd, a.nextCheckAt, now, releaseId);
+  }
+
+  upsertBatch(deployId: string, b: { index: number; total: number; hosts?: string[] | undefined }, status: DeployPhase, at: number): void {
+    const finished = status !== "started";
+    this.s.batch!.run(deployId, b.index, b.total, status, b.hosts ? JSON.stringify(b.hosts) : null, at, finished ? at : null);
+  }
+
+  insertEvent(e: { eventId: string; releaseId: string; deployId: string; phase: DeployPhase; timestamp: number; receivedAt: number; payload: unknown }): void {
+    this.s.insertEvent!.run(e.eventId, e.releaseId, e.deployId, e.phase, e.timestamp, e.receivedAt, JSON.stringify(e.payload));
+  }
+}
