@@ -100,13 +100,32 @@ async function main() {
       if (s.status !== 202 || f.status !== 202) throw new Error(`deploy answered ${s.status}/${f.status}: ${f.body}`);
     });
     const posted = performance.now();
-    for (;;) {
-      const open = JSON.parse((await client.send("GET", "/api/v1/releases?status=analyzing&limit=1")).body) as { releases: unknown[] };
-      if (open.releases.length === 0) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const allJudged = async () => {
+      for (;;) {
+        const open = JSON.parse((await client.send("GET", "/api/v1/releases?status=analyzing&limit=1")).body) as { releases: unknown[] };
+        if (open.releases.length === 0) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await allJudged();
     const scheduled = N / ((performance.now() - t2) / 1000);
     report("deploy lifecycles, verdict by the scheduler", `${fmt(scheduled)} /s`, `(2 requests each; events posted in ${((posted - t2) / 1000).toFixed(1)} s, all judged ${((performance.now() - posted) / 1000).toFixed(1)} s later)`);
+
+    // An orchestrator posting its events in bulk: 50 releases (started + finished) a request, verdict by the scheduler.
+    const t3 = performance.now();
+    const groups = Array.from({ length: N / 50 }, (_, g) => g);
+    await pool(groups, 4, async (g) => {
+      const events = Array.from({ length: 50 }, (_, k) => {
+        const i = g * 50 + k;
+        const base = { service: `svc-${i % 20}`, version: `b${i}`, deploy_id: `db-${i}` };
+        return [{ ...base, phase: "started", timestamp: deployAt }, { ...base, phase: "finished", timestamp: deployAt + MIN }];
+      }).flat();
+      const res = await client.send("POST", "/api/v1/deploys/batch", JSON.stringify({ events }));
+      if (res.status !== 202) throw new Error(`batch answered ${res.status}: ${res.body}`);
+    });
+    const bulkPosted = performance.now();
+    await allJudged();
+    report("deploy lifecycles, events in bulk, verdict by the scheduler", `${fmt(N / ((performance.now() - t3) / 1000))} /s`, `(100 events a request; posted in ${((bulkPosted - t3) / 1000).toFixed(1)} s, all judged ${((performance.now() - bulkPosted) / 1000).toFixed(1)} s later)`);
   } finally {
     client.close();
     await server.stop();

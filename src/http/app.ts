@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import type { Container } from "../container.ts";
+import { deployBatchRoutes } from "../deploys/deploy-batch-routes.ts";
 import { deployRoutes } from "../deploys/deploy-routes.ts";
 import { telemetryRoutes } from "../telemetry/telemetry-routes.ts";
 import { tokenRoutes } from "../tokens/token-routes.ts";
@@ -36,6 +37,7 @@ export function createApp(c: Container): Router {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
   healthRoutes(app, c);
   deployRoutes(app, c);
+  deployBatchRoutes(app, c);
   telemetryRoutes(app, c);
   releaseRoutes(app, c);
   tokenRoutes(app, c);

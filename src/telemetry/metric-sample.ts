@@ -1,4 +1,4 @@
-import type { BodyRecords } from "./body-records.ts";
+import type { BodyRecords } from "../http/body-records.ts";
 import { RecordValidator } from "./record-validator.ts";
 
 export interface MetricSample {

@@ -5,7 +5,7 @@ import type { AppEnv } from "../http/app-env.ts";
 import type { Router } from "../http/app.ts";
 import { requireScope } from "../http/auth.ts";
 import { WRITE_ERRORS } from "../http/problem-schema.ts";
-import { parseBodyRecords } from "./body-records.ts";
+import { parseBodyRecords } from "../http/body-records.ts";
 import { validateLogEvents } from "./log-event.ts";
 import { validateMetricSamples } from "./metric-sample.ts";
 
