@@ -57,6 +57,9 @@ describe("deploy-guard end to end, as its own process on SQLite", () => {
   });
   afterAll(async () => {
     await server?.stop();
+    // One JSON line per request, and never the token.
+    expect(server.output()).not.toContain(TOKEN);
+    expect(server.output()).toMatch(/"method":"GET","path":"\/api\/v1\/releases\/rel_[\w-]+\/verdict","status":200/);
   });
 
   it("fails the release that raised errors from 0.5 % to 5 % and latency by 40 %, and passes the unchanged one", async () => {

@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { countRows } from "../support/sqlite-count.ts";
+import { runCli, startServer } from "../support/server-process.ts";
+
+describe("first start", () => {
+  it("generates an admin token, prints it once, keeps only its hash and never logs it", async () => {
+    const dbPath = join(mkdtempSync(join(tmpdir(), "dg-first-")), "guard.db");
+    const first = await startServer({ DEPLOY_GUARD_DB: dbPath });
+    const token = first.output().match(/\n {2}(dg_[\w-]+)\n/)?.[1];
+    expect(token).toBeDefined();
+    const res = await fetch(`${first.url}/api/v1/deploys`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ service: "a", version: "1", phase: "started" }),
+    });
+    expect(res.status).toBe(202);
+    await first.stop();
+    // Printed exactly once, outside the JSON log lines.
+    expect(first.output().split(token!).length - 1).toBe(1);
+    expect(first.output().split("\n").filter((l) => l.startsWith("{") && l.includes(token!))).toEqual([]);
+    expect(countRows(dbPath, `SELECT count(*) AS n FROM api_tokens WHERE token_hash = '${token}'`)).toBe(0);
+    expect(countRows(dbPath, "SELECT count(*) AS n FROM api_tokens WHERE scope = 'admin'")).toBe(1);
+
+    const second = await startServer({ DEPLOY_GUARD_DB: dbPath });
+    await second.stop();
+    expect(second.output()).not.toContain("admin API token was generated");
+  });
+
+  it("refuses to start on a bad variable, naming it", async () => {
+    const result = await runCli(["serve"], { PORT: "not-a-port", DEPLOY_GUARD_API_TOKEN: "short" });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("PORT:");
+    expect(result.stderr).toContain("DEPLOY_GUARD_API_TOKEN: must be at least 16 characters (value hidden)");
+    expect(result.stderr).not.toContain("short\"");
+  });
+
+  it("refuses to start with invalid rules, naming file and field", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dg-badrules-"));
+    mkdirSync(join(dir, "rules"));
+    writeFileSync(join(dir, "rules", "x.yaml"), "name: x\nsignals:\n  - name: e\n    kind: errors\n    fail: { relative: 1 }\n");
+    const result = await runCli(["serve"], { DEPLOY_GUARD_DB: join(dir, "g.db"), DEPLOY_GUARD_RULES: join(dir, "rules"), DEPLOY_GUARD_API_TOKEN: "0123456789abcdef0" });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/x\.yaml: signals\[0\]\.kind: Invalid option/);
+  });
+});
+
+describe("deploy-guard rules check", () => {
+  it("passes the shipped rules and fails a bad file with its field", async () => {
+    const ok = await runCli(["rules", "check"]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain("ok  default");
+    const dir = mkdtempSync(join(tmpdir(), "dg-check-"));
+    writeFileSync(join(dir, "bad.yaml"), "name: bad\nsignals:\n  - name: e\n    kind: error_rate\n    fail: { relative: -1 }\n");
+    const bad = await runCli(["rules", "check", "--rules", dir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/bad\.yaml: signals\[0\]\.fail\.relative: /);
+  });
+});
