@@ -65,6 +65,9 @@ export class DeployService {
       const open = this.store.openDeploy(release.id);
       const startsNewRollout = input.phase === "started" && (input.batch?.index ?? 1) === 1;
       if (open && !startsNewRollout) return open;
+      // An end event with nothing open belongs to the latest deploy (a re-sent "finished"), not to a new one.
+      const latest = input.phase === "started" ? undefined : this.store.latestDeploy(release.id);
+      if (latest) return latest;
     }
     return this.store.insertDeploy(
       { id: input.deploy_id ?? newId("dep"), releaseId: release.id, tool: input.tool, url: input.url, commit: input.commit, hosts: input.hosts, batchTotal: input.batch?.total, startedAt: ts },
@@ -74,6 +77,9 @@ export class DeployService {
 
   private applyPhase(input: DeployEventInput, release: ReleaseRef, deploy: DeployRef, ts: number, now: number): void {
     if (input.batch) this.store.upsertBatch(deploy.id, input.batch, input.phase, ts);
+    // A deploy that has ended takes no other ending, except a later roll-back: re-sent events never reopen a judgement.
+    const ended = deploy.status !== "started";
+    if (input.phase !== "started" && ended && !(input.phase === "rolled_back" && deploy.status !== "rolled_back")) return;
     const startedAt = Math.min(deploy.startedAt, ts);
     switch (input.phase) {
       case "started":

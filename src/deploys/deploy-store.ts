@@ -15,6 +15,7 @@ export interface ReleaseRef {
 
 export interface DeployRef {
   id: string;
+  status: DeployPhase;
   startedAt: number;
   hosts: string | null;
 }
@@ -34,8 +35,9 @@ export class DeployStore {
         FROM releases WHERE service = ? AND environment = ? AND version = ?`),
       insertRelease: p(`INSERT INTO releases (id, service, environment, version, status, rule_name, "commit", url, consecutive_failures, created_at, updated_at)
         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, 0, ?, ?)`),
-      deploy: p("SELECT id, started_at AS startedAt, hosts FROM deploys WHERE id = ?"),
-      openDeploy: p("SELECT id, started_at AS startedAt, hosts FROM deploys WHERE release_id = ? AND status = 'started' ORDER BY started_at DESC LIMIT 1"),
+      deploy: p("SELECT id, status, started_at AS startedAt, hosts FROM deploys WHERE id = ?"),
+      openDeploy: p("SELECT id, status, started_at AS startedAt, hosts FROM deploys WHERE release_id = ? AND status = 'started' ORDER BY started_at DESC LIMIT 1"),
+      latestDeploy: p("SELECT id, status, started_at AS startedAt, hosts FROM deploys WHERE release_id = ? ORDER BY started_at DESC, created_at DESC LIMIT 1"),
       insertDeploy: p(`INSERT INTO deploys (id, release_id, status, tool, url, "commit", hosts, batch_total, started_at, created_at)
         VALUES (?, ?, 'started', ?, ?, ?, ?, ?, ?, ?)`),
       deployStarted: p("UPDATE deploys SET started_at = ?, hosts = ? WHERE id = ?"),
@@ -73,10 +75,14 @@ export class DeployStore {
     return this.s.openDeploy!.get(releaseId) as DeployRef | undefined;
   }
 
+  latestDeploy(releaseId: string): DeployRef | undefined {
+    return this.s.latestDeploy!.get(releaseId) as DeployRef | undefined;
+  }
+
   insertDeploy(d: { id: string; releaseId: string; tool?: string | undefined; url?: string | undefined; commit?: string | undefined; hosts?: string[] | undefined; batchTotal?: number | undefined; startedAt: number }, now: number): DeployRef {
     const hosts = d.hosts ? JSON.stringify(d.hosts) : null;
     this.s.insertDeploy!.run(d.id, d.releaseId, d.tool ?? null, d.url ?? null, d.commit ?? null, hosts, d.batchTotal ?? null, d.startedAt, now);
-    return { id: d.id, startedAt: d.startedAt, hosts };
+    return { id: d.id, status: "started", startedAt: d.startedAt, hosts };
   }
 
   markDeployStarted(id: string, startedAt: number, hosts: string[] | undefined, previousHosts: string | null): void {

@@ -74,6 +74,25 @@ describe("POST /api/v1/deploys", () => {
     expect(v.summary).toContain("The deploy itself failed (reported by argo-cd)");
   });
 
+  it("never reopens a deploy that has ended, whatever is re-sent without an event_id", async () => {
+    const a = await post({ service: "api", version: "12", phase: "started", timestamp: T0 });
+    await post({ service: "api", version: "12", phase: "failed", timestamp: T0 + 120_000 });
+    const again = await post({ service: "api", version: "12", phase: "failed", timestamp: T0 + 180_000 });
+    expect(again.body.deploy_id).toBe(a.body.deploy_id);
+    const finishedAgain = await post({ service: "api", version: "12", phase: "finished", timestamp: T0 + 240_000 });
+    expect(finishedAgain.body.deploy_id).toBe(a.body.deploy_id);
+    const release = (await (await svc.request("GET", `/api/v1/releases/${a.body.release_id}`)).json()) as Record<string, any>;
+    expect(release.deploys).toHaveLength(1);
+    expect(release.deploys[0].status).toBe("failed");
+    expect(release.status).toBe("fail");
+    expect(svc.container.db.$client.prepare("SELECT count(*) AS n FROM evaluations").get()).toEqual({ n: 1 });
+    // A roll-back after the failure is still recorded.
+    await post({ service: "api", version: "12", phase: "rolled_back", timestamp: T0 + 300_000 });
+    const after = (await (await svc.request("GET", `/api/v1/releases/${a.body.release_id}`)).json()) as Record<string, any>;
+    expect(after.deploys[0].status).toBe("rolled_back");
+    expect(after.summary).toMatch(/^The release was rolled back/);
+  });
+
   it("defaults the timestamp to now", async () => {
     const a = await post({ service: "api", version: "11", phase: "started" });
     const r = (await (await svc.request("GET", `/api/v1/releases/${a.body.release_id}`)).json()) as Record<string, any>;
