@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_RULE } from "../../src/rules/default-rule.ts";
 import { loadRules } from "../../src/rules/rule-loader.ts";
 import { RuleSet } from "../../src/rules/rule-set.ts";
 import { REPO_RULES } from "../support/test-service.ts";
@@ -30,6 +31,13 @@ describe("rules", () => {
     const rule = result.ok ? result.rules.find((r) => r.name === "default")! : undefined;
     expect(rule).toMatchObject({ match: { service: "*", environment: "*" }, baseline: { kind: "before_deploy", minutes: 60 }, analysis: { minutes: 30 } });
     expect(rule!.signals.map((s) => [s.name, s.source, s.kind])).toEqual([["error_rate", "builtin", "error_rate"], ["latency", "builtin", "latency"]]);
+  });
+
+  it("falls back, when no rule matches, to the same judgement as rules/default.yaml", () => {
+    const result = loadRules(REPO_RULES);
+    const shipped = result.ok ? result.rules.find((r) => r.name === "default")! : undefined;
+    const strip = (r: typeof DEFAULT_RULE) => ({ ...r, name: "", description: undefined, signals: r.signals.map((sig) => ({ ...sig, description: undefined })) });
+    expect(strip(DEFAULT_RULE)).toEqual(strip(shipped!));
   });
 
   it("reports the file and the field of every problem", () => {
