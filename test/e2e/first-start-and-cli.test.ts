@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { countRows } from "../support/sqlite-count.ts";
-import { runCli, startServer } from "../support/server-process.ts";
+import { ROOT, runCli, startServer } from "../support/server-process.ts";
 
 describe("first start", () => {
   it("generates an admin token, prints it once, keeps only its hash and never logs it", async () => {
@@ -44,6 +44,18 @@ describe("first start", () => {
     const result = await runCli(["serve"], { DEPLOY_GUARD_DB: join(dir, "g.db"), DEPLOY_GUARD_RULES: join(dir, "rules"), DEPLOY_GUARD_API_TOKEN: "0123456789abcdef0" });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/x\.yaml: signals\[0\]\.kind: Invalid option/);
+  });
+});
+
+describe("npx deploy-guard", () => {
+  it("runs the CLI from a clone with no build step, as a pipeline script would", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const result = spawnSync("npx", ["--no-install", "deploy-guard", "gate", "--url", "http://127.0.0.1:9", "--release", "x", "--timeout", "2s", "--interval", "100ms"], {
+      cwd: ROOT, encoding: "utf8", env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" },
+    });
+    // Exit 3: the CLI ran, and said it could not connect.
+    expect(result.status, result.stderr).toBe(3);
+    expect(result.stderr).toContain("cannot reach http://127.0.0.1:9");
   });
 });
 
