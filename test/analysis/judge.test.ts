@@ -70,8 +70,8 @@ describe("judge: where the anchors' users were hurt", () => {
   it("corrects p-values across signals with Benjamini–Hochberg", () => {
     // Raw p of about 0.004 and 0.5: the first is adjusted up to twice its value, the second stays.
     const j = judge([rate("a", [100, 100_000], [150, 100_000]), rate("b", [100, 100_000], [100, 100_000])], T);
-    const [a, b] = j.signals;
-    if (a!.kind !== "ok" || b!.kind !== "ok") throw new Error("expected data");
+    const a = j.signals[0]!, b = j.signals[1]!;
+    if (a.kind !== "ok" || b.kind !== "ok") throw new Error("expected data");
     expect(a.qValue).toBeCloseTo(Math.min(1, a.analysis.stats.pValue * 2), 12);
     expect(b.qValue).toBeCloseTo(Math.max(b.analysis.stats.pValue, a.qValue), 12);
   });
