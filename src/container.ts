@@ -12,6 +12,7 @@ import { WriteQueue } from "./store/write-queue.ts";
 import { TelemetryStore } from "./telemetry/telemetry-store.ts";
 import { WindowReader } from "./telemetry/window-reader.ts";
 import { TokenService } from "./tokens/token-service.ts";
+import { BaselineResolver } from "./verdicts/baseline-resolver.ts";
 import { Evaluator } from "./verdicts/evaluator.ts";
 import { VerdictRecorder } from "./verdicts/verdict-recorder.ts";
 import { VerdictService } from "./verdicts/verdict-service.ts";
@@ -54,7 +55,7 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
     tokens: new TokenService(db, config.apiToken, now),
     telemetry: new TelemetryStore(db),
     deploys: new DeployService(db, rules, recorder, graceMs, now),
-    verdicts: new VerdictService(db, rules, evaluator, recorder, graceMs, now, (release, err) =>
+    verdicts: new VerdictService(db, rules, evaluator, new BaselineResolver(db), recorder, graceMs, now, (release, err) =>
       logger.error({ err, release: release.id }, "evaluation failed; it will be retried at the next run"),
     ),
     dispatcher,

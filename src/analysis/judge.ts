@@ -22,7 +22,8 @@ export interface SignalInput {
         baselineSeries?: RateCounts[];
       }
     | { kind: "distribution"; baseline: WeightedSample; candidate: WeightedSample }
-    | { kind: "error"; message: string };
+    | { kind: "error"; message: string }
+    | { kind: "missing"; why: string };
 }
 
 export type SignalJudgement =
@@ -38,6 +39,7 @@ function analyze(input: SignalInput): SignalAnalysis | { kind: "error"; message:
   const d = input.data;
   try {
     if (d.kind === "error") return d;
+    if (d.kind === "missing") return { kind: "nodata", why: d.why, details: {} };
     if (d.kind === "rate") return analyzeRate(d.baseline, d.candidate, input.settings);
     return analyzeDistribution(d.baseline, d.candidate, input.settings);
   } catch (err) {

@@ -4,7 +4,13 @@ export const SOURCE_KINDS = ["builtin"] as const;
 export const SIGNAL_KINDS = ["error_rate", "latency", "metric"] as const;
 export const DIRECTIONS = ["increase", "decrease", "either"] as const;
 export const NO_DATA_POLICIES = ["pass", "hold", "fail"] as const;
-export const BASELINE_KINDS = ["before_deploy"] as const;
+/**
+ * before_deploy: the minutes before the deploy started. concurrent: during the analysis window, the hosts not yet
+ * updated (removes time-of-day effects in a rolling deploy). previous_release: the last release that passed, at the
+ * same time since its deploy. week_ago: the analysis window's hours a week earlier. pinned: a named release.
+ */
+export const BASELINE_KINDS = ["before_deploy", "concurrent", "previous_release", "week_ago", "pinned"] as const;
+export type BaselineKind = (typeof BASELINE_KINDS)[number];
 export const NOTIFY_CHANNELS = ["slack", "webhook"] as const;
 
 export type SourceKind = (typeof SOURCE_KINDS)[number];
@@ -51,7 +57,12 @@ export const RuleSchema = z
     description: z.string().optional(),
     match: z.strictObject({ service: Glob.default("*"), environment: Glob.default("*") }).default({ service: "*", environment: "*" }),
     baseline: z
-      .strictObject({ kind: z.enum(BASELINE_KINDS).default("before_deploy"), minutes: z.number().int().min(5).max(10080).default(60) })
+      .strictObject({
+        kind: z.enum(BASELINE_KINDS).default("before_deploy"),
+        minutes: z.number().int().min(5).max(10080).default(60).describe("before_deploy: how many minutes before the deploy"),
+        version: z.string().min(1).optional().describe("pinned: the version whose analysis window is the baseline"),
+      })
+      .refine((b) => (b.kind === "pinned") === (b.version !== undefined), { message: "version is required for kind pinned, and only for it", path: ["version"] })
       .default({ kind: "before_deploy", minutes: 60 }),
     analysis: z
       .strictObject({

@@ -9,6 +9,8 @@ export interface WindowQuery {
   end: number;
   /** Only these hosts / this version / routes matching this SQL LIKE pattern, when given. */
   hosts?: readonly string[];
+  /** All hosts but these (the not-yet-updated side of a rolling deploy). */
+  excludeHosts?: readonly string[];
   version?: string;
   routeLike?: string;
 }
@@ -34,6 +36,10 @@ function filters(q: WindowQuery, params: unknown[]): string {
   if (q.hosts && q.hosts.length > 0) {
     sql += ` AND host IN (${q.hosts.map(() => "?").join(",")})`;
     params.push(...q.hosts);
+  }
+  if (q.excludeHosts && q.excludeHosts.length > 0) {
+    sql += ` AND host NOT IN (${q.excludeHosts.map(() => "?").join(",")})`;
+    params.push(...q.excludeHosts);
   }
   if (q.version !== undefined) {
     sql += " AND version = ?";

@@ -6,7 +6,7 @@ import type { BuiltinSource } from "../sources/builtin-source.ts";
 import { histogramSample } from "../telemetry/latency-histogram.ts";
 import type { RequestWindow, WindowQuery } from "../telemetry/window-reader.ts";
 import { explainErrorRate, explainLatency, explainLimit, explainMetric, summarize } from "./explain.ts";
-import type { ReleaseWindows } from "./release-windows.ts";
+import type { PairedWindows, WindowSpec } from "./baseline-resolver.ts";
 import type { Check, Verdict } from "./verdict.ts";
 
 export interface EvaluationInput {
@@ -14,9 +14,8 @@ export interface EvaluationInput {
   environment: string;
   version: string;
   rule: Rule;
-  windows: ReleaseWindows;
-  /** The end of the candidate window actually used: the window's end, or now for an interim check. */
-  candidateEnd: number;
+  /** Baseline and candidate windows (and hosts), as the rule's baseline kind chose them. */
+  paired: PairedWindows;
   final: boolean;
   now: number;
 }
@@ -46,7 +45,7 @@ export class Evaluator {
   constructor(private readonly builtin: BuiltinSource) {}
 
   evaluate(input: EvaluationInput): Verdict {
-    const { rule, windows } = input;
+    const { rule, paired } = input;
     const reads = new WindowCache(this.builtin);
     const inputs = rule.signals.map((signal) => this.fetch(reads, signal, rule.confidence, input));
     const judgement = judge(inputs, rule.thresholds);
@@ -61,8 +60,10 @@ export class Evaluator {
       rule: rule.name,
       final: input.final,
       windows: {
-        baseline: { start: iso(windows.baselineStart), end: iso(windows.baselineEnd) },
-        analysis: { start: iso(windows.analysisStart), end: iso(input.candidateEnd) },
+        baseline: paired.kind === "ok"
+          ? { start: iso(paired.baseline.start), end: iso(paired.baseline.end), label: paired.label }
+          : { start: null, end: null, label: `none: ${paired.why}` },
+        analysis: { start: iso(paired.candidate.start), end: iso(paired.candidate.end) },
       },
       evaluated_at: iso(input.now),
     };
@@ -70,10 +71,11 @@ export class Evaluator {
 
   /** Fetches and pairs one signal's baseline and candidate data; a failed read becomes an error input, not an exception. */
   private fetch(reads: WindowCache, signal: SignalRule, confidence: number, input: EvaluationInput): SignalInput {
-    const base = { service: input.service, environment: input.environment, routeLike: routeLike(signal.route) };
-    const baseline: WindowQuery = { ...base, start: input.windows.baselineStart, end: input.windows.baselineEnd };
-    const candidate: WindowQuery = { ...base, start: input.windows.analysisStart, end: input.candidateEnd };
     const common = { name: signal.name, settings: settingsOf(signal, confidence), weight: signal.weight, critical: signal.critical, noData: signal.no_data };
+    const { paired } = input;
+    if (paired.kind === "missing") return { ...common, data: { kind: "missing", why: `no baseline: ${paired.why}` } };
+    const query = (w: WindowSpec): WindowQuery => ({ ...w, service: input.service, environment: input.environment, routeLike: routeLike(signal.route) });
+    const baseline = query(paired.baseline), candidate = query(paired.candidate);
     try {
       switch (signal.kind) {
         case "error_rate": {

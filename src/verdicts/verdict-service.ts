@@ -5,6 +5,7 @@ import type { Rule } from "../rules/rule-schema.ts";
 import type { RuleSet } from "../rules/rule-set.ts";
 import type { Db } from "../store/db.ts";
 import { deployBatches, deploys, releases, type ReleaseRow } from "../store/schema/index.ts";
+import type { BaselineResolver } from "./baseline-resolver.ts";
 import type { Evaluator } from "./evaluator.ts";
 import { nextCheckAt, type ReleaseWindows } from "./release-windows.ts";
 import type { Verdict } from "./verdict.ts";
@@ -21,6 +22,7 @@ export class VerdictService {
     private readonly db: Db,
     private readonly rules: RuleSet,
     private readonly evaluator: Evaluator,
+    private readonly baselines: BaselineResolver,
     private readonly recorder: VerdictRecorder,
     private readonly graceMs: number,
     private readonly now: () => number = Date.now,
@@ -70,7 +72,7 @@ export class VerdictService {
     const rule = this.ruleFor(release);
     const windows = windowsOf(release);
     if (now >= windows.analysisEnd + this.graceMs) {
-      this.finalize(release, rule, windows, windows.analysisEnd, now);
+      this.finalize(release, rule, windows.analysisEnd, now);
       return;
     }
     const candidateEnd = Math.min(Math.floor(now / MINUTE) * MINUTE, windows.analysisEnd);
@@ -79,7 +81,7 @@ export class VerdictService {
       this.db.update(releases).set({ nextCheckAt: next }).where(eq(releases.id, release.id)).run();
       return;
     }
-    const verdict = this.evaluator.evaluate({ ...identity(release), rule, windows, candidateEnd, final: false, now });
+    const verdict = this.judge(release, rule, candidateEnd, false, now);
     const failures = verdict.status === "fail" ? release.consecutiveFailures + 1 : 0;
     if (failures >= rule.analysis.early_fail_after) {
       // Hysteresis: one bad interim check is not enough to stop a release; N in a row are.
@@ -89,8 +91,13 @@ export class VerdictService {
     this.db.$client.transaction(() => this.recorder.recordInterim(release, verdict, failures, next, now))();
   }
 
-  private finalize(release: ReleaseRow, rule: Rule, windows: ReleaseWindows, candidateEnd: number, now: number): Verdict {
-    const verdict = this.evaluator.evaluate({ ...identity(release), rule, windows, candidateEnd, final: true, now });
+  private judge(release: ReleaseRow, rule: Rule, candidateEnd: number, final: boolean, now: number): Verdict {
+    const paired = this.baselines.resolve(release, rule, candidateEnd);
+    return this.evaluator.evaluate({ ...identity(release), rule, paired, final, now });
+  }
+
+  private finalize(release: ReleaseRow, rule: Rule, candidateEnd: number, now: number): Verdict {
+    const verdict = this.judge(release, rule, candidateEnd, true, now);
     this.db.$client.transaction(() => this.recorder.recordFinal(release, verdict, rule, now))();
     return verdict;
   }
@@ -105,7 +112,7 @@ export class VerdictService {
     const now = this.now();
     const windows = windowsOf(release);
     const candidateEnd = Math.max(Math.min(windows.analysisEnd, Math.floor(now / MINUTE) * MINUTE), windows.analysisStart);
-    const verdict = this.finalize(release, this.ruleFor(release), windows, candidateEnd, now);
+    const verdict = this.finalize(release, this.ruleFor(release), candidateEnd, now);
     return { ...release, status: verdict.status, verdict, score: verdict.score, summary: verdict.summary, decidedAt: now, nextCheckAt: null, updatedAt: now };
   }
 

@@ -38,7 +38,12 @@ export const VerdictViewSchema = z
     summary: z.string(),
     checks: z.array(CheckViewSchema),
     rule: z.string().nullable(),
-    windows: z.object({ baseline: z.object({ start: z.string(), end: z.string() }), analysis: z.object({ start: z.string(), end: z.string() }) }).nullable(),
+    windows: z
+      .object({
+        baseline: z.object({ start: z.string().nullable(), end: z.string().nullable(), label: z.string().openapi({ description: "what the release was compared with, in words" }) }),
+        analysis: z.object({ start: z.string(), end: z.string() }),
+      })
+      .nullable(),
     decided_at: z.string().nullable(),
     evaluated_at: z.string().nullable(),
   })

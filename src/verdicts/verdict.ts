@@ -32,6 +32,6 @@ export interface Verdict {
   checks: Check[];
   rule: string;
   final: boolean;
-  windows: { baseline: { start: string; end: string }; analysis: { start: string; end: string } };
+  windows: { baseline: { start: string | null; end: string | null; label: string }; analysis: { start: string; end: string } };
   evaluated_at: string;
 }

@@ -1,0 +1,92 @@
+/**
+ * Real error rates wander from minute to minute more than Poisson noise allows, so the exact Poisson test in
+ * rate-test.ts reads that wander as a change. These functions measure the extra variance on the baseline (φ) and
+ * widen the rate comparison by it. Estimate φ on baseline intervals only: a step inside the series inflates φ and would
+ * hide the very change being tested.
+ */
+import { AnalysisInputError } from "./analysis-error.ts";
+import { normalCdf, normalQuantile } from "./normal-distribution.ts";
+import type { Alternative, RateComparison } from "./rate-test.ts";
+
+export interface EventCounts {
+  events: number;
+  exposure: number;
+}
+
+export interface Dispersion {
+  /** Variance ÷ Poisson variance, never below 1. */
+  phi: number;
+  /** Intervals with exposure that entered the estimate. */
+  intervals: number;
+}
+
+/** Fewer intervals than this leave φ too noisy to widen anything: φ = 1 (plain Poisson) is reported instead. */
+export const MIN_DISPERSION_INTERVALS = 5;
+
+const WALD_METHOD = "Wald test of the log rate ratio, variance scaled by the dispersion φ";
+const NO_EVENTS_METHOD = "no events on either side";
+
+function checkedCounts(counts: EventCounts, side: string): EventCounts {
+  const { events, exposure } = counts;
+  if (!(Number.isFinite(events) && events >= 0)) throw new AnalysisInputError("INVALID_INPUT", `${side} events must be a non-negative number, got ${events}`);
+  if (exposure === 0) throw new AnalysisInputError("NO_EXPOSURE", `${side} exposure is 0: there is nothing to compare on that side`);
+  if (!(Number.isFinite(exposure) && exposure > 0)) throw new AnalysisInputError("INVALID_INPUT", `${side} exposure must be a positive number, got ${exposure}`);
+  return counts;
+}
+
+// Pearson (quasi-Poisson) dispersion φ = Σ(e − E)²/E / (k − 1) under one common rate (McCullagh & Nelder 1989, §4.5).
+export function rateDispersion(perInterval: EventCounts[]): Dispersion {
+  perInterval.forEach((c, i) => {
+    if (!(c.exposure === 0 && c.events === 0)) checkedCounts(c, `interval ${i}`);
+  });
+  const usable = perInterval.filter((c) => c.exposure > 0);
+  const k = usable.length;
+  const events = usable.reduce((sum, c) => sum + c.events, 0);
+  const exposure = usable.reduce((sum, c) => sum + c.exposure, 0);
+  if (k < MIN_DISPERSION_INTERVALS || events === 0) return { phi: 1, intervals: k };
+  const rate = events / exposure;
+  let pearson = 0;
+  for (const c of usable) {
+    const expected = c.exposure * rate;
+    pearson += (c.events - expected) ** 2 / expected;
+  }
+  return { phi: Math.max(1, pearson / (k - 1)), intervals: k };
+}
+
+function pValueOf(z: number, alternative: Alternative): number {
+  if (alternative === "greater") return normalCdf(-z);
+  if (alternative === "less") return normalCdf(z);
+  return Math.min(1, 2 * normalCdf(-Math.abs(z)));
+}
+
+// Quasi-Poisson Wald test of log(candidate rate / baseline rate), var ≈ φ(1/e_b + 1/e_c), ½ added to both counts when one is 0 (Agresti 2013, §3.1; McCullagh & Nelder 1989, §4.5).
+export function overdispersedRateTest(baseline: EventCounts, candidate: EventCounts, phi: number, alternative: Alternative, confidence: number): RateComparison {
+  if (!(confidence > 0 && confidence < 1)) throw new AnalysisInputError("INVALID_INPUT", `confidence must be in (0, 1), got ${confidence}`);
+  if (!(Number.isFinite(phi) && phi > 0)) throw new AnalysisInputError("INVALID_INPUT", `phi must be a positive number, got ${phi}`);
+  checkedCounts(baseline, "baseline");
+  checkedCounts(candidate, "candidate");
+  const baselineRate = baseline.events / baseline.exposure;
+  const candidateRate = candidate.events / candidate.exposure;
+  if (baseline.events === 0 && candidate.events === 0) {
+    return { baselineRate, candidateRate, ratio: 1, ratioLow: 0, ratioHigh: Infinity, pValue: 1, method: NO_EVENTS_METHOD };
+  }
+  // Haldane–Anscombe ½: keeps a brand-new error (0 before, many after) finite and significant instead of undefined.
+  const half = baseline.events === 0 || candidate.events === 0 ? 0.5 : 0;
+  const eb = baseline.events + half, ec = candidate.events + half;
+  const logRatio = Math.log(ec / candidate.exposure) - Math.log(eb / baseline.exposure);
+  const se = Math.sqrt(phi * (1 / eb + 1 / ec));
+  const z = logRatio / se;
+  const oneSided = alternative !== "two-sided";
+  const q = normalQuantile(oneSided ? confidence : (1 + confidence) / 2);
+  const ratio = candidateRate / baselineRate;
+  return {
+    baselineRate,
+    candidateRate,
+    ratio,
+    // The interval always contains the observed ratio, so 0 or ∞ stay as open ends.
+    ratioLow: alternative === "less" || ratio === 0 ? 0 : Math.exp(logRatio - q * se),
+    ratioHigh: alternative === "greater" || ratio === Infinity ? Infinity : Math.exp(logRatio + q * se),
+    pValue: pValueOf(z, alternative),
+    method: half > 0 ? `${WALD_METHOD} (½ added to both counts: one side had none)` : WALD_METHOD,
+  };
+}

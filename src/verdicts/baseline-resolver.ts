@@ -1,0 +1,84 @@
+import type { Statement } from "better-sqlite3";
+import type { Rule } from "../rules/rule-schema.ts";
+import type { Db } from "../store/db.ts";
+import type { ReleaseRow } from "../store/schema/index.ts";
+import type { WindowQuery } from "../telemetry/window-reader.ts";
+
+const WEEK = 7 * 24 * 3600_000;
+
+export type WindowSpec = Omit<WindowQuery, "service" | "environment" | "routeLike">;
+
+export type PairedWindows =
+  | { kind: "ok"; baseline: WindowSpec; candidate: WindowSpec; label: string }
+  | { kind: "missing"; why: string; candidate: WindowSpec };
+
+interface PastRelease {
+  id: string;
+  version: string;
+  status: string;
+  analysisStart: number;
+}
+
+/**
+ * Chooses the baseline a rule asks for and pairs it with the candidate window. Only releases that passed (or passed
+ * with a warning) ever serve as a baseline: a failed, held or rolled-back release would hide the very regression.
+ */
+export class BaselineResolver {
+  private readonly previous: Statement;
+  private readonly pinned: Statement;
+  private readonly deployHosts: Statement;
+  private readonly batchHosts: Statement;
+
+  constructor(db: Db) {
+    const p = (sql: string) => db.$client.prepare(sql);
+    const columns = "id, version, status, analysis_start AS analysisStart FROM releases";
+    this.previous = p(`SELECT ${columns} WHERE service = ? AND environment = ? AND id != ? AND status IN ('pass', 'warn')
+      AND analysis_start IS NOT NULL AND deploy_finished_at < ? ORDER BY deploy_finished_at DESC LIMIT 1`);
+    this.pinned = p(`SELECT ${columns} WHERE service = ? AND environment = ? AND version = ?`);
+    this.deployHosts = p("SELECT hosts FROM deploys WHERE id = ?");
+    this.batchHosts = p("SELECT hosts FROM deploy_batches WHERE deploy_id = ? AND status = 'finished' AND hosts IS NOT NULL");
+  }
+
+  resolve(release: ReleaseRow, rule: Rule, candidateEnd: number): PairedWindows {
+    const analysisStart = release.analysisStart!;
+    const candidate: WindowSpec = { start: analysisStart, end: candidateEnd };
+    const elapsed = candidateEnd - analysisStart;
+    const b = rule.baseline;
+    switch (b.kind) {
+      case "before_deploy":
+        return { kind: "ok", candidate, baseline: { start: release.baselineStart!, end: release.baselineEnd! }, label: `the ${b.minutes} minutes before the deploy` };
+      case "week_ago":
+        return { kind: "ok", candidate, baseline: { start: analysisStart - WEEK, end: candidateEnd - WEEK }, label: "the same hours a week earlier" };
+      case "previous_release": {
+        const prev = this.previous.get(release.service, release.environment, release.id, release.deployStartedAt ?? analysisStart) as PastRelease | undefined;
+        if (!prev) return { kind: "missing", candidate, why: "there is no earlier release of this service that passed" };
+        return { kind: "ok", candidate, baseline: { start: prev.analysisStart, end: prev.analysisStart + elapsed }, label: `release ${prev.version}, at the same time after its deploy` };
+      }
+      case "pinned": {
+        const pin = this.pinned.get(release.service, release.environment, b.version) as PastRelease | undefined;
+        if (!pin || pin.analysisStart === null) return { kind: "missing", candidate, why: `the pinned release ${b.version} was never deployed here` };
+        if (pin.status !== "pass" && pin.status !== "warn") return { kind: "missing", candidate, why: `the pinned release ${b.version} ended as '${pin.status}', and only releases that passed serve as a baseline` };
+        return { kind: "ok", candidate, baseline: { start: pin.analysisStart, end: pin.analysisStart + elapsed }, label: `the pinned release ${b.version}, at the same time after its deploy` };
+      }
+      case "concurrent": {
+        const hosts = this.updatedHosts(release.latestDeployId);
+        if (hosts.length === 0) return { kind: "missing", candidate, why: "the deploy named no hosts, so updated and not-yet-updated hosts cannot be told apart" };
+        return {
+          kind: "ok",
+          candidate: { ...candidate, hosts },
+          baseline: { ...candidate, excludeHosts: hosts },
+          label: `the hosts not yet updated, over the same minutes (${hosts.length} updated)`,
+        };
+      }
+    }
+  }
+
+  /** The hosts the deploy has updated so far: those of its finished batches, or those it named. */
+  updatedHosts(deployId: string | null): string[] {
+    if (!deployId) return [];
+    const batches = (this.batchHosts.all(deployId) as { hosts: string }[]).flatMap((r) => JSON.parse(r.hosts) as string[]);
+    if (batches.length > 0) return [...new Set(batches)];
+    const row = this.deployHosts.get(deployId) as { hosts: string | null } | undefined;
+    return row?.hosts ? (JSON.parse(row.hosts) as string[]) : [];
+  }
+}

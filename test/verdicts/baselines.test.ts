@@ -1,0 +1,116 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createTestService, REPO_RULES, type TestService } from "../support/test-service.ts";
+import { generateTraffic } from "../support/traffic.ts";
+
+const MIN = 60_000;
+const DAY = 24 * 60 * MIN;
+const T = Date.parse("2026-11-21T12:00:00Z");
+
+/** The shipped default rule, renamed and matched to one service, with another baseline. */
+function rulesWith(rules: Record<string, { service: string; baseline: string }>): string {
+  const dir = mkdtempSync(join(tmpdir(), "dg-baseline-rules-"));
+  cpSync(REPO_RULES, dir, { recursive: true });
+  const base = readFileSync(join(REPO_RULES, "default.yaml"), "utf8");
+  for (const [name, r] of Object.entries(rules)) {
+    const text = base
+      .replace("name: default", `name: ${name}`)
+      .replace('service: "*"', `service: "${r.service}"`)
+      .replace(/baseline:\n {2}kind: before_deploy\n {2}minutes: 60/, `baseline:\n${r.baseline}`);
+    writeFileSync(join(dir, `${name}.yaml`), text);
+  }
+  return dir;
+}
+
+let svc: TestService;
+afterEach(() => svc?.close());
+
+async function logs(service: string, start: number, minutes: number, errorRate: number, seed: number, hosts?: string[], perMinute = 400) {
+  const events = generateTraffic({ service, start, minutes, perMinute, errorRate, latencyMs: 100, seed, ...(hosts ? { hosts } : {}) });
+  for (let i = 0; i < events.length; i += 10_000) expect((await svc.request("POST", "/api/v1/logs", { events: events.slice(i, i + 10_000) })).status).toBe(202);
+}
+
+async function release(service: string, version: string, start: number, extra: Record<string, unknown> = {}): Promise<string> {
+  await svc.request("POST", "/api/v1/deploys", { service, version, phase: "started", timestamp: start, ...extra });
+  const res = await svc.request("POST", "/api/v1/deploys", { service, version, phase: "finished", timestamp: start + MIN });
+  return ((await res.json()) as { release_id: string }).release_id;
+}
+
+async function judged(id: string) {
+  svc.container.verdicts.runDue();
+  return (await (await svc.request("GET", `/api/v1/releases/${id}/verdict`)).json()) as Record<string, any>;
+}
+
+describe("baselines, end to end through the API", () => {
+  it("week_ago: compares with the same hours a week earlier", async () => {
+    svc = createTestService({ rulesDir: rulesWith({ weekly: { service: "wk", baseline: "  kind: week_ago" } }), now: T + 40 * MIN });
+    await logs("wk", T - 7 * DAY, 35, 0.005, 1);
+    await logs("wk", T, 35, 0.05, 2);
+    const v = await judged(await release("wk", "2", T));
+    expect(v.status).toBe("fail");
+    expect(v.windows.baseline).toMatchObject({ start: new Date(T + MIN - 7 * DAY).toISOString(), label: "the same hours a week earlier" });
+  });
+
+  it("previous_release: compares with the last release that passed, at the same time after its deploy", async () => {
+    svc = createTestService({ rulesDir: rulesWith({ prev: { service: "pr", baseline: "  kind: previous_release" } }), now: T });
+    // v1 has no earlier release: it cannot be judged and is held, so it cannot serve as a baseline either.
+    await logs("pr", T - DAY, 35, 0.005, 3);
+    svc.clock.now = T - DAY + 40 * MIN;
+    const v1 = await judged(await release("pr", "1", T - DAY));
+    expect(v1.status).toBe("hold");
+    expect(v1.checks[0].reason).toContain("no baseline: there is no earlier release of this service that passed");
+    // An operator-approved v1 is what the next ones compare with; here its window is judged against a passing v0.
+    svc.container.db.$client.prepare("UPDATE releases SET status = 'pass' WHERE id = ?").run(v1.release_id);
+    await logs("pr", T, 35, 0.05, 4);
+    svc.clock.now = T + 40 * MIN;
+    const v2 = await judged(await release("pr", "2", T));
+    expect(v2.status).toBe("fail");
+    expect(v2.windows.baseline).toMatchObject({ start: new Date(T - DAY + MIN).toISOString(), label: "release 1, at the same time after its deploy" });
+    // v2 failed: v3 still compares with v1, never with the failed v2.
+    await logs("pr", T + DAY, 35, 0.005, 5);
+    svc.clock.now = T + DAY + 40 * MIN;
+    const v3 = await judged(await release("pr", "3", T + DAY));
+    expect(v3.windows.baseline.label).toBe("release 1, at the same time after its deploy");
+    expect(v3.status).toBe("pass");
+  });
+
+  it("pinned: compares with a named release, and refuses a pinned release that failed", async () => {
+    svc = createTestService({ rulesDir: rulesWith({ pin: { service: "pin*", baseline: '  kind: pinned\n  version: "1.0"' } }), now: T });
+    for (const service of ["pin-a", "pin-b"]) {
+      await logs(service, T - DAY, 35, 0.005, 6);
+      await release(service, "1.0", T - DAY);
+    }
+    svc.container.db.$client.prepare("UPDATE releases SET status = 'pass' WHERE service = 'pin-a'").run();
+    svc.container.db.$client.prepare("UPDATE releases SET status = 'fail' WHERE service = 'pin-b'").run();
+    await logs("pin-a", T, 35, 0.05, 7);
+    await logs("pin-b", T, 35, 0.05, 7);
+    svc.clock.now = T + 40 * MIN;
+    const a = await judged(await release("pin-a", "2.0", T));
+    expect(a.status).toBe("fail");
+    expect(a.windows.baseline.label).toBe("the pinned release 1.0, at the same time after its deploy");
+    const b = await judged(await release("pin-b", "2.0", T));
+    expect(b.status).toBe("hold");
+    expect(b.checks[0].reason).toContain("the pinned release 1.0 ended as 'fail'");
+  });
+
+  it("concurrent: compares updated hosts with the rest over the same minutes, so a fleet-wide rise is not blamed", async () => {
+    svc = createTestService({ rulesDir: rulesWith({ canary: { service: "cn*", baseline: "  kind: concurrent" } }), now: T + 40 * MIN });
+    const fleet = ["web-1", "web-2", "web-3", "web-4"];
+    // Before the deploy every host errs at 0.5 %; after it, all of them at 2 % (a busy evening, not the release).
+    for (const service of ["cn-good", "cn-bad", "plain"]) await logs(service, T - 60 * MIN, 60, 0.005, 8, fleet);
+    await logs("cn-good", T, 35, 0.02, 9, fleet, 800);
+    await logs("plain", T, 35, 0.02, 9, fleet, 800);
+    await logs("cn-bad", T, 35, 0.02, 10, ["web-2", "web-3", "web-4"], 600);
+    await logs("cn-bad", T, 35, 0.08, 11, ["web-1"], 200);
+    const good = await judged(await release("cn-good", "7", T, { hosts: ["web-1"] }));
+    expect(good.status).toBe("pass");
+    expect(good.windows.baseline.label).toBe("the hosts not yet updated, over the same minutes (1 updated)");
+    const bad = await judged(await release("cn-bad", "7", T, { hosts: ["web-1"] }));
+    expect(bad.status).toBe("fail");
+    // The same traffic judged before/after (the default rule) blames the release for the evening.
+    const before = await judged(await release("plain", "7", T, { hosts: ["web-1"] }));
+    expect(before.status).toBe("fail");
+  });
+});
