@@ -6,6 +6,8 @@ const USAGE = `deploy-guard — judges every release from its own logs and metri
   deploy-guard gate --url U --token T (--release ID | --service S --version V [--environment E]) [--timeout 30m]
                                           wait for a verdict: exit 0 pass/warn, 1 fail, 2 hold/timeout, 3 usage/connection error
   deploy-guard rules check [--rules DIR]  validate the rule files
+  deploy-guard backtest --rules FILE [--since 30d] [--service S] [--db PATH]
+                                          replay a rule over stored releases and print how it would have voted
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -18,6 +20,8 @@ async function main(argv: string[]): Promise<number> {
         return await (await import("./serve-command.ts")).serveCommand(loadConfig());
       case "gate":
         return await (await import("./gate-command.ts")).gateCommand(rest);
+      case "backtest":
+        return (await import("./backtest-command.ts")).backtestCommand(rest);
       case "rules":
         if (rest[0] === "check") return (await import("./rules-check-command.ts")).rulesCheckCommand(rest.slice(1));
         break;

@@ -25,24 +25,39 @@ export function loadRules(dir: string): LoadResult {
   const rules: Rule[] = [];
   const owners = new Map<string, string>();
   for (const name of files) {
-    const file = join(dir, name);
-    const shown = relative(process.cwd(), file) || file;
-    const doc = parseDocument(readFileSync(file, "utf8"), { prettyErrors: true });
-    if (doc.errors.length > 0) {
-      for (const e of doc.errors) problems.push({ file: shown, path: `line ${e.linePos?.[0]?.line ?? "?"}`, message: e.message.split("\n")[0] ?? e.message });
+    const result = loadRuleFile(join(dir, name));
+    if (!result.ok) {
+      problems.push(...result.problems);
       continue;
     }
-    const parsed = RuleSchema.safeParse(doc.toJS());
-    if (!parsed.success) {
-      for (const i of parsed.error.issues) problems.push({ file: shown, path: formatPath(i.path), message: i.message });
-      continue;
+    for (const rule of result.rules) {
+      const other = owners.get(rule.name);
+      const shown = result.file;
+      if (other) problems.push({ file: shown, path: "name", message: `rule '${rule.name}' is also defined in ${other}` });
+      owners.set(rule.name, shown);
+      rules.push(rule);
     }
-    const other = owners.get(parsed.data.name);
-    if (other) problems.push({ file: shown, path: "name", message: `rule '${parsed.data.name}' is also defined in ${other}` });
-    owners.set(parsed.data.name, shown);
-    rules.push(parsed.data);
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, rules };
+}
+
+/** Reads and validates one rule file. */
+export function loadRuleFile(file: string): (LoadResult & { file: string }) {
+  const shown = relative(process.cwd(), file) || file;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    return { file: shown, ok: false, problems: [{ file: shown, path: "(file)", message: (err as Error).message }] };
+  }
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((e) => ({ file: shown, path: `line ${e.linePos?.[0]?.line ?? "?"}`, message: e.message.split("\n")[0] ?? e.message }));
+    return { file: shown, ok: false, problems };
+  }
+  const parsed = RuleSchema.safeParse(doc.toJS());
+  if (!parsed.success) return { file: shown, ok: false, problems: parsed.error.issues.map((i) => ({ file: shown, path: formatPath(i.path), message: i.message })) };
+  return { file: shown, ok: true, rules: [parsed.data] };
 }
 
 export function formatProblems(problems: RuleProblem[]): string {

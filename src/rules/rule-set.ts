@@ -7,6 +7,11 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*")}$`);
 }
 
+/** Whether a rule's match covers this service and environment. */
+export function ruleMatches(rule: Rule, service: string, environment: string): boolean {
+  return globToRegExp(rule.match.service).test(service) && globToRegExp(rule.match.environment).test(environment);
+}
+
 /** How specific a match is: exact names beat partial globs, which beat "*". */
 function specificity(glob: string): number {
   if (glob === "*") return 0;
@@ -73,7 +78,7 @@ export class RuleSet {
     let best: Rule | undefined;
     let bestScore = -1;
     for (const rule of this.rules) {
-      if (!globToRegExp(rule.match.service).test(service) || !globToRegExp(rule.match.environment).test(environment)) continue;
+      if (!ruleMatches(rule, service, environment)) continue;
       const score = specificity(rule.match.service) * 3 + specificity(rule.match.environment);
       if (score > bestScore) {
         best = rule;

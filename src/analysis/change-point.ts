@@ -1,0 +1,188 @@
+/**
+ * When did a signal change, and which deploy or batch does that follow? One change point per series (the strongest),
+ * found by scanning every split; its p-value is a permutation test with a fixed seed, so the same series always gives
+ * the same answer. Shuffling minutes keeps their minute-to-minute noise (overdispersion included) but assumes minutes
+ * are exchangeable when nothing changed: a slow drift or daily cycle inside the series reads as a change.
+ * A change point is the first point of the "after" segment, so its t is the START of that bucket.
+ */
+import { AnalysisInputError } from "./analysis-error.ts";
+
+export interface CountPoint {
+  t: number;
+  events: number;
+  exposure: number;
+}
+
+export interface ValuePoint {
+  t: number;
+  value: number;
+}
+
+export interface ChangePointOptions {
+  /** Fewest points on each side of a split (default 3). */
+  minSegment?: number;
+  /** Permutations for the p-value (default 999: p-values from 0.001 up). */
+  permutations?: number;
+  seed?: number;
+  /** significant = pValue ≤ alpha (default 0.01). */
+  alpha?: number;
+}
+
+export interface ChangePoint {
+  index: number;
+  t: number;
+  /** Rate (events ÷ exposure) or mean value before and after the change. */
+  before: number;
+  after: number;
+  pValue: number;
+  significant: boolean;
+}
+
+/** llr: log-likelihood of two rates (split here) minus that of one rate. */
+export type RateChangePoint = ChangePoint & { llr: number };
+/** explained: share of the series' sum of squares the split explains. */
+export type MeanShiftPoint = ChangePoint & { explained: number };
+
+type SplitScan = (order: Int32Array) => { index: number; statistic: number };
+
+const xlogx = (x: number, y: number): number => (x > 0 ? x * Math.log(x / y) : 0);
+
+// mulberry32 (Ettinger 2017): a small seeded generator, so permutation p-values are reproducible.
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Monte Carlo permutation p-value (1 + #{T* ≥ T}) / (B + 1) of the maximum split statistic (Phipson & Smyth 2010, SAGMB 9).
+function scanWithPermutations(n: number, scan: SplitScan, options: ChangePointOptions): { index: number; statistic: number; pValue: number } {
+  const permutations = options.permutations ?? 999;
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const observed = scan(order);
+  const random = seeded(options.seed ?? 0x5eed);
+  let atLeast = 0;
+  for (let b = 0; b < permutations; b++) {
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    if (scan(order).statistic >= observed.statistic * (1 - 1e-12)) atLeast++;
+  }
+  return { ...observed, pValue: (1 + atLeast) / (1 + permutations) };
+}
+
+function minSegmentOf(options: ChangePointOptions): number {
+  const minSegment = options.minSegment ?? 3;
+  if (!(Number.isInteger(minSegment) && minSegment >= 1)) throw new AnalysisInputError("INVALID_INPUT", `minSegment must be a positive whole number, got ${minSegment}`);
+  return minSegment;
+}
+
+// Likelihood-ratio scan for one change in a Poisson rate, LLR maximised over splits (Worsley 1986, Biometrika 73), permutation p-value.
+export function detectChangePoint(series: CountPoint[], options: ChangePointOptions = {}): RateChangePoint | undefined {
+  const minSegment = minSegmentOf(options);
+  const n = series.length;
+  series.forEach(({ events, exposure }, i) => {
+    if (!(events >= 0 && exposure >= 0 && Number.isFinite(events + exposure)) || (events > 0 && exposure === 0)) {
+      throw new AnalysisInputError("INVALID_INPUT", `point ${i}: ${events} events in exposure ${exposure}`);
+    }
+  });
+  const events = series.reduce((s, p) => s + p.events, 0), exposure = series.reduce((s, p) => s + p.exposure, 0);
+  if (n < 2 * minSegment || exposure === 0) return undefined;
+  const oneRate = xlogx(events, exposure);
+  const scan: SplitScan = (order) => {
+    let best = { index: minSegment, statistic: -Infinity }, e = 0, x = 0;
+    for (let k = 1; k <= n - minSegment; k++) {
+      const p = series[order[k - 1]!]!;
+      e += p.events;
+      x += p.exposure;
+      if (k < minSegment || x === 0 || x === exposure) continue;
+      const llr = xlogx(e, x) + xlogx(events - e, exposure - x) - oneRate;
+      if (llr > best.statistic) best = { index: k, statistic: llr };
+    }
+    return best;
+  };
+  const found = scanWithPermutations(n, scan, options);
+  const head = series.slice(0, found.index), tail = series.slice(found.index);
+  const rate = (part: CountPoint[]): number => part.reduce((s, p) => s + p.events, 0) / part.reduce((s, p) => s + p.exposure, 0);
+  const { index, pValue } = found;
+  return { index, t: series[index]!.t, before: rate(head), after: rate(tail), llr: Math.max(0, found.statistic), pValue, significant: pValue <= (options.alpha ?? 0.01) };
+}
+
+// Two-segment least-squares scan: the split maximising n₁n₂/n·(mean₁ − mean₂)² (Hinkley 1970, Biometrika 57), permutation p-value.
+export function detectMeanShift(series: ValuePoint[], options: ChangePointOptions = {}): MeanShiftPoint | undefined {
+  const minSegment = minSegmentOf(options);
+  const n = series.length;
+  if (series.some((p) => !Number.isFinite(p.value))) throw new AnalysisInputError("INVALID_INPUT", "every value must be a finite number");
+  if (n < 2 * minSegment) return undefined;
+  const total = series.reduce((s, p) => s + p.value, 0), mean = total / n;
+  const totalSquares = series.reduce((s, p) => s + (p.value - mean) ** 2, 0);
+  const scan: SplitScan = (order) => {
+    let best = { index: minSegment, statistic: -Infinity }, sum = 0;
+    for (let k = 1; k <= n - minSegment; k++) {
+      sum += series[order[k - 1]!]!.value;
+      if (k < minSegment) continue;
+      const explained = ((k * (n - k)) / n) * (sum / k - (total - sum) / (n - k)) ** 2;
+      if (explained > best.statistic) best = { index: k, statistic: explained };
+    }
+    return best;
+  };
+  const found = scanWithPermutations(n, scan, options);
+  const before = series.slice(0, found.index).reduce((s, p) => s + p.value, 0) / found.index;
+  const after = (total - before * found.index) / (n - found.index);
+  const explained = totalSquares > 0 ? Math.min(1, found.statistic / totalSquares) : 0;
+  const pValue = totalSquares > 0 ? found.pValue : 1;
+  return { index: found.index, t: series[found.index]!.t, before, after, explained, pValue, significant: pValue <= (options.alpha ?? 0.01) };
+}
+
+export interface ChangeCause {
+  id: string;
+  label: string;
+  /** Epoch milliseconds, like the change point's t. */
+  at: number;
+  hosts?: string[];
+}
+
+export interface AttributionOptions {
+  /** How long after an event a change may still be blamed on it. */
+  maxLagMs: number;
+  /** Hosts where the change shows; used to choose between events close in time. */
+  changedHosts?: string[];
+  /** Events this close to the latest one are indistinguishable by time (default 2 minutes: ±1 bucket of a per-minute scan). */
+  closeMs?: number;
+  /** Events up to this long after t still count: t is the start of its bucket, so pass the bucket width (default 0). */
+  toleranceMs?: number;
+}
+
+export type Attribution = ChangeCause & { lagMs: number; hostOverlap: number | undefined; reason: string };
+
+function jaccard(a: string[] | undefined, b: string[] | undefined): number | undefined {
+  if (a === undefined || b === undefined || a.length + b.length === 0) return undefined;
+  const left = new Set(a), right = new Set(b);
+  const shared = [...left].filter((h) => right.has(h)).length;
+  return shared / (left.size + right.size - shared);
+}
+
+const minutes = (ms: number): string => `${Math.round(ms / 6000) / 10} min`;
+
+/** The deploy or batch a change most plausibly follows: the latest event before it within maxLagMs; among events close to that one, the best host match (Jaccard), then the latest. */
+export function attributeChange(changeAt: number, candidates: ChangeCause[], options: AttributionOptions): Attribution | undefined {
+  const { maxLagMs, changedHosts } = options;
+  const closeMs = options.closeMs ?? 120_000, toleranceMs = options.toleranceMs ?? 0;
+  const eligible = candidates.filter((c) => c.at <= changeAt + toleranceMs && changeAt - c.at <= maxLagMs).sort((a, b) => b.at - a.at);
+  const latest = eligible[0];
+  if (latest === undefined) return undefined;
+  const close = eligible.filter((c) => latest.at - c.at <= closeMs).map((c) => ({ cause: c, overlap: jaccard(c.hosts, changedHosts) }));
+  const best = close.reduce((a, b) => ((b.overlap ?? -1) > (a.overlap ?? -1) ? b : a));
+  const lagMs = changeAt - best.cause.at;
+  const timing = lagMs >= 0 ? `${minutes(lagMs)} before the change` : `${minutes(-lagMs)} into the change's bucket`;
+  let reason = `${best.cause.label} began ${timing}, the latest event within ${minutes(maxLagMs)}`;
+  if (close.length > 1) {
+    const why = best.overlap === undefined || best.overlap === 0 ? "no host overlap decides, so the latest" : `its hosts match where the change shows best (Jaccard ${best.overlap.toFixed(2)})`;
+    reason = `${best.cause.label} began ${timing}; ${close.length} events within ${minutes(closeMs)} of each other, chosen because ${why}`;
+  }
+  return { ...best.cause, lagMs, hostOverlap: best.overlap, reason };
+}

@@ -1,0 +1,136 @@
+/**
+ * "Pass" on a quiet window only means something if the window could have seen the rule's effect. These functions give
+ * the power of the tests deploy-guard runs, and how much more data would reach a target power.
+ * - rates: the one-sided log-ratio Wald test of dispersion.ts, with expected counts in place of observed ones. With no
+ *   expected baseline events the test always sees 0 before, so the power is exact: P(candidate count ≥ the smallest
+ *   count that test rejects on).
+ * - shifts: Mann–Whitney on log values, where a relative shift is a constant shift; the spread comes as the raw
+ *   coefficient of variation (log-normal: σ² = ln(1 + cv²)) or directly as the standard deviation of the log values.
+ */
+import { AnalysisInputError } from "./analysis-error.ts";
+import { logGamma } from "./gamma-function.ts";
+import { normalCdf, normalQuantile } from "./normal-distribution.ts";
+
+export interface RatePowerInput {
+  baselineRate: number;
+  baselineExposure: number;
+  candidateExposure: number;
+  /** The rule's effect: detect baselineRate·(1 + relativeEffect) or baselineRate + absoluteEffect, whichever is larger. */
+  relativeEffect: number;
+  absoluteEffect: number;
+  /** One-sided significance level of the test, e.g. 0.01. */
+  alpha: number;
+  /** Dispersion from rateDispersion; 1 (Poisson) when omitted. */
+  phi?: number;
+}
+
+export interface ShiftPowerInput {
+  baselineN: number;
+  candidateN: number;
+  /** e.g. 0.2 for latencies 20 % higher. */
+  relativeShift: number;
+  /** Coefficient of variation of the raw values; ignored when logSd is given. */
+  cv?: number;
+  /** Standard deviation of the log values. */
+  logSd?: number;
+  alpha: number;
+}
+
+function targetRate(input: Omit<RatePowerInput, "candidateExposure">): number {
+  const { baselineRate, relativeEffect, absoluteEffect } = input;
+  const rate = Math.max(baselineRate * (1 + relativeEffect), baselineRate + absoluteEffect);
+  if (!(baselineRate >= 0 && rate > baselineRate && Number.isFinite(rate))) {
+    throw new AnalysisInputError("INVALID_INPUT", `the effect must raise the rate above ${baselineRate}, got relative ${relativeEffect}, absolute ${absoluteEffect}`);
+  }
+  return rate;
+}
+
+// P(C ≥ c) for C ~ Poisson(μ), summed from c away from the mean until the terms vanish.
+function poissonSf(c: number, mu: number): number {
+  if (c <= 0) return 1;
+  if (mu === 0) return 0;
+  const upper = c > mu;
+  let sum = 0;
+  for (let k = upper ? c : c - 1; k >= 0; k += upper ? 1 : -1) {
+    const term = Math.exp(k * Math.log(mu) - mu - logGamma(k + 1));
+    sum += term;
+    if (term <= sum * 1e-17) break;
+  }
+  return upper ? sum : Math.max(0, 1 - sum);
+}
+
+// Power of the ½-corrected log-ratio Wald test when the baseline has no events: P(C ≥ c*), c* the first rejected count.
+function zeroBaselinePower(rate: number, input: RatePowerInput, phi: number, z: number): number {
+  const { baselineExposure: bx, candidateExposure: cx } = input;
+  const rejects = (c: number): boolean => Math.log(((c + 0.5) / cx) * (bx / 0.5)) >= z * Math.sqrt(phi * (2 + 1 / (c + 0.5)));
+  let hi = 1;
+  while (!rejects(hi)) {
+    if (hi > 1e15) return 0;
+    hi *= 2;
+  }
+  let lo = Math.floor(hi / 2);
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (rejects(mid)) hi = mid;
+    else lo = mid;
+  }
+  return poissonSf(hi, rate * cx);
+}
+
+// Power of the one-sided log rate-ratio Wald test, var = φ(1/E_b + 1/E_c) at the expected counts (Gu, Ng, Tang & Schucany 2008, Biom. J. 50).
+export function rateDetectionPower(input: RatePowerInput): number {
+  const rate = targetRate(input);
+  const phi = input.phi ?? 1;
+  const { baselineRate, baselineExposure: bx, candidateExposure: cx } = input;
+  if (!(bx > 0 && cx > 0)) return 0;
+  const z = normalQuantile(1 - input.alpha);
+  const eb = baselineRate * bx, ec = rate * cx;
+  if (eb === 0) return zeroBaselinePower(rate, input, phi, z);
+  const se = Math.sqrt(phi * (1 / eb + 1 / ec));
+  return normalCdf(Math.log(rate / baselineRate) / se - z);
+}
+
+// Candidate exposure reaching the target power, by bisection on a log scale; ∞ when even endless candidate traffic cannot (the baseline is too small).
+export function exposureNeededForRate(input: Omit<RatePowerInput, "candidateExposure"> & { power: number }): number {
+  const rate = targetRate(input);
+  const powerAt = (events: number): number => rateDetectionPower({ ...input, candidateExposure: events / rate });
+  let lo = 1e-3, hi = 1e12;
+  if (powerAt(hi) < input.power) return Infinity;
+  if (powerAt(lo) >= input.power) return lo / rate;
+  for (let i = 0; i < 200 && hi / lo > 1 + 1e-12; i++) {
+    const mid = Math.sqrt(lo * hi);
+    if (powerAt(mid) >= input.power) hi = mid;
+    else lo = mid;
+  }
+  return hi / rate;
+}
+
+// P(candidate > baseline) for log-normal values shifted by ln(1 + shift): Φ(δ / (σ√2)).
+function superiority(input: Omit<ShiftPowerInput, "candidateN">): number {
+  const sd = input.logSd ?? (input.cv !== undefined ? Math.sqrt(Math.log1p(input.cv * input.cv)) : NaN);
+  if (!(sd > 0) || !(input.relativeShift > -1)) throw new AnalysisInputError("INVALID_INPUT", `need a positive spread (cv or logSd) and a shift above −100 %, got sd ${sd}, shift ${input.relativeShift}`);
+  return normalCdf(Math.log1p(input.relativeShift) / (sd * Math.SQRT2));
+}
+
+// Power of the one-sided Mann–Whitney test by Noether's normal approximation (Noether 1987, JASA 82: N = (zα + zβ)² / (12c(1−c)(p − ½)²)).
+export function shiftDetectionPower(input: ShiftPowerInput): number {
+  const p = superiority(input);
+  const { baselineN: m, candidateN: n } = input;
+  if (!(m > 0 && n > 0)) return 0;
+  return normalCdf(Math.abs(p - 0.5) * Math.sqrt((12 * m * n) / (m + n)) - normalQuantile(1 - input.alpha));
+}
+
+// Noether's formula solved for the candidate size at a fixed baseline size: mn/(m + n) = (zα + zβ)² / (12(p − ½)²).
+export function samplesNeededForShift(input: Omit<ShiftPowerInput, "candidateN"> & { power: number }): number {
+  const p = superiority(input);
+  const k = ((normalQuantile(1 - input.alpha) + normalQuantile(input.power)) / (p - 0.5)) ** 2 / 12;
+  const m = input.baselineN;
+  return m > k ? Math.ceil((k * m) / (m - k)) : Infinity;
+}
+
+/** Whole minutes until samplesNeeded at the traffic seen so far: 0 when already enough, ∞ when nothing has arrived. */
+export function minutesNeeded(samplesNeeded: number, samplesSoFar: number, minutesSoFar: number): number {
+  if (samplesSoFar >= samplesNeeded) return 0;
+  if (!(samplesSoFar > 0 && minutesSoFar > 0) || !Number.isFinite(samplesNeeded)) return Infinity;
+  return Math.ceil((samplesNeeded - samplesSoFar) / (samplesSoFar / minutesSoFar));
+}

@@ -1,0 +1,73 @@
+import { parseArgs } from "node:util";
+import { and, asc, gte, isNotNull } from "drizzle-orm";
+import { loadConfig } from "../config.ts";
+import { formatProblems, loadRuleFile } from "../rules/rule-loader.ts";
+import { ruleMatches } from "../rules/rule-set.ts";
+import { BuiltinSource } from "../sources/builtin-source.ts";
+import { openDb } from "../store/db.ts";
+import { releases } from "../store/schema/index.ts";
+import { WindowReader } from "../telemetry/window-reader.ts";
+import { BaselineResolver } from "../verdicts/baseline-resolver.ts";
+import { Evaluator } from "../verdicts/evaluator.ts";
+import { computeWindows } from "../verdicts/release-windows.ts";
+import { parseDuration } from "./duration.ts";
+
+const USAGE = "usage: deploy-guard backtest --rules FILE [--since 30d|ISO-DATE] [--service S] [--db PATH]";
+
+/**
+ * `deploy-guard backtest`: replays one rule over the releases already stored and prints how it would have voted,
+ * beside how each release was judged, so a team can tune a rule before letting it block. Nothing is written.
+ */
+export function backtestCommand(args: string[], out = process.stdout, err = process.stderr): number {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, strict: true, options: { rules: { type: "string" }, since: { type: "string" }, service: { type: "string" }, db: { type: "string" } } }));
+  } catch (e) {
+    err.write(`${(e as Error).message}\n${USAGE}\n`);
+    return 3;
+  }
+  if (!values.rules) {
+    err.write(`--rules is required.\n${USAGE}\n`);
+    return 3;
+  }
+  const loaded = loadRuleFile(values.rules);
+  if (!loaded.ok) {
+    err.write(`${formatProblems(loaded.problems)}\n`);
+    return 1;
+  }
+  const rule = loaded.rules[0]!;
+  const now = Date.now();
+  const since = values.since === undefined ? now - 30 * 86_400_000 : parseDuration(values.since) !== undefined ? now - parseDuration(values.since)! : Date.parse(values.since);
+  if (Number.isNaN(since)) {
+    err.write(`--since '${values.since}' is neither a duration (30d) nor a date.\n`);
+    return 3;
+  }
+  const db = openDb(values.db ?? loadConfig().dbPath);
+  try {
+    const evaluator = new Evaluator(new BuiltinSource(new WindowReader(db)));
+    const resolver = new BaselineResolver(db);
+    const rows = db.select().from(releases).where(and(isNotNull(releases.deployFinishedAt), gte(releases.deployStartedAt, since))).orderBy(asc(releases.deployStartedAt)).all();
+    const changed = new Map<string, number>();
+    let judged = 0;
+    out.write(`Backtest of rule '${rule.name}' (${loaded.file}) over releases since ${new Date(since).toISOString().slice(0, 16)}Z\n\n`);
+    out.write(`${"release".padEnd(26)} ${"service".padEnd(16)} ${"version".padEnd(12)} ${"deployed (UTC)".padEnd(17)} ${"was".padEnd(9)} ${"would be".padEnd(9)} score  why\n`);
+    for (const r of rows) {
+      if ((values.service && r.service !== values.service) || !ruleMatches(rule, r.service, r.environment)) continue;
+      const windows = computeWindows(rule, r.deployStartedAt!, r.deployFinishedAt!);
+      const candidateEnd = Math.min(windows.analysisEnd, Math.floor(now / 60_000) * 60_000);
+      if (candidateEnd <= windows.analysisStart) continue;
+      const replayed = { ...r, ...windows };
+      const paired = resolver.resolve(replayed, rule, candidateEnd);
+      const v = evaluator.evaluate({ service: r.service, environment: r.environment, version: r.version, rule, paired, final: true, now });
+      judged++;
+      if (v.status !== r.status) changed.set(`${r.status}→${v.status}`, (changed.get(`${r.status}→${v.status}`) ?? 0) + 1);
+      const why = v.checks.find((c) => c.status !== "pass")?.reason ?? v.summary;
+      out.write(`${r.id.padEnd(26)} ${r.service.slice(0, 16).padEnd(16)} ${r.version.slice(0, 12).padEnd(12)} ${new Date(r.deployStartedAt!).toISOString().slice(0, 16).replace("T", " ").padEnd(17)} ${r.status.padEnd(9)} ${v.status.padEnd(9)} ${String(v.score ?? "–").padStart(5)}  ${why}\n`);
+    }
+    const flips = [...changed].map(([k, n]) => `${k} ${n}`).join(", ");
+    out.write(`\n${judged} release(s) replayed; ${[...changed.values()].reduce((a, b) => a + b, 0)} would change${flips ? ` (${flips})` : ""}.\n`);
+    return 0;
+  } finally {
+    db.$client.close();
+  }
+}
