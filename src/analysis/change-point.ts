@@ -7,16 +7,8 @@
  */
 import { AnalysisInputError } from "./analysis-error.ts";
 
-export interface CountPoint {
-  t: number;
-  events: number;
-  exposure: number;
-}
-
-export interface ValuePoint {
-  t: number;
-  value: number;
-}
+export type CountPoint = { t: number; events: number; exposure: number };
+export type ValuePoint = { t: number; value: number };
 
 export interface ChangePointOptions {
   /** Fewest points on each side of a split (default 3). */
@@ -176,7 +168,9 @@ export function attributeChange(changeAt: number, candidates: ChangeCause[], opt
   const latest = eligible[0];
   if (latest === undefined) return undefined;
   const close = eligible.filter((c) => latest.at - c.at <= closeMs).map((c) => ({ cause: c, overlap: jaccard(c.hosts, changedHosts) }));
-  const best = close.reduce((a, b) => ((b.overlap ?? -1) > (a.overlap ?? -1) ? b : a));
+  // Shared hosts beat unknown hosts, which beat hosts known to be elsewhere; ties go to the latest.
+  const score = (o: number | undefined): number => (o === undefined ? 0 : o === 0 ? -1 : o);
+  const best = close.reduce((a, b) => (score(b.overlap) > score(a.overlap) ? b : a));
   const lagMs = changeAt - best.cause.at;
   const timing = lagMs >= 0 ? `${minutes(lagMs)} before the change` : `${minutes(-lagMs)} into the change's bucket`;
   let reason = `${best.cause.label} began ${timing}, the latest event within ${minutes(maxLagMs)}`;

@@ -1,6 +1,7 @@
 import { compareRates } from "./rate-test.ts";
 import type { SignalAnalysis, SignalSettings } from "./signal-result.ts";
 import { alternativeFor } from "./decide.ts";
+import { compareStratifiedRates, type Stratum } from "./stratified-rate.ts";
 
 export interface RateCounts {
   events: number;
@@ -37,6 +38,31 @@ export function analyzeRate(baseline: RateCounts, candidate: RateCounts, s: Sign
       ciHigh: r.ratioHigh - 1,
       pValue: r.pValue,
       details,
+    },
+  };
+}
+
+/** Error rate per route, combined by Mantel–Haenszel, so a shift in route mix is not blamed on the release. */
+export function analyzeStratifiedRate(strata: readonly Stratum[], s: SignalSettings): SignalAnalysis {
+  const sum = (pick: (x: Stratum) => number) => strata.reduce((a, x) => a + pick(x), 0);
+  const baseline = { events: sum((x) => x.baseline.events), exposure: sum((x) => x.baseline.exposure) };
+  const candidate = { events: sum((x) => x.candidate.events), exposure: sum((x) => x.candidate.exposure) };
+  const crude = analyzeRate(baseline, candidate, s);
+  if (crude.kind === "nodata") return crude;
+  const r = compareStratifiedRates(strata, alternativeFor(s.direction), s.confidence);
+  const adjustedBaseline = candidate.exposure > 0 ? r.expected / candidate.exposure : 0;
+  return {
+    kind: "ok",
+    stats: {
+      ...crude.stats,
+      method: `Mantel–Haenszel rate ratio over ${r.strata} routes (Greenland–Robins variance)`,
+      baselineValue: adjustedBaseline,
+      absoluteChange: crude.stats.candidateValue - adjustedBaseline,
+      relativeChange: r.ratio - 1,
+      ciLow: r.ratioLow - 1,
+      ciHigh: r.ratioHigh - 1,
+      pValue: r.pValue,
+      details: { ...crude.stats.details, crudeBaselineRate: crude.stats.baselineValue, routes: r.strata },
     },
   };
 }

@@ -1,5 +1,6 @@
 import { analyzeDistribution } from "./classify-distribution.ts";
-import { analyzeRate, type RateCounts } from "./classify-rate.ts";
+import { analyzeRate, analyzeStratifiedRate, type RateCounts } from "./classify-rate.ts";
+import type { Stratum } from "./stratified-rate.ts";
 import { decide, type Decision } from "./decide.ts";
 import { benjaminiHochberg } from "./effect-size.ts";
 import type { WeightedSample } from "./mann-whitney.ts";
@@ -20,6 +21,8 @@ export interface SignalInput {
         candidate: RateCounts;
         /** The baseline per interval (minute), when known: how much the rate wanders beyond Poisson noise. */
         baselineSeries?: RateCounts[];
+        /** Per route, when the rule compares routes like with like (by_route). */
+        strata?: Stratum[];
       }
     | { kind: "distribution"; baseline: WeightedSample; candidate: WeightedSample }
     | { kind: "error"; message: string }
@@ -40,7 +43,7 @@ function analyze(input: SignalInput): SignalAnalysis | { kind: "error"; message:
   try {
     if (d.kind === "error") return d;
     if (d.kind === "missing") return { kind: "nodata", why: d.why, details: {} };
-    if (d.kind === "rate") return analyzeRate(d.baseline, d.candidate, input.settings);
+    if (d.kind === "rate") return d.strata ? analyzeStratifiedRate(d.strata, input.settings) : analyzeRate(d.baseline, d.candidate, input.settings);
     return analyzeDistribution(d.baseline, d.candidate, input.settings);
   } catch (err) {
     // A signal whose analysis throws counts as an error (a failing check), never silently drops out of the score.

@@ -34,6 +34,7 @@ const SignalSchema = z
     kind: z.enum(SIGNAL_KINDS),
     metric: z.string().min(1).optional().describe("metric name, for kind: metric"),
     route: Glob.optional().describe("only requests of these routes"),
+    by_route: z.boolean().default(false).describe("compare each route with itself and combine, so a change in route mix is not blamed on the release"),
     direction: z.enum(DIRECTIONS).default("increase"),
     fail: EffectFloor,
     warn: EffectFloor.optional(),
@@ -46,6 +47,7 @@ const SignalSchema = z
   .superRefine((s, ctx) => {
     if (s.kind === "metric" && !s.metric) ctx.addIssue({ code: "custom", path: ["metric"], message: "required when kind is metric" });
     if (s.kind !== "metric" && s.metric) ctx.addIssue({ code: "custom", path: ["metric"], message: "only for kind: metric" });
+    if (s.kind === "metric" && s.by_route) ctx.addIssue({ code: "custom", path: ["by_route"], message: "only for error_rate and latency" });
     if (s.warn && s.warn.relative > s.fail.relative) {
       ctx.addIssue({ code: "custom", path: ["warn", "relative"], message: "must not exceed fail.relative" });
     }

@@ -10,6 +10,10 @@ export class BuiltinSource {
     return this.reader.requests(q);
   }
 
+  requestsByRoute(q: WindowQuery): Map<string, RequestWindow> {
+    return this.reader.requestsByRoute(q);
+  }
+
   metric(name: string, q: WindowQuery): MetricWindow {
     return this.reader.metric(name, q);
   }

@@ -92,6 +92,25 @@ export class WindowReader {
     return out;
   }
 
+  /** The same window split by route, from the detailed roll-up: for comparing routes like with like. */
+  requestsByRoute(q: WindowQuery): Map<string, RequestWindow> {
+    const params: unknown[] = [q.service, q.environment, q.start, q.end];
+    const sql = `SELECT route, requests, errors, latency_count, latency_sum, latency_hist FROM request_rollups
+      WHERE service = ? AND environment = ? AND minute >= ? AND minute < ?${filters(q, params)}`;
+    const rows = this.prepared(sql).raw(true).all(...params) as [string, number, number, number, number, Buffer][];
+    const out = new Map<string, RequestWindow>();
+    for (const [route, requests, errors, latencyCount, latencySum, hist] of rows) {
+      let w = out.get(route);
+      if (!w) out.set(route, (w = { requests: 0, errors: 0, latencyCount: 0, latencySum: 0, hist: emptyDense(), perMinute: new Map() }));
+      w.requests += requests;
+      w.errors += errors;
+      w.latencyCount += latencyCount;
+      w.latencySum += latencySum;
+      if (latencyCount > 0) decodeHistogramDense(hist, w.hist);
+    }
+    return out;
+  }
+
   metric(name: string, q: WindowQuery): MetricWindow {
     const params: unknown[] = [name, q.service, q.environment, q.start, q.end];
     const sql = `SELECT sum, count FROM metric_rollups WHERE name = ? AND service = ? AND environment = ? AND minute >= ? AND minute < ?${filters({ ...q, routeLike: undefined }, params)}`;

@@ -1,5 +1,6 @@
 import { rawSample } from "../analysis/classify-distribution.ts";
 import { judge, type SignalInput, type SignalJudgement } from "../analysis/judge.ts";
+import { standardizeToCandidateMix } from "../analysis/route-mix.ts";
 import type { SignalSettings } from "../analysis/signal-result.ts";
 import type { Rule, SignalRule } from "../rules/rule-schema.ts";
 import type { BuiltinSource } from "../sources/builtin-source.ts";
@@ -77,6 +78,7 @@ export class Evaluator {
     const query = (w: WindowSpec): WindowQuery => ({ ...w, service: input.service, environment: input.environment, routeLike: routeLike(signal.route) });
     const baseline = query(paired.baseline), candidate = query(paired.candidate);
     try {
+      if (signal.by_route) return { ...common, data: this.byRoute(signal.kind, baseline, candidate) };
       switch (signal.kind) {
         case "error_rate": {
           const b = reads.requests(baseline), c = reads.requests(candidate);
@@ -94,6 +96,23 @@ export class Evaluator {
     } catch (err) {
       return { ...common, data: { kind: "error", message: (err as Error).message } };
     }
+  }
+
+  /** Per-route data: strata for the error rate, a baseline standardised to the candidate's route mix for latency. */
+  private byRoute(kind: SignalRule["kind"], baseline: WindowQuery, candidate: WindowQuery): SignalInput["data"] {
+    const b = this.builtin.requestsByRoute(baseline), c = this.builtin.requestsByRoute(candidate);
+    if (kind === "error_rate") {
+      const routes = new Set([...b.keys(), ...c.keys()]);
+      const strata = [...routes].map((r) => ({
+        baseline: { events: b.get(r)?.errors ?? 0, exposure: b.get(r)?.requests ?? 0 },
+        candidate: { events: c.get(r)?.errors ?? 0, exposure: c.get(r)?.requests ?? 0 },
+      }));
+      const sum = (side: "baseline" | "candidate", k: "events" | "exposure") => strata.reduce((a, s) => a + s[side][k], 0);
+      return { kind: "rate", strata, baseline: { events: sum("baseline", "events"), exposure: sum("baseline", "exposure") }, candidate: { events: sum("candidate", "events"), exposure: sum("candidate", "exposure") } };
+    }
+    const toSamples = (m: Map<string, RequestWindow>) => new Map([...m].map(([r, w]) => [r, histogramSample(w.hist)]));
+    const mix = standardizeToCandidateMix(toSamples(b), toSamples(c));
+    return { kind: "distribution", baseline: mix.baseline, candidate: mix.candidate };
   }
 }
 

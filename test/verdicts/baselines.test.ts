@@ -1,28 +1,11 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestService, REPO_RULES, type TestService } from "../support/test-service.ts";
+import { rulesWith, withBaseline } from "../support/rule-files.ts";
+import { createTestService, type TestService } from "../support/test-service.ts";
 import { generateTraffic } from "../support/traffic.ts";
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
 const T = Date.parse("2026-11-21T12:00:00Z");
-
-/** The shipped default rule, renamed and matched to one service, with another baseline. */
-function rulesWith(rules: Record<string, { service: string; baseline: string }>): string {
-  const dir = mkdtempSync(join(tmpdir(), "dg-baseline-rules-"));
-  cpSync(REPO_RULES, dir, { recursive: true });
-  const base = readFileSync(join(REPO_RULES, "default.yaml"), "utf8");
-  for (const [name, r] of Object.entries(rules)) {
-    const text = base
-      .replace("name: default", `name: ${name}`)
-      .replace('service: "*"', `service: "${r.service}"`)
-      .replace(/baseline:\n {2}kind: before_deploy\n {2}minutes: 60/, `baseline:\n${r.baseline}`);
-    writeFileSync(join(dir, `${name}.yaml`), text);
-  }
-  return dir;
-}
 
 let svc: TestService;
 afterEach(() => svc?.close());
@@ -45,7 +28,7 @@ async function judged(id: string) {
 
 describe("baselines, end to end through the API", () => {
   it("week_ago: compares with the same hours a week earlier", async () => {
-    svc = createTestService({ rulesDir: rulesWith({ weekly: { service: "wk", baseline: "  kind: week_ago" } }), now: T + 40 * MIN });
+    svc = createTestService({ rulesDir: rulesWith({ weekly: { service: "wk", edit: withBaseline("  kind: week_ago") } }), now: T + 40 * MIN });
     await logs("wk", T - 7 * DAY, 35, 0.005, 1);
     await logs("wk", T, 35, 0.05, 2);
     const v = await judged(await release("wk", "2", T));
@@ -54,7 +37,7 @@ describe("baselines, end to end through the API", () => {
   });
 
   it("previous_release: compares with the last release that passed, at the same time after its deploy", async () => {
-    svc = createTestService({ rulesDir: rulesWith({ prev: { service: "pr", baseline: "  kind: previous_release" } }), now: T });
+    svc = createTestService({ rulesDir: rulesWith({ prev: { service: "pr", edit: withBaseline("  kind: previous_release") } }), now: T });
     // v1 has no earlier release: it cannot be judged and is held, so it cannot serve as a baseline either.
     await logs("pr", T - DAY, 35, 0.005, 3);
     svc.clock.now = T - DAY + 40 * MIN;
@@ -77,7 +60,7 @@ describe("baselines, end to end through the API", () => {
   });
 
   it("pinned: compares with a named release, and refuses a pinned release that failed", async () => {
-    svc = createTestService({ rulesDir: rulesWith({ pin: { service: "pin*", baseline: '  kind: pinned\n  version: "1.0"' } }), now: T });
+    svc = createTestService({ rulesDir: rulesWith({ pin: { service: "pin*", edit: withBaseline('  kind: pinned\n  version: "1.0"') } }), now: T });
     for (const service of ["pin-a", "pin-b"]) {
       await logs(service, T - DAY, 35, 0.005, 6);
       await release(service, "1.0", T - DAY);
@@ -96,7 +79,7 @@ describe("baselines, end to end through the API", () => {
   });
 
   it("concurrent: compares updated hosts with the rest over the same minutes, so a fleet-wide rise is not blamed", async () => {
-    svc = createTestService({ rulesDir: rulesWith({ canary: { service: "cn*", baseline: "  kind: concurrent" } }), now: T + 40 * MIN });
+    svc = createTestService({ rulesDir: rulesWith({ canary: { service: "cn*", edit: withBaseline("  kind: concurrent") } }), now: T + 40 * MIN });
     const fleet = ["web-1", "web-2", "web-3", "web-4"];
     // Before the deploy every host errs at 0.5 %; after it, all of them at 2 % (a busy evening, not the release).
     for (const service of ["cn-good", "cn-bad", "plain"]) await logs(service, T - 60 * MIN, 60, 0.005, 8, fleet);
