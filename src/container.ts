@@ -13,6 +13,7 @@ import { TelemetryStore } from "./telemetry/telemetry-store.ts";
 import { WindowReader } from "./telemetry/window-reader.ts";
 import { TokenService } from "./tokens/token-service.ts";
 import { BaselineResolver } from "./verdicts/baseline-resolver.ts";
+import { BatchVerdicts } from "./verdicts/batch-verdicts.ts";
 import { Evaluator } from "./verdicts/evaluator.ts";
 import { VerdictRecorder } from "./verdicts/verdict-recorder.ts";
 import { VerdictService } from "./verdicts/verdict-service.ts";
@@ -27,6 +28,7 @@ export interface Container {
   telemetry: TelemetryStore;
   deploys: DeployService;
   verdicts: VerdictService;
+  batches: BatchVerdicts;
   dispatcher: NotificationDispatcher;
   writes: WriteQueue;
   close: () => void;
@@ -46,6 +48,10 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
   const recorder = new VerdictRecorder(db, dispatcher.channels, () => void dispatcher.deliverDue().catch(() => undefined));
   const graceMs = config.ingestGraceSeconds * 1000;
   const evaluator = new Evaluator(new BuiltinSource(new WindowReader(db)));
+  const baselines = new BaselineResolver(db);
+  const verdicts = new VerdictService(db, rules, evaluator, baselines, recorder, graceMs, now, (release, err) =>
+    logger.error({ err, release: release.id }, "evaluation failed; it will be retried at the next run"),
+  );
   return {
     config,
     logger,
@@ -55,9 +61,8 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
     tokens: new TokenService(db, config.apiToken, now),
     telemetry: new TelemetryStore(db),
     deploys: new DeployService(db, rules, recorder, graceMs, now),
-    verdicts: new VerdictService(db, rules, evaluator, new BaselineResolver(db), recorder, graceMs, now, (release, err) =>
-      logger.error({ err, release: release.id }, "evaluation failed; it will be retried at the next run"),
-    ),
+    verdicts,
+    batches: new BatchVerdicts(db, verdicts, baselines, evaluator, now),
     dispatcher,
     writes: new WriteQueue(db),
     close: () => {

@@ -59,7 +59,17 @@ function pValueOf(z: number, alternative: Alternative): number {
   return Math.min(1, 2 * normalCdf(-Math.abs(z)));
 }
 
-// Quasi-Poisson Wald test of log(candidate rate / baseline rate), var ≈ φ(1/e_b + 1/e_c), ½ added to both counts when one is 0 (Agresti 2013, §3.1; McCullagh & Nelder 1989, §4.5).
+/** log(candidate rate / baseline rate) and its standard error √(φ(1/e_b + 1/e_c)), corrected as below when one count is 0. */
+export function logRateRatio(baselineEvents: number, baselineExposure: number, candidateEvents: number, candidateExposure: number, phi: number): { logRatio: number; se: number; corrected: boolean } {
+  // Treatment-arm correction (Sweeting, Sutton & Lambert 2004, Stat. Med. 23): one pseudo-event split by exposure (½ each
+  // at equal exposure). Pseudo-events sit at ratio 1, so the estimate never changes sign and a tiny side stays uncertain.
+  const corrected = baselineEvents === 0 || candidateEvents === 0;
+  const share = corrected ? candidateExposure / (baselineExposure + candidateExposure) : 0;
+  const eb = baselineEvents + (corrected ? 1 - share : 0), ec = candidateEvents + share;
+  return { logRatio: Math.log(ec / candidateExposure) - Math.log(eb / baselineExposure), se: Math.sqrt(phi * (1 / eb + 1 / ec)), corrected };
+}
+
+// Quasi-Poisson Wald test of log(candidate rate / baseline rate) with var ≈ φ(1/e_b + 1/e_c) (McCullagh & Nelder 1989, §4.5; Agresti 2013, §3.1).
 export function overdispersedRateTest(baseline: EventCounts, candidate: EventCounts, phi: number, alternative: Alternative, confidence: number): RateComparison {
   if (!(confidence > 0 && confidence < 1)) throw new AnalysisInputError("INVALID_INPUT", `confidence must be in (0, 1), got ${confidence}`);
   if (!(Number.isFinite(phi) && phi > 0)) throw new AnalysisInputError("INVALID_INPUT", `phi must be a positive number, got ${phi}`);
@@ -70,14 +80,8 @@ export function overdispersedRateTest(baseline: EventCounts, candidate: EventCou
   if (baseline.events === 0 && candidate.events === 0) {
     return { baselineRate, candidateRate, ratio: 1, ratioLow: 0, ratioHigh: Infinity, pValue: 1, method: NO_EVENTS_METHOD };
   }
-  // Haldane–Anscombe ½: keeps a brand-new error (0 before, many after) finite and significant instead of undefined.
-  const half = baseline.events === 0 || candidate.events === 0 ? 0.5 : 0;
-  const eb = baseline.events + half, ec = candidate.events + half;
-  const logRatio = Math.log(ec / candidate.exposure) - Math.log(eb / baseline.exposure);
-  const se = Math.sqrt(phi * (1 / eb + 1 / ec));
-  const z = logRatio / se;
-  const oneSided = alternative !== "two-sided";
-  const q = normalQuantile(oneSided ? confidence : (1 + confidence) / 2);
+  const { logRatio, se, corrected } = logRateRatio(baseline.events, baseline.exposure, candidate.events, candidate.exposure, phi);
+  const q = normalQuantile(alternative === "two-sided" ? (1 + confidence) / 2 : confidence);
   const ratio = candidateRate / baselineRate;
   return {
     baselineRate,
@@ -86,7 +90,7 @@ export function overdispersedRateTest(baseline: EventCounts, candidate: EventCou
     // The interval always contains the observed ratio, so 0 or ∞ stay as open ends.
     ratioLow: alternative === "less" || ratio === 0 ? 0 : Math.exp(logRatio - q * se),
     ratioHigh: alternative === "greater" || ratio === Infinity ? Infinity : Math.exp(logRatio + q * se),
-    pValue: pValueOf(z, alternative),
-    method: half > 0 ? `${WALD_METHOD} (½ added to both counts: one side had none)` : WALD_METHOD,
+    pValue: pValueOf(logRatio / se, alternative),
+    method: corrected ? `${WALD_METHOD} (one side had no events: one pseudo-event split by exposure)` : WALD_METHOD,
   };
 }

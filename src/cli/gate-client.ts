@@ -1,8 +1,5 @@
 export interface GateVerdict {
   release_id: string;
-  service: string;
-  environment: string;
-  version: string;
   status: string;
   final: boolean;
   score: number | null;
@@ -21,6 +18,8 @@ export class GateConnectionError extends Error {
 
 export interface GateTarget {
   release?: string | undefined;
+  /** Wait for this batch's verdict instead of the release's. */
+  batch?: number | undefined;
   service?: string | undefined;
   version?: string | undefined;
   environment: string;
@@ -38,7 +37,10 @@ export class GateClient {
   async verdict(target: GateTarget): Promise<GateVerdict | undefined> {
     this.releaseId ??= target.release ?? (await this.find(target));
     if (!this.releaseId) return undefined;
-    return (await this.get(`/api/v1/releases/${encodeURIComponent(this.releaseId)}/verdict`)) as GateVerdict;
+    const base = `/api/v1/releases/${encodeURIComponent(this.releaseId)}`;
+    if (target.batch === undefined) return (await this.get(`${base}/verdict`)) as GateVerdict;
+    const batches = (await this.get(`${base}/batches`)) as { batches: (GateVerdict & { batch: { index: number } })[] };
+    return batches.batches.find((b) => b.batch.index === target.batch);
   }
 
   private async find(t: GateTarget): Promise<string | undefined> {

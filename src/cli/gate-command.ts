@@ -5,7 +5,7 @@ import { GateClient, GateConnectionError, type GateVerdict } from "./gate-client
 
 export const EXIT = { pass: 0, fail: 1, hold: 2, usage: 3 } as const;
 
-const USAGE = "usage: deploy-guard gate --url U --token T (--release ID | --service S --version V [--environment E]) [--timeout 30m] [--interval 10s] [--json]";
+const USAGE = "usage: deploy-guard gate --url U --token T (--release ID | --service S --version V [--environment E]) [--batch K] [--timeout 30m] [--interval 10s] [--json]";
 
 function usage(message: string): number {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -25,7 +25,7 @@ export async function gateCommand(args: string[], out = process.stdout, err = pr
       options: {
         url: { type: "string" }, token: { type: "string" }, release: { type: "string" }, service: { type: "string" },
         version: { type: "string" }, environment: { type: "string" }, timeout: { type: "string" }, interval: { type: "string" },
-        json: { type: "boolean" },
+        json: { type: "boolean" }, batch: { type: "string" },
       },
     }));
   } catch (e) {
@@ -41,9 +41,11 @@ export async function gateCommand(args: string[], out = process.stdout, err = pr
   if (timeoutMs === undefined) return usage(`--timeout '${values.timeout}' is not a duration such as 30m or 90s.`);
   if (intervalMs === undefined || intervalMs < 100) return usage(`--interval '${values.interval}' is not a duration of at least 100ms.`);
 
+  const batch = values.batch === undefined ? undefined : Number(values.batch);
+  if (batch !== undefined && !(Number.isInteger(batch) && batch >= 1)) return usage(`--batch '${values.batch}' is not a batch number (1, 2, …).`);
   const client = new GateClient(url, token);
   const deadline = Date.now() + timeoutMs;
-  const target = { release: values.release, service: values.service, version: values.version, environment: values.environment ?? "production" };
+  const target = { release: values.release, service: values.service, version: values.version, environment: values.environment ?? "production", batch };
   let last = "";
   let failures = 0;
   for (;;) {
@@ -57,7 +59,8 @@ export async function gateCommand(args: string[], out = process.stdout, err = pr
         return EXIT.usage;
       }
     }
-    const line = verdict ? progress(verdict) : `waiting for release ${target.release ?? `${target.service} ${target.version} (${target.environment})`} to be reported`;
+    const what = `${batch ? `batch ${batch} of ` : ""}release ${target.release ?? `${target.service} ${target.version} (${target.environment})`}`;
+    const line = verdict ? progress(verdict) : `waiting for ${what} to be reported`;
     if (line !== last) err.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
     last = line;
     if (verdict && verdict.final) return finish(verdict, values.json === true, out);
@@ -71,7 +74,7 @@ export async function gateCommand(args: string[], out = process.stdout, err = pr
 
 function progress(v: GateVerdict): string {
   const score = v.score === null ? "" : `, score ${v.score}`;
-  return `${v.service} ${v.version} (${v.environment}): ${v.status}${score} — ${v.summary}`;
+  return `${v.status}${score} — ${v.summary}`;
 }
 
 function finish(v: GateVerdict, json: boolean, out: NodeJS.WritableStream): number {

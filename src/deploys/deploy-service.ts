@@ -75,6 +75,18 @@ export class DeployService {
     );
   }
 
+  /** Each finished batch gets its own verdict on the hosts updated so far, so a pipeline can stop after batch k. */
+  private startBatchVerdict(release: ReleaseRef, deployId: string, index: number, ts: number, now: number): void {
+    const rule = this.ruleOf(release);
+    const start = Math.ceil(ts / 60_000) * 60_000;
+    const end = start + rule.analysis.batch_minutes * 60_000;
+    this.store.startBatchVerdict(deployId, index, start, end, end + this.graceMs);
+  }
+
+  private ruleOf(release: ReleaseRef) {
+    return (release.ruleName ? this.rules.byName(release.ruleName) : undefined) ?? this.rules.resolve(release.service, release.environment) ?? DEFAULT_RULE;
+  }
+
   private applyPhase(input: DeployEventInput, release: ReleaseRef, deploy: DeployRef, ts: number, now: number): void {
     if (input.batch) this.store.upsertBatch(deploy.id, input.batch, input.phase, ts);
     // A deploy that has ended takes no other ending, except a later roll-back: re-sent events never reopen a judgement.
@@ -88,9 +100,10 @@ export class DeployService {
         if (release.latestDeployId !== deploy.id) this.store.resetRelease(release.id, deploy.id, startedAt, input.commit, input.url, now);
         return;
       case "finished": {
+        if (input.batch) this.startBatchVerdict(release, deploy.id, input.batch.index, ts, now);
         if (input.batch && input.batch.index !== input.batch.total) return;
         this.store.markDeployEnded(deploy.id, "finished", ts);
-        const rule = (release.ruleName ? this.rules.byName(release.ruleName) : undefined) ?? this.rules.resolve(release.service, release.environment) ?? DEFAULT_RULE;
+        const rule = this.ruleOf(release);
         const windows = computeWindows(rule, startedAt, ts);
         const next = nextCheckAt(rule, windows, now, this.graceMs);
         this.store.startAnalysis(release.id, { ruleName: rule.name, deployId: deploy.id, startedAt, finishedAt: ts, windows, nextCheckAt: next }, now);

@@ -51,6 +51,8 @@ export class DeployStore {
         WHERE id = ?`),
       batch: p(`INSERT INTO deploy_batches (deploy_id, batch_index, batch_total, status, hosts, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT DO UPDATE SET status = excluded.status, hosts = coalesce(excluded.hosts, hosts), finished_at = coalesce(excluded.finished_at, finished_at)`),
+      startBatchVerdict: p(`UPDATE deploy_batches SET verdict_status = 'analyzing', window_start = ?, window_end = ?, next_check_at = ?,
+        verdict = NULL, score = NULL, decided_at = NULL WHERE deploy_id = ? AND batch_index = ?`),
       insertEvent: p("INSERT INTO deploy_events (event_id, release_id, deploy_id, phase, timestamp, received_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?)"),
     };
   }
@@ -105,6 +107,10 @@ export class DeployStore {
   upsertBatch(deployId: string, b: { index: number; total: number; hosts?: string[] | undefined }, status: DeployPhase, at: number): void {
     const finished = status !== "started";
     this.s.batch!.run(deployId, b.index, b.total, status, b.hosts ? JSON.stringify(b.hosts) : null, at, finished ? at : null);
+  }
+
+  startBatchVerdict(deployId: string, index: number, windowStart: number, windowEnd: number, nextCheckAt: number): void {
+    this.s.startBatchVerdict!.run(windowStart, windowEnd, nextCheckAt, deployId, index);
   }
 
   insertEvent(e: { eventId: string; releaseId: string; deployId: string; phase: DeployPhase; timestamp: number; receivedAt: number; payload: unknown }): void {

@@ -6,6 +6,7 @@ import { everySeconds, type Job } from "./schedule.ts";
 export function jobList(config: Config, c: Container): Job[] {
   return [
     { name: "evaluate-releases", cron: everySeconds(config.evalIntervalSeconds), run: () => c.verdicts.runAllDue() },
+    { name: "evaluate-batches", cron: everySeconds(config.evalIntervalSeconds), run: () => c.batches.runDue() },
     { name: "deliver-alerts", cron: everySeconds(5), run: () => c.dispatcher.deliverDue() },
     {
       name: "prune-telemetry",

@@ -72,8 +72,9 @@ export const RuleSchema = z
         minutes: z.number().int().min(1).max(1440).default(30),
         interval_minutes: z.number().int().min(1).max(1440).default(5).describe("how often interim checks run while the window is open"),
         early_fail_after: z.number().int().min(1).max(100).default(2).describe("consecutive failing interim checks that end the analysis early"),
+        batch_minutes: z.number().int().min(1).max(1440).default(10).describe("in a rolling deploy, how long the hosts of each finished batch are watched before its own verdict"),
       })
-      .default({ delay_minutes: 0, minutes: 30, interval_minutes: 5, early_fail_after: 2 }),
+      .default({ delay_minutes: 0, minutes: 30, interval_minutes: 5, early_fail_after: 2, batch_minutes: 10 }),
     confidence: z.number().gt(0.5).lt(1).default(0.99),
     thresholds: z
       .strictObject({ pass: z.number().min(0).max(100).default(90), warn: z.number().min(0).max(100).default(60) })

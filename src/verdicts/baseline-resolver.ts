@@ -29,14 +29,14 @@ export class BaselineResolver {
   private readonly deployHosts: Statement;
   private readonly batchHosts: Statement;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     const p = (sql: string) => db.$client.prepare(sql);
     const columns = "id, version, status, analysis_start AS analysisStart FROM releases";
     this.previous = p(`SELECT ${columns} WHERE service = ? AND environment = ? AND id != ? AND status IN ('pass', 'warn')
       AND analysis_start IS NOT NULL AND deploy_finished_at < ? ORDER BY deploy_finished_at DESC LIMIT 1`);
     this.pinned = p(`SELECT ${columns} WHERE service = ? AND environment = ? AND version = ?`);
     this.deployHosts = p("SELECT hosts FROM deploys WHERE id = ?");
-    this.batchHosts = p("SELECT hosts FROM deploy_batches WHERE deploy_id = ? AND status = 'finished' AND hosts IS NOT NULL");
+    this.batchHosts = p("SELECT hosts FROM deploy_batches WHERE deploy_id = ? AND status = 'finished' AND hosts IS NOT NULL AND batch_index <= ?");
   }
 
   resolve(release: ReleaseRow, rule: Rule, candidateEnd: number): PairedWindows {
@@ -73,10 +73,30 @@ export class BaselineResolver {
     }
   }
 
+  /**
+   * A batch's pairing: the hosts updated up to this batch, over the batch's window, against the hosts not yet updated
+   * over the same minutes (a concurrent rule, while any are left) or else the same hosts before the deploy started.
+   */
+  resolveBatch(release: ReleaseRow, rule: Rule, updatedHosts: string[], window: { start: number; end: number }, deployStartedAt: number): PairedWindows {
+    const candidate: WindowSpec = { ...window, hosts: updatedHosts };
+    if (updatedHosts.length === 0) return { kind: "missing", candidate: window, why: "the batch events named no hosts, so its hosts cannot be told from the rest" };
+    if (rule.baseline.kind === "concurrent" && this.hasOtherHosts(release, updatedHosts, window)) {
+      return { kind: "ok", candidate, baseline: { ...window, excludeHosts: updatedHosts }, label: "the hosts not yet updated, over the same minutes" };
+    }
+    const end = Math.floor(deployStartedAt / 60_000) * 60_000;
+    const minutes = rule.baseline.kind === "before_deploy" ? rule.baseline.minutes : 60;
+    return { kind: "ok", candidate, baseline: { start: end - minutes * 60_000, end, hosts: updatedHosts }, label: `the same ${updatedHosts.length} host(s) in the ${minutes} minutes before the deploy` };
+  }
+
+  private hasOtherHosts(release: ReleaseRow, hosts: string[], window: { start: number; end: number }): boolean {
+    const sql = `SELECT 1 FROM request_rollups WHERE service = ? AND environment = ? AND minute >= ? AND minute < ? AND host != '' AND host NOT IN (${hosts.map(() => "?").join(",")}) LIMIT 1`;
+    return this.db.$client.prepare(sql).get(release.service, release.environment, window.start, window.end, ...hosts) !== undefined;
+  }
+
   /** The hosts the deploy has updated so far: those of its finished batches, or those it named. */
-  updatedHosts(deployId: string | null): string[] {
+  updatedHosts(deployId: string | null, uptoBatch = Number.MAX_SAFE_INTEGER): string[] {
     if (!deployId) return [];
-    const batches = (this.batchHosts.all(deployId) as { hosts: string }[]).flatMap((r) => JSON.parse(r.hosts) as string[]);
+    const batches = (this.batchHosts.all(deployId, uptoBatch) as { hosts: string }[]).flatMap((r) => JSON.parse(r.hosts) as string[]);
     if (batches.length > 0) return [...new Set(batches)];
     const row = this.deployHosts.get(deployId) as { hosts: string | null } | undefined;
     return row?.hosts ? (JSON.parse(row.hosts) as string[]) : [];

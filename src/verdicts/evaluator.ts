@@ -18,6 +18,8 @@ export interface EvaluationInput {
   /** Baseline and candidate windows (and hosts), as the rule's baseline kind chose them. */
   paired: PairedWindows;
   final: boolean;
+  /** How the verdict names what it judged; defaults to "service version in environment". */
+  target?: string;
   now: number;
 }
 
@@ -51,7 +53,7 @@ export class Evaluator {
     const inputs = rule.signals.map((signal) => this.fetch(reads, signal, rule.confidence, input));
     const judgement = judge(inputs, rule.thresholds);
     const checks = rule.signals.map((signal, i) => toCheck(signal, judgement.signals[i]!));
-    const target = `${input.service} ${input.version} in ${input.environment}`;
+    const target = input.target ?? `${input.service} ${input.version} in ${input.environment}`;
     const iso = (t: number) => new Date(t).toISOString();
     return {
       status: judgement.status,

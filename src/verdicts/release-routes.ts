@@ -4,7 +4,8 @@ import type { Router } from "../http/app.ts";
 import { requireScope } from "../http/auth.ts";
 import { READ_ERRORS, WRITE_ERRORS } from "../http/problem-schema.ts";
 import { RELEASE_STATUSES } from "../store/schema/index.ts";
-import { releaseView, ReleaseViewSchema, verdictView, VerdictViewSchema } from "./verdict-view.ts";
+import { AppError } from "../http/app-error.ts";
+import { batchVerdictView, BatchVerdictSchema, releaseView, ReleaseViewSchema, verdictView, VerdictViewSchema } from "./verdict-view.ts";
 
 const IdParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" } }) });
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
@@ -38,12 +39,39 @@ const evaluate = createRoute({
   responses: { 200: json(VerdictViewSchema, "The new verdict"), ...READ_ERRORS, 409: WRITE_ERRORS[422] },
 });
 
+const BatchParams = IdParam.extend({ index: z.coerce.number().int().min(1).openapi({ param: { name: "index", in: "path" } }) });
+
+const batches = createRoute({
+  method: "get", path: "/api/v1/releases/{id}/batches", summary: "The batches of the release's latest deploy, each with its own verdict",
+  request: { params: IdParam },
+  responses: { 200: json(z.object({ batches: z.array(BatchVerdictSchema) }), "Batches"), ...READ_ERRORS },
+});
+
+const batchVerdict = createRoute({
+  method: "get", path: "/api/v1/releases/{id}/batches/{index}/verdict", summary: "The verdict of batch k of a rolling deploy, for a pipeline that stops after batch k",
+  request: { params: BatchParams },
+  responses: { 200: json(BatchVerdictSchema, "The batch's verdict"), ...READ_ERRORS },
+});
+
 export function releaseRoutes(app: Router, c: Container): void {
   const read = requireScope(c.tokens, "read", c.config.openReads);
   app.use("/api/v1/releases", read);
   app.use("/api/v1/releases/:id", read);
   app.use("/api/v1/releases/:id/verdict", read);
   app.use("/api/v1/releases/:id/evaluate", requireScope(c.tokens, "operator"));
+  app.use("/api/v1/releases/:id/batches", read);
+  app.use("/api/v1/releases/:id/batches/*", read);
+  app.openapi(batches, (ctx) => {
+    const release = c.verdicts.get(ctx.req.valid("param").id);
+    return ctx.json({ batches: c.batches.ofRelease(release).map((b) => batchVerdictView(release, b)) }, 200);
+  });
+  app.openapi(batchVerdict, (ctx) => {
+    const { id, index } = ctx.req.valid("param");
+    const release = c.verdicts.get(id);
+    const batch = c.batches.ofRelease(release).find((b) => b.index === index);
+    if (!batch) throw new AppError("NOT_FOUND", `Release ${id} has no batch ${index} in its latest deploy.`);
+    return ctx.json(batchVerdictView(release, batch), 200);
+  });
   app.openapi(list, (ctx) => ctx.json({ releases: c.verdicts.list(ctx.req.valid("query")).map(releaseView) }, 200));
   app.openapi(get, (ctx) => {
     const { id } = ctx.req.valid("param");

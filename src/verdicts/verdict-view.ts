@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { RELEASE_STATUSES, type ReleaseRow } from "../store/schema/index.ts";
+import type { BatchRow } from "./batch-verdicts.ts";
 import type { Verdict } from "./verdict.ts";
 
 export const CheckViewSchema = z
@@ -71,7 +72,17 @@ export function verdictView(r: ReleaseRow): VerdictView {
     final: r.decidedAt !== null,
     score: r.score,
     summary: r.summary ?? waitingSummary(r),
-    checks: (v?.checks ?? []).map((c) => ({
+    checks: checkViews(v),
+    rule: r.ruleName,
+    windows: v?.windows ?? null,
+    decided_at: iso(r.decidedAt),
+    evaluated_at: v?.evaluated_at ?? null,
+  };
+}
+
+/** The checks of a verdict as the API shows them: the plain numbers first, the statistics for engineers in stats. */
+export function checkViews(v: Verdict | null): VerdictView["checks"] {
+  return (v?.checks ?? []).map((c) => ({
       signal: c.signal,
       status: c.status,
       baseline: c.baseline.value,
@@ -85,12 +96,7 @@ export function verdictView(r: ReleaseRow): VerdictView {
         change_ci: [c.change.ci_low, c.change.ci_high], absolute_change: c.change.absolute,
         baseline_n: c.baseline.n, candidate_n: c.candidate.n, details: c.details,
       },
-    })),
-    rule: r.ruleName,
-    windows: v?.windows ?? null,
-    decided_at: iso(r.decidedAt),
-    evaluated_at: v?.evaluated_at ?? null,
-  };
+  }));
 }
 
 export const ReleaseViewSchema = z
@@ -112,5 +118,37 @@ export function releaseView(r: ReleaseRow) {
     baseline: { start: iso(r.baselineStart), end: iso(r.baselineEnd) },
     analysis: { start: iso(r.analysisStart), end: iso(r.analysisEnd) },
     decided_at: iso(r.decidedAt), created_at: iso(r.createdAt)!,
+  };
+}
+
+export const BatchVerdictSchema = z
+  .object({
+    release_id: z.string(),
+    batch: z.object({ index: z.number().int(), total: z.number().int(), hosts: z.array(z.string()).nullable(), deploy_status: z.string() }),
+    status: z.enum(RELEASE_STATUSES),
+    final: z.boolean(),
+    score: z.number().nullable(),
+    summary: z.string(),
+    checks: z.array(CheckViewSchema),
+    windows: VerdictViewSchema.shape.windows,
+    decided_at: z.string().nullable(),
+  })
+  .openapi("BatchVerdict");
+
+export function batchVerdictView(r: ReleaseRow, b: BatchRow): z.infer<typeof BatchVerdictSchema> {
+  const status = (b.verdictStatus ?? "pending") as ReleaseRow["status"];
+  const waiting = b.verdictStatus === "analyzing"
+    ? `Batch ${b.index} of ${b.total} is being watched until ${iso(b.windowEnd)}.`
+    : `Batch ${b.index} of ${b.total} has not finished deploying yet.`;
+  return {
+    release_id: r.id,
+    batch: { index: b.index, total: b.total, hosts: b.hosts, deploy_status: b.status },
+    status,
+    final: b.decidedAt !== null,
+    score: b.score,
+    summary: b.verdict?.summary ?? waiting,
+    checks: checkViews(b.verdict),
+    windows: b.verdict?.windows ?? null,
+    decided_at: iso(b.decidedAt),
   };
 }

@@ -1,5 +1,6 @@
-import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { DEPLOY_PHASES } from "./deploys.ts";
+import { RELEASE_STATUSES } from "./releases.ts";
 
 /** One batch of a rolling deploy ("two machines at a time, or a percentage"). */
 export const deployBatches = sqliteTable(
@@ -12,8 +13,16 @@ export const deployBatches = sqliteTable(
     hosts: text("hosts", { mode: "json" }).$type<string[]>(),
     startedAt: integer("started_at").notNull(),
     finishedAt: integer("finished_at"),
+    /** The batch's own verdict: the hosts updated so far, judged over the minutes after this batch finished. */
+    verdictStatus: text("verdict_status", { enum: RELEASE_STATUSES }),
+    verdict: text("verdict", { mode: "json" }),
+    score: real("score"),
+    windowStart: integer("window_start"),
+    windowEnd: integer("window_end"),
+    nextCheckAt: integer("next_check_at"),
+    decidedAt: integer("decided_at"),
   },
-  (t) => [primaryKey({ columns: [t.deployId, t.index] })],
+  (t) => [primaryKey({ columns: [t.deployId, t.index] }), index("deploy_batches_due").on(t.verdictStatus, t.nextCheckAt)],
 );
 
 export type DeployBatchRow = typeof deployBatches.$inferSelect;
