@@ -76,7 +76,7 @@ export class DeployService {
   }
 
   /** Each finished batch gets its own verdict on the hosts updated so far, so a pipeline can stop after batch k. */
-  private startBatchVerdict(release: ReleaseRef, deployId: string, index: number, ts: number, now: number): void {
+  private startBatchVerdict(release: ReleaseRef, deployId: string, index: number, ts: number): void {
     const rule = this.ruleOf(release);
     const start = Math.ceil(ts / 60_000) * 60_000;
     const end = start + rule.analysis.batch_minutes * 60_000;
@@ -100,7 +100,7 @@ export class DeployService {
         if (release.latestDeployId !== deploy.id) this.store.resetRelease(release.id, deploy.id, startedAt, input.commit, input.url, now);
         return;
       case "finished": {
-        if (input.batch) this.startBatchVerdict(release, deploy.id, input.batch.index, ts, now);
+        if (input.batch) this.startBatchVerdict(release, deploy.id, input.batch.index, ts);
         if (input.batch && input.batch.index !== input.batch.total) return;
         this.store.markDeployEnded(deploy.id, "finished", ts);
         const rule = this.ruleOf(release);
