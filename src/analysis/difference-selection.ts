@@ -1,7 +1,7 @@
 import type { CountedSample } from "./counted-sample.ts";
 
 // Below this many candidate cells the search stops narrowing and sorts what is left.
-const SORT_LIMIT = 64;
+const SORT_LIMIT = 256;
 
 /**
  * The pairwise differences candidate[i] − baseline[j], each weighted count[i]·count[j], form a matrix sorted along both
@@ -97,8 +97,26 @@ export function differenceQuantile(candidate: CountedSample, baseline: CountedSa
   }
 }
 
+/** Weight of the differences ≤ d, and the smallest difference > d, by one staircase walk over the implicit matrix. */
+function around(candidate: CountedSample, baseline: CountedSample, d: number): { atOrBelow: number; next: number } {
+  const a = candidate.values, aw = candidate.counts, c = baseline.values, cw = baseline.counts, k = c.length;
+  const suffix = new Float64Array(k + 1);
+  for (let t = k - 1; t >= 0; t--) suffix[t] = suffix[t + 1]! + cw[t]!;
+  let atOrBelow = 0, next = Infinity, first = k;
+  // Going down the candidate values, the baseline values c with a − c ≤ d (c ≥ a − d, c ascending) only grow in number.
+  for (let i = a.length - 1; i >= 0; i--) {
+    while (first > 0 && a[i]! - c[first - 1]! <= d) first--;
+    atOrBelow += aw[i]! * suffix[first]!;
+    if (first > 0) next = Math.min(next, a[i]! - c[first - 1]!);
+  }
+  return { atOrBelow, next };
+}
+
 // Hodges–Lehmann estimate: weighted median of all pairwise differences, averaging the two middle ones (Hodges & Lehmann 1963).
 export function differenceMedian(candidate: CountedSample, baseline: CountedSample): number {
   const half = (candidate.total * baseline.total) / 2;
-  return (differenceQuantile(candidate, baseline, half, false) + differenceQuantile(candidate, baseline, half, true)) / 2;
+  const lower = differenceQuantile(candidate, baseline, half, false);
+  // The upper middle is the same difference unless the lower one ends exactly at half the weight.
+  const { atOrBelow, next } = around(candidate, baseline, lower);
+  return atOrBelow > half || !Number.isFinite(next) ? lower : (lower + next) / 2;
 }
