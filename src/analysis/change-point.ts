@@ -35,8 +35,6 @@ export type RateChangePoint = ChangePoint & { llr: number };
 /** explained: share of the series' sum of squares the split explains. */
 export type MeanShiftPoint = ChangePoint & { explained: number };
 
-type SplitScan = (order: Int32Array) => { index: number; statistic: number };
-
 const xlogx = (x: number, y: number): number => (x > 0 ? x * Math.log(x / y) : 0);
 
 // mulberry32 (Ettinger 2017): a small seeded generator, so permutation p-values are reproducible.
@@ -50,11 +48,26 @@ function seeded(seed: number): () => number {
   };
 }
 
-// Monte Carlo permutation p-value (1 + #{T* ≥ T}) / (B + 1) of the maximum split statistic (Phipson & Smyth 2010, SAGMB 9).
-function scanWithPermutations(n: number, scan: SplitScan, options: ChangePointOptions): { index: number; statistic: number; pValue: number } {
-  const permutations = options.permutations ?? 999;
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  const observed = scan(order);
+/** Both scans split Σu/Σw (events/exposure, or values/points) in two; the score sees the prefix sums U and W. */
+type SplitScore = (u: number, w: number) => number;
+
+function bestSplit(u: Float64Array, w: Float64Array, order: Int32Array, minSegment: number, score: SplitScore): { index: number; statistic: number } {
+  let best = { index: minSegment, statistic: -Infinity }, sumU = 0, sumW = 0;
+  for (let k = 1; k <= u.length - minSegment; k++) {
+    sumU += u[order[k - 1]!]!;
+    sumW += w[order[k - 1]!]!;
+    const statistic = k < minSegment ? -Infinity : score(sumU, sumW);
+    if (statistic > best.statistic) best = { index: k, statistic };
+  }
+  return best;
+}
+
+// Best split with its Monte Carlo permutation p-value (1 + #{T* ≥ T}) / (B + 1) (Phipson & Smyth 2010, SAGMB 9).
+function locate(u: Float64Array, w: Float64Array, score: SplitScore, options: ChangePointOptions): Omit<ChangePoint, "t" | "significant"> & { statistic: number } {
+  const minSegment = options.minSegment ?? 3, permutations = options.permutations ?? 999;
+  if (!(Number.isInteger(minSegment) && minSegment >= 1)) throw new AnalysisInputError("INVALID_INPUT", `minSegment must be a positive whole number, got ${minSegment}`);
+  const n = u.length, order = Int32Array.from({ length: n }, (_, i) => i);
+  const observed = bestSplit(u, w, order, minSegment, score);
   const random = seeded(options.seed ?? 0x5eed);
   let atLeast = 0;
   for (let b = 0; b < permutations; b++) {
@@ -62,72 +75,43 @@ function scanWithPermutations(n: number, scan: SplitScan, options: ChangePointOp
       const j = Math.floor(random() * (i + 1));
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
-    if (scan(order).statistic >= observed.statistic * (1 - 1e-12)) atLeast++;
+    if (bestSplit(u, w, order, minSegment, score).statistic >= observed.statistic * (1 - 1e-12)) atLeast++;
   }
-  return { ...observed, pValue: (1 + atLeast) / (1 + permutations) };
+  const sum = (xs: Float64Array, from: number, to: number): number => xs.subarray(from, to).reduce((a, b) => a + b, 0);
+  const { index, statistic } = observed;
+  return { index, statistic, before: sum(u, 0, index) / sum(w, 0, index), after: sum(u, index, n) / sum(w, index, n), pValue: (1 + atLeast) / (1 + permutations) };
 }
 
-function minSegmentOf(options: ChangePointOptions): number {
-  const minSegment = options.minSegment ?? 3;
-  if (!(Number.isInteger(minSegment) && minSegment >= 1)) throw new AnalysisInputError("INVALID_INPUT", `minSegment must be a positive whole number, got ${minSegment}`);
-  return minSegment;
-}
+const tooShort = (n: number, options: ChangePointOptions): boolean => n < 2 * (options.minSegment ?? 3);
 
 // Likelihood-ratio scan for one change in a Poisson rate, LLR maximised over splits (Worsley 1986, Biometrika 73), permutation p-value.
 export function detectChangePoint(series: CountPoint[], options: ChangePointOptions = {}): RateChangePoint | undefined {
-  const minSegment = minSegmentOf(options);
-  const n = series.length;
   series.forEach(({ events, exposure }, i) => {
     if (!(events >= 0 && exposure >= 0 && Number.isFinite(events + exposure)) || (events > 0 && exposure === 0)) {
       throw new AnalysisInputError("INVALID_INPUT", `point ${i}: ${events} events in exposure ${exposure}`);
     }
   });
-  const events = series.reduce((s, p) => s + p.events, 0), exposure = series.reduce((s, p) => s + p.exposure, 0);
-  if (n < 2 * minSegment || exposure === 0) return undefined;
+  const u = Float64Array.from(series, (p) => p.events), w = Float64Array.from(series, (p) => p.exposure);
+  const events = u.reduce((a, b) => a + b, 0), exposure = w.reduce((a, b) => a + b, 0);
+  if (tooShort(series.length, options) || exposure === 0) return undefined;
   const oneRate = xlogx(events, exposure);
-  const scan: SplitScan = (order) => {
-    let best = { index: minSegment, statistic: -Infinity }, e = 0, x = 0;
-    for (let k = 1; k <= n - minSegment; k++) {
-      const p = series[order[k - 1]!]!;
-      e += p.events;
-      x += p.exposure;
-      if (k < minSegment || x === 0 || x === exposure) continue;
-      const llr = xlogx(e, x) + xlogx(events - e, exposure - x) - oneRate;
-      if (llr > best.statistic) best = { index: k, statistic: llr };
-    }
-    return best;
-  };
-  const found = scanWithPermutations(n, scan, options);
-  const head = series.slice(0, found.index), tail = series.slice(found.index);
-  const rate = (part: CountPoint[]): number => part.reduce((s, p) => s + p.events, 0) / part.reduce((s, p) => s + p.exposure, 0);
-  const { index, pValue } = found;
-  return { index, t: series[index]!.t, before: rate(head), after: rate(tail), llr: Math.max(0, found.statistic), pValue, significant: pValue <= (options.alpha ?? 0.01) };
+  // A split with no exposure on one side says nothing about rates.
+  const llr: SplitScore = (e, x) => (x === 0 || x === exposure ? -Infinity : xlogx(e, x) + xlogx(events - e, exposure - x) - oneRate);
+  const { statistic, ...found } = locate(u, w, llr, options);
+  return { ...found, t: series[found.index]!.t, llr: Math.max(0, statistic), significant: found.pValue <= (options.alpha ?? 0.01) };
 }
 
 // Two-segment least-squares scan: the split maximising n₁n₂/n·(mean₁ − mean₂)² (Hinkley 1970, Biometrika 57), permutation p-value.
 export function detectMeanShift(series: ValuePoint[], options: ChangePointOptions = {}): MeanShiftPoint | undefined {
-  const minSegment = minSegmentOf(options);
-  const n = series.length;
   if (series.some((p) => !Number.isFinite(p.value))) throw new AnalysisInputError("INVALID_INPUT", "every value must be a finite number");
-  if (n < 2 * minSegment) return undefined;
-  const total = series.reduce((s, p) => s + p.value, 0), mean = total / n;
-  const totalSquares = series.reduce((s, p) => s + (p.value - mean) ** 2, 0);
-  const scan: SplitScan = (order) => {
-    let best = { index: minSegment, statistic: -Infinity }, sum = 0;
-    for (let k = 1; k <= n - minSegment; k++) {
-      sum += series[order[k - 1]!]!.value;
-      if (k < minSegment) continue;
-      const explained = ((k * (n - k)) / n) * (sum / k - (total - sum) / (n - k)) ** 2;
-      if (explained > best.statistic) best = { index: k, statistic: explained };
-    }
-    return best;
-  };
-  const found = scanWithPermutations(n, scan, options);
-  const before = series.slice(0, found.index).reduce((s, p) => s + p.value, 0) / found.index;
-  const after = (total - before * found.index) / (n - found.index);
-  const explained = totalSquares > 0 ? Math.min(1, found.statistic / totalSquares) : 0;
-  const pValue = totalSquares > 0 ? found.pValue : 1;
-  return { index: found.index, t: series[found.index]!.t, before, after, explained, pValue, significant: pValue <= (options.alpha ?? 0.01) };
+  if (tooShort(series.length, options)) return undefined;
+  const n = series.length, u = Float64Array.from(series, (p) => p.value), w = new Float64Array(n).fill(1);
+  const total = u.reduce((a, b) => a + b, 0), mean = total / n;
+  const squares = u.reduce((a, v) => a + (v - mean) ** 2, 0);
+  const gain: SplitScore = (sum, k) => ((k * (n - k)) / n) * (sum / k - (total - sum) / (n - k)) ** 2;
+  const { statistic, ...found } = locate(u, w, gain, options);
+  const pValue = squares > 0 ? found.pValue : 1;
+  return { ...found, t: series[found.index]!.t, explained: squares > 0 ? Math.min(1, statistic / squares) : 0, pValue, significant: pValue <= (options.alpha ?? 0.01) };
 }
 
 export interface ChangeCause {

@@ -28,7 +28,7 @@ export interface RatePowerInput {
 export interface ShiftPowerInput {
   baselineN: number;
   candidateN: number;
-  /** e.g. 0.2 for latencies 20 % higher. */
+  /** e.g. 0.2 for latencies 20 % higher; the power is that of the one-sided test in the shift's direction. */
   relativeShift: number;
   /** Coefficient of variation of the raw values; ignored when logSd is given. */
   cv?: number;

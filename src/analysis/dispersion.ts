@@ -61,12 +61,16 @@ function pValueOf(z: number, alternative: Alternative): number {
 
 /** log(candidate rate / baseline rate) and its standard error √(φ(1/e_b + 1/e_c)), corrected as below when one count is 0. */
 export function logRateRatio(baselineEvents: number, baselineExposure: number, candidateEvents: number, candidateExposure: number, phi: number): { logRatio: number; se: number; corrected: boolean } {
-  // Treatment-arm correction (Sweeting, Sutton & Lambert 2004, Stat. Med. 23): one pseudo-event split by exposure (½ each
-  // at equal exposure). Pseudo-events sit at ratio 1, so the estimate never changes sign and a tiny side stays uncertain.
+  // Haldane–Anscombe ½ on both counts (Haldane 1956, Ann. Hum. Genet. 20) keeps a brand-new error finite and significant.
+  // ½ an event on a side with little exposure can outweigh the other side's real events, so a corrected estimate that
+  // points against the data (0 candidate events read as a rise) is cut to 0: no evidence either way.
   const corrected = baselineEvents === 0 || candidateEvents === 0;
-  const share = corrected ? candidateExposure / (baselineExposure + candidateExposure) : 0;
-  const eb = baselineEvents + (corrected ? 1 - share : 0), ec = candidateEvents + share;
-  return { logRatio: Math.log(ec / candidateExposure) - Math.log(eb / baselineExposure), se: Math.sqrt(phi * (1 / eb + 1 / ec)), corrected };
+  const half = corrected ? 0.5 : 0;
+  const eb = baselineEvents + half, ec = candidateEvents + half;
+  let logRatio = Math.log(ec / candidateExposure) - Math.log(eb / baselineExposure);
+  if (candidateEvents === 0) logRatio = Math.min(0, logRatio);
+  if (baselineEvents === 0) logRatio = Math.max(0, logRatio);
+  return { logRatio, se: Math.sqrt(phi * (1 / eb + 1 / ec)), corrected };
 }
 
 // Quasi-Poisson Wald test of log(candidate rate / baseline rate) with var ≈ φ(1/e_b + 1/e_c) (McCullagh & Nelder 1989, §4.5; Agresti 2013, §3.1).
@@ -91,6 +95,6 @@ export function overdispersedRateTest(baseline: EventCounts, candidate: EventCou
     ratioLow: alternative === "less" || ratio === 0 ? 0 : Math.exp(logRatio - q * se),
     ratioHigh: alternative === "greater" || ratio === Infinity ? Infinity : Math.exp(logRatio + q * se),
     pValue: pValueOf(logRatio / se, alternative),
-    method: corrected ? `${WALD_METHOD} (one side had no events: one pseudo-event split by exposure)` : WALD_METHOD,
+    method: corrected ? `${WALD_METHOD} (½ added to both counts: one side had none)` : WALD_METHOD,
   };
 }
