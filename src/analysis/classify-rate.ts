@@ -1,4 +1,5 @@
 import { compareRates } from "./rate-test.ts";
+import { overdispersedRateTest, rateDispersion } from "./dispersion.ts";
 import type { SignalAnalysis, SignalSettings } from "./signal-result.ts";
 import { alternativeFor } from "./decide.ts";
 import { compareStratifiedRates, type Stratum } from "./stratified-rate.ts";
@@ -8,8 +9,12 @@ export interface RateCounts {
   exposure: number;
 }
 
-/** Error rate: exact conditional (binomial) test of two Poisson rates, with the Clopper–Pearson CI on the ratio. */
-export function analyzeRate(baseline: RateCounts, candidate: RateCounts, s: SignalSettings): SignalAnalysis {
+/**
+ * Error rate: exact conditional (binomial) test of two Poisson rates, with the Clopper–Pearson CI on the ratio. When the
+ * baseline's per-minute counts wander more than Poisson noise (quasi-Poisson φ > 1), the φ-scaled Wald test is run too
+ * and the larger p-value and wider interval kept: real error rates drift, and an exact Poisson test would cry wolf.
+ */
+export function analyzeRate(baseline: RateCounts, candidate: RateCounts, s: SignalSettings, baselineSeries?: readonly RateCounts[]): SignalAnalysis {
   const details = { baselineEvents: baseline.events, baselineExposure: baseline.exposure, candidateEvents: candidate.events, candidateExposure: candidate.exposure };
   if (baseline.exposure < s.minSamples || candidate.exposure < s.minSamples) {
     const side = candidate.exposure < s.minSamples ? `after the release: ${candidate.exposure}` : `before the release: ${baseline.exposure}`;
@@ -23,21 +28,33 @@ export function analyzeRate(baseline: RateCounts, candidate: RateCounts, s: Sign
     alternative: alternativeFor(s.direction),
     confidence: s.confidence,
   });
+  const phi = baselineSeries ? rateDispersion([...baselineSeries]).phi : 1;
+  let { pValue, ratioLow, ratioHigh, method } = r;
+  if (phi > 1) {
+    const od = overdispersedRateTest(
+      { events: baseline.events, exposure: baseline.exposure }, { events: candidate.events, exposure: candidate.exposure },
+      phi, alternativeFor(s.direction), s.confidence,
+    );
+    pValue = Math.max(pValue, od.pValue);
+    ratioLow = Math.min(ratioLow, od.ratioLow);
+    ratioHigh = Math.max(ratioHigh, od.ratioHigh);
+    method = `${method}; widened for overdispersion (quasi-Poisson φ = ${phi.toFixed(2)})`;
+  }
   const ratio = Number.isNaN(r.ratio) ? 1 : r.ratio;
   return {
     kind: "ok",
     stats: {
-      method: r.method,
+      method,
       baselineValue: r.baselineRate,
       candidateValue: r.candidateRate,
       baselineN: baseline.exposure,
       candidateN: candidate.exposure,
       absoluteChange: r.candidateRate - r.baselineRate,
       relativeChange: ratio - 1,
-      ciLow: r.ratioLow - 1,
-      ciHigh: r.ratioHigh - 1,
-      pValue: r.pValue,
-      details,
+      ciLow: ratioLow - 1,
+      ciHigh: ratioHigh - 1,
+      pValue,
+      details: { ...details, dispersion: phi },
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Stratum } from "./stratified-rate.ts";
 import { decide, type Decision } from "./decide.ts";
 import { benjaminiHochberg } from "./effect-size.ts";
 import type { WeightedSample } from "./mann-whitney.ts";
+import { lowPowerReason } from "./low-power.ts";
 import { scoreChecks, type ScoreResult } from "./score.ts";
 import type { NoDataPolicy, SignalAnalysis, SignalSettings } from "./signal-result.ts";
 
@@ -43,7 +44,7 @@ function analyze(input: SignalInput): SignalAnalysis | { kind: "error"; message:
   try {
     if (d.kind === "error") return d;
     if (d.kind === "missing") return { kind: "nodata", why: d.why, details: {} };
-    if (d.kind === "rate") return d.strata ? analyzeStratifiedRate(d.strata, input.settings) : analyzeRate(d.baseline, d.candidate, input.settings);
+    if (d.kind === "rate") return d.strata ? analyzeStratifiedRate(d.strata, input.settings) : analyzeRate(d.baseline, d.candidate, input.settings, d.baselineSeries);
     return analyzeDistribution(d.baseline, d.candidate, input.settings);
   } catch (err) {
     // A signal whose analysis throws counts as an error (a failing check), never silently drops out of the score.
@@ -66,7 +67,16 @@ export function judge(inputs: readonly SignalInput[], thresholds: { pass: number
     if (a.kind === "error") return { name, kind: "error", message: a.message };
     if (a.kind === "nodata") return { name, kind: "nodata", why: a.why, details: a.details };
     const qValue = qOf.get(i) ?? a.stats.pValue;
-    return { name, kind: "ok", analysis: a, qValue, decision: decide(a.stats, qValue, inputs[i]!.settings) };
+    const decision = decide(a.stats, qValue, inputs[i]!.settings);
+    if (decision.status === "pass") {
+      // A quiet pass is only a pass if the window could have seen the effect; otherwise say how long to wait.
+      const d = inputs[i]!.data;
+      const why = d.kind === "rate" ? lowPowerReason(a.stats, inputs[i]!.settings, { kind: "rate" })
+        : d.kind === "distribution" ? lowPowerReason(a.stats, inputs[i]!.settings, { kind: "distribution", baseline: d.baseline })
+        : undefined;
+      if (why) return { name, kind: "nodata", why, details: { ...a.stats.details, lowPower: 1 } };
+    }
+    return { name, kind: "ok", analysis: a, qValue, decision };
   });
   const scored = scoreChecks(
     signals.map((s, i) => ({

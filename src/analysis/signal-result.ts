@@ -15,6 +15,8 @@ export interface SignalSettings {
   limit?: number | undefined;
   minSamples: number;
   confidence: number;
+  /** How many minutes the candidate window covers so far: turns "too little data" into "need about N more minutes". */
+  candidateMinutes?: number;
 }
 
 /** What the statistics of one signal found, before the multiple-testing correction and the decision. */

@@ -74,8 +74,9 @@ export class Evaluator {
 
   /** Fetches and pairs one signal's baseline and candidate data; a failed read becomes an error input, not an exception. */
   private fetch(reads: WindowCache, signal: SignalRule, confidence: number, input: EvaluationInput): SignalInput {
-    const common = { name: signal.name, settings: settingsOf(signal, confidence), weight: signal.weight, critical: signal.critical, noData: signal.no_data };
     const { paired } = input;
+    const settings = { ...settingsOf(signal, confidence), candidateMinutes: (paired.candidate.end - paired.candidate.start) / 60_000 };
+    const common = { name: signal.name, settings, weight: signal.weight, critical: signal.critical, noData: signal.no_data };
     if (paired.kind === "missing") return { ...common, data: { kind: "missing", why: `no baseline: ${paired.why}` } };
     const query = (w: WindowSpec): WindowQuery => ({ ...w, service: input.service, environment: input.environment, routeLike: routeLike(signal.route) });
     const baseline = query(paired.baseline), candidate = query(paired.candidate);
@@ -84,7 +85,8 @@ export class Evaluator {
       switch (signal.kind) {
         case "error_rate": {
           const b = reads.requests(baseline), c = reads.requests(candidate);
-          return { ...common, data: { kind: "rate", baseline: { events: b.errors, exposure: b.requests }, candidate: { events: c.errors, exposure: c.requests } } };
+          const baselineSeries = [...b.perMinute.values()].map((m) => ({ events: m.errors, exposure: m.requests }));
+          return { ...common, data: { kind: "rate", baseline: { events: b.errors, exposure: b.requests }, candidate: { events: c.errors, exposure: c.requests }, baselineSeries } };
         }
         case "latency": {
           const b = reads.requests(baseline), c = reads.requests(candidate);

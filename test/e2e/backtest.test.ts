@@ -30,10 +30,11 @@ describe("deploy-guard backtest", () => {
     const result = await runCli(["backtest", "--rules", file, "--db", svc.config.dbPath, "--since", "3650d"]);
     expect(result.code, result.stderr).toBe(0);
     const line = (service: string) => result.stdout.split("\n").find((l) => l.includes(` ${service} `)) ?? "";
-    expect(line("steady")).toMatch(/ pass +pass /);
+    // At this traffic the stricter floor cannot be told from chance within 30 minutes: hold, with the time it needs.
+    expect(line("steady")).toMatch(/ pass +hold .*need about \d+ more minutes at current traffic/);
     expect(line("creeping")).toMatch(/ warn +fail /);
     expect(line("broken")).toMatch(/ fail +fail /);
-    expect(result.stdout).toContain("3 release(s) replayed; 1 would change (warn→fail 1).");
+    expect(result.stdout).toContain("3 release(s) replayed; 2 would change (pass→hold 1, warn→fail 1).");
   });
 
   it("refuses a bad rule file with its field", async () => {

@@ -12,13 +12,13 @@ let svc: TestService;
 afterEach(() => svc?.close());
 
 /** A rolling deploy in three batches of two hosts; the new version's error rate on updated hosts is `after`. */
-async function rolling(service: string, after: number) {
+async function rolling(service: string, after: number, updatedPerMinute = 200) {
   const send = async (events: unknown[]) => {
     for (let i = 0; i < events.length; i += 10_000) expect((await svc.request("POST", "/api/v1/logs", { events: events.slice(i, i + 10_000) })).status).toBe(202);
   };
   await send(generateTraffic({ service, start: T - 60 * MIN, minutes: 60, perMinute: 600, errorRate: 0.005, latencyMs: 100, hosts: FLEET, seed: 1 }));
   // Batch 1 (web-1, web-2) finishes at T+1; the rest stay on the old version for the next 15 minutes.
-  await send(generateTraffic({ service, start: T, minutes: 15, perMinute: 200, errorRate: after, latencyMs: 100, hosts: ["web-1", "web-2"], seed: 2 }));
+  await send(generateTraffic({ service, start: T, minutes: 15, perMinute: updatedPerMinute, errorRate: after, latencyMs: 100, hosts: ["web-1", "web-2"], seed: 2 }));
   await send(generateTraffic({ service, start: T, minutes: 15, perMinute: 400, errorRate: 0.005, latencyMs: 100, hosts: ["web-3", "web-4", "web-5", "web-6"], seed: 3 }));
   const base = { service, version: "4", deploy_id: `${service}-roll` };
   await svc.request("POST", "/api/v1/deploys", { ...base, phase: "started", timestamp: T, batch: { index: 1, total: 3, hosts: ["web-1", "web-2"] } });
@@ -57,11 +57,21 @@ describe("per-batch verdicts in a rolling deploy", () => {
 
   it("passes batch 1 when its hosts behave, and lists every batch", async () => {
     svc = createTestService({ now: T + 13 * MIN });
-    const id = await rolling("roll-good", 0.005);
+    // Busy hosts: 10 minutes of 1,000 requests a minute can tell a doubling of a 0.5 % error rate from chance.
+    const id = await rolling("roll-good", 0.005, 1000);
     svc.container.batches.runDue();
     const list = (await (await svc.request("GET", `/api/v1/releases/${id}/batches`)).json()) as { batches: Record<string, any>[] };
     expect(list.batches.map((b) => [b.batch.index, b.status])).toEqual([[1, "pass"]]);
     const missing = await svc.request("GET", `/api/v1/releases/${id}/batches/2/verdict`);
     expect(missing.status).toBe(404);
+  });
+
+  it("holds batch 1 when its hosts see too little traffic to tell, and says how long to wait", async () => {
+    svc = createTestService({ now: T + 13 * MIN });
+    const id = await rolling("roll-quiet", 0.005, 200);
+    svc.container.batches.runDue();
+    const batch = (await (await svc.request("GET", `/api/v1/releases/${id}/batches/1/verdict`)).json()) as Record<string, any>;
+    expect(batch.status).toBe("hold");
+    expect(batch.checks[0].reason).toMatch(/too little traffic to tell a 50 % rise in errors from chance .*; need about \d+ more minutes at current traffic/);
   });
 });
