@@ -1,6 +1,7 @@
 import { mannWhitney, type WeightedSample } from "./mann-whitney.ts";
 import type { SignalAnalysis, SignalSettings } from "./signal-result.ts";
 import { alternativeFor } from "./decide.ts";
+import { tailTest } from "./tail-test.ts";
 
 function total(s: WeightedSample): number {
   let n = 0;
@@ -31,6 +32,11 @@ export function analyzeDistribution(baseline: WeightedSample, candidate: Weighte
     return { kind: "nodata", why: `too few measurements ${side}, at least ${s.minSamples} needed`, details };
   }
   const r = mannWhitney(baseline, candidate, { alternative: alternativeFor(s.direction), confidence: s.confidence });
+  // Kayenta #780: the same median with a wider spread passes a rank test; the share of requests beyond the baseline's
+  // p95 does not. The two findings share the signal's alpha (Bonferroni); "decrease" signals keep the shift test alone.
+  const wholeCounts = [baseline, candidate].every((x) => x.weights.every(Number.isInteger));
+  const tail = s.direction === "decrease" || !wholeCounts ? undefined
+    : tailTest(baseline, candidate, { quantile: 0.95, alternative: s.direction === "either" ? "two-sided" : "greater", confidence: s.confidence });
   const bMedian = weightedQuantile(baseline, 0.5), cMedian = weightedQuantile(candidate, 0.5);
   const scale = Math.abs(bMedian) > 0 ? Math.abs(bMedian) : 1;
   details.baselineP50 = bMedian;
@@ -41,10 +47,16 @@ export function analyzeDistribution(baseline: WeightedSample, candidate: Weighte
   details.shiftLow = r.shiftLow;
   details.shiftHigh = r.shiftHigh;
   details.u = r.u;
+  const mainP = tail ? Math.min(1, 2 * r.pValue) : r.pValue;
+  const tailP = tail ? Math.min(1, 2 * tail.pValue) : 1;
+  const p95Change = details.candidateP95! - details.baselineP95!;
+  if (tail) details.tailPValue = tail.pValue;
   return {
     kind: "ok",
     stats: {
-      method: `Mann–Whitney U (${r.method}) with Hodges–Lehmann shift`,
+      method: `Mann–Whitney U (${r.method}) with Hodges–Lehmann shift${tail ? ", and the share beyond the baseline's p95 (exact test), Bonferroni" : ""}`,
+      mainPValue: mainP,
+      ...(tail ? { tail: { pValue: tailP, relativeChange: p95Change / Math.max(Math.abs(details.baselineP95!), 1e-12), absoluteChange: p95Change } } : {}),
       baselineValue: bMedian,
       candidateValue: cMedian,
       baselineN: nb,
@@ -53,7 +65,7 @@ export function analyzeDistribution(baseline: WeightedSample, candidate: Weighte
       relativeChange: r.shift / scale,
       ciLow: r.shiftLow / scale,
       ciHigh: r.shiftHigh / scale,
-      pValue: r.pValue,
+      pValue: Math.min(mainP, tailP),
       details,
     },
   };

@@ -26,20 +26,42 @@ export interface Decision {
   classification: Classification;
   significant: boolean;
   overLimit: boolean;
+  /** What the decision rests on: the typical shift, or the slow tail (same median, more slow requests). */
+  driver: "shift" | "tail";
 }
+
+function statusOf(change: { relative: number; absolute: number }, significant: boolean, s: SignalSettings): CheckStatus {
+  if (significant && beyond(change, s.fail)) return "fail";
+  if (significant && s.warn && beyond(change, s.warn)) return "warn";
+  return "pass";
+}
+
+const RANK: Record<CheckStatus, number> = { pass: 0, nodata: 0, error: 0, warn: 1, fail: 2 };
 
 /**
  * A signal fails only when the change is both significant (after the multiple-testing correction, qValue) and larger
  * than the rule's effect floor, so tiny but significant shifts pass; a hard limit fails regardless.
  */
 export function decide(stats: SignalStats, qValue: number, s: SignalSettings): Decision {
-  const significant = qValue < 1 - s.confidence;
-  const change = badChange(stats, s.direction);
+  const alpha = 1 - s.confidence;
+  // The correction across signals scaled the signal's p-value by some factor; each finding inside it gets the same.
+  const factor = stats.pValue > 0 ? qValue / stats.pValue : 1;
+  const mainQ = Math.min(1, (stats.mainPValue ?? stats.pValue) * factor);
   const limitHit = overLimit(stats, s);
-  const classification: Classification =
-    significant && stats.relativeChange > 0 ? "high" : significant && stats.relativeChange < 0 ? "low" : "pass";
-  let status: CheckStatus = "pass";
-  if (limitHit || (significant && beyond(change, s.fail))) status = "fail";
-  else if (significant && s.warn && beyond(change, s.warn)) status = "warn";
-  return { status, classification, significant, overLimit: limitHit };
+  let status = limitHit ? "fail" : statusOf(badChange(stats, s.direction), mainQ < alpha, s);
+  let driver: Decision["driver"] = "shift";
+  let significant = mainQ < alpha;
+  let relative = stats.relativeChange;
+  if (stats.tail) {
+    const tailQ = Math.min(1, stats.tail.pValue * factor);
+    const tailStatus = statusOf(badChange({ ...stats, ...stats.tail }, s.direction), tailQ < alpha, s);
+    if (RANK[tailStatus] > RANK[status]) {
+      status = tailStatus;
+      driver = "tail";
+      relative = stats.tail.relativeChange;
+    }
+    significant ||= tailQ < alpha;
+  }
+  const classification: Classification = significant && relative > 0 ? "high" : significant && relative < 0 ? "low" : "pass";
+  return { status, classification, significant, overLimit: limitHit, driver };
 }

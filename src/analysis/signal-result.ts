@@ -36,6 +36,12 @@ export interface SignalStats {
   pValue: number;
   /** Extra numbers for engineers and for sentences (percentiles, counts). */
   details: Record<string, number>;
+  /**
+   * A second finding inside the same signal (the slow tail of a distribution), with its own Bonferroni-adjusted
+   * p-value and effect; pValue above is then the smaller of the two adjusted p-values, and mainPValue the first's.
+   */
+  tail?: { pValue: number; relativeChange: number; absoluteChange: number };
+  mainPValue?: number;
 }
 
 export type SignalAnalysis = { kind: "ok"; stats: SignalStats } | { kind: "nodata"; why: string; details: Record<string, number> };

@@ -138,7 +138,7 @@ function toCheck(signal: SignalRule, j: SignalJudgement): Check {
   const { status } = j.decision;
   let reason =
     signal.kind === "error_rate" ? explainErrorRate(stats, status, j.qValue)
-    : signal.kind === "latency" ? explainLatency(stats, status, j.qValue)
+    : signal.kind === "latency" ? explainLatency(stats, status, j.qValue, j.decision.driver)
     : explainMetric(signal.metric ?? signal.name, stats, status, j.qValue);
   if (j.decision.overLimit && signal.limit !== undefined) reason = explainLimit(reason, signal.limit, signal.kind);
   return {

@@ -28,8 +28,11 @@ export function explainErrorRate(stats: SignalStats, status: Check["status"], q:
   return `${after[0]!.toUpperCase()}${after.slice(1)}, against ${before}: ${change}; ${certainty(q)}.`;
 }
 
-export function explainLatency(stats: SignalStats, status: Check["status"], q: number): string {
+export function explainLatency(stats: SignalStats, status: Check["status"], q: number, driver: "shift" | "tail" = "shift"): string {
   const d = stats.details;
+  if (driver === "tail" && stats.tail) {
+    return `The slowest requests got slower: the slowest 5 % took ${ms(d.candidateP95 ?? NaN)} after the release against ${ms(d.baselineP95 ?? NaN)} before (${signed(stats.tail.relativeChange)}), while typical requests took ${ms(stats.candidateValue)} against ${ms(stats.baselineValue)}; ${certainty(q)}.`;
+  }
   const typical = `typical response time ${ms(stats.candidateValue)} after the release against ${ms(stats.baselineValue)} before`;
   const shift = `${signed(stats.relativeChange)} (95 % range ${signed(stats.ciLow)} to ${signed(stats.ciHigh)})`;
   const tail = `the slowest 5 % took ${ms(d.candidateP95 ?? NaN)} against ${ms(d.baselineP95 ?? NaN)}`;

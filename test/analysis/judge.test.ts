@@ -81,3 +81,23 @@ describe("judge: where the anchors' users were hurt", () => {
     expect(judge([latency("latency", lognormal(2000, 100, 5), lognormal(2000, 100, 6))], T).status).toBe("pass");
   });
 });
+
+describe("judge: a wider spread with the same median (Kayenta #780)", () => {
+  it("fails when the slowest 5 % get much slower though typical requests do not", () => {
+    const rnd = mulberry32(99);
+    const baseline = lognormal(4000, 100, 31, 0.3);
+    // The same median, but one request in ten now takes three times as long.
+    const candidate = lognormal(4000, 100, 32, 0.3).map((v) => (rnd() < 0.1 ? v * 3 : v));
+    const j = judge([latency("latency", baseline, candidate)], T);
+    const s = j.signals[0]!;
+    if (s.kind !== "ok") throw new Error("expected data");
+    expect(Math.abs(s.analysis.stats.relativeChange)).toBeLessThan(0.1);
+    expect(s.decision).toMatchObject({ status: "fail", driver: "tail" });
+    expect(j.status).toBe("fail");
+  });
+
+  it("still passes two samples of the same distribution", () => {
+    const j = judge([latency("latency", lognormal(4000, 100, 33, 0.3), lognormal(4000, 100, 34, 0.3))], T);
+    expect(j.status).toBe("pass");
+  });
+});
