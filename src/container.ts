@@ -15,6 +15,7 @@ import { TokenService } from "./tokens/token-service.ts";
 import { BaselineResolver } from "./verdicts/baseline-resolver.ts";
 import { BatchVerdicts } from "./verdicts/batch-verdicts.ts";
 import { Evaluator } from "./verdicts/evaluator.ts";
+import { OnsetLocator } from "./verdicts/onset-locator.ts";
 import { VerdictRecorder } from "./verdicts/verdict-recorder.ts";
 import { VerdictService } from "./verdicts/verdict-service.ts";
 
@@ -47,9 +48,10 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
   const dispatcher = new NotificationDispatcher(db, notifiers, config.publicUrl, logger.child({ component: "alerts" }), now);
   const recorder = new VerdictRecorder(db, dispatcher.channels, () => void dispatcher.deliverDue().catch(() => undefined));
   const graceMs = config.ingestGraceSeconds * 1000;
-  const evaluator = new Evaluator(new BuiltinSource(new WindowReader(db)));
+  const reader = new WindowReader(db);
+  const evaluator = new Evaluator(new BuiltinSource(reader));
   const baselines = new BaselineResolver(db);
-  const verdicts = new VerdictService(db, rules, evaluator, baselines, recorder, graceMs, now, (release, err) =>
+  const verdicts = new VerdictService(db, rules, evaluator, baselines, new OnsetLocator(db, reader), recorder, graceMs, now, (release, err) =>
     logger.error({ err, release: release.id }, "evaluation failed; it will be retried at the next run"),
   );
   return {

@@ -21,8 +21,8 @@ export interface RequestWindow {
   latencyCount: number;
   latencySum: number;
   hist: DenseHistogram;
-  /** Requests and errors per minute, for charts and change-point detection. */
-  perMinute: Map<number, { requests: number; errors: number }>;
+  /** Requests, errors and latency per minute, for charts and change-point detection. */
+  perMinute: Map<number, { requests: number; errors: number; latencyCount: number; latencySum: number }>;
 }
 
 export interface MetricWindow {
@@ -87,21 +87,32 @@ export class WindowReader {
       if (m) {
         m.requests += requests;
         m.errors += errors;
-      } else out.perMinute.set(minute, { requests, errors });
+        m.latencyCount += latencyCount;
+        m.latencySum += latencySum;
+      } else out.perMinute.set(minute, { requests, errors, latencyCount, latencySum });
     }
     return out;
   }
 
   /** The same window split by route, from the detailed roll-up: for comparing routes like with like. */
   requestsByRoute(q: WindowQuery): Map<string, RequestWindow> {
+    return this.requestsBy("route", q);
+  }
+
+  /** The same window split by host: where a change shows. */
+  requestsByHost(q: WindowQuery): Map<string, RequestWindow> {
+    return this.requestsBy("host", q);
+  }
+
+  private requestsBy(dimension: "route" | "host", q: WindowQuery): Map<string, RequestWindow> {
     const params: unknown[] = [q.service, q.environment, q.start, q.end];
-    const sql = `SELECT route, requests, errors, latency_count, latency_sum, latency_hist FROM request_rollups
+    const sql = `SELECT ${dimension}, requests, errors, latency_count, latency_sum, latency_hist FROM request_rollups
       WHERE service = ? AND environment = ? AND minute >= ? AND minute < ?${filters(q, params)}`;
     const rows = this.prepared(sql).raw(true).all(...params) as [string, number, number, number, number, Buffer][];
     const out = new Map<string, RequestWindow>();
-    for (const [route, requests, errors, latencyCount, latencySum, hist] of rows) {
-      let w = out.get(route);
-      if (!w) out.set(route, (w = { requests: 0, errors: 0, latencyCount: 0, latencySum: 0, hist: emptyDense(), perMinute: new Map() }));
+    for (const [key, requests, errors, latencyCount, latencySum, hist] of rows) {
+      let w = out.get(key);
+      if (!w) out.set(key, (w = { requests: 0, errors: 0, latencyCount: 0, latencySum: 0, hist: emptyDense(), perMinute: new Map() }));
       w.requests += requests;
       w.errors += errors;
       w.latencyCount += latencyCount;

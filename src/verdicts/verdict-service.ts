@@ -7,6 +7,7 @@ import type { Db } from "../store/db.ts";
 import { deployBatches, deploys, releases, type ReleaseRow } from "../store/schema/index.ts";
 import type { BaselineResolver } from "./baseline-resolver.ts";
 import type { Evaluator } from "./evaluator.ts";
+import type { OnsetLocator } from "./onset-locator.ts";
 import { nextCheckAt, type ReleaseWindows } from "./release-windows.ts";
 import type { Verdict } from "./verdict.ts";
 import type { VerdictRecorder } from "./verdict-recorder.ts";
@@ -23,6 +24,7 @@ export class VerdictService {
     private readonly rules: RuleSet,
     private readonly evaluator: Evaluator,
     private readonly baselines: BaselineResolver,
+    private readonly onsets: OnsetLocator,
     private readonly recorder: VerdictRecorder,
     private readonly graceMs: number,
     private readonly now: () => number = Date.now,
@@ -93,7 +95,13 @@ export class VerdictService {
 
   private judge(release: ReleaseRow, rule: Rule, candidateEnd: number, final: boolean, now: number): Verdict {
     const paired = this.baselines.resolve(release, rule, candidateEnd);
-    return this.evaluator.evaluate({ ...identity(release), rule, paired, final, now });
+    const verdict = this.evaluator.evaluate({ ...identity(release), rule, paired, final, now });
+    for (const check of verdict.checks) {
+      if (check.status !== "fail" || (check.kind !== "error_rate" && check.kind !== "latency")) continue;
+      const onset = this.onsets.locate(release, check.kind, candidateEnd);
+      if (onset) check.onset = onset;
+    }
+    return verdict;
   }
 
   private finalize(release: ReleaseRow, rule: Rule, candidateEnd: number, now: number): Verdict {

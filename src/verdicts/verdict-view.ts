@@ -11,6 +11,10 @@ export const CheckViewSchema = z
     candidate: z.number().nullable().openapi({ description: "after the release, same unit" }),
     change: z.number().nullable().openapi({ description: "relative change, e.g. 0.4 for +40 %; null when unbounded or unknown" }),
     reason: z.string(),
+    onset: z
+      .object({ at: z.string(), before: z.number(), after: z.number(), p_value: z.number(), follows: z.string().nullable(), reason: z.string() })
+      .nullable()
+      .openapi({ description: "for a failing signal: when it changed and which deploy or batch it follows" }),
     critical: z.boolean(),
     no_data_policy: z.enum(["pass", "hold", "fail"]),
     stats: z.object({
@@ -89,6 +93,7 @@ export function checkViews(v: Verdict | null): VerdictView["checks"] {
       candidate: c.candidate.value,
       change: c.change.relative,
       reason: c.reason,
+      onset: c.onset ?? null,
       critical: c.critical,
       no_data_policy: c.no_data_policy,
       stats: {

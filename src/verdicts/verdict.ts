@@ -6,6 +6,17 @@ export interface CheckNumbers {
   n: number;
 }
 
+/** When a failing signal changed, and which deploy or batch it follows. */
+export interface Onset {
+  at: string;
+  before: number;
+  after: number;
+  p_value: number;
+  /** The deploy id, or "deployId#batch", the change follows; null when no deploy explains it. */
+  follows: string | null;
+  reason: string;
+}
+
 /** One signal's judgement, as stored with the release and shown by the API and the dashboard. */
 export interface Check {
   signal: string;
@@ -23,6 +34,7 @@ export interface Check {
   method: string | null;
   reason: string;
   details: Record<string, number>;
+  onset?: Onset;
 }
 
 export interface Verdict {

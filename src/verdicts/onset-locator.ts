@@ -1,0 +1,75 @@
+import type { Statement } from "better-sqlite3";
+import { attributeChange, detectChangePoint, detectMeanShift, type ChangeCause } from "../analysis/change-point.ts";
+import type { Db } from "../store/db.ts";
+import type { ReleaseRow } from "../store/schema/index.ts";
+import type { WindowReader } from "../telemetry/window-reader.ts";
+import type { Onset } from "./verdict.ts";
+
+const MIN = 60_000;
+const hhmm = (t: number) => new Date(t).toISOString().slice(11, 16);
+
+/**
+ * For a failing signal: when did it change (a change-point scan over the minutes around the deploy), and which deploy
+ * or batch does the change follow — of any service in the environment, preferring the one whose hosts changed.
+ */
+export class OnsetLocator {
+  private readonly deploys: Statement;
+  private readonly batches: Statement;
+
+  constructor(
+    db: Db,
+    private readonly reader: WindowReader,
+  ) {
+    this.deploys = db.$client.prepare(`SELECT d.id, r.service, r.version, d.started_at AS startedAt, d.finished_at AS finishedAt, d.hosts
+      FROM deploys d JOIN releases r ON r.id = d.release_id WHERE r.environment = ? AND d.started_at <= ? AND coalesce(d.finished_at, d.started_at) >= ?`);
+    this.batches = db.$client.prepare(`SELECT b.deploy_id AS deployId, b.batch_index AS "index", b.batch_total AS total, b.finished_at AS finishedAt, b.hosts, r.service, r.version
+      FROM deploy_batches b JOIN deploys d ON d.id = b.deploy_id JOIN releases r ON r.id = d.release_id
+      WHERE r.environment = ? AND b.finished_at BETWEEN ? AND ?`);
+  }
+
+  locate(release: ReleaseRow, kind: "error_rate" | "latency", end: number): Onset | undefined {
+    const start = Math.floor(((release.deployStartedAt ?? release.analysisStart!) - 60 * MIN) / MIN) * MIN;
+    const q = { service: release.service, environment: release.environment, start, end };
+    const minutes = [...this.reader.requests(q).perMinute].sort((a, b) => a[0] - b[0]);
+    const cp = kind === "error_rate"
+      ? detectChangePoint(minutes.map(([t, m]) => ({ t, events: m.errors, exposure: m.requests })).filter((p) => p.exposure > 0))
+      : detectMeanShift(minutes.filter(([, m]) => m.latencyCount > 0).map(([t, m]) => ({ t, value: m.latencySum / m.latencyCount })));
+    if (!cp?.significant) return undefined;
+    const attribution = attributeChange(cp.t, this.causes(release.environment, start, end), {
+      maxLagMs: 30 * MIN, toleranceMs: MIN, changedHosts: this.changedHosts(q, cp.t, kind),
+    });
+    const fmt = (x: number) => (kind === "error_rate" ? `${(x * 100).toFixed(1)} %` : `${Math.round(x)} ms`);
+    const what = kind === "error_rate" ? "errors" : "response times";
+    const follows = attribution ? ` It follows ${attribution.label}: ${attribution.reason}.` : " No deploy in the 30 minutes before it explains it.";
+    return {
+      at: new Date(cp.t).toISOString(),
+      before: cp.before,
+      after: cp.after,
+      p_value: cp.pValue,
+      follows: attribution?.id ?? null,
+      reason: `The change in ${what} began at ${hhmm(cp.t)} UTC (${fmt(cp.before)} before, ${fmt(cp.after)} after).${follows}`,
+    };
+  }
+
+  private causes(environment: string, start: number, end: number): ChangeCause[] {
+    const hosts = (h: string | null) => (h ? (JSON.parse(h) as string[]) : undefined);
+    const out: ChangeCause[] = [];
+    for (const d of this.deploys.all(environment, end, start - 30 * MIN) as { id: string; service: string; version: string; startedAt: number; finishedAt: number | null; hosts: string | null }[]) {
+      const at = d.finishedAt ?? d.startedAt;
+      out.push({ id: d.id, label: `the deploy of ${d.service} ${d.version} (finished ${hhmm(at)})`, at, ...(hosts(d.hosts) ? { hosts: hosts(d.hosts)! } : {}) });
+    }
+    for (const b of this.batches.all(environment, start - 30 * MIN, end) as { deployId: string; index: number; total: number; finishedAt: number; hosts: string | null; service: string; version: string }[]) {
+      out.push({ id: `${b.deployId}#${b.index}`, label: `batch ${b.index} of ${b.total} of ${b.service} ${b.version}`, at: b.finishedAt, ...(hosts(b.hosts) ? { hosts: hosts(b.hosts)! } : {}) });
+    }
+    return out;
+  }
+
+  /** Hosts whose signal at least doubled after the change point. */
+  private changedHosts(q: { service: string; environment: string; start: number; end: number }, at: number, kind: "error_rate" | "latency"): string[] | undefined {
+    const before = this.reader.requestsByHost({ ...q, end: at }), after = this.reader.requestsByHost({ ...q, start: at });
+    const value = (w: { requests: number; errors: number; latencyCount: number; latencySum: number } | undefined) =>
+      !w ? undefined : kind === "error_rate" ? (w.requests > 0 ? (w.errors + 0.5) / w.requests : undefined) : w.latencyCount > 0 ? w.latencySum / w.latencyCount : undefined;
+    const changed = [...after.keys()].filter((h) => h !== "" && (value(after.get(h)) ?? 0) >= 2 * (value(before.get(h)) ?? Infinity));
+    return after.size > 0 && [...after.keys()].some((h) => h !== "") ? changed : undefined;
+  }
+}
