@@ -1,0 +1,53 @@
+/** The grid of simulated releases: effect × traffic, plus releases with no traffic at all after (or around) the deploy. */
+import type { LatencyEffect, ReleaseSpec, TrafficShape } from "./release-scenario.ts";
+
+export interface Effect {
+  label: string;
+  errorFactor: number;
+  latency: LatencyEffect;
+}
+
+export interface Cell {
+  effect: Effect;
+  rpm: number;
+  traffic: TrafficShape;
+  releases: number;
+  /** Releases driven by an outside series (NAB): one set of per-minute multipliers per release. */
+  levels?: NonNullable<ReleaseSpec["level"]>[];
+}
+
+export const TRAFFIC_LEVELS = [20, 100, 300, 1000] as const;
+export const ERROR_FACTORS = [1.5, 2, 5] as const;
+export const P95_RISES = [0.1, 0.25, 0.5] as const;
+
+export const UNCHANGED: Effect = { label: "unchanged", errorFactor: 1, latency: { kind: "none" } };
+
+export const EFFECTS: Effect[] = [
+  UNCHANGED,
+  ...ERROR_FACTORS.map((f): Effect => ({ label: `errors ×${f}`, errorFactor: f, latency: { kind: "none" } })),
+  ...P95_RISES.map((r): Effect => ({ label: `p95 +${r * 100}% (all slower)`, errorFactor: 1, latency: { kind: "scale", rise: r } })),
+  ...P95_RISES.map((r): Effect => ({ label: `p95 +${r * 100}% (tail only)`, errorFactor: 1, latency: { kind: "tail", rise: r } })),
+];
+
+/** Releases the targets hold the engine to: at least 2× the error rate, or at least +25 % on p95. */
+export function isLargeEffect(e: Effect): boolean {
+  return e.errorFactor >= 2 || (e.latency.kind !== "none" && e.latency.rise >= 0.25);
+}
+
+export function isUnchanged(e: Effect): boolean {
+  return e.errorFactor === 1 && e.latency.kind === "none";
+}
+
+export function buildCells(scale: { unchanged: number; changed: number; silent: number }): Cell[] {
+  const cells: Cell[] = [];
+  for (const effect of EFFECTS) {
+    for (const rpm of TRAFFIC_LEVELS) {
+      cells.push({ effect, rpm, traffic: "normal", releases: isUnchanged(effect) ? scale.unchanged : scale.changed });
+    }
+  }
+  for (const rpm of [100, 1000]) {
+    cells.push({ effect: { ...UNCHANGED, label: "no traffic after deploy" }, rpm, traffic: "none_after", releases: scale.silent });
+    cells.push({ effect: { ...UNCHANGED, label: "no traffic at all" }, rpm, traffic: "none", releases: scale.silent });
+  }
+  return cells;
+}
