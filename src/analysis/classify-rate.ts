@@ -28,7 +28,7 @@ export function analyzeRate(baseline: RateCounts, candidate: RateCounts, s: Sign
     alternative: alternativeFor(s.direction),
     confidence: s.confidence,
   });
-  const phi = baselineSeries ? rateDispersion([...baselineSeries]).phi : 1;
+  const phi = baselineSeries ? windowScaleDispersion(baselineSeries) : 1;
   let { pValue, ratioLow, ratioHigh, method } = r;
   if (phi > 1) {
     const od = overdispersedRateTest(
@@ -82,4 +82,34 @@ export function analyzeStratifiedRate(strata: readonly Stratum[], s: SignalSetti
       details: { ...crude.stats.details, crudeBaselineRate: crude.stats.baselineValue, routes: r.strata },
     },
   };
+}
+
+/**
+ * Dispersion at the timescale that moves a window's average: minute-to-minute φ misses slow wander, so φ is also
+ * measured on 5-minute blocks (needs ≥ 5 blocks; robust, so one burst does not make every release "too noisy to
+ * judge") and the larger kept. Quasi-Poisson φ as in dispersion.ts.
+ */
+export function windowScaleDispersion(series: readonly RateCounts[]): number {
+  const blocks: RateCounts[] = [];
+  for (let i = 0; i + 5 <= series.length; i += 5) {
+    const part = series.slice(i, i + 5);
+    blocks.push({ events: part.reduce((a, p) => a + p.events, 0), exposure: part.reduce((a, p) => a + p.exposure, 0) });
+  }
+  return Math.max(rateDispersion([...series]).phi, robustDispersion(blocks));
+}
+
+const CHI2_1_MEDIAN = 0.454936;
+
+/** Burst-resistant φ: median squared Pearson residual over the median of χ²₁ (a robust scale; Huber & Ronchetti 2009, §5). */
+export function robustDispersion(intervals: readonly RateCounts[]): number {
+  const usable = intervals.filter((c) => c.exposure > 0);
+  const events = usable.reduce((a, c) => a + c.events, 0), exposure = usable.reduce((a, c) => a + c.exposure, 0);
+  if (usable.length < 5 || events === 0) return 1;
+  const squares = usable.map((c) => {
+    const expected = (c.exposure * events) / exposure;
+    return (c.events - expected) ** 2 / expected;
+  }).sort((a, b) => a - b);
+  const mid = squares.length / 2;
+  const median = squares.length % 2 ? squares[Math.floor(mid)]! : (squares[mid - 1]! + squares[mid]!) / 2;
+  return Math.max(1, median / CHI2_1_MEDIAN);
 }

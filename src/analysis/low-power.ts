@@ -1,5 +1,7 @@
 import { exposureNeededForRate, minutesNeeded, rateDetectionPower, samplesNeededForShift, shiftDetectionPower } from "./detection-power.ts";
 import type { WeightedSample } from "./mann-whitney.ts";
+import { logRateRatio } from "./dispersion.ts";
+import { normalQuantile } from "./special-functions.ts";
 import type { SignalSettings, SignalStats } from "./signal-result.ts";
 
 /** The power below which a quiet "pass" is not trusted (the usual 80 % of study design). */
@@ -17,29 +19,50 @@ function logSd(s: WeightedSample): number | undefined {
   return n > 1 ? Math.sqrt(Math.max(0, (sq - (sum * sum) / n) / (n - 1))) : undefined;
 }
 
+/** The rate ratio's upper one-sided 95 % bound: log-ratio Wald bound with the baseline's dispersion (dispersion.ts). */
+function upperBound95(stats: SignalStats, confidence: number): number {
+  const d = stats.details;
+  const ratio = stats.relativeChange + 1, low = stats.ciLow + 1;
+  if (d.routes !== undefined && ratio > 0 && low > 0) {
+    // Stratified (Mantel–Haenszel): the crude counts would carry the route-mix shift, so rescale its own interval.
+    const se = (Math.log(ratio) - Math.log(low)) / normalQuantile(confidence);
+    return Math.exp(Math.log(ratio) + normalQuantile(0.95) * se);
+  }
+  const { logRatio, se } = logRateRatio(d.baselineEvents ?? 0, stats.baselineN, d.candidateEvents ?? 0, stats.candidateN, d.dispersion ?? 1);
+  return Math.exp(logRatio + normalQuantile(0.95) * se);
+}
+
 const pct = (x: number) => `${Math.round(x * 100)} %`;
 
-function sentence(what: string, power: number, minutes: number): string {
-  const more = Number.isFinite(minutes) ? `need about ${Math.max(1, Math.ceil(minutes))} more minutes at current traffic` : "there is no traffic to wait for";
+function sentence(what: string, power: number, minutes: number, trafficSoFar: number): string {
+  const more = Number.isFinite(minutes) ? `need about ${Math.max(1, Math.ceil(minutes))} more minutes at current traffic`
+    : trafficSoFar > 0 ? "the baseline itself is too small to tell, however long the release runs: a longer baseline window would"
+    : "there is no traffic after the release to wait for";
   return `too little traffic to tell ${what} from chance (a ${pct(power)} chance of seeing it); ${more}`;
 }
 
 /**
- * Why a "pass" cannot be trusted: the window was too small to detect the rule's effect floor with 80 % power.
- * Rates use the quasi-Poisson Wald power of detection-power.ts; distributions Noether's Mann–Whitney power on log values.
+ * Why a "pass" cannot be trusted. Rates: the upper 95 % bound of the rate ratio still reaches the effect floor (the
+ * data cannot rule out a floor-sized rise); the minutes needed come from the quasi-Poisson power of detection-power.ts.
+ * Distributions: less than 80 % power for the floor (Noether's Mann–Whitney power on log values).
  */
 export function lowPowerReason(stats: SignalStats, s: SignalSettings, data: { kind: "rate" } | { kind: "distribution"; baseline: WeightedSample }): string | undefined {
   if (s.candidateMinutes === undefined || s.candidateMinutes <= 0) return undefined;
   const alpha = 1 - s.confidence;
   if (data.kind === "rate") {
+    // Equivalence-style: keep the pass when the data rule out a floor-sized rise (upper one-sided 95 % bound of the
+    // ratio below the floor, relative or absolute); otherwise too little traffic to tell.
+    const bound = upperBound95(stats, s.confidence);
+    const relativeOk = bound - 1 < s.fail.relative;
+    const absoluteOk = stats.baselineValue * (bound - 1) < s.fail.absolute;
+    if (relativeOk || absoluteOk) return undefined;
     const input = {
       baselineRate: stats.baselineValue, baselineExposure: stats.baselineN, relativeEffect: s.fail.relative, absoluteEffect: s.fail.absolute,
       alpha, phi: stats.details.dispersion ?? 1,
     };
     const power = rateDetectionPower({ ...input, candidateExposure: stats.candidateN });
-    if (power >= TARGET_POWER) return undefined;
     const needed = exposureNeededForRate({ ...input, power: TARGET_POWER });
-    return sentence(`a ${pct(s.fail.relative)} rise in errors`, power, minutesNeeded(needed, stats.candidateN, s.candidateMinutes));
+    return sentence(`a ${pct(s.fail.relative)} rise in errors`, power, minutesNeeded(needed, stats.candidateN, s.candidateMinutes), stats.candidateN);
   }
   const sd = logSd(data.baseline);
   if (sd === undefined || s.fail.relative <= 0) return undefined;
@@ -47,5 +70,5 @@ export function lowPowerReason(stats: SignalStats, s: SignalSettings, data: { ki
   const power = shiftDetectionPower({ ...input, candidateN: stats.candidateN });
   if (power >= TARGET_POWER) return undefined;
   const needed = samplesNeededForShift({ ...input, power: TARGET_POWER });
-  return sentence(`a ${pct(s.fail.relative)} slowdown`, power, minutesNeeded(needed, stats.candidateN, s.candidateMinutes));
+  return sentence(`a ${pct(s.fail.relative)} slowdown`, power, minutesNeeded(needed, stats.candidateN, s.candidateMinutes), stats.candidateN);
 }

@@ -45,7 +45,10 @@ export function scoreChecks(checks: readonly ScoredCheck[], thresholds: { pass: 
     weights += c.weight;
   }
   const score = weights > 0 ? Math.round((1000 * sum) / weights) / 10 : null;
-  if (score !== null && score < thresholds.warn) return { status: "fail", score, cause: "score" };
+  // A low score fails a release only when some signal actually failed: warnings alone (or warnings beside signals on
+  // hold) say "watch it", not "roll back".
+  const anyFailed = checks.some((c) => value(c) === 0);
+  if (score !== null && score < thresholds.warn && anyFailed) return { status: "fail", score, cause: "score" };
   if (checks.some((c) => c.status === "nodata" && c.noData === "hold")) return { status: "hold", score, cause: "hold_policy" };
   if (score === null) return { status: "hold", score, cause: "no_data" };
   return { status: score >= thresholds.pass ? "pass" : "warn", score, cause: "score" };
