@@ -64,7 +64,7 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
     telemetry: new TelemetryStore(db),
     deploys: new DeployService(db, rules, recorder, graceMs, now),
     verdicts,
-    batches: new BatchVerdicts(db, verdicts, baselines, evaluator, now),
+    batches: new BatchVerdicts(db, verdicts, baselines, evaluator, recorder, now),
     dispatcher,
     writes: new WriteQueue(db),
     close: () => {

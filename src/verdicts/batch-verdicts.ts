@@ -4,6 +4,7 @@ import type { ReleaseRow } from "../store/schema/index.ts";
 import type { BaselineResolver } from "./baseline-resolver.ts";
 import type { Evaluator } from "./evaluator.ts";
 import type { Verdict } from "./verdict.ts";
+import type { VerdictRecorder } from "./verdict-recorder.ts";
 import type { VerdictService } from "./verdict-service.ts";
 
 export interface BatchRow {
@@ -33,10 +34,11 @@ export class BatchVerdicts {
   private readonly s: Record<"due" | "one" | "ofDeploy" | "decide" | "deployStart", Statement>;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly releases: VerdictService,
     private readonly baselines: BaselineResolver,
     private readonly evaluator: Evaluator,
+    private readonly recorder: VerdictRecorder,
     private readonly now: () => number = Date.now,
   ) {
     const p = (sql: string) => db.$client.prepare(sql);
@@ -66,7 +68,10 @@ export class BatchVerdicts {
     const paired = this.baselines.resolveBatch(release, rule, hosts, window, startedAt);
     const target = `${release.service} ${release.version} in ${release.environment}, batch ${index} of ${batch.total}`;
     const verdict = this.evaluator.evaluate({ service: release.service, environment: release.environment, version: release.version, rule, paired, final: true, now, target });
-    this.s.decide.run(verdict.status, JSON.stringify(verdict), verdict.score, now, deployId, index);
+    this.db.$client.transaction(() => {
+      this.s.decide.run(verdict.status, JSON.stringify(verdict), verdict.score, now, deployId, index);
+      this.recorder.recordBatch(release, verdict, rule, now);
+    })();
   }
 
   /** The batches of a release's latest deploy, with their verdicts. */

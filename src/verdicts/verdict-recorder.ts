@@ -57,6 +57,13 @@ export class VerdictRecorder {
     }
   }
 
+  /** A batch's verdict in a rolling deploy: alerts as a release verdict would, so on-call hears of a bad batch at once. */
+  recordBatch(release: ReleaseIdentity, verdict: Verdict, rule: Rule, now: number): void {
+    if (!rule.actions.notify_on.includes(verdict.status)) return;
+    const reasons = verdict.checks.filter((c) => c.status !== "pass").map((c) => c.reason);
+    this.queue(release, verdict.status, verdict.score, verdict.summary, reasons, rule.actions.notify, now);
+  }
+
   /** An outcome reported by the deploy tool itself (failed, rolled back): final, with no statistics. */
   recordOutcome(release: ReleaseIdentity, status: VerdictStatus, summary: string, now: number): void {
     this.s.evaluation.run(release.id, "final", now, status, null, JSON.stringify({ status, summary, checks: [] }));

@@ -28,7 +28,7 @@ async function rolling(service: string, after: number, updatedPerMinute = 200) {
 
 describe("per-batch verdicts in a rolling deploy", () => {
   it("fails batch 1 when its hosts err more, so the pipeline can stop before batch 2", async () => {
-    svc = createTestService({ now: T + 2 * MIN });
+    svc = createTestService({ now: T + 2 * MIN, notifiers: [{ channel: "slack", send: async () => {} }] });
     const id = await rolling("roll-bad", 0.06);
     let batch = (await (await svc.request("GET", `/api/v1/releases/${id}/batches/1/verdict`)).json()) as Record<string, any>;
     expect(batch).toMatchObject({ status: "analyzing", final: false, batch: { index: 1, total: 3, hosts: ["web-1", "web-2"] } });
@@ -38,6 +38,10 @@ describe("per-batch verdicts in a rolling deploy", () => {
     expect(batch).toMatchObject({ status: "fail", final: true });
     expect(batch.summary).toMatch(/^roll-bad 4 in production, batch 1 of 3 is not healthy/);
     expect(batch.windows.baseline.label).toBe("the same 2 host(s) in the 60 minutes before the deploy");
+    // On-call hears of the bad batch at once, through the same outbox as release verdicts.
+    const queued = svc.container.db.$client.prepare("SELECT channel, payload FROM notifications").all() as { channel: string; payload: string }[];
+    expect(queued.map((n) => n.channel)).toEqual(["slack"]);
+    expect(JSON.parse(queued[0]!.payload).summary).toMatch(/batch 1 of 3 is not healthy/);
     // The release itself is still being deployed: only the batch has a verdict.
     const release = (await (await svc.request("GET", `/api/v1/releases/${id}/verdict`)).json()) as Record<string, any>;
     expect(release.status).toBe("pending");
