@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "../store/db.ts";
 import type { RuleSet } from "../rules/rule-set.ts";
-import { DEFAULT_RULE } from "../rules/default-rule.ts";
 import { computeWindows, nextCheckAt } from "../verdicts/release-windows.ts";
 import type { VerdictRecorder } from "../verdicts/verdict-recorder.ts";
 import type { DeployEventInput } from "./deploy-event.ts";
@@ -84,7 +83,7 @@ export class DeployService {
   }
 
   private ruleOf(release: ReleaseRef) {
-    return (release.ruleName ? this.rules.byName(release.ruleName) : undefined) ?? this.rules.resolve(release.service, release.environment) ?? DEFAULT_RULE;
+    return this.rules.forRelease(release);
   }
 
   private applyPhase(input: DeployEventInput, release: ReleaseRef, deploy: DeployRef, ts: number, now: number): void {

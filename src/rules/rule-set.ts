@@ -1,6 +1,7 @@
 import { watch, type FSWatcher } from "node:fs";
 import type { Logger } from "pino";
 import { formatProblems, loadRules } from "./rule-loader.ts";
+import { DEFAULT_RULE } from "./default-rule.ts";
 import type { Rule } from "./rule-schema.ts";
 
 function globToRegExp(glob: string): RegExp {
@@ -71,6 +72,11 @@ export class RuleSet {
 
   byName(name: string): Rule | undefined {
     return this.rules.find((r) => r.name === name);
+  }
+
+  /** The rule a release was judged by (by name), else the one that matches it now, else the built-in default. */
+  forRelease(r: { ruleName: string | null; service: string; environment: string }): Rule {
+    return (r.ruleName ? this.byName(r.ruleName) : undefined) ?? this.resolve(r.service, r.environment) ?? DEFAULT_RULE;
   }
 
   /** The most specific rule whose match covers this service and environment. */

@@ -1,6 +1,5 @@
 import { and, desc, eq, lte, sql, type SQL } from "drizzle-orm";
 import { AppError } from "../http/app-error.ts";
-import { DEFAULT_RULE } from "../rules/default-rule.ts";
 import type { Rule } from "../rules/rule-schema.ts";
 import type { RuleSet } from "../rules/rule-set.ts";
 import type { Db } from "../store/db.ts";
@@ -13,11 +12,13 @@ import type { Verdict } from "./verdict.ts";
 import type { VerdictRecorder } from "./verdict-recorder.ts";
 
 const MINUTE = 60_000;
+const RETRY_AFTER_MS = 5 * MINUTE;
 
 /** The release lifecycle: pending → analyzing → pass | warn | fail | hold, kept in the database so a restart resumes it. */
 export class VerdictService {
   private readonly byId;
   private readonly dueQuery;
+  private readonly backOff;
 
   constructor(
     private readonly db: Db,
@@ -34,10 +35,11 @@ export class VerdictService {
     this.dueQuery = db.select().from(releases)
       .where(and(eq(releases.status, "analyzing"), lte(releases.nextCheckAt, sql.placeholder("now"))))
       .orderBy(releases.nextCheckAt).limit(sql.placeholder("limit")).prepare();
+    this.backOff = db.$client.prepare("UPDATE releases SET next_check_at = ? WHERE id = ?");
   }
 
   ruleFor(release: ReleaseRow): Rule {
-    return (release.ruleName ? this.rules.byName(release.ruleName) : undefined) ?? this.rules.resolve(release.service, release.environment) ?? DEFAULT_RULE;
+    return this.rules.forRelease(release);
   }
 
   /**
@@ -53,6 +55,8 @@ export class VerdictService {
           this.db.$client.transaction(() => this.evaluateDue(release, now))();
         } catch (err) {
           this.onError(release, err);
+          // Retried later, not at every run: a release that keeps failing must not crowd out the others.
+          this.backOff.run(now + RETRY_AFTER_MS, release.id);
         }
       }
     })();

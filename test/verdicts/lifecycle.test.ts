@@ -120,6 +120,19 @@ describe("release lifecycle", () => {
     expect(v.windows.analysis.end).toBe(new Date(FINISH + 20 * MIN).toISOString());
   });
 
+  it("backs off a release whose evaluation throws, so it cannot crowd out the others", async () => {
+    const id = await scenario({ errorRate: 0.005, latencyMs: 100 });
+    svc.clock.now = ANALYSIS_END + 61_000;
+    const evaluator = (svc.container.verdicts as unknown as { evaluator: { evaluate: () => never } }).evaluator;
+    evaluator.evaluate = () => {
+      throw new Error("boom");
+    };
+    expect(svc.container.verdicts.runDue()).toBe(1);
+    expect(svc.container.verdicts.runDue()).toBe(0);
+    const row = svc.container.db.$client.prepare("SELECT status, next_check_at AS next FROM releases WHERE id = ?").get(id) as { status: string; next: number };
+    expect(row).toEqual({ status: "analyzing", next: svc.clock.now + 5 * MIN });
+  });
+
   it("judges a replayed deploy whose windows lie in the past at the next run", async () => {
     const id = await scenario({ errorRate: 0.05, latencyMs: 100 });
     // The clock is far past the window: the first run of the job decides.
