@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { attributeChange, detectChangePoint, detectMeanShift, type ChangeCause, type CountPoint, type ValuePoint } from "../../src/analysis/change-point.ts";
 import { expectRelative, readFixture } from "./reference-fixtures.ts";
+import { seededSampler } from "../support/seeded-sampler.ts";
 
 interface ChangeCase {
   kind: "count" | "mean";
@@ -12,27 +13,8 @@ interface ChangeCase {
 const cases = readFixture<ChangeCase[]>("stats/change-point.json");
 const MINUTE = 60_000, T0 = 1_700_000_000_000;
 
-function sampler(seed: number): { normal: () => number; poisson: (mean: number) => number } {
-  let state = seed >>> 0;
-  // mulberry32: unlike MINSTD, neighbouring seeds give unrelated streams.
-  const uniform = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-  return {
-    normal: () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()),
-    poisson: (mean) => {
-      let k = 0;
-      for (let p = uniform(), limit = Math.exp(-mean); p > limit; p *= uniform()) k++;
-      return k;
-    },
-  };
-}
-
 function countSeries(seed: number, minutes: number, rateAt: (minute: number) => number, wander = 0): CountPoint[] {
-  const rng = sampler(seed);
+  const rng = seededSampler(seed);
   return Array.from({ length: minutes }, (_, i) => {
     const mean = 1000 * rateAt(i) * Math.exp(wander * rng.normal() - wander ** 2 / 2);
     return { t: T0 + i * MINUTE, events: rng.poisson(mean), exposure: 1000 };
@@ -108,7 +90,7 @@ describe("detectMeanShift: two-segment least-squares scan", () => {
   it("calls ≥ 95 % of stationary latency series unchanged and finds a 3-sd step within ±1 minute in ≥ 92 %", () => {
     let quiet = 0, found = 0;
     for (let seed = 1; seed <= 200; seed++) {
-      const rng = sampler(seed);
+      const rng = seededSampler(seed);
       const flat = Array.from({ length: 60 }, (_, i) => ({ t: T0 + i * MINUTE, value: 180 + 15 * rng.normal() }));
       if (!detectMeanShift(flat)!.significant) quiet++;
       const stepped = flat.map((p, i) => ({ ...p, value: p.value + (i >= 40 ? 45 : 0) }));

@@ -4,6 +4,7 @@ import { overdispersedRateTest, rateDispersion, type EventCounts } from "../../s
 import { normalCdf } from "../../src/analysis/special-functions.ts";
 import { compareRates, type Alternative } from "../../src/analysis/rate-test.ts";
 import { expectRelative, readFixture } from "./reference-fixtures.ts";
+import { seededSampler } from "../support/seeded-sampler.ts";
 
 interface DispersionCase {
   name: string;
@@ -23,26 +24,6 @@ interface WaldCase {
 }
 
 const fixture = readFixture<{ dispersion: DispersionCase[]; rateTests: WaldCase[] }>("stats/dispersion.json");
-
-// Seeded uniforms with Box–Muller normals and Knuth's Poisson sampler: enough for a reproducible simulation.
-function sampler(seed: number): { normal: () => number; poisson: (mean: number) => number } {
-  let state = seed >>> 0;
-  // mulberry32: unlike MINSTD, neighbouring seeds give unrelated streams.
-  const uniform = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-  return {
-    normal: () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()),
-    poisson: (mean) => {
-      let k = 0;
-      for (let p = uniform(), limit = Math.exp(-mean); p > limit; p *= uniform()) k++;
-      return k;
-    },
-  };
-}
 
 describe("rateDispersion: Pearson / quasi-Poisson dispersion", () => {
   it.each(fixture.dispersion)("matches numpy: $name", ({ intervals, expected }) => {
@@ -108,7 +89,7 @@ describe("overdispersedRateTest: Wald test of the log rate ratio scaled by φ", 
   });
 
   it("on minutes whose error rate wanders, the exact test cries wolf and the φ-scaled test does not", () => {
-    const rng = sampler(424242);
+    const rng = seededSampler(424242);
     let exactAlarms = 0, scaledAlarms = 0;
     const runs = 1000;
     for (let run = 0; run < runs; run++) {

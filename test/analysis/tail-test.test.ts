@@ -4,6 +4,7 @@ import { mannWhitney, type WeightedSample } from "../../src/analysis/mann-whitne
 import type { Alternative } from "../../src/analysis/rate-test.ts";
 import { tailTest, type TailShare } from "../../src/analysis/tail-test.ts";
 import { expectRelative, readFixture } from "./reference-fixtures.ts";
+import { seededSampler } from "../support/seeded-sampler.ts";
 
 type Sample = number[] | WeightedSample;
 
@@ -19,15 +20,8 @@ const cases = readFixture<TailCase[]>("stats/tail-test.json");
 const byName = (name: string): TailCase => cases.find((c) => c.name === name)!;
 
 function normals(seed: number, n: number, mean: number, sd: number): number[] {
-  let state = seed >>> 0;
-  // mulberry32: unlike MINSTD, neighbouring seeds give unrelated streams.
-  const uniform = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-  return Array.from({ length: n }, () => mean + sd * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()));
+  const rng = seededSampler(seed);
+  return Array.from({ length: n }, () => mean + sd * rng.normal());
 }
 
 function expandSample(s: WeightedSample): number[] {
