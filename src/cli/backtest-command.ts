@@ -9,7 +9,7 @@ import { releases } from "../store/schema/index.ts";
 import { WindowReader } from "../telemetry/window-reader.ts";
 import { BaselineResolver } from "../verdicts/baseline-resolver.ts";
 import { Evaluator } from "../verdicts/evaluator.ts";
-import { computeWindows } from "../verdicts/release-windows.ts";
+import { computeWindows, floorMinute } from "../verdicts/release-windows.ts";
 import { parseDuration } from "./duration.ts";
 
 const USAGE = "usage: deploy-guard backtest --rules FILE [--since 30d|ISO-DATE] [--service S] [--db PATH]";
@@ -54,7 +54,7 @@ export function backtestCommand(args: string[], out = process.stdout, err = proc
     for (const r of rows) {
       if ((values.service && r.service !== values.service) || !ruleMatches(rule, r.service, r.environment)) continue;
       const windows = computeWindows(rule, r.deployStartedAt!, r.deployFinishedAt!);
-      const candidateEnd = Math.min(windows.analysisEnd, Math.floor(now / 60_000) * 60_000);
+      const candidateEnd = Math.min(windows.analysisEnd, floorMinute(now));
       if (candidateEnd <= windows.analysisStart) continue;
       const replayed = { ...r, ...windows };
       const paired = resolver.resolve(replayed, rule, candidateEnd);

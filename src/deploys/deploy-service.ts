@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "../store/db.ts";
 import type { RuleSet } from "../rules/rule-set.ts";
-import { computeWindows, nextCheckAt } from "../verdicts/release-windows.ts";
+import { ceilMinute, computeWindows, nextCheckAt } from "../verdicts/release-windows.ts";
 import type { VerdictRecorder } from "../verdicts/verdict-recorder.ts";
 import type { DeployEventInput } from "./deploy-event.ts";
 import { DeployStore, type DeployRef, type ReleaseRef } from "./deploy-store.ts";
@@ -77,7 +77,7 @@ export class DeployService {
   /** Each finished batch gets its own verdict on the hosts updated so far, so a pipeline can stop after batch k. */
   private startBatchVerdict(release: ReleaseRef, deployId: string, index: number, ts: number): void {
     const rule = this.ruleOf(release);
-    const start = Math.ceil(ts / 60_000) * 60_000;
+    const start = ceilMinute(ts);
     const end = start + rule.analysis.batch_minutes * 60_000;
     this.store.startBatchVerdict(deployId, index, start, end, end + this.graceMs);
   }

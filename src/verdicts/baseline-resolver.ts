@@ -3,6 +3,7 @@ import type { Rule } from "../rules/rule-schema.ts";
 import type { Db } from "../store/db.ts";
 import type { ReleaseRow } from "../store/schema/index.ts";
 import type { WindowQuery } from "../telemetry/window-reader.ts";
+import { floorMinute } from "./release-windows.ts";
 
 const WEEK = 7 * 24 * 3600_000;
 
@@ -83,7 +84,7 @@ export class BaselineResolver {
     if (rule.baseline.kind === "concurrent" && this.hasOtherHosts(release, updatedHosts, window)) {
       return { kind: "ok", candidate, baseline: { ...window, excludeHosts: updatedHosts }, label: "the hosts not yet updated, over the same minutes" };
     }
-    const end = Math.floor(deployStartedAt / 60_000) * 60_000;
+    const end = floorMinute(deployStartedAt);
     const minutes = rule.baseline.kind === "before_deploy" ? rule.baseline.minutes : 60;
     return { kind: "ok", candidate, baseline: { start: end - minutes * 60_000, end, hosts: updatedHosts }, label: `the same ${updatedHosts.length} host(s) in the ${minutes} minutes before the deploy` };
   }

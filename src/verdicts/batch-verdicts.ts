@@ -6,6 +6,7 @@ import type { Evaluator } from "./evaluator.ts";
 import type { Verdict } from "./verdict.ts";
 import type { VerdictRecorder } from "./verdict-recorder.ts";
 import type { VerdictService } from "./verdict-service.ts";
+import { floorMinute } from "./release-windows.ts";
 
 export interface BatchRow {
   deployId: string;
@@ -64,7 +65,7 @@ export class BatchVerdicts {
     const rule = this.releases.ruleFor(release);
     const hosts = this.baselines.updatedHosts(deployId, index);
     const { startedAt } = this.s.deployStart.get(deployId) as { startedAt: number };
-    const window = { start: batch.windowStart!, end: Math.min(batch.windowEnd!, Math.floor(now / 60_000) * 60_000) };
+    const window = { start: batch.windowStart!, end: Math.min(batch.windowEnd!, floorMinute(now)) };
     const paired = this.baselines.resolveBatch(release, rule, hosts, window, startedAt);
     const target = `${release.service} ${release.version} in ${release.environment}, batch ${index} of ${batch.total}`;
     const verdict = this.evaluator.evaluate({ service: release.service, environment: release.environment, version: release.version, rule, paired, final: true, now, target });

@@ -4,6 +4,7 @@ import type { Db } from "../store/db.ts";
 import type { ReleaseRow } from "../store/schema/index.ts";
 import type { WindowReader } from "../telemetry/window-reader.ts";
 import type { Onset } from "./verdict.ts";
+import { floorMinute } from "./release-windows.ts";
 
 const MIN = 60_000;
 const hhmm = (t: number) => new Date(t).toISOString().slice(11, 16);
@@ -28,7 +29,7 @@ export class OnsetLocator {
   }
 
   locate(release: ReleaseRow, kind: "error_rate" | "latency", end: number): Onset | undefined {
-    const start = Math.floor(((release.deployStartedAt ?? release.analysisStart!) - 60 * MIN) / MIN) * MIN;
+    const start = floorMinute((release.deployStartedAt ?? release.analysisStart!) - 60 * MIN);
     const q = { service: release.service, environment: release.environment, start, end };
     const minutes = [...this.reader.requests(q).perMinute].sort((a, b) => a[0] - b[0]);
     const cp = kind === "error_rate"

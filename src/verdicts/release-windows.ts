@@ -9,8 +9,8 @@ export interface ReleaseWindows {
   analysisEnd: number;
 }
 
-const floorMinute = (t: number) => Math.floor(t / MINUTE) * MINUTE;
-const ceilMinute = (t: number) => Math.ceil(t / MINUTE) * MINUTE;
+export const floorMinute = (t: number) => Math.floor(t / MINUTE) * MINUTE;
+export const ceilMinute = (t: number) => Math.ceil(t / MINUTE) * MINUTE;
 
 /**
  * Baseline: the whole minutes before the deploy started; analysis: the whole minutes after it finished (plus warm-up).

@@ -7,7 +7,7 @@ import { deployBatches, deploys, releases, type ReleaseRow } from "../store/sche
 import type { BaselineResolver } from "./baseline-resolver.ts";
 import type { Evaluator } from "./evaluator.ts";
 import type { OnsetLocator } from "./onset-locator.ts";
-import { nextCheckAt, type ReleaseWindows } from "./release-windows.ts";
+import { floorMinute, nextCheckAt, type ReleaseWindows } from "./release-windows.ts";
 import type { Verdict } from "./verdict.ts";
 import type { VerdictRecorder } from "./verdict-recorder.ts";
 
@@ -81,7 +81,7 @@ export class VerdictService {
       this.finalize(release, rule, windows.analysisEnd, now);
       return;
     }
-    const candidateEnd = Math.min(Math.floor(now / MINUTE) * MINUTE, windows.analysisEnd);
+    const candidateEnd = Math.min(floorMinute(now), windows.analysisEnd);
     const next = nextCheckAt(rule, windows, now, this.graceMs);
     if (candidateEnd <= windows.analysisStart) {
       this.db.update(releases).set({ nextCheckAt: next }).where(eq(releases.id, release.id)).run();
@@ -123,7 +123,7 @@ export class VerdictService {
     }
     const now = this.now();
     const windows = windowsOf(release);
-    const candidateEnd = Math.max(Math.min(windows.analysisEnd, Math.floor(now / MINUTE) * MINUTE), windows.analysisStart);
+    const candidateEnd = Math.max(Math.min(windows.analysisEnd, floorMinute(now)), windows.analysisStart);
     const verdict = this.finalize(release, this.ruleFor(release), candidateEnd, now);
     return { ...release, status: verdict.status, verdict, score: verdict.score, summary: verdict.summary, decidedAt: now, nextCheckAt: null, updatedAt: now };
   }

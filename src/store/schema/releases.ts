@@ -2,7 +2,6 @@ import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-or
 
 export const RELEASE_STATUSES = ["pending", "analyzing", "pass", "warn", "fail", "hold"] as const;
 export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];
-export const FINAL_STATUSES: readonly ReleaseStatus[] = ["pass", "warn", "fail", "hold"];
 
 /** One version of one service in one environment; its windows come from its latest deploy. */
 export const releases = sqliteTable(
