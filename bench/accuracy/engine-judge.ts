@@ -11,7 +11,7 @@ import { settingsOf } from "../../src/verdicts/evaluator.ts";
 import { runConsecutive, type Outcome } from "./interim-schedule.ts";
 import type { SimulatedRelease, WindowPlan } from "./release-scenario.ts";
 import { addMinute, rateSeries, sumWindow, type WindowTotals } from "./window-data.ts";
-import type { RateCounts } from "../../src/analysis/classify-rate.ts";
+import type { RateCounts, RateHistory } from "../../src/analysis/classify-rate.ts";
 
 export interface EngineResult {
   outcome: Outcome;
@@ -26,6 +26,7 @@ interface Baseline {
   totals: WindowTotals;
   sample: WeightedSample;
   series: RateCounts[];
+  history: RateHistory;
 }
 
 export class EngineJudge {
@@ -39,7 +40,9 @@ export class EngineJudge {
   run(release: SimulatedRelease): EngineResult {
     const { minutes, deployAt } = release;
     const totals = sumWindow(minutes, 0, deployAt);
-    const baseline: Baseline = { totals, sample: histogramSample(totals.hist), series: rateSeries(minutes, 0, deployAt) };
+    const baseline: Baseline = {
+      totals, sample: histogramSample(totals.hist), series: rateSeries(minutes, 0, deployAt), history: { series: release.history, baselineMinutes: deployAt },
+    };
     const candidate: WindowTotals = { requests: 0, errors: 0, hist: emptyDense() };
     let read = deployAt, calls = 0, ms = 0;
     const { outcome, last } = runConsecutive(this.plan, (t) => {
@@ -67,6 +70,7 @@ export class EngineJudge {
             baseline: { events: baseline.totals.errors, exposure: baseline.totals.requests },
             candidate: { events: candidate.errors, exposure: candidate.requests },
             baselineSeries: baseline.series,
+            history: baseline.history,
           },
         };
       }

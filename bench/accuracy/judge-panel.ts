@@ -25,6 +25,7 @@ export function planOf(rule: Rule): WindowPlan {
     throw new Error("the benchmark lays windows out as before_deploy with no warm-up delay");
   }
   return {
+    historyMinutes: rule.baseline.history_minutes,
     baselineMinutes: rule.baseline.minutes,
     analysisMinutes: rule.analysis.minutes,
     intervalMinutes: rule.analysis.interval_minutes,

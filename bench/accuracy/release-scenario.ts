@@ -31,12 +31,16 @@ export interface SimulatedRelease {
   /** Baseline minutes first, then the analysis minutes; the deploy is at index `deployAt`. */
   minutes: MinuteAggregate[];
   deployAt: number;
+  /** Requests and errors per minute in the hours before the baseline (counts only), oldest first. */
+  history: { events: number; exposure: number }[];
   baseErrorRate: number;
   medianMs: number;
 }
 
 /** The rule's windows, in minutes, as the benchmark lays them out around the deploy. */
 export interface WindowPlan {
+  /** Minutes of counts-only history before the baseline, which the service's roll-ups would hold. */
+  historyMinutes: number;
   baselineMinutes: number;
   analysisMinutes: number;
   intervalMinutes: number;

@@ -54,10 +54,12 @@ function tailShare(rise: number): number {
 /** Reuses its minute histograms: a release's data is valid until the next call to generate(). */
 export class TrafficGenerator {
   private readonly minutes: MinuteAggregate[];
+  private readonly history: { events: number; exposure: number }[];
 
   constructor(private readonly plan: WindowPlan) {
     const total = plan.baselineMinutes + plan.analysisMinutes;
     this.minutes = Array.from({ length: total }, () => ({ requests: 0, errors: 0, hist: new Float64Array(BUCKETS) }));
+    this.history = Array.from({ length: plan.historyMinutes }, () => ({ events: 0, exposure: 0 }));
   }
 
   generate(spec: ReleaseSpec, rng: RandomSource): SimulatedRelease {
@@ -79,6 +81,17 @@ export class TrafficGenerator {
     const hostCounts = new Float64Array(hosts.shares.length);
     const hostMedian = new Float64Array(hosts.shares.length);
     let drift = 0;
+
+    // The hours before the baseline, same processes, counts only (host shares only move errors between hosts).
+    this.history.forEach((minute, i) => {
+      const t = i - this.history.length;
+      const load = 1 + MODEL.diurnalAmplitude * Math.sin((2 * Math.PI * (phase + t)) / 1440);
+      const noise = Math.exp(MODEL.trafficNoise * rng.normal() - MODEL.trafficNoise ** 2 / 2);
+      const requests = spec.traffic === "none" ? 0 : rng.poisson(spec.rpm * load * trafficBurst.step(rng) * noise);
+      const errorRate = Math.min(0.9, baseErrorRate * Math.exp(slow.step(rng) + fast.step(rng) - logMeanFix) * errorBurst.step(rng));
+      minute.exposure = requests;
+      minute.events = requests > 0 ? Math.min(requests, rng.poisson(requests * errorRate)) : 0;
+    });
 
     this.minutes.forEach((minute, t) => {
       const after = t >= deployAt;
@@ -115,6 +128,6 @@ export class TrafficGenerator {
       minute.requests = requests;
       minute.errors = Math.min(errors, requests);
     });
-    return { minutes: this.minutes, deployAt, baseErrorRate, medianMs };
+    return { minutes: this.minutes, deployAt, history: this.history, baseErrorRate, medianMs };
   }
 }

@@ -3,18 +3,26 @@ import { overdispersedRateTest, rateDispersion } from "./dispersion.ts";
 import type { SignalAnalysis, SignalSettings } from "./signal-result.ts";
 import { alternativeFor } from "./decide.ts";
 import { compareStratifiedRates, type Stratum } from "./stratified-rate.ts";
+import { windowWander } from "./window-wander.ts";
 
 export interface RateCounts {
   events: number;
   exposure: number;
 }
 
+/** Per-minute counts before the baseline, dense and oldest first, and the baseline's length: see window-wander.ts. */
+export interface RateHistory {
+  series: RateCounts[];
+  baselineMinutes: number;
+}
+
 /**
  * Error rate: exact conditional (binomial) test of two Poisson rates, with the Clopper–Pearson CI on the ratio. When the
  * baseline's per-minute counts wander more than Poisson noise (quasi-Poisson φ > 1), the φ-scaled Wald test is run too
  * and the larger p-value and wider interval kept: real error rates drift, and an exact Poisson test would cry wolf.
+ * With history, the Wald variance also carries the window-to-window wander τ² measured on it (window-wander.ts).
  */
-export function analyzeRate(baseline: RateCounts, candidate: RateCounts, s: SignalSettings, baselineSeries?: readonly RateCounts[]): SignalAnalysis {
+export function analyzeRate(baseline: RateCounts, candidate: RateCounts, s: SignalSettings, baselineSeries?: readonly RateCounts[], history?: RateHistory): SignalAnalysis {
   const details = { baselineEvents: baseline.events, baselineExposure: baseline.exposure, candidateEvents: candidate.events, candidateExposure: candidate.exposure };
   if (baseline.exposure < s.minSamples || candidate.exposure < s.minSamples) {
     const side = candidate.exposure < s.minSamples ? `after the release: ${candidate.exposure}` : `before the release: ${baseline.exposure}`;
@@ -29,16 +37,19 @@ export function analyzeRate(baseline: RateCounts, candidate: RateCounts, s: Sign
     confidence: s.confidence,
   });
   const phi = baselineSeries ? windowScaleDispersion(baselineSeries) : 1;
+  const wander = history && s.candidateMinutes
+    ? windowWander(history.series, history.baselineMinutes, Math.max(1, Math.round(s.candidateMinutes)))
+    : { tau2: 0, pairs: 0 };
   let { pValue, ratioLow, ratioHigh, method } = r;
-  if (phi > 1) {
+  if (phi > 1 || wander.tau2 > 0) {
     const od = overdispersedRateTest(
       { events: baseline.events, exposure: baseline.exposure }, { events: candidate.events, exposure: candidate.exposure },
-      phi, alternativeFor(s.direction), s.confidence,
+      phi, alternativeFor(s.direction), s.confidence, wander.tau2,
     );
     pValue = Math.max(pValue, od.pValue);
     ratioLow = Math.min(ratioLow, od.ratioLow);
     ratioHigh = Math.max(ratioHigh, od.ratioHigh);
-    method = `${method}; widened for overdispersion (quasi-Poisson φ = ${phi.toFixed(2)})`;
+    method = `${method}; widened for overdispersion (quasi-Poisson φ = ${phi.toFixed(2)}${wander.tau2 > 0 ? `, wander τ² = ${wander.tau2.toFixed(3)} from ${wander.pairs} window pairs of history` : ""})`;
   }
   const ratio = Number.isNaN(r.ratio) ? 1 : r.ratio;
   return {
@@ -54,7 +65,7 @@ export function analyzeRate(baseline: RateCounts, candidate: RateCounts, s: Sign
       ciLow: ratioLow - 1,
       ciHigh: ratioHigh - 1,
       pValue,
-      details: { ...details, dispersion: phi },
+      details: { ...details, dispersion: phi, wander: wander.tau2, wanderPairs: wander.pairs },
     },
   };
 }

@@ -59,8 +59,11 @@ function pValueOf(z: number, alternative: Alternative): number {
   return Math.min(1, 2 * normalCdf(-Math.abs(z)));
 }
 
-/** log(candidate rate / baseline rate) and its standard error √(φ(1/e_b + 1/e_c)), corrected as below when one count is 0. */
-export function logRateRatio(baselineEvents: number, baselineExposure: number, candidateEvents: number, candidateExposure: number, phi: number): { logRatio: number; se: number; corrected: boolean } {
+/**
+ * log(candidate rate / baseline rate) and its standard error √(φ(1/e_b + 1/e_c) + τ²), corrected as below when one
+ * count is 0; τ² is the window-to-window wander of window-wander.ts (0 when unknown).
+ */
+export function logRateRatio(baselineEvents: number, baselineExposure: number, candidateEvents: number, candidateExposure: number, phi: number, tau2 = 0): { logRatio: number; se: number; corrected: boolean } {
   // Haldane–Anscombe ½ on both counts (Haldane 1956, Ann. Hum. Genet. 20) keeps a brand-new error finite and significant.
   // ½ an event on a side with little exposure can outweigh the other side's real events, so a corrected estimate that
   // points against the data (0 candidate events read as a rise) is cut to 0: no evidence either way.
@@ -70,11 +73,11 @@ export function logRateRatio(baselineEvents: number, baselineExposure: number, c
   let logRatio = Math.log(ec / candidateExposure) - Math.log(eb / baselineExposure);
   if (candidateEvents === 0) logRatio = Math.min(0, logRatio);
   if (baselineEvents === 0) logRatio = Math.max(0, logRatio);
-  return { logRatio, se: Math.sqrt(phi * (1 / eb + 1 / ec)), corrected };
+  return { logRatio, se: Math.sqrt(phi * (1 / eb + 1 / ec) + tau2), corrected };
 }
 
 // Quasi-Poisson Wald test of log(candidate rate / baseline rate) with var ≈ φ(1/e_b + 1/e_c) (McCullagh & Nelder 1989, §4.5; Agresti 2013, §3.1).
-export function overdispersedRateTest(baseline: EventCounts, candidate: EventCounts, phi: number, alternative: Alternative, confidence: number): RateComparison {
+export function overdispersedRateTest(baseline: EventCounts, candidate: EventCounts, phi: number, alternative: Alternative, confidence: number, tau2 = 0): RateComparison {
   if (!(confidence > 0 && confidence < 1)) throw new AnalysisInputError("INVALID_INPUT", `confidence must be in (0, 1), got ${confidence}`);
   if (!(Number.isFinite(phi) && phi > 0)) throw new AnalysisInputError("INVALID_INPUT", `phi must be a positive number, got ${phi}`);
   checkedCounts(baseline, "baseline");
@@ -84,7 +87,7 @@ export function overdispersedRateTest(baseline: EventCounts, candidate: EventCou
   if (baseline.events === 0 && candidate.events === 0) {
     return { baselineRate, candidateRate, ratio: 1, ratioLow: 0, ratioHigh: Infinity, pValue: 1, method: NO_EVENTS_METHOD };
   }
-  const { logRatio, se, corrected } = logRateRatio(baseline.events, baseline.exposure, candidate.events, candidate.exposure, phi);
+  const { logRatio, se, corrected } = logRateRatio(baseline.events, baseline.exposure, candidate.events, candidate.exposure, phi, tau2);
   const q = normalQuantile(alternative === "two-sided" ? (1 + confidence) / 2 : confidence);
   const ratio = candidateRate / baselineRate;
   return {
@@ -95,6 +98,6 @@ export function overdispersedRateTest(baseline: EventCounts, candidate: EventCou
     ratioLow: alternative === "less" || ratio === 0 ? 0 : Math.exp(logRatio - q * se),
     ratioHigh: alternative === "greater" || ratio === Infinity ? Infinity : Math.exp(logRatio + q * se),
     pValue: pValueOf(logRatio / se, alternative),
-    method: corrected ? `${WALD_METHOD} (½ added to both counts: one side had none)` : WALD_METHOD,
+    method: `${WALD_METHOD}${tau2 > 0 ? ` plus the window-to-window wander τ² = ${tau2.toFixed(3)}` : ""}${corrected ? " (½ added to both counts: one side had none)" : ""}`,
   };
 }

@@ -1,5 +1,5 @@
 import { analyzeDistribution } from "./classify-distribution.ts";
-import { analyzeRate, analyzeStratifiedRate, type RateCounts } from "./classify-rate.ts";
+import { analyzeRate, analyzeStratifiedRate, type RateCounts, type RateHistory } from "./classify-rate.ts";
 import type { Stratum } from "./stratified-rate.ts";
 import { decide, type Decision } from "./decide.ts";
 import { benjaminiHochberg } from "./effect-size.ts";
@@ -22,6 +22,8 @@ export interface SignalInput {
         candidate: RateCounts;
         /** The baseline per interval (minute), when known: how much the rate wanders beyond Poisson noise. */
         baselineSeries?: RateCounts[];
+        /** Counts per minute before the baseline: how far whole windows wander with no release (window-wander.ts). */
+        history?: RateHistory;
         /** Per route, when the rule compares routes like with like (by_route). */
         strata?: Stratum[];
       }
@@ -44,7 +46,7 @@ function analyze(input: SignalInput): SignalAnalysis | { kind: "error"; message:
   try {
     if (d.kind === "error") return d;
     if (d.kind === "missing") return { kind: "nodata", why: d.why, details: {} };
-    if (d.kind === "rate") return d.strata ? analyzeStratifiedRate(d.strata, input.settings) : analyzeRate(d.baseline, d.candidate, input.settings, d.baselineSeries);
+    if (d.kind === "rate") return d.strata ? analyzeStratifiedRate(d.strata, input.settings) : analyzeRate(d.baseline, d.candidate, input.settings, d.baselineSeries, d.history);
     return analyzeDistribution(d.baseline, d.candidate, input.settings);
   } catch (err) {
     // A signal whose analysis throws counts as an error (a failing check), never silently drops out of the score.

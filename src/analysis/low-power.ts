@@ -28,7 +28,7 @@ function upperBound95(stats: SignalStats, confidence: number): number {
     const se = (Math.log(ratio) - Math.log(low)) / normalQuantile(confidence);
     return Math.exp(Math.log(ratio) + normalQuantile(0.95) * se);
   }
-  const { logRatio, se } = logRateRatio(d.baselineEvents ?? 0, stats.baselineN, d.candidateEvents ?? 0, stats.candidateN, d.dispersion ?? 1);
+  const { logRatio, se } = logRateRatio(d.baselineEvents ?? 0, stats.baselineN, d.candidateEvents ?? 0, stats.candidateN, d.dispersion ?? 1, d.wander ?? 0);
   return Math.exp(logRatio + normalQuantile(0.95) * se);
 }
 
@@ -52,23 +52,29 @@ export function lowPowerReason(stats: SignalStats, s: SignalSettings, data: { ki
   if (data.kind === "rate") {
     // Equivalence-style: keep the pass when the data rule out a floor-sized rise (upper one-sided 95 % bound of the
     // ratio below the floor, relative or absolute); otherwise too little traffic to tell.
-    const bound = upperBound95(stats, s.confidence);
-    const relativeOk = bound - 1 < s.fail.relative;
-    const absoluteOk = stats.baselineValue * (bound - 1) < s.fail.absolute;
-    if (relativeOk || absoluteOk) return undefined;
+    const detect = s.detect ?? s.fail;
+    const rulesOut = (bound: number) => bound - 1 < detect.relative || stats.baselineValue * (bound - 1) < detect.absolute;
+    if (rulesOut(upperBound95(stats, s.confidence))) return undefined;
+    const wander = stats.details.wander ?? 0;
+    if (wander > 0 && rulesOut(upperBound95({ ...stats, details: { ...stats.details, wander: 0 } }, s.confidence))) {
+      // More traffic would not help: the rate moves this much between windows on its own.
+      return `the error rate moves by about ±${pct(Math.exp(Math.sqrt(wander)) - 1)} between windows with no release (measured on the hours before), `
+        + `so a ${pct(detect.relative)} rise cannot be told from that wander yet; a concurrent baseline (hosts not yet updated) would compare like with like`;
+    }
     const input = {
-      baselineRate: stats.baselineValue, baselineExposure: stats.baselineN, relativeEffect: s.fail.relative, absoluteEffect: s.fail.absolute,
+      baselineRate: stats.baselineValue, baselineExposure: stats.baselineN, relativeEffect: detect.relative, absoluteEffect: detect.absolute,
       alpha, phi: stats.details.dispersion ?? 1,
     };
     const power = rateDetectionPower({ ...input, candidateExposure: stats.candidateN });
     const needed = exposureNeededForRate({ ...input, power: TARGET_POWER });
-    return sentence(`a ${pct(s.fail.relative)} rise in errors`, power, minutesNeeded(needed, stats.candidateN, s.candidateMinutes), stats.candidateN);
+    return sentence(`a ${pct(detect.relative)} rise in errors`, power, minutesNeeded(needed, stats.candidateN, s.candidateMinutes), stats.candidateN);
   }
   const sd = logSd(data.baseline);
-  if (sd === undefined || s.fail.relative <= 0) return undefined;
-  const input = { baselineN: stats.baselineN, relativeShift: s.fail.relative, logSd: sd, alpha };
+  const detect = s.detect ?? s.fail;
+  if (sd === undefined || detect.relative <= 0) return undefined;
+  const input = { baselineN: stats.baselineN, relativeShift: detect.relative, logSd: sd, alpha };
   const power = shiftDetectionPower({ ...input, candidateN: stats.candidateN });
   if (power >= TARGET_POWER) return undefined;
   const needed = samplesNeededForShift({ ...input, power: TARGET_POWER });
-  return sentence(`a ${pct(s.fail.relative)} slowdown`, power, minutesNeeded(needed, stats.candidateN, s.candidateMinutes), stats.candidateN);
+  return sentence(`a ${pct(detect.relative)} slowdown`, power, minutesNeeded(needed, stats.candidateN, s.candidateMinutes), stats.candidateN);
 }

@@ -12,6 +12,8 @@ export interface SignalSettings {
   direction: Direction;
   fail: EffectFloor;
   warn?: EffectFloor | undefined;
+  /** The rise a quiet pass must rule out (default: the fail floor); bigger than the floor, it trades holds for assurance. */
+  detect?: EffectFloor | undefined;
   limit?: number | undefined;
   minSamples: number;
   confidence: number;

@@ -4,7 +4,8 @@ import { RuleSchema, type Rule } from "./rule-schema.ts";
 export const DEFAULT_RULE: Rule = RuleSchema.parse({
   name: "builtin-default",
   signals: [
-    { name: "error_rate", kind: "error_rate", fail: { relative: 0.5, absolute: 0.001 }, warn: { relative: 0.25, absolute: 0.0005 }, min_samples: 200, weight: 2, critical: true },
+    { name: "error_rate", kind: "error_rate", fail: { relative: 0.5, absolute: 0.001 }, warn: { relative: 0.25, absolute: 0.0005 },
+      detect: { relative: 1.0, absolute: 0.001 }, min_samples: 200, weight: 2, critical: true },
     { name: "latency", kind: "latency", fail: { relative: 0.2, absolute: 10 }, warn: { relative: 0.1, absolute: 5 }, min_samples: 200, critical: true },
   ],
 });

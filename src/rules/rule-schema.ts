@@ -38,6 +38,7 @@ const SignalSchema = z
     direction: z.enum(DIRECTIONS).default("increase"),
     fail: EffectFloor,
     warn: EffectFloor.optional(),
+    detect: EffectFloor.optional().describe("the rise a pass must rule out at 95 %, else hold with the minutes needed; default: the fail floor"),
     limit: z.number().min(0).optional().describe("fail whenever the candidate value is above this, whatever the baseline"),
     min_samples: z.number().int().min(1).default(100).describe("fewer requests or points than this on either side count as no data"),
     weight: z.number().positive().default(1),
@@ -48,6 +49,9 @@ const SignalSchema = z
     if (s.kind === "metric" && !s.metric) ctx.addIssue({ code: "custom", path: ["metric"], message: "required when kind is metric" });
     if (s.kind !== "metric" && s.metric) ctx.addIssue({ code: "custom", path: ["metric"], message: "only for kind: metric" });
     if (s.kind === "metric" && s.by_route) ctx.addIssue({ code: "custom", path: ["by_route"], message: "only for error_rate and latency" });
+    if (s.detect && s.detect.relative < s.fail.relative) {
+      ctx.addIssue({ code: "custom", path: ["detect", "relative"], message: "must not be below fail.relative: a pass cannot promise to rule out less than a fail detects" });
+    }
     if (s.warn && s.warn.relative > s.fail.relative) {
       ctx.addIssue({ code: "custom", path: ["warn", "relative"], message: "must not exceed fail.relative" });
     }
@@ -63,9 +67,11 @@ export const RuleSchema = z
         kind: z.enum(BASELINE_KINDS).default("before_deploy"),
         minutes: z.number().int().min(5).max(10080).default(60).describe("before_deploy: how many minutes before the deploy"),
         version: z.string().min(1).optional().describe("pinned: the version whose analysis window is the baseline"),
+        history_minutes: z.number().int().min(0).max(10080).default(360)
+          .describe("before_deploy: minutes before the baseline read to measure how far the error rate wanders between windows with no release; 0 turns it off"),
       })
       .refine((b) => (b.kind === "pinned") === (b.version !== undefined), { message: "version is required for kind pinned, and only for it", path: ["version"] })
-      .default({ kind: "before_deploy", minutes: 60 }),
+      .default({ kind: "before_deploy", minutes: 60, history_minutes: 360 }),
     analysis: z
       .strictObject({
         delay_minutes: z.number().int().min(0).max(1440).default(0).describe("warm-up after the deploy finished, ignored"),

@@ -10,6 +10,10 @@ export class BuiltinSource {
     return this.reader.requests(q);
   }
 
+  requestCounts(q: WindowQuery): Map<number, { requests: number; errors: number }> {
+    return this.reader.requestCounts(q);
+  }
+
   requestsByRoute(q: WindowQuery): Map<string, RequestWindow> {
     return this.reader.requestsByRoute(q);
   }

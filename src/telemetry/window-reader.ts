@@ -67,6 +67,17 @@ export class WindowReader {
     return stmt;
   }
 
+  /** Requests and errors per minute start (ms), without latency: long spans such as the hours before a baseline. */
+  requestCounts(q: WindowQuery): Map<number, { requests: number; errors: number }> {
+    const params: unknown[] = [q.service, q.environment, q.start, q.end];
+    const where = filters(q, params);
+    const table = where === "" ? "service_rollups" : "request_rollups";
+    const sql = `SELECT minute, SUM(requests), SUM(errors) FROM ${table}
+      WHERE service = ? AND environment = ? AND minute >= ? AND minute < ?${where} GROUP BY minute`;
+    const rows = this.prepared(sql).raw(true).all(...params) as [number, number, number][];
+    return new Map(rows.map(([minute, requests, errors]) => [minute, { requests, errors }]));
+  }
+
   requests(q: WindowQuery): RequestWindow {
     const params: unknown[] = [q.service, q.environment, q.start, q.end];
     const where = filters(q, params);

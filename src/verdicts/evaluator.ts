@@ -1,3 +1,4 @@
+import type { RateHistory } from "../analysis/classify-rate.ts";
 import { rawSample } from "../analysis/classify-distribution.ts";
 import { judge, type SignalInput, type SignalJudgement } from "../analysis/judge.ts";
 import { standardizeToCandidateMix } from "../analysis/route-mix.ts";
@@ -24,7 +25,7 @@ export interface EvaluationInput {
 }
 
 export const settingsOf = (s: SignalRule, confidence: number): SignalSettings => ({
-  direction: s.direction, fail: s.fail, warn: s.warn, limit: s.limit, minSamples: s.min_samples, confidence,
+  direction: s.direction, fail: s.fail, warn: s.warn, detect: s.detect, limit: s.limit, minSamples: s.min_samples, confidence,
 });
 
 /** Signals of one evaluation that read the same window (error rate and latency do) read it once. */
@@ -72,6 +73,19 @@ export class Evaluator {
     };
   }
 
+  /** The minutes before a before-deploy baseline, dense (silent minutes as 0), for the wander of window-wander.ts. */
+  private history(rule: Rule, baseline: WindowQuery): RateHistory | undefined {
+    const minutes = rule.baseline.kind === "before_deploy" ? rule.baseline.history_minutes : 0;
+    if (minutes === 0) return undefined;
+    const start = baseline.start - minutes * 60_000;
+    const counts = this.builtin.requestCounts({ ...baseline, start, end: baseline.start });
+    const series = Array.from({ length: minutes }, (_, i) => {
+      const m = counts.get(start + i * 60_000);
+      return { events: m?.errors ?? 0, exposure: m?.requests ?? 0 };
+    });
+    return { series, baselineMinutes: Math.round((baseline.end - baseline.start) / 60_000) };
+  }
+
   /** Fetches and pairs one signal's baseline and candidate data; a failed read becomes an error input, not an exception. */
   private fetch(reads: WindowCache, signal: SignalRule, confidence: number, input: EvaluationInput): SignalInput {
     const { paired } = input;
@@ -86,7 +100,11 @@ export class Evaluator {
         case "error_rate": {
           const b = reads.requests(baseline), c = reads.requests(candidate);
           const baselineSeries = [...b.perMinute.values()].map((m) => ({ events: m.errors, exposure: m.requests }));
-          return { ...common, data: { kind: "rate", baseline: { events: b.errors, exposure: b.requests }, candidate: { events: c.errors, exposure: c.requests }, baselineSeries } };
+          const history = this.history(input.rule, baseline);
+          return {
+            ...common,
+            data: { kind: "rate", baseline: { events: b.errors, exposure: b.requests }, candidate: { events: c.errors, exposure: c.requests }, baselineSeries, history },
+          };
         }
         case "latency": {
           const b = reads.requests(baseline), c = reads.requests(candidate);

@@ -26,7 +26,8 @@ describe("deploy-guard backtest", () => {
     }
     svc.container.verdicts.runDue();
     // The shipped rule only warns on a rise from 0.5 % to 0.7 % (below its +50 % fail floor); a stricter one fails it.
-    const strict = readFileSync(join(REPO_RULES, "default.yaml"), "utf8").replace("name: default", "name: strict").replace("fail: { relative: 0.5, absolute: 0.001 }", "fail: { relative: 0.25, absolute: 0.001 }");
+    const strict = readFileSync(join(REPO_RULES, "default.yaml"), "utf8").replace("name: default", "name: strict").replace("fail: { relative: 0.5, absolute: 0.001 }", "fail: { relative: 0.25, absolute: 0.001 }")
+      .replace("detect: { relative: 1.0, absolute: 0.001 }", "detect: { relative: 0.25, absolute: 0.001 }");
     const file = join(svc.dir, "strict.yaml");
     writeFileSync(file, strict);
     const result = await runCli(["backtest", "--rules", file, "--db", svc.config.dbPath, "--since", "3650d"]);

@@ -76,6 +76,6 @@ describe("per-batch verdicts in a rolling deploy", () => {
     svc.container.batches.runDue();
     const batch = (await (await svc.request("GET", `/api/v1/releases/${id}/batches/1/verdict`)).json()) as Record<string, any>;
     expect(batch.status).toBe("hold");
-    expect(batch.checks[0].reason).toMatch(/too little traffic to tell a 50 % rise in errors from chance \(a \d+ % chance of seeing it\); (need about \d+ more minutes at current traffic|the baseline itself is too small to tell)/);
+    expect(batch.checks[0].reason).toMatch(/too little traffic to tell a 100 % rise in errors from chance \(a \d+ % chance of seeing it\); (need about \d+ more minutes at current traffic|the baseline itself is too small to tell)/);
   });
 });
