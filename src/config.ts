@@ -7,7 +7,8 @@ const bool = z
 const url = z.url({ protocol: /^https?$/ });
 
 /** Values never echoed in an error message: tokens, secrets, and webhook URLs (which carry their own secret). */
-const SECRET_VARS = new Set(["DEPLOY_GUARD_API_TOKEN", "DEPLOY_GUARD_WEBHOOK_SECRET", "DEPLOY_GUARD_SLACK_WEBHOOK_URL", "DEPLOY_GUARD_WEBHOOK_URL"]);
+const SECRET_VARS = new Set(["DEPLOY_GUARD_API_TOKEN", "DEPLOY_GUARD_WEBHOOK_SECRET", "DEPLOY_GUARD_ROLLBACK_SECRET", "DEPLOY_GUARD_GITHUB_WEBHOOK_SECRET", "DEPLOY_GUARD_GITHUB_TOKEN", "DEPLOY_GUARD_GITLAB_WEBHOOK_TOKEN", "DEPLOY_GUARD_SLACK_WEBHOOK_URL", "DEPLOY_GUARD_WEBHOOK_URL",
+  "DEPLOY_GUARD_SLACK_BOT_TOKEN", "DEPLOY_GUARD_SLACK_SIGNING_SECRET", "DEPLOY_GUARD_HIPCHAT_TOKEN"]);
 
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -21,11 +22,27 @@ const ConfigSchema = z.object({
   DEPLOY_GUARD_EVAL_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   DEPLOY_GUARD_INGEST_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   DEPLOY_GUARD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
+  DEPLOY_GUARD_PRE_DEPLOY_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
   DEPLOY_GUARD_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
   DEPLOY_GUARD_PUBLIC_URL: url.optional(),
   DEPLOY_GUARD_SLACK_WEBHOOK_URL: url.optional(),
   DEPLOY_GUARD_WEBHOOK_URL: url.optional(),
   DEPLOY_GUARD_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  DEPLOY_GUARD_SLACK_BOT_TOKEN: z.string().min(8).optional(),
+  DEPLOY_GUARD_SLACK_API_URL: url.default("https://slack.com/api"),
+  DEPLOY_GUARD_SLACK_CHANNEL: z.string().regex(/^[#@]?[\w.-]{1,80}$/, "a channel name or id, e.g. #deploys or C0123456789").optional(),
+  DEPLOY_GUARD_SLACK_SIGNING_SECRET: z.string().min(8).optional(),
+  DEPLOY_GUARD_SLACK_APPROVERS: z.string().regex(/^\w+(,\s*\w+)*$/, "comma-separated Slack user ids, e.g. U012AB3CD,U045EF6GH").optional(),
+  DEPLOY_GUARD_HIPCHAT_URL: url.optional(),
+  DEPLOY_GUARD_HIPCHAT_TOKEN: z.string().min(8).optional(),
+  DEPLOY_GUARD_HIPCHAT_ROOM: z.string().min(1).max(100).optional(),
+  DEPLOY_GUARD_NOTIFY_THROTTLE_MAX: z.coerce.number().int().min(1).max(1000).default(5),
+  DEPLOY_GUARD_NOTIFY_THROTTLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  DEPLOY_GUARD_ROLLBACK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  DEPLOY_GUARD_GITHUB_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  DEPLOY_GUARD_GITHUB_TOKEN: z.string().min(1).optional(),
+  DEPLOY_GUARD_GITHUB_API_URL: url.default("https://api.github.com"),
+  DEPLOY_GUARD_GITLAB_WEBHOOK_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
 });
 
 export interface Config {
@@ -40,11 +57,24 @@ export interface Config {
   evalIntervalSeconds: number;
   ingestGraceSeconds: number;
   retentionDays: number;
+  /** How many recent minutes of traffic the pre-deploy gate reads for the live error rate. */
+  preDeployMinutes: number;
   maxBodyBytes: number;
   publicUrl: string | undefined;
   slackWebhookUrl: string | undefined;
   webhookUrl: string | undefined;
   webhookSecret: string | undefined;
+  slack: { botToken: string | undefined; apiUrl: string; channel: string | undefined; signingSecret: string | undefined; approvers: string[] };
+  hipchat: { url: string; token: string; room: string } | undefined;
+  notifyThrottle: { max: number; windowMs: number };
+  /** Signs rollback webhooks; a rule with a rollback webhook is refused without it. */
+  rollbackSecret: string | undefined;
+  /** The few variables a rollback command inherits (PATH, HOME, …); never deploy-guard's own secrets. */
+  commandBaseEnv: Record<string, string>;
+  githubWebhookSecret: string | undefined;
+  githubToken: string | undefined;
+  githubApiUrl: string;
+  gitlabWebhookToken: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -65,6 +95,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.DEPLOY_GUARD_WEBHOOK_URL && !e.DEPLOY_GUARD_WEBHOOK_SECRET) {
     throw new ConfigError("Invalid configuration:\n  DEPLOY_GUARD_WEBHOOK_SECRET: required when DEPLOY_GUARD_WEBHOOK_URL is set, to sign the payloads");
   }
+  if (e.DEPLOY_GUARD_SLACK_BOT_TOKEN && !e.DEPLOY_GUARD_SLACK_CHANNEL) {
+    throw new ConfigError("Invalid configuration:\n  DEPLOY_GUARD_SLACK_CHANNEL: required when DEPLOY_GUARD_SLACK_BOT_TOKEN is set, for alerts no route sends elsewhere");
+  }
+  const hipchatSet = [e.DEPLOY_GUARD_HIPCHAT_URL, e.DEPLOY_GUARD_HIPCHAT_TOKEN, e.DEPLOY_GUARD_HIPCHAT_ROOM].filter(Boolean).length;
+  if (hipchatSet !== 0 && hipchatSet !== 3) {
+    throw new ConfigError("Invalid configuration:\n  DEPLOY_GUARD_HIPCHAT_URL, DEPLOY_GUARD_HIPCHAT_TOKEN, DEPLOY_GUARD_HIPCHAT_ROOM: set all three or none");
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -77,11 +114,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     evalIntervalSeconds: e.DEPLOY_GUARD_EVAL_INTERVAL_SECONDS,
     ingestGraceSeconds: e.DEPLOY_GUARD_INGEST_GRACE_SECONDS,
     retentionDays: e.DEPLOY_GUARD_RETENTION_DAYS,
+    preDeployMinutes: e.DEPLOY_GUARD_PRE_DEPLOY_MINUTES,
     maxBodyBytes: e.DEPLOY_GUARD_MAX_BODY_BYTES,
     publicUrl: e.DEPLOY_GUARD_PUBLIC_URL,
     slackWebhookUrl: e.DEPLOY_GUARD_SLACK_WEBHOOK_URL,
     webhookUrl: e.DEPLOY_GUARD_WEBHOOK_URL,
     webhookSecret: e.DEPLOY_GUARD_WEBHOOK_SECRET,
+    slack: {
+      botToken: e.DEPLOY_GUARD_SLACK_BOT_TOKEN, apiUrl: e.DEPLOY_GUARD_SLACK_API_URL, channel: e.DEPLOY_GUARD_SLACK_CHANNEL,
+      signingSecret: e.DEPLOY_GUARD_SLACK_SIGNING_SECRET, approvers: e.DEPLOY_GUARD_SLACK_APPROVERS?.split(",").map((s) => s.trim()) ?? [],
+    },
+    hipchat: e.DEPLOY_GUARD_HIPCHAT_URL && e.DEPLOY_GUARD_HIPCHAT_TOKEN && e.DEPLOY_GUARD_HIPCHAT_ROOM
+      ? { url: e.DEPLOY_GUARD_HIPCHAT_URL, token: e.DEPLOY_GUARD_HIPCHAT_TOKEN, room: e.DEPLOY_GUARD_HIPCHAT_ROOM } : undefined,
+    notifyThrottle: { max: e.DEPLOY_GUARD_NOTIFY_THROTTLE_MAX, windowMs: e.DEPLOY_GUARD_NOTIFY_THROTTLE_MINUTES * 60_000 },
+    rollbackSecret: e.DEPLOY_GUARD_ROLLBACK_SECRET,
+    commandBaseEnv: Object.fromEntries(["PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ", "TMPDIR"].flatMap((k) => (env[k] ? [[k, env[k]]] : []))),
+    githubWebhookSecret: e.DEPLOY_GUARD_GITHUB_WEBHOOK_SECRET,
+    githubToken: e.DEPLOY_GUARD_GITHUB_TOKEN,
+    githubApiUrl: e.DEPLOY_GUARD_GITHUB_API_URL,
+    gitlabWebhookToken: e.DEPLOY_GUARD_GITLAB_WEBHOOK_TOKEN,
   };
 }
 

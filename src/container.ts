@@ -1,7 +1,19 @@
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
+import { AuditLog } from "./decisions/audit-log.ts";
+import { DecisionService } from "./decisions/decision-service.ts";
+import { RollbackRequests } from "./decisions/rollback-requests.ts";
+import { rollbackRuleCheck } from "./decisions/rollback-rule-check.ts";
+import { RollbackRunner } from "./decisions/rollback-runner.ts";
+import { GithubApi } from "./deploys/adapters/github-api.ts";
+import { GithubIntegration } from "./deploys/adapters/github-integration.ts";
 import { DeployService } from "./deploys/deploy-service.ts";
+import { GithubStatusNotifier } from "./notify/github-status-notifier.ts";
+import { HipChatNotifier } from "./notify/hipchat-notifier.ts";
 import { NotificationDispatcher } from "./notify/notification-dispatcher.ts";
+import { NotificationOutbox } from "./notify/notification-outbox.ts";
+import { SlackApi } from "./notify/slack-api.ts";
+import { SlackApiNotifier } from "./notify/slack-api-notifier.ts";
 import type { Notifier } from "./notify/notifier.ts";
 import { SlackNotifier } from "./notify/slack-notifier.ts";
 import { WebhookNotifier } from "./notify/webhook-notifier.ts";
@@ -11,6 +23,10 @@ import { openDb, type Db } from "./store/db.ts";
 import { WriteQueue } from "./store/write-queue.ts";
 import { TelemetryStore } from "./telemetry/telemetry-store.ts";
 import { WindowReader } from "./telemetry/window-reader.ts";
+import { PreDeployGate } from "./gates/pre-deploy-gate.ts";
+import { GateVerdicts } from "./gates/gate-verdicts.ts";
+import { ReleaseLookup } from "./gates/release-lookup.ts";
+import { verdictView } from "./verdicts/verdict-view.ts";
 import { TokenService } from "./tokens/token-service.ts";
 import { BaselineResolver } from "./verdicts/baseline-resolver.ts";
 import { BatchVerdicts } from "./verdicts/batch-verdicts.ts";
@@ -30,7 +46,17 @@ export interface Container {
   deploys: DeployService;
   verdicts: VerdictService;
   batches: BatchVerdicts;
+  gateVerdicts: GateVerdicts;
+  preDeployGate: PreDeployGate;
   dispatcher: NotificationDispatcher;
+  outbox: NotificationOutbox;
+  /** The Slack Web API when a bot token is configured (messages edited in place, answers to button presses). */
+  slackApi: SlackApi | undefined;
+  decisions: DecisionService;
+  audit: AuditLog;
+  rollbacks: RollbackRunner;
+  /** Deployment statuses and protection-rule answers, when DEPLOY_GUARD_GITHUB_TOKEN is set. */
+  github: GithubIntegration | undefined;
   writes: WriteQueue;
   close: () => void;
 }
@@ -39,14 +65,23 @@ export interface Container {
 export function createContainer(config: Config, logger: Logger, options: { now?: () => number; notifiers?: Notifier[] } = {}): Container {
   const now = options.now ?? Date.now;
   const db = openDb(config.dbPath, config.dbSync);
-  const rules = new RuleSet(config.rulesDir, logger.child({ component: "rules" }));
+  const rules = new RuleSet(config.rulesDir, logger.child({ component: "rules" }), rollbackRuleCheck(config.rollbackSecret));
   rules.load();
+  const slackApi = config.slack.botToken ? new SlackApi(config.slack.apiUrl, config.slack.botToken) : undefined;
+  const githubApi = config.githubToken ? new GithubApi(config.githubApiUrl, config.githubToken) : undefined;
   const notifiers: Notifier[] = options.notifiers ?? [
-    ...(config.slackWebhookUrl ? [new SlackNotifier(config.slackWebhookUrl)] : []),
+    ...(slackApi && config.slack.channel ? [new SlackApiNotifier(slackApi, config.slack.channel, config.slack.signingSecret !== undefined)]
+      : config.slackWebhookUrl ? [new SlackNotifier(config.slackWebhookUrl)] : []),
+    ...(config.hipchat ? [new HipChatNotifier(config.hipchat.url, config.hipchat.token, config.hipchat.room)] : []),
     ...(config.webhookUrl && config.webhookSecret ? [new WebhookNotifier(config.webhookUrl, config.webhookSecret, now)] : []),
+    ...(githubApi ? [new GithubStatusNotifier(githubApi)] : []),
   ];
   const dispatcher = new NotificationDispatcher(db, notifiers, config.publicUrl, logger.child({ component: "alerts" }), now);
-  const recorder = new VerdictRecorder(db, dispatcher.channels, () => void dispatcher.deliverDue().catch(() => undefined));
+  const audit = new AuditLog(db, now);
+  const rollbacks = new RollbackRunner(db, audit, config.rollbackSecret, logger.child({ component: "rollbacks" }), now, config.commandBaseEnv);
+  const rollbackRequests = new RollbackRequests(db, audit, config.publicUrl, () => void rollbacks.runDue().catch(() => undefined));
+  const outbox = new NotificationOutbox(db, rules, notifiers, config.notifyThrottle);
+  const recorder = new VerdictRecorder(db, outbox, () => void dispatcher.deliverDue().catch(() => undefined), rollbackRequests);
   const graceMs = config.ingestGraceSeconds * 1000;
   const reader = new WindowReader(db);
   const evaluator = new Evaluator(new BuiltinSource(reader));
@@ -54,6 +89,12 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
   const verdicts = new VerdictService(db, rules, evaluator, baselines, new OnsetLocator(db, reader), recorder, graceMs, now, (release, err) =>
     logger.error({ err, release: release.id }, "evaluation failed; it will be retried at the next run"),
   );
+  const decisions = new DecisionService(db, verdicts, audit, rollbackRequests, now);
+  // Gates answer from the verdict view, so an operator's decision overrides the engine there too.
+  const gateVerdicts = new GateVerdicts(new ReleaseLookup(db), (r) => verdictView(r, decisions.current(r.id)));
+  const preDeployGate = new PreDeployGate(gateVerdicts, rules, reader, config.preDeployMinutes, now);
+  const kickAlerts = () => void dispatcher.deliverDue().catch(() => undefined);
+  const github = githubApi && new GithubIntegration(githubApi, db, preDeployGate, logger.child({ component: "github" }), now, kickAlerts);
   return {
     config,
     logger,
@@ -65,7 +106,15 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
     deploys: new DeployService(db, rules, recorder, graceMs, now),
     verdicts,
     batches: new BatchVerdicts(db, verdicts, baselines, evaluator, recorder, now),
+    gateVerdicts,
+    preDeployGate,
     dispatcher,
+    outbox,
+    slackApi,
+    decisions,
+    audit,
+    rollbacks,
+    github,
     writes: new WriteQueue(db),
     close: () => {
       rules.close();

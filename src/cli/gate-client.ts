@@ -7,6 +7,12 @@ export interface GateVerdict {
   checks: { signal: string; status: string; reason: string }[];
 }
 
+export interface PreDeployAnswer {
+  status: "pass" | "hold";
+  reason: string;
+  checks: { check: string; signal: string | null; status: string; reason: string }[];
+}
+
 export class GateConnectionError extends Error {
   constructor(
     message: string,
@@ -41,6 +47,12 @@ export class GateClient {
     if (target.batch === undefined) return (await this.get(`${base}/verdict`)) as GateVerdict;
     const batches = (await this.get(`${base}/batches`)) as { batches: (GateVerdict & { batch: { index: number } })[] };
     return batches.batches.find((b) => b.batch.index === target.batch);
+  }
+
+  /** The pre-deploy gate: may a new deploy of this service start now? */
+  async preDeploy(service: string, environment: string): Promise<PreDeployAnswer> {
+    const q = new URLSearchParams({ environment });
+    return (await this.get(`/api/v1/services/${encodeURIComponent(service)}/gate?${q}`)) as PreDeployAnswer;
   }
 
   private async find(t: GateTarget): Promise<string | undefined> {

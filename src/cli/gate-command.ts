@@ -2,10 +2,12 @@ import { parseArgs } from "node:util";
 import { cliEnv } from "../config.ts";
 import { parseDuration } from "./duration.ts";
 import { GateClient, GateConnectionError, type GateVerdict } from "./gate-client.ts";
+import { preDeployGate } from "./pre-deploy-gate.ts";
 
 export const EXIT = { pass: 0, fail: 1, hold: 2, usage: 3 } as const;
 
-const USAGE = "usage: deploy-guard gate --url U --token T (--release ID | --service S --version V [--environment E]) [--batch K] [--timeout 30m] [--interval 10s] [--json]";
+const USAGE = "usage: deploy-guard gate --url U --token T (--release ID | --service S --version V [--environment E]) [--batch K] [--timeout 30m] [--interval 10s] [--json]\n" +
+  "       deploy-guard gate --pre-deploy --url U --token T --service S [--environment E] [--timeout 10m] [--json]";
 
 function usage(message: string): number {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -25,7 +27,7 @@ export async function gateCommand(args: string[], out = process.stdout, err = pr
       options: {
         url: { type: "string" }, token: { type: "string" }, release: { type: "string" }, service: { type: "string" },
         version: { type: "string" }, environment: { type: "string" }, timeout: { type: "string" }, interval: { type: "string" },
-        json: { type: "boolean" }, batch: { type: "string" },
+        json: { type: "boolean" }, batch: { type: "string" }, "pre-deploy": { type: "boolean" },
       },
     }));
   } catch (e) {
@@ -35,6 +37,16 @@ export async function gateCommand(args: string[], out = process.stdout, err = pr
   const url = values.url ?? env.url;
   const token = values.token ?? env.token;
   if (!url) return usage("--url is required (or DEPLOY_GUARD_URL).");
+  if (values["pre-deploy"]) {
+    if (!values.service) return usage("--pre-deploy needs --service.");
+    if (values.release || values.version || values.batch) return usage("--pre-deploy asks about the service, not a release: drop --release, --version and --batch.");
+    const timeoutMs = values.timeout === undefined ? undefined : parseDuration(values.timeout);
+    const intervalMs = parseDuration(values.interval ?? "10s");
+    if (values.timeout !== undefined && timeoutMs === undefined) return usage(`--timeout '${values.timeout}' is not a duration such as 10m or 90s.`);
+    if (intervalMs === undefined || intervalMs < 100) return usage(`--interval '${values.interval}' is not a duration of at least 100ms.`);
+    const options = { service: values.service, environment: values.environment ?? "production", json: values.json === true, intervalMs };
+    return preDeployGate(new GateClient(url, token), { ...options, deadline: timeoutMs === undefined ? undefined : Date.now() + timeoutMs }, out, err);
+  }
   if (!values.release && !(values.service && values.version)) return usage("Give --release ID, or --service and --version.");
   const timeoutMs = parseDuration(values.timeout ?? "30m");
   const intervalMs = parseDuration(values.interval ?? "10s");

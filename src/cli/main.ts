@@ -5,6 +5,8 @@ const USAGE = `deploy-guard — judges every release from its own logs and metri
   deploy-guard serve                      start the service (configuration from the environment; see README)
   deploy-guard gate --url U --token T (--release ID | --service S --version V [--environment E]) [--batch K] [--timeout 30m]
                                           wait for a verdict: exit 0 pass/warn, 1 fail, 2 hold/timeout, 3 usage/connection error
+  deploy-guard gate --pre-deploy --url U --token T --service S [--environment E] [--timeout 10m]
+                                          may a deploy start? exit 0 go, 2 hold (service already unhealthy), 3 usage/connection error
   deploy-guard rules check [--rules DIR]  validate the rule files
   deploy-guard backtest --rules FILE [--since 30d] [--service S] [--db PATH]
                                           replay a rule over stored releases and print how it would have voted

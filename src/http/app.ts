@@ -1,9 +1,14 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import type { Container } from "../container.ts";
+import { auditRoutes } from "../decisions/audit-routes.ts";
+import { decisionRoutes } from "../decisions/decision-routes.ts";
 import { deployBatchRoutes } from "../deploys/deploy-batch-routes.ts";
 import { deployRoutes } from "../deploys/deploy-routes.ts";
+import { webhookRoutes } from "../deploys/webhook-routes.ts";
+import { slackInteractionRoutes } from "../notify/slack-interactions-routes.ts";
 import { telemetryRoutes } from "../telemetry/telemetry-routes.ts";
+import { gateRoutes } from "../gates/gate-routes.ts";
 import { tokenRoutes } from "../tokens/token-routes.ts";
 import { releaseRoutes } from "../verdicts/release-routes.ts";
 import { AppError } from "./app-error.ts";
@@ -38,9 +43,14 @@ export function createApp(c: Container): Router {
   healthRoutes(app, c);
   deployRoutes(app, c);
   deployBatchRoutes(app, c);
+  webhookRoutes(app, c);
   telemetryRoutes(app, c);
   releaseRoutes(app, c);
+  gateRoutes(app, c);
+  decisionRoutes(app, c);
+  auditRoutes(app, c);
   tokenRoutes(app, c);
+  slackInteractionRoutes(app, c);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: { title: "deploy-guard", version: "0.1.0", description: "Judges every release from its own logs and metrics: pass, warn, fail or hold." },

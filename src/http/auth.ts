@@ -9,12 +9,14 @@ export function requireScope(tokens: TokenService, need: TokenScope, openReads =
     const header = c.req.header("authorization");
     const token = header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
     if (!token) throw new AppError("UNAUTHORIZED", "Send the API token as 'Authorization: Bearer <token>'.");
-    const scope = tokens.scopeOf(token);
-    if (!scope) throw new AppError("UNAUTHORIZED", "The API token is not valid.");
+    const identity = tokens.identify(token);
+    if (!identity) throw new AppError("UNAUTHORIZED", "The API token is not valid.");
+    const scope = identity.scope;
     if (!TokenService.allows(scope, need)) {
       throw new AppError("FORBIDDEN", `This endpoint needs a token with the '${need}' scope; this token has '${scope}'.`);
     }
     c.set("tokenScope", scope);
+    c.set("tokenName", identity.name);
     return next();
   };
 }

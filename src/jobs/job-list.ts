@@ -8,6 +8,8 @@ export function jobList(config: Config, c: Container): Job[] {
     { name: "evaluate-releases", cron: everySeconds(config.evalIntervalSeconds), run: () => c.verdicts.runAllDue() },
     { name: "evaluate-batches", cron: everySeconds(config.evalIntervalSeconds), run: () => c.batches.runDue() },
     { name: "deliver-alerts", cron: everySeconds(5), run: () => c.dispatcher.deliverDue() },
+    { name: "github-sync", cron: everySeconds(5), run: () => c.github?.tick() ?? 0 },
+    { name: "run-rollbacks", cron: everySeconds(5), run: () => c.rollbacks.runDue() },
     {
       name: "prune-telemetry",
       cron: "0 17 * * * *",

@@ -1,8 +1,7 @@
-import { and, eq, lte } from "drizzle-orm";
+import type { Statement } from "better-sqlite3";
 import type { Logger } from "pino";
 import type { Db } from "../store/db.ts";
-import { notifications } from "../store/schema/index.ts";
-import type { NotificationPayload } from "../verdicts/verdict-recorder.ts";
+import type { DigestPayload, NotificationPayload } from "./notification-payload.ts";
 import { DeliveryError, type Notifier } from "./notifier.ts";
 
 const MAX_ATTEMPTS = 8;
@@ -12,51 +11,110 @@ export function backoffMs(attempt: number, random = Math.random): number {
   return Math.min(600_000, 5000 * 2 ** (attempt - 1)) * (0.8 + 0.4 * random());
 }
 
-/** Delivers the outbox; runs apart from verdicts, so a dead channel delays nothing but its own alerts. */
+interface Row {
+  id: number;
+  release_id: string;
+  channel: string;
+  target: string | null;
+  kind: "verdict" | "digest";
+  payload: string;
+  attempts: number;
+}
+
+/**
+ * Delivers the outbox; runs apart from verdicts, so a dead channel delays nothing but its own alerts. Channels are
+ * sent to in parallel; one release's alerts to one target go in order, a later one waiting while an earlier one is
+ * retried, so an edited Slack message never goes back to an older state.
+ */
 export class NotificationDispatcher {
-  private running = false;
+  private inFlight: Promise<number> | undefined;
+  private rerun: Promise<number> | undefined;
+  private readonly s: Record<"due" | "sent" | "failed" | "ref" | "saveRef", Statement>;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly notifiers: readonly Notifier[],
     private readonly publicUrl: string | undefined,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    const p = (sql: string) => db.$client.prepare(sql);
+    this.s = {
+      due: p(`SELECT n.id, n.release_id, n.channel, n.target, n.kind, n.payload, n.attempts FROM notifications n
+        WHERE n.status = 'pending' AND n.next_attempt_at <= ? AND NOT EXISTS (
+          SELECT 1 FROM notifications o WHERE o.status = 'pending' AND o.kind = 'verdict' AND n.kind = 'verdict' AND o.id < n.id
+            AND o.release_id = n.release_id AND o.channel = n.channel AND o.target IS n.target AND o.next_attempt_at > ?)
+        ORDER BY n.id LIMIT 100`),
+      sent: p("UPDATE notifications SET status = 'sent', attempts = ?, sent_at = ?, last_error = NULL WHERE id = ?"),
+      failed: p("UPDATE notifications SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?"),
+      ref: p("SELECT ref FROM message_refs WHERE release_id = ? AND channel = ? AND target = ?"),
+      saveRef: p(`INSERT INTO message_refs (release_id, channel, target, ref, updated_at) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (release_id, channel, target) DO UPDATE SET ref = excluded.ref, updated_at = excluded.updated_at`),
+    };
+  }
 
   get channels(): string[] {
     return this.notifiers.map((n) => n.channel);
   }
 
-  async deliverDue(): Promise<number> {
-    if (this.running) return 0;
-    this.running = true;
-    try {
-      const due = this.db.select().from(notifications)
-        .where(and(eq(notifications.status, "pending"), lte(notifications.nextAttemptAt, this.now()))).limit(100).all();
-      await Promise.all(due.map((n) => this.deliver(n.id, n.channel, n.payload as NotificationPayload, n.attempts)));
-      return due.length;
-    } finally {
-      this.running = false;
+  /** Delivers what is due; calls during a run share one follow-up run, so nothing queued before a call is left waiting. */
+  deliverDue(): Promise<number> {
+    if (!this.inFlight) {
+      this.inFlight = this.run().finally(() => {
+        this.inFlight = undefined;
+      });
+      return this.inFlight;
     }
+    // A run in progress read the outbox before this call: one more run after it sees what was queued since.
+    this.rerun ??= this.inFlight.then(() => {
+      this.rerun = undefined;
+      return this.deliverDue();
+    });
+    return this.rerun;
   }
 
-  private async deliver(id: number, channel: string, payload: NotificationPayload, attempts: number): Promise<void> {
-    const notifier = this.notifiers.find((n) => n.channel === channel);
-    const attempt = attempts + 1;
-    const link = this.publicUrl ? `${this.publicUrl.replace(/\/$/, "")}/releases/${payload.release_id}` : undefined;
+  private async run(): Promise<number> {
+    const now = this.now();
+    const due = this.s.due.all(now, now) as Row[];
+    const queues = new Map<string, Row[]>();
+    for (const row of due) {
+      const key = row.kind === "digest" ? `digest#${row.id}` : `${row.release_id}|${row.channel}|${row.target ?? ""}`;
+      queues.set(key, [...(queues.get(key) ?? []), row]);
+    }
+    await Promise.all([...queues.values()].map(async (rows) => {
+      for (const row of rows) if (!(await this.deliver(row))) break;
+    }));
+    return due.length;
+  }
+
+  private async deliver(row: Row): Promise<boolean> {
+    const notifier = this.notifiers.find((n) => n.channel === row.channel);
+    const attempt = row.attempts + 1;
+    const target = row.target ?? undefined;
+    const log = { notification: row.id, channel: row.channel, target: row.target, release: row.release_id, kind: row.kind };
     try {
-      if (!notifier) throw new DeliveryError(`channel '${channel}' is not configured`, false);
-      await notifier.send(payload, { release: link });
-      this.db.update(notifications).set({ status: "sent", attempts: attempt, sentAt: this.now(), lastError: null }).where(eq(notifications.id, id)).run();
-      this.logger.info({ notification: id, channel, release: payload.release_id }, "alert sent");
+      if (!notifier) throw new DeliveryError(`channel '${row.channel}' is not configured`, false);
+      if (row.kind === "digest") {
+        if (!notifier.sendDigest) throw new DeliveryError(`channel '${row.channel}' cannot send digests`, false);
+        await notifier.sendDigest(JSON.parse(row.payload) as DigestPayload, { release: undefined, target });
+      } else {
+        const stored = JSON.parse(row.payload) as NotificationPayload;
+        const payload = { ...stored, checks: stored.checks ?? [] };
+        const link = this.publicUrl ? `${this.publicUrl.replace(/\/$/, "")}/releases/${encodeURIComponent(row.release_id)}` : undefined;
+        const ref = (this.s.ref.get(row.release_id, row.channel, row.target ?? "") as { ref: string } | undefined)?.ref;
+        const receipt = await notifier.send(payload, { release: link, target, ref });
+        if (receipt?.ref) this.s.saveRef.run(row.release_id, row.channel, row.target ?? "", receipt.ref, this.now());
+      }
+      this.s.sent.run(attempt, this.now(), row.id);
+      this.logger.info(log, "alert sent");
+      return true;
     } catch (err) {
       const retryable = !(err instanceof DeliveryError) || err.retryable;
       const giveUp = !retryable || attempt >= MAX_ATTEMPTS;
-      this.db.update(notifications)
-        .set({ status: giveUp ? "failed" : "pending", attempts: attempt, lastError: (err as Error).message, nextAttemptAt: this.now() + backoffMs(attempt) })
-        .where(eq(notifications.id, id)).run();
-      this.logger.warn({ notification: id, channel, attempt, giveUp, error: (err as Error).message }, "alert not delivered");
+      const message = err instanceof DeliveryError ? err.message : `unexpected ${(err as Error).name ?? "error"} in the notifier`;
+      this.s.failed.run(giveUp ? "failed" : "pending", attempt, message, this.now() + backoffMs(attempt), row.id);
+      this.logger.warn({ ...log, attempt, giveUp, error: message }, "alert not delivered");
+      return false;
     }
   }
 }

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
-import type { NotificationPayload } from "../verdicts/verdict-recorder.ts";
-import { postJson, type Notifier } from "./notifier.ts";
+import type { DigestPayload, NotificationPayload } from "./notification-payload.ts";
+import { postJson, type DeliveryContext, type Notifier } from "./notifier.ts";
 
 /**
  * Signs like Stripe: header `X-Deploy-Guard-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`,
@@ -11,6 +11,7 @@ export function signBody(secret: string, body: string, unixSeconds: number): str
   return `t=${unixSeconds},v1=${mac}`;
 }
 
+/** The generic webhook; its payload is documented in docs/integrations/notifications.md. */
 export class WebhookNotifier implements Notifier {
   readonly channel = "webhook";
 
@@ -20,8 +21,15 @@ export class WebhookNotifier implements Notifier {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async send(payload: NotificationPayload, links: { release: string | undefined }): Promise<void> {
-    const body = JSON.stringify({ type: "verdict", ...payload, release_url: links.release ?? null });
+  async send(payload: NotificationPayload, context: DeliveryContext): Promise<void> {
+    await this.post(JSON.stringify({ ...payload, release_url: context.release ?? null }));
+  }
+
+  async sendDigest(digest: DigestPayload): Promise<void> {
+    await this.post(JSON.stringify(digest));
+  }
+
+  private async post(body: string): Promise<void> {
     await postJson(this.url, body, { "x-deploy-guard-signature": signBody(this.secret, body, Math.floor(this.now() / 1000)) });
   }
 }

@@ -11,14 +11,41 @@ export const NO_DATA_POLICIES = ["pass", "hold", "fail"] as const;
  */
 export const BASELINE_KINDS = ["before_deploy", "concurrent", "previous_release", "week_ago", "pinned"] as const;
 export type BaselineKind = (typeof BASELINE_KINDS)[number];
-export const NOTIFY_CHANNELS = ["slack", "webhook"] as const;
+export const NOTIFY_CHANNELS = ["slack", "webhook", "hipchat"] as const;
+export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number];
 
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 export type SignalKind = (typeof SIGNAL_KINDS)[number];
 export type Direction = (typeof DIRECTIONS)[number];
 export type NoDataPolicy = (typeof NO_DATA_POLICIES)[number];
 
+export const ROLLBACK_ON = ["warn", "fail", "hold"] as const;
+
+/** Where a rollback goes; no secret lives in a rule: webhooks are signed with DEPLOY_GUARD_ROLLBACK_SECRET. */
+const RollbackActionSchema = z
+  .strictObject({
+    on: z.array(z.enum(ROLLBACK_ON)).min(1).default(["fail"]).describe("final verdicts that roll back; an operator's rollback decision always does"),
+    webhook: z.strictObject({ url: z.url({ protocol: /^https?$/ }) }).optional().describe("POSTed a signed JSON payload"),
+    command: z.array(z.string().min(1)).min(1).optional().describe("argv, run without a shell, with the release's details in its environment"),
+    timeout_seconds: z.number().int().min(1).max(3600).default(60),
+    max_attempts: z.number().int().min(1).max(20).default(5).describe("attempts before the rollback is recorded as failed"),
+  })
+  .refine((r) => (r.webhook === undefined) !== (r.command === undefined), { message: "give either webhook or command, not both" });
+export type RollbackAction = z.infer<typeof RollbackActionSchema>;
+
 const Glob = z.string().min(1).regex(/^[\w.*:/@-]+$/, "letters, digits, . _ - : / @ and * only");
+
+/** Which channel and room hear of which statuses; targets are names, never URLs, which stay in the environment. */
+const NotifyRouteSchema = z
+  .strictObject({
+    channel: z.enum(NOTIFY_CHANNELS),
+    target: z.string().regex(/^[#@]?[\w .-]{1,100}$/, "a channel or room name or id, e.g. #payments-alerts or Ops").optional()
+      .describe("Slack channel or HipChat room; the configured default when left out"),
+    on: z.array(z.enum(["pass", "warn", "fail", "hold"])).min(1).default(["warn", "fail"]),
+    service: Glob.optional().describe("only releases of these services"),
+  })
+  .refine((r) => r.channel !== "webhook" || r.target === undefined, { message: "the webhook has one configured URL; it takes no target", path: ["target"] });
+export type NotifyRoute = z.infer<typeof NotifyRouteSchema>;
 
 /** The smallest change that matters: both the relative and the absolute floor must be exceeded. */
 const EffectFloor = z.strictObject({
@@ -89,10 +116,12 @@ export const RuleSchema = z
     signals: z.array(SignalSchema).min(1, "a rule needs at least one signal"),
     actions: z
       .strictObject({
-        notify: z.array(z.enum(NOTIFY_CHANNELS)).default(["slack", "webhook"]),
+        notify: z.array(z.enum(NOTIFY_CHANNELS)).default(["slack", "webhook", "hipchat"]),
         notify_on: z.array(z.enum(["pass", "warn", "fail", "hold"])).default(["warn", "fail"]),
+        notify_routes: z.array(NotifyRouteSchema).optional().describe("when set, replaces notify and notify_on"),
+        rollback: RollbackActionSchema.optional(),
       })
-      .default({ notify: ["slack", "webhook"], notify_on: ["warn", "fail"] }),
+      .default({ notify: ["slack", "webhook", "hipchat"], notify_on: ["warn", "fail"] }),
   })
   .superRefine((r, ctx) => {
     const seen = new Set<string>();

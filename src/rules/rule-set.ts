@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from "node:fs";
 import type { Logger } from "pino";
-import { formatProblems, loadRules } from "./rule-loader.ts";
+import { formatProblems, loadRules, type LoadResult, type RuleProblem } from "./rule-loader.ts";
 import { DEFAULT_RULE } from "./default-rule.ts";
 import type { Rule } from "./rule-schema.ts";
 
@@ -28,11 +28,20 @@ export class RuleSet {
   constructor(
     private readonly dir: string,
     private readonly logger: Logger,
+    /** Checks that need the configuration, e.g. that a secret a rule relies on is set. */
+    private readonly check: (rules: readonly Rule[]) => RuleProblem[] = () => [],
   ) {}
+
+  private read(): LoadResult {
+    const result = loadRules(this.dir);
+    if (!result.ok) return result;
+    const problems = this.check(result.rules);
+    return problems.length > 0 ? { ok: false, problems } : result;
+  }
 
   /** Loads the rules at start-up; throws with every problem when they are invalid. */
   load(): void {
-    const result = loadRules(this.dir);
+    const result = this.read();
     if (!result.ok) throw new Error(`Invalid rules in ${this.dir}:\n${formatProblems(result.problems)}`);
     this.rules = result.rules;
     this.logger.info({ rules: this.rules.map((r) => r.name) }, "rules loaded");
@@ -43,7 +52,7 @@ export class RuleSet {
   }
 
   reload(): boolean {
-    const result = loadRules(this.dir);
+    const result = this.read();
     if (!result.ok) {
       this.logger.error({ problems: result.problems }, `rules not reloaded, the previous rules stay in force:\n${formatProblems(result.problems)}`);
       return false;

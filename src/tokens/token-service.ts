@@ -21,9 +21,18 @@ export function newToken(): string {
   return `dg_${randomBytes(24).toString("base64url")}`;
 }
 
+/** Who presented a token: its scope and, for the audit log, its name and id. */
+export interface TokenIdentity {
+  scope: TokenScope;
+  id: string;
+  name: string;
+}
+
+const ENV_ADMIN: TokenIdentity = { scope: "admin", id: "env", name: "admin (DEPLOY_GUARD_API_TOKEN)" };
+
 export class TokenService {
   private readonly envAdminHash: Buffer | undefined;
-  private readonly cache = new Map<string, TokenScope | null>();
+  private readonly cache = new Map<string, TokenIdentity>();
 
   constructor(
     private readonly db: Db,
@@ -50,14 +59,18 @@ export class TokenService {
 
   /** The scope a presented token has, or null when it is unknown. */
   scopeOf(token: string): TokenScope | null {
+    return this.identify(token)?.scope ?? null;
+  }
+
+  /** The scope, name and id of a presented token, or null when it is unknown. */
+  identify(token: string): TokenIdentity | null {
     const hash = hashToken(token);
-    if (this.envAdminHash && timingSafeEqual(Buffer.from(hash, "hex"), this.envAdminHash)) return "admin";
+    if (this.envAdminHash && timingSafeEqual(Buffer.from(hash, "hex"), this.envAdminHash)) return ENV_ADMIN;
     const cached = this.cache.get(hash);
     if (cached !== undefined) return cached;
-    const row = this.db.select({ scope: apiTokens.scope }).from(apiTokens).where(eq(apiTokens.tokenHash, hash)).get();
-    const scope = row?.scope ?? null;
-    if (scope !== null) this.cache.set(hash, scope);
-    return scope;
+    const row = this.db.select({ scope: apiTokens.scope, id: apiTokens.id, name: apiTokens.name }).from(apiTokens).where(eq(apiTokens.tokenHash, hash)).get();
+    if (row) this.cache.set(hash, row);
+    return row ?? null;
   }
 
   static allows(have: TokenScope, need: TokenScope): boolean {

@@ -63,23 +63,33 @@ export function releaseRoutes(app: Router, c: Container): void {
   app.use("/api/v1/releases/:id/batches/*", read);
   app.openapi(batches, (ctx) => {
     const release = c.verdicts.get(ctx.req.valid("param").id);
-    return ctx.json({ batches: c.batches.ofRelease(release).map((b) => batchVerdictView(release, b)) }, 200);
+    const decision = c.decisions.current(release.id);
+    return ctx.json({ batches: c.batches.ofRelease(release).map((b) => batchVerdictView(release, b, decision)) }, 200);
   });
   app.openapi(batchVerdict, (ctx) => {
     const { id, index } = ctx.req.valid("param");
     const release = c.verdicts.get(id);
     const batch = c.batches.ofRelease(release).find((b) => b.index === index);
     if (!batch) throw new AppError("NOT_FOUND", `Release ${id} has no batch ${index} in its latest deploy.`);
-    return ctx.json(batchVerdictView(release, batch), 200);
+    return ctx.json(batchVerdictView(release, batch, c.decisions.current(id)), 200);
   });
-  app.openapi(list, (ctx) => ctx.json({ releases: c.verdicts.list(ctx.req.valid("query")).map(releaseView) }, 200));
+  app.openapi(list, (ctx) => ctx.json({ releases: c.verdicts.list(ctx.req.valid("query")).map((r) => releaseView(r, c.decisions.current(r.id))) }, 200));
   app.openapi(get, (ctx) => {
     const { id } = ctx.req.valid("param");
-    return ctx.json({ ...releaseView(c.verdicts.get(id)), deploys: c.verdicts.deploysOf(id) }, 200);
+    return ctx.json({ ...releaseView(c.verdicts.get(id), c.decisions.current(id)), deploys: c.verdicts.deploysOf(id) }, 200);
   });
-  app.openapi(verdict, (ctx) => ctx.json(verdictView(c.verdicts.get(ctx.req.valid("param").id)), 200));
+  app.openapi(verdict, (ctx) => {
+    const { id } = ctx.req.valid("param");
+    return ctx.json(verdictView(c.verdicts.get(id), c.decisions.current(id)), 200);
+  });
   app.openapi(evaluate, async (ctx) => {
     const { id } = ctx.req.valid("param");
-    return ctx.json(verdictView(await c.writes.run(() => c.verdicts.evaluateNow(id))), 200);
+    const actor = ctx.get("tokenName");
+    const row = await c.writes.run(() => {
+      const judged = c.verdicts.evaluateNow(id);
+      c.audit.record("evaluation_forced", judged, actor, `Evaluated now by ${actor}: the engine says ${judged.status}.`, { engine_status: judged.status, score: judged.score });
+      return judged;
+    });
+    return ctx.json(verdictView(row, c.decisions.current(id)), 200);
   });
 }

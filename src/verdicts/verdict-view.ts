@@ -2,6 +2,13 @@ import { z } from "@hono/zod-openapi";
 import { RELEASE_STATUSES, type ReleaseRow } from "../store/schema/index.ts";
 import type { BatchRow } from "./batch-verdicts.ts";
 import type { Verdict } from "./verdict.ts";
+import { DecisionSchema, overlayDecision, type DecisionView } from "../decisions/decision-overlay.ts";
+
+/** Optional only so answers for a release not yet reported need not invent them; every view of a release has both. */
+const decisionFields = {
+  engine_status: z.enum(RELEASE_STATUSES).optional().openapi({ description: "the engine's own verdict; differs from status when an operator decided" }),
+  decision: DecisionSchema.nullable().optional(),
+};
 
 export const CheckViewSchema = z
   .object({
@@ -51,6 +58,7 @@ export const VerdictViewSchema = z
       .nullable(),
     decided_at: z.string().nullable(),
     evaluated_at: z.string().nullable(),
+    ...decisionFields,
   })
   .openapi("Verdict");
 
@@ -64,23 +72,26 @@ function waitingSummary(r: ReleaseRow): string {
   return `${target} is being watched until ${iso(r.analysisEnd)}; no judgement yet.`;
 }
 
-/** The verdict as the gate API shows it: the latest final or interim result of the release. */
-export function verdictView(r: ReleaseRow): VerdictView {
+/** The verdict as the gate API shows it: the latest final or interim result of the release, or an operator's decision. */
+export function verdictView(r: ReleaseRow, decision: DecisionView | null = null): VerdictView {
   const v = r.verdict as Verdict | null;
+  const gate = overlayDecision({ status: r.status, final: r.decidedAt !== null, summary: r.summary ?? waitingSummary(r), decided_at: iso(r.decidedAt) }, decision);
   return {
     release_id: r.id,
     service: r.service,
     environment: r.environment,
     version: r.version,
-    status: r.status,
-    final: r.decidedAt !== null,
+    status: gate.status,
+    final: gate.final,
     score: r.score,
-    summary: r.summary ?? waitingSummary(r),
+    summary: gate.summary,
     checks: checkViews(v),
     rule: r.ruleName,
     windows: v?.windows ?? null,
-    decided_at: iso(r.decidedAt),
+    decided_at: gate.decided_at,
     evaluated_at: v?.evaluated_at ?? null,
+    engine_status: r.status,
+    decision,
   };
 }
 
@@ -112,17 +123,20 @@ export const ReleaseViewSchema = z
     baseline: z.object({ start: z.string().nullable(), end: z.string().nullable() }),
     analysis: z.object({ start: z.string().nullable(), end: z.string().nullable() }),
     decided_at: z.string().nullable(), created_at: z.string(),
+    ...decisionFields,
   })
   .openapi("Release");
 
-export function releaseView(r: ReleaseRow) {
+export function releaseView(r: ReleaseRow, decision: DecisionView | null = null) {
+  const gate = overlayDecision({ status: r.status, final: r.decidedAt !== null, summary: r.summary ?? waitingSummary(r), decided_at: iso(r.decidedAt) }, decision);
   return {
-    id: r.id, service: r.service, environment: r.environment, version: r.version, status: r.status, score: r.score,
-    summary: r.summary ?? waitingSummary(r), commit: r.commit, url: r.url, rule: r.ruleName,
+    id: r.id, service: r.service, environment: r.environment, version: r.version, status: gate.status, score: r.score,
+    summary: gate.summary, commit: r.commit, url: r.url, rule: r.ruleName,
     deploy_started_at: iso(r.deployStartedAt), deploy_finished_at: iso(r.deployFinishedAt),
     baseline: { start: iso(r.baselineStart), end: iso(r.baselineEnd) },
     analysis: { start: iso(r.analysisStart), end: iso(r.analysisEnd) },
-    decided_at: iso(r.decidedAt), created_at: iso(r.createdAt)!,
+    decided_at: gate.decided_at, created_at: iso(r.createdAt)!,
+    engine_status: r.status, decision,
   };
 }
 
@@ -137,23 +151,28 @@ export const BatchVerdictSchema = z
     checks: z.array(CheckViewSchema),
     windows: VerdictViewSchema.shape.windows,
     decided_at: z.string().nullable(),
+    ...decisionFields,
   })
   .openapi("BatchVerdict");
 
-export function batchVerdictView(r: ReleaseRow, b: BatchRow): z.infer<typeof BatchVerdictSchema> {
+/** A decision on the release applies to each of its batches, so a pipeline stopped after batch k follows it too. */
+export function batchVerdictView(r: ReleaseRow, b: BatchRow, decision: DecisionView | null = null): z.infer<typeof BatchVerdictSchema> {
   const status = (b.verdictStatus ?? "pending") as ReleaseRow["status"];
   const waiting = b.verdictStatus === "analyzing"
     ? `Batch ${b.index} of ${b.total} is being watched until ${iso(b.windowEnd)}.`
     : `Batch ${b.index} of ${b.total} has not finished deploying yet.`;
+  const gate = overlayDecision({ status, final: b.decidedAt !== null, summary: b.verdict?.summary ?? waiting, decided_at: iso(b.decidedAt) }, decision);
   return {
     release_id: r.id,
     batch: { index: b.index, total: b.total, hosts: b.hosts, deploy_status: b.status },
-    status,
-    final: b.decidedAt !== null,
+    status: gate.status,
+    final: gate.final,
     score: b.score,
-    summary: b.verdict?.summary ?? waiting,
+    summary: gate.summary,
     checks: checkViews(b.verdict),
     windows: b.verdict?.windows ?? null,
-    decided_at: iso(b.decidedAt),
+    decided_at: gate.decided_at,
+    engine_status: status,
+    decision,
   };
 }

@@ -68,8 +68,14 @@ describe("alerts on fail and warn", () => {
     await dispatcher.deliverDue();
     expect(slack.got).toHaveLength(1);
     const message = JSON.parse(slack.got[0]!.body);
-    expect(message.blocks[0].text.text).toBe(":rotating_light: Failing: pay 3 (production)");
-    expect(message.blocks[1].text.text).toMatch(/should be rolled back: .* of requests failed after the release/);
+    const blocks = message.attachments[0].blocks;
+    expect(blocks[0].text.text).toBe(":rotating_light: Failing: pay 3 (production)");
+    expect(blocks[2].text.text).toMatch(/should be rolled back: .* of requests failed after the release/);
+    // The top reason carries the verdict's own numbers: error rate before → after.
+    const verdict = (await (await svc.request("GET", `/api/v1/releases/${id}/verdict`)).json()) as any;
+    const errors = verdict.checks.find((c: any) => c.signal === "error_rate");
+    expect(blocks[3].text.text).toContain(`*error_rate ${(errors.baseline * 100).toFixed(2)} % → ${(errors.candidate * 100).toFixed(2)} %`);
+    expect(blocks.some((b: any) => b.type === "actions")).toBe(false);
 
     // The webhook answered 503 twice: the alert waits for its backoff and is retried, the verdict is already stored.
     expect(hook.got).toHaveLength(0);

@@ -1,0 +1,71 @@
+import type { Statement } from "better-sqlite3";
+import type { RollbackAction, Rule } from "../rules/rule-schema.ts";
+import type { Db } from "../store/db.ts";
+import type { ReleaseIdentity } from "../verdicts/verdict-recorder.ts";
+import type { AuditLog } from "./audit-log.ts";
+import { rollbackPayload, type RollbackTrigger } from "./rollback-payload.ts";
+
+export type RollbackRequestResult = "requested" | "already_requested" | "no_action";
+
+/**
+ * Writes the rollback outbox row (the release id is its key, so at most one rollback per release) and its audit
+ * entry; callers run it inside the transaction of the verdict or decision that asks for it.
+ */
+export class RollbackRequests {
+  private readonly s: Record<"insert" | "one" | "previous" | "decision", Statement>;
+
+  constructor(
+    db: Db,
+    private readonly audit: AuditLog,
+    private readonly publicUrl: string | undefined,
+    private readonly onQueued: () => void = () => {},
+  ) {
+    const p = (sql: string) => db.$client.prepare(sql);
+    this.s = {
+      insert: p(`INSERT INTO rollbacks (release_id, rule_name, action, payload, status, attempts, next_attempt_at, created_at)
+        VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (release_id) DO NOTHING`),
+      one: p("SELECT status, created_at AS createdAt FROM rollbacks WHERE release_id = ?"),
+      // The last release before this one that passed (or a person approved) and nobody rolled back or held.
+      previous: p(`SELECT r.version FROM releases r
+        LEFT JOIN release_decisions d ON d.id = (SELECT MAX(id) FROM release_decisions WHERE release_id = r.id)
+        WHERE r.service = ? AND r.environment = ? AND r.id <> ? AND r.rowid < (SELECT rowid FROM releases WHERE id = ?)
+          AND (d.action = 'approve' OR (d.action IS NULL AND r.status IN ('pass', 'warn')))
+        ORDER BY r.rowid DESC LIMIT 1`),
+      decision: p("SELECT action FROM release_decisions WHERE release_id = ? ORDER BY id DESC LIMIT 1"),
+    };
+  }
+
+  existing(releaseId: string): { status: string; createdAt: number } | undefined {
+    return this.s.one.get(releaseId) as { status: string; createdAt: number } | undefined;
+  }
+
+  /** A final engine verdict: rolls back when the rule says so, unless a person has approved or is holding the release. */
+  onFinalVerdict(release: ReleaseIdentity, status: string, summary: string, rule: Rule, now: number): void {
+    const action = rule.actions.rollback;
+    if (!action || !(action.on as readonly string[]).includes(status)) return;
+    const decided = (this.s.decision.get(release.id) as { action: string } | undefined)?.action;
+    if (decided === "approve" || decided === "hold") return;
+    this.request(release, rule.name, action, { by: "verdict", actor: "deploy-guard", reason: null, status, summary }, now);
+  }
+
+  request(release: ReleaseIdentity, ruleName: string, action: RollbackAction | undefined, trigger: RollbackTrigger, now: number): RollbackRequestResult {
+    if (!action) return "no_action";
+    const createdAt = (this.s.one.get(release.id) as { createdAt: number } | undefined)?.createdAt;
+    if (createdAt !== undefined) return "already_requested";
+    const previous = (this.s.previous.get(release.service, release.environment, release.id, release.id) as { version: string } | undefined)?.version ?? null;
+    const payload = rollbackPayload(release, previous, trigger, this.publicUrl, now);
+    this.s.insert.run(release.id, ruleName, JSON.stringify(action), JSON.stringify(payload), now, now);
+    const target = describeTarget(action);
+    const why = trigger.by === "verdict" ? `the final '${trigger.status}' verdict` : `a rollback decision by ${trigger.actor}`;
+    this.audit.record("rollback_requested", release, trigger.actor, `Rollback requested by ${why}; it will run ${target}.`,
+      { rule: ruleName, target, requested_by: trigger.by, previous_version: previous }, now);
+    queueMicrotask(this.onQueued);
+    return "requested";
+  }
+}
+
+/** A target as it may be shown: the webhook's host only (its path or query may carry a secret), or the program's name. */
+export function describeTarget(action: RollbackAction): string {
+  if (action.webhook) return `the webhook at ${new URL(action.webhook.url).host}`;
+  return `the command '${action.command?.[0] ?? "?"}'`;
+}

@@ -1,0 +1,28 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { AppError } from "../../http/app-error.ts";
+import { TokenService } from "../../tokens/token-service.ts";
+import type { InboundRequest } from "./adapter.ts";
+
+/** Compares a presented secret with the configured one in constant time (hashing first evens out the lengths). */
+export function secretEquals(presented: string, expected: string): boolean {
+  const a = createHash("sha256").update(presented).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/**
+ * Checks an API token with the ingest scope, from `Authorization: Bearer` or, for tools that cannot set headers,
+ * from `?token=` (the request log keeps only the path, so the query never reaches a log line).
+ */
+export function requireIngestToken(tokens: TokenService, req: InboundRequest, tool: string, allowQuery: boolean): void {
+  const header = req.header("authorization");
+  const fromHeader = header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+  const token = fromHeader ?? (allowQuery ? req.query("token") : undefined);
+  const how = allowQuery ? "'Authorization: Bearer <token>' or '?token=<token>' in the webhook URL" : "'Authorization: Bearer <token>'";
+  if (!token) throw new AppError("UNAUTHORIZED", `The ${tool} webhook needs an API token with the 'ingest' scope, sent as ${how}.`);
+  const scope = tokens.scopeOf(token);
+  if (!scope) throw new AppError("UNAUTHORIZED", `The API token sent with the ${tool} webhook is not valid.`);
+  if (!TokenService.allows(scope, "ingest")) {
+    throw new AppError("FORBIDDEN", `The ${tool} webhook needs a token with the 'ingest' scope; this token has '${scope}'.`);
+  }
+}

@@ -1,0 +1,10 @@
+import type { Container } from "../container.ts";
+import type { Router } from "../http/app.ts";
+import { flaggerRoutes } from "./flagger-routes.ts";
+import { preDeployRoutes } from "./pre-deploy-routes.ts";
+
+/** Every gate a pipeline or deploy tool asks before going on: pre-deploy, by-identity polling, Flagger's webhooks. */
+export function gateRoutes(app: Router, c: Container): void {
+  preDeployRoutes(app, c);
+  flaggerRoutes(app, c);
+}

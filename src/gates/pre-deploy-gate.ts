@@ -1,0 +1,57 @@
+import type { RuleSet } from "../rules/rule-set.ts";
+import type { ReleaseRow } from "../store/schema/index.ts";
+import type { WindowReader } from "../telemetry/window-reader.ts";
+import { liveErrorChecks } from "./live-error-check.ts";
+import type { PreDeployCheck, PreDeployResult } from "./pre-deploy-result.ts";
+import type { GateVerdicts } from "./gate-verdicts.ts";
+
+/**
+ * Answers "may a new deploy of this service start?": hold while the running release has an open failing verdict
+ * or the live error rate is clearly above the rule's limit; pass otherwise.
+ */
+export class PreDeployGate {
+  constructor(
+    private readonly verdicts: GateVerdicts,
+    private readonly rules: RuleSet,
+    private readonly reader: WindowReader,
+    private readonly minutes: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  check(service: string, environment: string): PreDeployResult {
+    const now = this.now();
+    const rule = this.rules.forRelease({ ruleName: null, service, environment });
+    const checks = [this.openVerdict(service, environment), ...liveErrorChecks(this.reader, rule, service, environment, this.minutes, now)];
+    const holds = checks.filter((c) => c.status === "hold");
+    const target = `${service} in ${environment}`;
+    const reason = holds.length > 0
+      ? `Do not deploy ${target} now: ${holds.map((c) => c.reason).join(" ")}`
+      : `${target} looks healthy enough to deploy: ${checks.map((c) => c.reason).join(" ")}`;
+    return { service, environment, status: holds.length > 0 ? "hold" : "pass", reason, checks, checked_at: new Date(now).toISOString() };
+  }
+
+  private openVerdict(service: string, environment: string): PreDeployCheck {
+    const base = { check: "open_verdict" as const, signal: null, stats: null };
+    const release = this.verdicts.lookup.latestLive(service, environment);
+    if (!release) return { ...base, status: "pass", release_id: null, reason: `No finished deploy of ${service} in ${environment} has been reported.` };
+    return { ...base, release_id: release.id, ...this.judgeOpen(release) };
+  }
+
+  private judgeOpen(release: ReleaseRow): { status: PreDeployCheck["status"]; reason: string } {
+    // The verdict view carries operator decisions, so an approved release is not held here.
+    const view = this.verdicts.view(release);
+    const what = `The running release ${view.version}`;
+    if (view.status === "fail") {
+      if (this.verdicts.lookup.rolledBack(release)) return { status: "pass", reason: `${what} failed but was rolled back.` };
+      return { status: "hold", reason: `${what} failed and has not been rolled back: ${view.summary}` };
+    }
+    if (view.status === "analyzing") {
+      const failing = view.checks.filter((c) => c.status === "fail");
+      if (failing.length > 0) {
+        return { status: "hold", reason: `${what} is still being watched and its latest check fails (${failing.map((c) => c.reason).join("; ")}).` };
+      }
+      return { status: "pass", reason: `${what} is still being watched; nothing fails so far.` };
+    }
+    return { status: "pass", reason: `${what} ended as ${view.status}.` };
+  }
+}

@@ -1,0 +1,80 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import type { Container } from "../container.ts";
+import { AppError } from "../http/app-error.ts";
+import type { Router } from "../http/app.ts";
+import { validationError } from "../http/problem.ts";
+import { WRITE_ERRORS } from "../http/problem-schema.ts";
+import { verdictPayload } from "./notification-payload.ts";
+import { BlockActionsSchema, contentOf, pressedButton } from "./slack-interaction.ts";
+import { verifySlackRequest } from "./slack-signature.ts";
+
+const PATH = "/api/v1/slack/interactions";
+
+const interactions = createRoute({
+  method: "post", path: PATH, security: [],
+  summary: "Slack interactivity: the Approve and Roll back buttons on alerts",
+  description: "Slack's Request URL. Verified with X-Slack-Signature (DEPLOY_GUARD_SLACK_SIGNING_SECRET) instead of a token; requests older than 5 minutes are refused.",
+  request: { body: { required: true, content: { "application/x-www-form-urlencoded": { schema: z.object({ payload: z.string().min(2) }) } } } },
+  responses: {
+    200: { description: "Handled. A refused or senseless press is answered to the presser alone, in Slack" },
+    400: WRITE_ERRORS[400], 401: WRITE_ERRORS[401], 404: { description: "Slack interactivity is not configured", content: WRITE_ERRORS[401].content },
+    413: WRITE_ERRORS[413], 415: WRITE_ERRORS[415], 422: WRITE_ERRORS[422],
+  },
+});
+
+/** Checks Slack's signature over the raw body before anything reads it as a form. */
+function verifySlack(c: Container): MiddlewareHandler {
+  return async (ctx, next) => {
+    const secret = c.config.slack.signingSecret;
+    if (!secret) throw new AppError("NOT_FOUND", "Slack interactivity is off: set DEPLOY_GUARD_SLACK_SIGNING_SECRET.");
+    const body = Buffer.from(await ctx.req.arrayBuffer());
+    verifySlackRequest(secret, ctx.req.header("x-slack-request-timestamp"), ctx.req.header("x-slack-signature"), body, c.now());
+    return next();
+  };
+}
+
+export function slackInteractionRoutes(app: Router, c: Container): void {
+  app.use(PATH, verifySlack(c));
+  app.openapi(interactions, async (ctx) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(ctx.req.valid("form").payload);
+    } catch {
+      throw new AppError("MALFORMED_BODY", "payload: not JSON");
+    }
+    const parsed = BlockActionsSchema.safeParse(json);
+    if (!parsed.success) throw validationError(parsed.error, "payload");
+    const pressed = parsed.data.type === "block_actions" ? pressedButton(parsed.data) : undefined;
+    if (!pressed) return ctx.body(null, 200);
+    const user = parsed.data.user;
+    const name = user.username ?? user.name ?? user.id;
+    ctx.get("logFields").slack = { action: pressed.action, release: pressed.releaseId, user: user.id };
+    const tell = (text: string) => {
+      if (c.slackApi && parsed.data.channel) {
+        void c.slackApi.call("chat.postEphemeral", { channel: parsed.data.channel.id, user: user.id, text }).catch((err: Error) =>
+          c.logger.warn({ error: err.message, user: user.id }, "could not answer a Slack button press"));
+      }
+    };
+    if (c.config.slack.approvers.length > 0 && !c.config.slack.approvers.includes(user.id)) {
+      tell("You are not on deploy-guard's list of approvers (DEPLOY_GUARD_SLACK_APPROVERS); nothing was decided.");
+      ctx.get("logFields").refused = "not an approver";
+      return ctx.body(null, 200);
+    }
+    try {
+      await c.writes.run(() => c.db.$client.transaction(() => {
+        const decision = c.decisions.decide({ releaseId: pressed.releaseId, action: pressed.action, reason: `via Slack by ${name}`, actor: `slack:${user.id}`, via: "slack" });
+        const release = c.verdicts.get(pressed.releaseId);
+        const payload = verdictPayload(release, contentOf(release), release.decidedAt ?? c.now());
+        c.outbox.enqueueDecision(payload, { action: pressed.action, by: name, at: decision.at, slack_user_id: user.id }, c.now());
+      })());
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code === "INTERNAL") throw err;
+      tell(err.message);
+      ctx.get("logFields").refused = err.code;
+      return ctx.body(null, 200);
+    }
+    void c.dispatcher.deliverDue().catch(() => undefined);
+    return ctx.body(null, 200);
+  });
+}

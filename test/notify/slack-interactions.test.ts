@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { SlackApi } from "../../src/notify/slack-api.ts";
+import { SlackApiNotifier } from "../../src/notify/slack-api-notifier.ts";
+import { slackSignature } from "../../src/notify/slack-signature.ts";
+import { createTestService, type TestService } from "../support/test-service.ts";
+import { slackApiAnswer, startReceiver, type Receiver } from "./local-receiver.ts";
+import { START, queueVerdict, startRelease } from "./notify-fixtures.ts";
+
+const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
+const BOT_TOKEN = "xoxb-test-bot-token-0002";
+const PATH = "/api/v1/slack/interactions";
+
+let svc: TestService | undefined;
+let slack: Receiver | undefined;
+afterEach(async () => {
+  svc?.close();
+  await slack?.close();
+});
+
+async function setUp(env: Record<string, string> = {}) {
+  slack = await startReceiver(slackApiAnswer);
+  const api = `${slack.url}/api`;
+  svc = createTestService({
+    now: START,
+    env: { DEPLOY_GUARD_SLACK_SIGNING_SECRET: SIGNING_SECRET, DEPLOY_GUARD_SLACK_BOT_TOKEN: BOT_TOKEN, DEPLOY_GUARD_SLACK_API_URL: api, DEPLOY_GUARD_SLACK_CHANNEL: "#deploys", ...env },
+    notifiers: [new SlackApiNotifier(new SlackApi(api, BOT_TOKEN), "#deploys", true)],
+  });
+  const id = await startRelease(svc, "pay", "3");
+  queueVerdict(svc, id, "fail");
+  await svc.container.dispatcher.deliverDue();
+  return { s: svc, slack, id };
+}
+
+/** The block_actions payload Slack posts when a button is pressed (the fields of Slack's documented example we read). */
+function pressed(actionId: string, releaseId: string, user = { id: "U0ALICE", username: "alice", name: "alice", team_id: "T0001" }) {
+  return {
+    type: "block_actions", user, api_app_id: "A0APP", token: "legacy-verification-token", trigger_id: "1.2.3",
+    team: { id: "T0001", domain: "example" }, channel: { id: "C0PAYMENTS", name: "payments-alerts" },
+    container: { type: "message_attachment", message_ts: "1700000000.000100", channel_id: "C0PAYMENTS", is_ephemeral: false, attachment_id: 1 },
+    message: { type: "message", ts: "1700000000.000100", text: "…" },
+    response_url: "https://hooks.slack.com/actions/T0001/1/abc",
+    actions: [{ type: "button", action_id: actionId, block_id: "deploy_guard_decision", value: releaseId, action_ts: "1700000100.000200" }],
+  };
+}
+
+/** The route kicks the dispatcher itself and answers at once; the edit arrives a moment later. */
+async function nextRequest(r: Receiver, count: number) {
+  for (let i = 0; i < 100 && r.got.length < count; i++) await new Promise((done) => setTimeout(done, 20));
+  return r.got[count - 1]!;
+}
+
+function post(s: TestService, payload: unknown, sign: { secret?: string; timestamp?: number } = {}) {
+  const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const ts = String(sign.timestamp ?? Math.floor(s.clock.now / 1000));
+  return s.app.request(PATH, {
+    method: "POST", body,
+    headers: { "content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": ts, "x-slack-signature": slackSignature(sign.secret ?? SIGNING_SECRET, ts, body) },
+  });
+}
+
+describe("Slack's Approve and Roll back buttons", () => {
+  it("approves on a validly signed press and edits the message to show who decided, without buttons", async () => {
+    const { s, slack, id } = await setUp();
+    const res = await post(s, pressed("deploy_guard_approve", id));
+    expect(res.status).toBe(200);
+    expect(s.container.decisions.current(id)).toMatchObject({ action: "approve", actor: "slack:U0ALICE", reason: "via Slack by alice", via: "slack" });
+
+    const update = await nextRequest(slack, 2);
+    expect(update.path).toBe("/api/chat.update");
+    expect(update.json).toMatchObject({ channel: "C0PAYMENTS", ts: "1700000000.000100" });
+    const blocks = update.json.attachments[0].blocks as { type: string; text?: { text: string } }[];
+    expect(blocks.find((b) => b.type === "actions")).toBeUndefined();
+    expect(blocks.some((b) => b.text?.text === ":white_check_mark: Approved by <@U0ALICE> at " + s.container.decisions.current(id)!.at)).toBe(true);
+  });
+
+  it("requests a roll back on a press of Roll back", async () => {
+    const { s, slack, id } = await setUp();
+    expect((await post(s, pressed("deploy_guard_rollback", id))).status).toBe(200);
+    expect(s.container.decisions.current(id)).toMatchObject({ action: "rollback", actor: "slack:U0ALICE" });
+    expect(JSON.stringify((await nextRequest(slack, 2)).json)).toContain(":leftwards_arrow_with_hook: Roll back requested by <@U0ALICE>");
+  });
+
+  it("refuses a bad signature and a request older than five minutes with 401, deciding nothing", async () => {
+    const { s, id } = await setUp();
+    for (const res of [
+      await post(s, pressed("deploy_guard_approve", id), { secret: "not-the-signing-secret" }),
+      await post(s, pressed("deploy_guard_approve", id), { timestamp: Math.floor(s.clock.now / 1000) - 301 }),
+    ]) {
+      expect(res.status).toBe(401);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+      const problem = (await res.json()) as { detail: string };
+      expect(problem.detail).toMatch(/X-Slack-(Signature does not match|Request-Timestamp is more than 5 minutes)/);
+      expect(problem.detail).not.toContain(SIGNING_SECRET);
+    }
+    const unsigned = await s.app.request(PATH, { method: "POST", body: "payload=%7B%7D", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    expect(unsigned.status).toBe(401);
+    expect(s.container.decisions.current(id)).toBeNull();
+  });
+
+  it("lets only the listed approvers decide and tells anyone else, in Slack, that nothing was decided", async () => {
+    const { s, slack, id } = await setUp({ DEPLOY_GUARD_SLACK_APPROVERS: "U0BOB, U0CAROL" });
+    expect((await post(s, pressed("deploy_guard_rollback", id))).status).toBe(200);
+    expect(s.container.decisions.current(id)).toBeNull();
+    const ephemeral = await nextRequest(slack, 2);
+    expect(ephemeral.path).toBe("/api/chat.postEphemeral");
+    expect(ephemeral.json).toMatchObject({ channel: "C0PAYMENTS", user: "U0ALICE" });
+    expect((await post(s, pressed("deploy_guard_approve", id, { id: "U0BOB", username: "bob", name: "bob", team_id: "T0001" }))).status).toBe(200);
+    expect(s.container.decisions.current(id)).toMatchObject({ action: "approve", actor: "slack:U0BOB" });
+  });
+
+  it("is in the OpenAPI document as a form post that needs no bearer token", async () => {
+    const { s } = await setUp();
+    const doc = (await (await s.app.request("/openapi.json")).json()) as any;
+    const op = doc.paths[PATH].post;
+    expect(op.security).toEqual([]);
+    expect(Object.keys(op.requestBody.content)).toEqual(["application/x-www-form-urlencoded"]);
+  });
+
+  it("answers a malformed payload with 400 or 422 saying where", async () => {
+    const { s } = await setUp();
+    const notJson = await post(s, "not json");
+    expect(notJson.status).toBe(422);
+    const body = "payload=%7Bnope";
+    const ts = String(Math.floor(s.clock.now / 1000));
+    const res = await s.app.request(PATH, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": ts, "x-slack-signature": slackSignature(SIGNING_SECRET, ts, body) } });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { detail: string }).detail).toBe("payload: not JSON");
+  });
+});
