@@ -5,7 +5,8 @@ import type { ReleaseRow } from "../store/schema/index.ts";
 import type { WindowQuery } from "../telemetry/window-reader.ts";
 import { floorMinute } from "./release-windows.ts";
 
-const WEEK = 7 * 24 * 3600_000;
+const HOUR = 3600_000;
+const WEEK = 7 * 24 * HOUR;
 
 export type WindowSpec = Omit<WindowQuery, "service" | "environment" | "routeLike">;
 
@@ -64,6 +65,11 @@ export class BaselineResolver {
       case "concurrent": {
         const hosts = this.updatedHosts(release.latestDeployId);
         if (hosts.length === 0) return { kind: "missing", candidate, why: "the deploy named no hosts, so updated and not-yet-updated hosts cannot be told apart" };
+        if (!this.hasOtherHosts(release, hosts, candidate) && release.deployStartedAt !== null) {
+          // Every host is updated (the whole roll-out is done): the same hosts before the deploy are the fair comparison.
+          const end = floorMinute(release.deployStartedAt);
+          return { kind: "ok", candidate: { ...candidate, hosts }, baseline: { start: end - HOUR, end, hosts }, label: `the same ${hosts.length} host(s) in the hour before the deploy (no host was left on the old version)` };
+        }
         return {
           kind: "ok",
           candidate: { ...candidate, hosts },

@@ -96,4 +96,14 @@ describe("baselines, end to end through the API", () => {
     const before = await judged(await release("plain", "7", T, { hosts: ["web-1"] }));
     expect(before.status).toBe("fail");
   });
+
+  it("concurrent, once every host is updated: the same hosts in the hour before the deploy, not a hold for want of old hosts", async () => {
+    svc = createTestService({ rulesDir: rulesWith({ canary: { service: "cn*", edit: withBaseline("  kind: concurrent") } }), now: T + 40 * MIN });
+    const fleet = ["web-1", "web-2", "web-3", "web-4"];
+    await logs("cn-all", T - 60 * MIN, 60, 0.005, 8, fleet);
+    await logs("cn-all", T, 35, 0.05, 9, fleet, 800);
+    const all = await judged(await release("cn-all", "7", T, { hosts: fleet }));
+    expect(all.windows.baseline.label).toBe("the same 4 host(s) in the hour before the deploy (no host was left on the old version)");
+    expect(all.status).toBe("fail");
+  });
 });
