@@ -7,14 +7,18 @@ const bool = z
 const url = z.url({ protocol: /^https?$/ });
 
 /** Values never echoed in an error message: tokens, secrets, and webhook URLs (which carry their own secret). */
-const SECRET_VARS = new Set(["DEPLOY_GUARD_API_TOKEN", "DEPLOY_GUARD_WEBHOOK_SECRET", "DEPLOY_GUARD_ROLLBACK_SECRET", "DEPLOY_GUARD_GITHUB_WEBHOOK_SECRET", "DEPLOY_GUARD_GITHUB_TOKEN", "DEPLOY_GUARD_GITLAB_WEBHOOK_TOKEN", "DEPLOY_GUARD_SLACK_WEBHOOK_URL", "DEPLOY_GUARD_WEBHOOK_URL",
-  "DEPLOY_GUARD_SLACK_BOT_TOKEN", "DEPLOY_GUARD_SLACK_SIGNING_SECRET", "DEPLOY_GUARD_HIPCHAT_TOKEN"]);
+export const SECRET_VARS = new Set(["DEPLOY_GUARD_API_TOKEN", "DEPLOY_GUARD_WEBHOOK_SECRET", "DEPLOY_GUARD_ROLLBACK_SECRET", "DEPLOY_GUARD_GITHUB_WEBHOOK_SECRET", "DEPLOY_GUARD_GITHUB_TOKEN", "DEPLOY_GUARD_GITLAB_WEBHOOK_TOKEN", "DEPLOY_GUARD_SLACK_WEBHOOK_URL", "DEPLOY_GUARD_WEBHOOK_URL",
+  "DEPLOY_GUARD_SLACK_BOT_TOKEN", "DEPLOY_GUARD_SLACK_SIGNING_SECRET", "DEPLOY_GUARD_HIPCHAT_TOKEN",
+  "DEPLOY_GUARD_ES_URL", "DEPLOY_GUARD_ES_CLOUD_ID", "DEPLOY_GUARD_ES_API_KEY", "DEPLOY_GUARD_ES_PASSWORD",
+  "DEPLOY_GUARD_DD_API_KEY", "DEPLOY_GUARD_DD_APP_KEY",
+  "DEPLOY_GUARD_PROMETHEUS_URL", "DEPLOY_GUARD_PROMETHEUS_TOKEN", "DEPLOY_GUARD_PROMETHEUS_PASSWORD"]);
 
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default("0.0.0.0"),
   DEPLOY_GUARD_DB: z.string().min(1).default("./data/deploy-guard.db"),
   DEPLOY_GUARD_RULES: z.string().min(1).default("./rules"),
+  DEPLOY_GUARD_DASHBOARDS: z.string().min(1).default("./dashboards"),
   DEPLOY_GUARD_DB_SYNC: z.enum(["full", "normal"]).default("full"),
   DEPLOY_GUARD_API_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   DEPLOY_GUARD_OPEN_READS: bool.default(false),
@@ -22,6 +26,7 @@ const ConfigSchema = z.object({
   DEPLOY_GUARD_EVAL_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   DEPLOY_GUARD_INGEST_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   DEPLOY_GUARD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
+  DEPLOY_GUARD_CAPACITY_REFIT_CRON: z.string().regex(/^(\S+\s+){5}\S+$/, "a six-field cron expression (seconds first), e.g. '0 30 2 * * *'").default("0 30 2 * * *"),
   DEPLOY_GUARD_PRE_DEPLOY_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
   DEPLOY_GUARD_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
   DEPLOY_GUARD_PUBLIC_URL: url.optional(),
@@ -43,6 +48,29 @@ const ConfigSchema = z.object({
   DEPLOY_GUARD_GITHUB_TOKEN: z.string().min(1).optional(),
   DEPLOY_GUARD_GITHUB_API_URL: url.default("https://api.github.com"),
   DEPLOY_GUARD_GITLAB_WEBHOOK_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  DEPLOY_GUARD_SOURCE_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  DEPLOY_GUARD_SOURCE_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
+  DEPLOY_GUARD_DD_SITE: z.string().regex(/^([a-z0-9-]+\.)?(datadoghq\.com|datadoghq\.eu|ddog-gov\.com)$/, "a Datadog site, e.g. datadoghq.com, us5.datadoghq.com, datadoghq.eu").default("datadoghq.com"),
+  DEPLOY_GUARD_DD_API_KEY: z.string().regex(/^[\w-]{16,128}$/, "a Datadog API key").optional(),
+  DEPLOY_GUARD_DD_APP_KEY: z.string().regex(/^[\w-]{16,128}$/, "a Datadog application key").optional(),
+  DEPLOY_GUARD_DD_BASE_URL: url.optional(),
+  DEPLOY_GUARD_DD_EVENTS: bool.default(false),
+  DEPLOY_GUARD_DD_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  DEPLOY_GUARD_DD_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  DEPLOY_GUARD_ES_URL: url.optional(),
+  DEPLOY_GUARD_ES_CLOUD_ID: z.string().regex(/^[^:\s]*:[A-Za-z0-9+/=_-]+$/, "an Elastic Cloud id, name:base64").optional(),
+  DEPLOY_GUARD_ES_API_KEY: z.string().min(8).optional(),
+  DEPLOY_GUARD_ES_USERNAME: z.string().min(1).optional(),
+  DEPLOY_GUARD_ES_PASSWORD: z.string().min(1).optional(),
+  DEPLOY_GUARD_ES_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  DEPLOY_GUARD_ES_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  DEPLOY_GUARD_PROMETHEUS_URL: url.refine((u) => !/^\w+:\/\/[^/]*@/.test(u), "no credentials in the URL: use DEPLOY_GUARD_PROMETHEUS_TOKEN or _USERNAME and _PASSWORD").optional(),
+  DEPLOY_GUARD_PROMETHEUS_TOKEN: z.string().min(1).optional(),
+  DEPLOY_GUARD_PROMETHEUS_USERNAME: z.string().min(1).optional(),
+  DEPLOY_GUARD_PROMETHEUS_PASSWORD: z.string().min(1).optional(),
+  DEPLOY_GUARD_PROMETHEUS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  DEPLOY_GUARD_PROMETHEUS_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  DEPLOY_GUARD_ES_EVENTS_INDEX: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,254}$/, "a lower-case index or data stream name, e.g. deploy-guard-events").optional(),
 });
 
 export interface Config {
@@ -51,12 +79,16 @@ export interface Config {
   dbPath: string;
   dbSync: "full" | "normal";
   rulesDir: string;
+  /** Dashboard definitions: which panels, in which order, each service page shows. */
+  dashboardsDir: string;
   apiToken: string | undefined;
   openReads: boolean;
   logLevel: z.infer<typeof ConfigSchema>["DEPLOY_GUARD_LOG_LEVEL"];
   evalIntervalSeconds: number;
   ingestGraceSeconds: number;
   retentionDays: number;
+  /** When the nightly capacity refit runs (node-cron, seconds first). */
+  capacityRefitCron: string;
   /** How many recent minutes of traffic the pre-deploy gate reads for the live error rate. */
   preDeployMinutes: number;
   maxBodyBytes: number;
@@ -75,6 +107,42 @@ export interface Config {
   githubToken: string | undefined;
   githubApiUrl: string;
   gitlabWebhookToken: string | undefined;
+  /** How long the verdict waits for one query of an outside source, and how often it asks again after a retryable failure. */
+  sourceTimeoutMs: number;
+  sourceRetries: number;
+  /** Where Datadog signals are read and, with events, deploy events and verdicts are posted. */
+  datadog: DatadogConfig | undefined;
+  /** Where Elasticsearch signals are read and, with eventsIndex, deploy events and verdicts are indexed. */
+  elasticsearch: ElasticsearchConfig | undefined;
+  /** Where Prometheus signals are read (query_range). */
+  prometheus: PrometheusConfig | undefined;
+}
+
+export interface PrometheusConfig {
+  /** The server's base URL, without a trailing slash, e.g. http://prometheus:9090 or https://mimir/prometheus. */
+  url: string;
+  auth: { token: string } | { username: string; password: string } | undefined;
+  timeoutMs: number;
+  maxRetries: number;
+}
+
+export interface ElasticsearchConfig {
+  target: { node: string } | { cloudId: string };
+  auth: { apiKey: string } | { username: string; password: string } | undefined;
+  timeoutMs: number;
+  maxRetries: number;
+  eventsIndex: string | undefined;
+}
+
+export interface DatadogConfig {
+  site: string;
+  /** https://api.<site>, or DEPLOY_GUARD_DD_BASE_URL (tests point it at a local server). */
+  apiUrl: string;
+  apiKey: string;
+  appKey: string;
+  timeoutMs: number;
+  maxRetries: number;
+  events: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -108,12 +176,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbPath: e.DEPLOY_GUARD_DB,
     dbSync: e.DEPLOY_GUARD_DB_SYNC,
     rulesDir: e.DEPLOY_GUARD_RULES,
+    dashboardsDir: e.DEPLOY_GUARD_DASHBOARDS,
     apiToken: e.DEPLOY_GUARD_API_TOKEN,
     openReads: e.DEPLOY_GUARD_OPEN_READS,
     logLevel: e.DEPLOY_GUARD_LOG_LEVEL,
     evalIntervalSeconds: e.DEPLOY_GUARD_EVAL_INTERVAL_SECONDS,
     ingestGraceSeconds: e.DEPLOY_GUARD_INGEST_GRACE_SECONDS,
     retentionDays: e.DEPLOY_GUARD_RETENTION_DAYS,
+    capacityRefitCron: e.DEPLOY_GUARD_CAPACITY_REFIT_CRON,
     preDeployMinutes: e.DEPLOY_GUARD_PRE_DEPLOY_MINUTES,
     maxBodyBytes: e.DEPLOY_GUARD_MAX_BODY_BYTES,
     publicUrl: e.DEPLOY_GUARD_PUBLIC_URL,
@@ -133,10 +203,54 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     githubToken: e.DEPLOY_GUARD_GITHUB_TOKEN,
     githubApiUrl: e.DEPLOY_GUARD_GITHUB_API_URL,
     gitlabWebhookToken: e.DEPLOY_GUARD_GITLAB_WEBHOOK_TOKEN,
+    sourceTimeoutMs: e.DEPLOY_GUARD_SOURCE_TIMEOUT_MS,
+    sourceRetries: e.DEPLOY_GUARD_SOURCE_RETRIES,
+    elasticsearch: elasticsearchConfig(e),
+    datadog: datadogConfig(e),
+    prometheus: prometheusConfig(e),
   };
+}
+
+function elasticsearchConfig(e: z.infer<typeof ConfigSchema>): ElasticsearchConfig | undefined {
+  const fail = (message: string) => new ConfigError(`Invalid configuration:\n  ${message}`);
+  if (e.DEPLOY_GUARD_ES_URL && e.DEPLOY_GUARD_ES_CLOUD_ID) throw fail("DEPLOY_GUARD_ES_URL, DEPLOY_GUARD_ES_CLOUD_ID: set one, not both");
+  if (Boolean(e.DEPLOY_GUARD_ES_USERNAME) !== Boolean(e.DEPLOY_GUARD_ES_PASSWORD)) throw fail("DEPLOY_GUARD_ES_USERNAME, DEPLOY_GUARD_ES_PASSWORD: set both or neither");
+  if (e.DEPLOY_GUARD_ES_API_KEY && e.DEPLOY_GUARD_ES_USERNAME) throw fail("DEPLOY_GUARD_ES_API_KEY, DEPLOY_GUARD_ES_USERNAME: use an API key or a user, not both");
+  const target = e.DEPLOY_GUARD_ES_URL ? { node: e.DEPLOY_GUARD_ES_URL } : e.DEPLOY_GUARD_ES_CLOUD_ID ? { cloudId: e.DEPLOY_GUARD_ES_CLOUD_ID } : undefined;
+  if (!target) {
+    if (e.DEPLOY_GUARD_ES_EVENTS_INDEX || e.DEPLOY_GUARD_ES_API_KEY || e.DEPLOY_GUARD_ES_USERNAME) throw fail("DEPLOY_GUARD_ES_URL: required (or DEPLOY_GUARD_ES_CLOUD_ID) when other DEPLOY_GUARD_ES_ variables are set");
+    return undefined;
+  }
+  const auth = e.DEPLOY_GUARD_ES_API_KEY ? { apiKey: e.DEPLOY_GUARD_ES_API_KEY }
+    : e.DEPLOY_GUARD_ES_USERNAME && e.DEPLOY_GUARD_ES_PASSWORD ? { username: e.DEPLOY_GUARD_ES_USERNAME, password: e.DEPLOY_GUARD_ES_PASSWORD } : undefined;
+  return { target, auth, timeoutMs: e.DEPLOY_GUARD_ES_TIMEOUT_MS, maxRetries: e.DEPLOY_GUARD_ES_MAX_RETRIES, eventsIndex: e.DEPLOY_GUARD_ES_EVENTS_INDEX };
+}
+
+function datadogConfig(e: z.infer<typeof ConfigSchema>): DatadogConfig | undefined {
+  const { DEPLOY_GUARD_DD_API_KEY: apiKey, DEPLOY_GUARD_DD_APP_KEY: appKey } = e;
+  if (Boolean(apiKey) !== Boolean(appKey)) throw new ConfigError("Invalid configuration:\n  DEPLOY_GUARD_DD_API_KEY, DEPLOY_GUARD_DD_APP_KEY: set both or neither");
+  if (!apiKey || !appKey) {
+    if (e.DEPLOY_GUARD_DD_EVENTS) throw new ConfigError("Invalid configuration:\n  DEPLOY_GUARD_DD_EVENTS: needs DEPLOY_GUARD_DD_API_KEY and DEPLOY_GUARD_DD_APP_KEY");
+    return undefined;
+  }
+  const apiUrl = (e.DEPLOY_GUARD_DD_BASE_URL ?? `https://api.${e.DEPLOY_GUARD_DD_SITE}`).replace(/\/+$/, "");
+  return { site: e.DEPLOY_GUARD_DD_SITE, apiUrl, apiKey, appKey, timeoutMs: e.DEPLOY_GUARD_DD_TIMEOUT_MS, maxRetries: e.DEPLOY_GUARD_DD_MAX_RETRIES, events: e.DEPLOY_GUARD_DD_EVENTS };
+}
+
+function prometheusConfig(e: z.infer<typeof ConfigSchema>): PrometheusConfig | undefined {
+  const fail = (message: string) => new ConfigError(`Invalid configuration:\n  ${message}`);
+  const { DEPLOY_GUARD_PROMETHEUS_TOKEN: token, DEPLOY_GUARD_PROMETHEUS_USERNAME: username, DEPLOY_GUARD_PROMETHEUS_PASSWORD: password } = e;
+  if (Boolean(username) !== Boolean(password)) throw fail("DEPLOY_GUARD_PROMETHEUS_USERNAME, DEPLOY_GUARD_PROMETHEUS_PASSWORD: set both or neither");
+  if (token && username) throw fail("DEPLOY_GUARD_PROMETHEUS_TOKEN, DEPLOY_GUARD_PROMETHEUS_USERNAME: use a bearer token or a user, not both");
+  if (!e.DEPLOY_GUARD_PROMETHEUS_URL) {
+    if (token || username) throw fail("DEPLOY_GUARD_PROMETHEUS_URL: required when other DEPLOY_GUARD_PROMETHEUS_ variables are set");
+    return undefined;
+  }
+  const auth = token ? { token } : username && password ? { username, password } : undefined;
+  return { url: e.DEPLOY_GUARD_PROMETHEUS_URL.replace(/\/+$/, ""), auth, timeoutMs: e.DEPLOY_GUARD_PROMETHEUS_TIMEOUT_MS, maxRetries: e.DEPLOY_GUARD_PROMETHEUS_MAX_RETRIES };
 }
 
 /** What the command-line tools may take from the environment, so a token need not appear in a process list. */
 export function cliEnv(env: Record<string, string | undefined> = process.env) {
-  return { url: env.DEPLOY_GUARD_URL, token: env.DEPLOY_GUARD_TOKEN, rulesDir: env.DEPLOY_GUARD_RULES ?? "./rules" };
+  return { url: env.DEPLOY_GUARD_URL, token: env.DEPLOY_GUARD_TOKEN, rulesDir: env.DEPLOY_GUARD_RULES ?? "./rules", dashboardsDir: env.DEPLOY_GUARD_DASHBOARDS ?? "./dashboards" };
 }

@@ -18,7 +18,14 @@ import type { Notifier } from "./notify/notifier.ts";
 import { SlackNotifier } from "./notify/slack-notifier.ts";
 import { WebhookNotifier } from "./notify/webhook-notifier.ts";
 import { RuleSet } from "./rules/rule-set.ts";
-import { BuiltinSource } from "./sources/builtin-source.ts";
+import { DashboardDefinitions } from "./dashboard/definitions/dashboard-definitions.ts";
+import { createSources, type Sources } from "./sources/registry.ts";
+import type { MetricSource, SourceKind } from "./sources/source.ts";
+import { SourceHealthCache } from "./sources/source-health.ts";
+import { withSourceWarnings } from "./sources/unconfigured-sources.ts";
+import { createDatadogEvents } from "./sources/datadog/datadog-events.ts";
+import { createEventIndexer } from "./sources/elasticsearch/event-indexer.ts";
+import { fanOut, type EventSink } from "./sources/event-sink.ts";
 import { openDb, type Db } from "./store/db.ts";
 import { WriteQueue } from "./store/write-queue.ts";
 import { TelemetryStore } from "./telemetry/telemetry-store.ts";
@@ -31,9 +38,14 @@ import { TokenService } from "./tokens/token-service.ts";
 import { BaselineResolver } from "./verdicts/baseline-resolver.ts";
 import { BatchVerdicts } from "./verdicts/batch-verdicts.ts";
 import { Evaluator } from "./verdicts/evaluator.ts";
+import { ExternalReader } from "./verdicts/external-reads.ts";
 import { OnsetLocator } from "./verdicts/onset-locator.ts";
 import { VerdictRecorder } from "./verdicts/verdict-recorder.ts";
 import { VerdictService } from "./verdicts/verdict-service.ts";
+import { CapacityFitter } from "./capacity/capacity-fitter.ts";
+import { CapacityReader } from "./capacity/capacity-reader.ts";
+import { CapacityAwareRecorder } from "./capacity/capacity-recorder.ts";
+import { CapacityService } from "./capacity/capacity-service.ts";
 
 export interface Container {
   config: Config;
@@ -41,10 +53,19 @@ export interface Container {
   db: Db;
   now: () => number;
   rules: RuleSet;
+  /** Dashboard definitions: `dashboards.dashboardFor(service)` gives the panels, in order, a service page shows. */
+  dashboards: DashboardDefinitions;
   tokens: TokenService;
   telemetry: TelemetryStore;
+  /** Per-minute roll-ups of pushed telemetry, read for verdicts and the dashboard's charts. */
+  reader: WindowReader;
   deploys: DeployService;
   verdicts: VerdictService;
+  /** Where signals are read: pushed telemetry, and Elasticsearch, Datadog and Prometheus when configured. */
+  sources: Sources;
+  sourceHealth: SourceHealthCache;
+  /** Capacity models: nightly refits, per-release comparisons, headroom. */
+  capacity: CapacityService;
   batches: BatchVerdicts;
   gateVerdicts: GateVerdicts;
   preDeployGate: PreDeployGate;
@@ -62,11 +83,13 @@ export interface Container {
 }
 
 /** The one composition root: everything the service needs, built from configuration. */
-export function createContainer(config: Config, logger: Logger, options: { now?: () => number; notifiers?: Notifier[] } = {}): Container {
+export function createContainer(config: Config, logger: Logger, options: { now?: () => number; notifiers?: Notifier[]; sources?: Partial<Record<SourceKind, MetricSource>> } = {}): Container {
   const now = options.now ?? Date.now;
   const db = openDb(config.dbPath, config.dbSync);
-  const rules = new RuleSet(config.rulesDir, logger.child({ component: "rules" }), rollbackRuleCheck(config.rollbackSecret));
+  const rules = new RuleSet(config.rulesDir, logger.child({ component: "rules" }), withSourceWarnings(rollbackRuleCheck(config.rollbackSecret), config, logger.child({ component: "rules" })));
   rules.load();
+  const dashboards = new DashboardDefinitions(config.dashboardsDir);
+  dashboards.load(logger.child({ component: "dashboards" }));
   const slackApi = config.slack.botToken ? new SlackApi(config.slack.apiUrl, config.slack.botToken) : undefined;
   const githubApi = config.githubToken ? new GithubApi(config.githubApiUrl, config.githubToken) : undefined;
   const notifiers: Notifier[] = options.notifiers ?? [
@@ -81,10 +104,18 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
   const rollbacks = new RollbackRunner(db, audit, config.rollbackSecret, logger.child({ component: "rollbacks" }), now, config.commandBaseEnv);
   const rollbackRequests = new RollbackRequests(db, audit, config.publicUrl, () => void rollbacks.runDue().catch(() => undefined));
   const outbox = new NotificationOutbox(db, rules, notifiers, config.notifyThrottle);
-  const recorder = new VerdictRecorder(db, outbox, () => void dispatcher.deliverDue().catch(() => undefined), rollbackRequests);
   const graceMs = config.ingestGraceSeconds * 1000;
+  const capacity = new CapacityService(db, rules, new CapacityFitter(new CapacityReader(db)), graceMs, now);
+  // Deploys and verdicts also go to the dashboards people watch, in the background, after each commit.
+  const eventSinks: EventSink[] = [
+    createDatadogEvents(config, logger.child({ component: "datadog-events" })),
+    createEventIndexer(config, logger.child({ component: "es-events" })),
+  ].filter((s) => s !== undefined);
+  const events = eventSinks.length > 0 ? fanOut(eventSinks) : undefined;
+  const recorder = new CapacityAwareRecorder(capacity, db, outbox, () => void dispatcher.deliverDue().catch(() => undefined), rollbackRequests, events);
   const reader = new WindowReader(db);
-  const evaluator = new Evaluator(new BuiltinSource(reader));
+  const sources = createSources(config, db, options.sources);
+  const evaluator = new Evaluator(sources.builtin, new ExternalReader(sources, { timeoutMs: config.sourceTimeoutMs, retries: config.sourceRetries, backoffMs: 500 }));
   const baselines = new BaselineResolver(db);
   const verdicts = new VerdictService(db, rules, evaluator, baselines, new OnsetLocator(db, reader), recorder, graceMs, now, (release, err) =>
     logger.error({ err, release: release.id }, "evaluation failed; it will be retried at the next run"),
@@ -101,10 +132,15 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
     db,
     now,
     rules,
+    dashboards,
     tokens: new TokenService(db, config.apiToken, now),
     telemetry: new TelemetryStore(db),
-    deploys: new DeployService(db, rules, recorder, graceMs, now),
+    reader,
+    deploys: new DeployService(db, rules, recorder, graceMs, now, events),
     verdicts,
+    sources,
+    sourceHealth: new SourceHealthCache(sources, now),
+    capacity,
     batches: new BatchVerdicts(db, verdicts, baselines, evaluator, recorder, now),
     gateVerdicts,
     preDeployGate,

@@ -4,11 +4,14 @@ import { loadConfig } from "../config.ts";
 import { formatProblems, loadRuleFile } from "../rules/rule-loader.ts";
 import { ruleMatches } from "../rules/rule-set.ts";
 import { BuiltinSource } from "../sources/builtin-source.ts";
+import { createSources } from "../sources/registry.ts";
+import { unconfiguredSignals } from "../sources/unconfigured-sources.ts";
 import { openDb } from "../store/db.ts";
 import { releases } from "../store/schema/index.ts";
 import { WindowReader } from "../telemetry/window-reader.ts";
 import { BaselineResolver } from "../verdicts/baseline-resolver.ts";
 import { Evaluator } from "../verdicts/evaluator.ts";
+import { ExternalReader, readsOutsideSources } from "../verdicts/external-reads.ts";
 import { computeWindows, floorMinute } from "../verdicts/release-windows.ts";
 import { parseDuration } from "./duration.ts";
 
@@ -18,7 +21,7 @@ const USAGE = "usage: deploy-guard backtest --rules FILE [--since 30d|ISO-DATE] 
  * `deploy-guard backtest`: replays one rule over the releases already stored and prints how it would have voted,
  * beside how each release was judged, so a team can tune a rule before letting it block. Nothing is written.
  */
-export function backtestCommand(args: string[], out = process.stdout, err = process.stderr): number {
+export async function backtestCommand(args: string[], out = process.stdout, err = process.stderr): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({ args, strict: true, options: { rules: { type: "string" }, since: { type: "string" }, service: { type: "string" }, db: { type: "string" } } }));
@@ -42,9 +45,15 @@ export function backtestCommand(args: string[], out = process.stdout, err = proc
     err.write(`--since '${values.since}' is neither a duration (30d) nor a date.\n`);
     return 3;
   }
-  const db = openDb(values.db ?? loadConfig().dbPath);
+  // The configuration is read only when needed, so a backtest of pushed telemetry runs with nothing but --db.
+  const config = values.db === undefined || readsOutsideSources(rule) ? loadConfig() : undefined;
+  const db = openDb(values.db ?? config!.dbPath);
   try {
-    const evaluator = new Evaluator(new BuiltinSource(new WindowReader(db)));
+    const sources = config && createSources(config, db);
+    for (const warning of config ? unconfiguredSignals([rule], config) : []) err.write(`warning: ${warning}\n`);
+    const evaluator = config && sources
+      ? new Evaluator(sources.builtin, new ExternalReader(sources, { timeoutMs: config.sourceTimeoutMs, retries: config.sourceRetries, backoffMs: 500 }))
+      : new Evaluator(new BuiltinSource(new WindowReader(db), db));
     const resolver = new BaselineResolver(db);
     const rows = db.select().from(releases).where(and(isNotNull(releases.deployFinishedAt), gte(releases.deployStartedAt, since))).orderBy(asc(releases.deployStartedAt)).all();
     const changed = new Map<string, number>();
@@ -58,7 +67,7 @@ export function backtestCommand(args: string[], out = process.stdout, err = proc
       if (candidateEnd <= windows.analysisStart) continue;
       const replayed = { ...r, ...windows };
       const paired = resolver.resolve(replayed, rule, candidateEnd);
-      const v = evaluator.evaluate({ service: r.service, environment: r.environment, version: r.version, rule, paired, final: true, now });
+      const v = await evaluator.evaluateReading({ service: r.service, environment: r.environment, version: r.version, rule, paired, final: true, now });
       judged++;
       if (v.status !== r.status) changed.set(`${r.status}→${v.status}`, (changed.get(`${r.status}→${v.status}`) ?? 0) + 1);
       const why = v.checks.find((c) => c.status !== "pass")?.reason ?? v.summary;

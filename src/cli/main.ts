@@ -8,6 +8,8 @@ const USAGE = `deploy-guard — judges every release from its own logs and metri
   deploy-guard gate --pre-deploy --url U --token T --service S [--environment E] [--timeout 10m]
                                           may a deploy start? exit 0 go, 2 hold (service already unhealthy), 3 usage/connection error
   deploy-guard rules check [--rules DIR]  validate the rule files
+  deploy-guard dashboards export --format datadog|kibana [--dashboard NAME] [--service S] [--environment E] [--out FILE]
+                                          a dashboard definition as a Datadog dashboard JSON or Kibana saved objects (NDJSON)
   deploy-guard backtest --rules FILE [--since 30d] [--service S] [--db PATH]
                                           replay a rule over stored releases and print how it would have voted
 `;
@@ -24,6 +26,8 @@ async function main(argv: string[]): Promise<number> {
         return await (await import("./gate-command.ts")).gateCommand(rest);
       case "backtest":
         return (await import("./backtest-command.ts")).backtestCommand(rest);
+      case "dashboards":
+        return (await import("./dashboards-command.ts")).dashboardsCommand(rest);
       case "rules":
         if (rest[0] === "check") return (await import("./rules-check-command.ts")).rulesCheckCommand(rest.slice(1));
         break;

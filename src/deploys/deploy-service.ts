@@ -3,6 +3,7 @@ import type { Db } from "../store/db.ts";
 import type { RuleSet } from "../rules/rule-set.ts";
 import { ceilMinute, computeWindows, nextCheckAt } from "../verdicts/release-windows.ts";
 import type { VerdictRecorder } from "../verdicts/verdict-recorder.ts";
+import type { EventSink } from "../sources/event-sink.ts";
 import type { DeployEventInput } from "./deploy-event.ts";
 import { DeployStore, type DeployRef, type ReleaseRef } from "./deploy-store.ts";
 
@@ -24,6 +25,7 @@ export class DeployService {
     private readonly recorder: VerdictRecorder,
     private readonly graceMs: number,
     private readonly now: () => number = Date.now,
+    private readonly events: EventSink | undefined = undefined,
   ) {
     this.store = new DeployStore(db);
   }
@@ -31,7 +33,7 @@ export class DeployService {
   record(input: DeployEventInput): DeployAccepted {
     const now = this.now();
     const ts = input.timestamp ?? now;
-    return this.db.$client.transaction((): DeployAccepted => {
+    const accepted = this.db.$client.transaction((): DeployAccepted => {
       if (input.event_id) {
         const seen = this.store.event(input.event_id);
         if (seen) return { release_id: seen.releaseId, deploy_id: seen.deployId, duplicate: true };
@@ -42,6 +44,12 @@ export class DeployService {
       this.store.insertEvent({ eventId: input.event_id ?? newId("evt"), releaseId: release.id, deployId: deploy.id, phase: input.phase, timestamp: ts, receivedAt: now, payload: input });
       return { release_id: release.id, deploy_id: deploy.id, duplicate: false };
     })();
+    const events = this.events;
+    if (events && !accepted.duplicate) {
+      const event = { release_id: accepted.release_id, service: input.service, environment: input.environment, version: input.version, phase: input.phase, at: ts };
+      queueMicrotask(() => void events.deploy(event).catch(() => undefined));
+    }
+    return accepted;
   }
 
   private findOrCreateRelease(input: DeployEventInput, now: number): ReleaseRef {

@@ -2,11 +2,13 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import type { Container } from "../container.ts";
 import { auditRoutes } from "../decisions/audit-routes.ts";
+import { capacityRoutes } from "../capacity/capacity-routes.ts";
 import { decisionRoutes } from "../decisions/decision-routes.ts";
 import { deployBatchRoutes } from "../deploys/deploy-batch-routes.ts";
 import { deployRoutes } from "../deploys/deploy-routes.ts";
 import { webhookRoutes } from "../deploys/webhook-routes.ts";
 import { slackInteractionRoutes } from "../notify/slack-interactions-routes.ts";
+import { dashboardRoutes } from "../dashboard/dashboard-routes.ts";
 import { telemetryRoutes } from "../telemetry/telemetry-routes.ts";
 import { gateRoutes } from "../gates/gate-routes.ts";
 import { tokenRoutes } from "../tokens/token-routes.ts";
@@ -46,11 +48,13 @@ export function createApp(c: Container): Router {
   webhookRoutes(app, c);
   telemetryRoutes(app, c);
   releaseRoutes(app, c);
+  capacityRoutes(app, c);
   gateRoutes(app, c);
   decisionRoutes(app, c);
   auditRoutes(app, c);
   tokenRoutes(app, c);
   slackInteractionRoutes(app, c);
+  dashboardRoutes(app, c);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: { title: "deploy-guard", version: "0.1.0", description: "Judges every release from its own logs and metrics: pass, warn, fail or hold." },

@@ -1,9 +1,19 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Container } from "../container.ts";
+import { unconfiguredSignals } from "../sources/unconfigured-sources.ts";
 import type { Router } from "./app.ts";
 
-const Health = z.object({ status: z.enum(["ok", "unavailable"]), checks: z.record(z.string(), z.string()).optional() });
+const Health = z.object({
+  status: z.enum(["ok", "degraded", "unavailable"]),
+  checks: z.record(z.string(), z.string()).optional(),
+  sources: z.record(z.string(), z.string()).optional().describe("each configured outside source: \"ok (12 ms)\" or \"failed: …\""),
+  warnings: z.array(z.string()).optional(),
+});
 
+/**
+ * /readyz is 503 only when the guard itself cannot work (database, rules). An outside source that is down makes it
+ * "degraded" with 200: the guard still judges pushed telemetry, and the source's signals follow their no-data policy.
+ */
 export function healthRoutes(app: Router, c: Container): void {
   app.openapi(
     createRoute({ method: "get", path: "/healthz", security: [], responses: { 200: { description: "The process is alive", content: { "application/json": { schema: Health } } } } }),
@@ -13,11 +23,11 @@ export function healthRoutes(app: Router, c: Container): void {
     createRoute({
       method: "get", path: "/readyz", security: [],
       responses: {
-        200: { description: "Ready to take traffic", content: { "application/json": { schema: Health } } },
+        200: { description: "Ready to take traffic (status degraded: an outside source is down or a rule reads one that is not configured)", content: { "application/json": { schema: Health } } },
         503: { description: "Not ready", content: { "application/json": { schema: Health } } },
       },
     }),
-    (ctx) => {
+    async (ctx) => {
       const checks: Record<string, string> = {};
       try {
         c.db.$client.prepare("SELECT 1").get();
@@ -26,8 +36,12 @@ export function healthRoutes(app: Router, c: Container): void {
         checks.database = `failed: ${(err as Error).message}`;
       }
       checks.rules = c.rules.all().length > 0 ? `ok (${c.rules.all().length})` : "no rules loaded";
-      const ok = Object.values(checks).every((v) => v.startsWith("ok"));
-      return ok ? ctx.json({ status: "ok" as const, checks }, 200) : ctx.json({ status: "unavailable" as const, checks }, 503);
+      if (!Object.values(checks).every((v) => v.startsWith("ok"))) return ctx.json({ status: "unavailable" as const, checks }, 503);
+      const health = await c.sourceHealth.check();
+      const sources = Object.fromEntries(Object.entries(health).map(([kind, h]) => [kind, h.line]));
+      const warnings = unconfiguredSignals(c.rules.all(), c.config);
+      const degraded = warnings.length > 0 || Object.values(health).some((h) => !h.ok);
+      return ctx.json({ status: degraded ? ("degraded" as const) : ("ok" as const), checks, sources, ...(warnings.length > 0 ? { warnings } : {}) }, 200);
     },
   );
 }

@@ -1,6 +1,9 @@
 import { z } from "zod";
+import { CapacityRuleSchema } from "../capacity/capacity-rule.ts";
+import { checkSignalQuery } from "../sources/query-schemas.ts";
+import { SOURCE_KINDS, type SourceKind } from "../sources/source.ts";
 
-export const SOURCE_KINDS = ["builtin"] as const;
+export { SOURCE_KINDS, type SourceKind };
 export const SIGNAL_KINDS = ["error_rate", "latency", "metric"] as const;
 export const DIRECTIONS = ["increase", "decrease", "either"] as const;
 export const NO_DATA_POLICIES = ["pass", "hold", "fail"] as const;
@@ -14,7 +17,6 @@ export type BaselineKind = (typeof BASELINE_KINDS)[number];
 export const NOTIFY_CHANNELS = ["slack", "webhook", "hipchat"] as const;
 export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number];
 
-export type SourceKind = (typeof SOURCE_KINDS)[number];
 export type SignalKind = (typeof SIGNAL_KINDS)[number];
 export type Direction = (typeof DIRECTIONS)[number];
 export type NoDataPolicy = (typeof NO_DATA_POLICIES)[number];
@@ -57,7 +59,8 @@ const SignalSchema = z
   .strictObject({
     name: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "lower-case letters, digits and _ only, starting with a letter"),
     description: z.string().optional(),
-    source: z.enum(SOURCE_KINDS).default("builtin"),
+    source: z.enum(SOURCE_KINDS).default("builtin").describe("where the signal is read: pushed telemetry (builtin) or a configured outside source"),
+    query: z.record(z.string(), z.unknown()).optional().describe("what to read from an outside source; its fields depend on the source (docs/integrations/<source>.md)"),
     kind: z.enum(SIGNAL_KINDS),
     metric: z.string().min(1).optional().describe("metric name, for kind: metric"),
     route: Glob.optional().describe("only requests of these routes"),
@@ -82,6 +85,12 @@ const SignalSchema = z
     if (s.warn && s.warn.relative > s.fail.relative) {
       ctx.addIssue({ code: "custom", path: ["warn", "relative"], message: "must not exceed fail.relative" });
     }
+    if (s.source !== "builtin" && s.by_route) ctx.addIssue({ code: "custom", path: ["by_route"], message: "only for source builtin, whose telemetry keeps each route apart" });
+  })
+  .transform((s, ctx) => {
+    const checked = checkSignalQuery(s.source, s.kind, s.query);
+    for (const issue of checked.issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+    return checked.issues.length > 0 ? z.NEVER : { ...s, query: checked.query };
   });
 
 export const RuleSchema = z
@@ -114,6 +123,7 @@ export const RuleSchema = z
       .default({ pass: 90, warn: 60 })
       .refine((t) => t.warn <= t.pass, { message: "warn must not exceed pass", path: ["warn"] }),
     signals: z.array(SignalSchema).min(1, "a rule needs at least one signal"),
+    capacity: CapacityRuleSchema.optional().describe("a capacity model: the resource against business volumes (docs/capacity.md)"),
     actions: z
       .strictObject({
         notify: z.array(z.enum(NOTIFY_CHANNELS)).default(["slack", "webhook", "hipchat"]),

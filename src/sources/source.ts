@@ -21,6 +21,8 @@ export interface SourceQuery {
   end: number;
   /** Resolution of the returned points, seconds (60 unless the rule says otherwise). */
   stepSeconds: number;
+  /** Aborted when the guard stops waiting (its timeout); pass it on to the HTTP client so the request is dropped too. */
+  abort?: AbortSignal | undefined;
 }
 
 /**

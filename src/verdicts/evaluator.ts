@@ -4,12 +4,13 @@ import { judge, type SignalInput, type SignalJudgement } from "../analysis/judge
 import { standardizeToCandidateMix } from "../analysis/route-mix.ts";
 import type { SignalSettings } from "../analysis/signal-result.ts";
 import type { Rule, SignalRule } from "../rules/rule-schema.ts";
-import type { BuiltinSource } from "../sources/builtin-source.ts";
+import { routeLike, type BuiltinSource } from "../sources/builtin-source.ts";
 import { histogramSample } from "../telemetry/latency-histogram.ts";
 import type { RequestWindow, WindowQuery } from "../telemetry/window-reader.ts";
 import { explainErrorRate, explainLatency, explainLimit, explainMetric, summarize } from "./explain.ts";
 import type { PairedWindows, WindowSpec } from "./baseline-resolver.ts";
 import type { Check, Verdict } from "./verdict.ts";
+import { NO_READS, readsOutsideSources, type ExternalRead, type ExternalReader, type ExternalReads } from "./external-reads.ts";
 
 export interface EvaluationInput {
   service: string;
@@ -42,18 +43,38 @@ class WindowCache {
   }
 }
 
-const routeLike = (glob: string | undefined) => (glob === undefined ? undefined : glob.replaceAll("%", "\\%").replaceAll("*", "%"));
-
-/** window → fetch → pair (this file) → judge (pure, src/analysis/judge.ts) → explain. */
+/**
+ * window → fetch → pair (this file) → judge (pure, src/analysis/judge.ts) → explain. Outside sources are read first
+ * (`readOutside`, async, outside any transaction); pushed telemetry is read here, synchronously, inside the caller's.
+ */
 export class Evaluator {
-  constructor(private readonly builtin: BuiltinSource) {}
+  constructor(
+    private readonly builtin: BuiltinSource,
+    private readonly outside?: ExternalReader,
+  ) {}
 
-  evaluate(input: EvaluationInput): Verdict {
+  /** The outside sources' data for one evaluation; nothing to read when every signal is builtin. */
+  readOutside(input: EvaluationInput): Promise<ExternalReads> {
+    return this.outside && readsOutsideSources(input.rule) ? this.outside.read(input) : Promise.resolve(NO_READS);
+  }
+
+  /** readOutside, then evaluate: for callers outside any transaction (the backtest). */
+  async evaluateReading(input: EvaluationInput): Promise<Verdict> {
+    return this.evaluate(input, await this.readOutside(input));
+  }
+
+  evaluate(input: EvaluationInput, external: ExternalReads = NO_READS): Verdict {
     const { rule, paired } = input;
     const reads = new WindowCache(this.builtin);
-    const inputs = rule.signals.map((signal) => this.fetch(reads, signal, rule.confidence, input));
+    const outages = new Map<string, string>();
+    const inputs = rule.signals.map((signal): SignalInput => {
+      if (signal.source === "builtin" || paired.kind === "missing") return this.fetch(reads, signal, rule.confidence, input);
+      const read: ExternalRead = external.get(signal.name) ?? { kind: "outage", reason: `${signal.source} was not read for this evaluation` };
+      if (read.kind === "outage") outages.set(signal.name, read.reason);
+      return { ...this.common(signal, rule.confidence, input), data: read.kind === "data" ? read.data : { kind: "missing", why: read.reason } };
+    });
     const judgement = judge(inputs, rule.thresholds);
-    const checks = rule.signals.map((signal, i) => toCheck(signal, judgement.signals[i]!));
+    const checks = rule.signals.map((signal, i) => toCheck(signal, judgement.signals[i]!, outages.get(signal.name)));
     const target = input.target ?? `${input.service} ${input.version} in ${input.environment}`;
     const iso = (t: number) => new Date(t).toISOString();
     return {
@@ -87,10 +108,15 @@ export class Evaluator {
   }
 
   /** Fetches and pairs one signal's baseline and candidate data; a failed read becomes an error input, not an exception. */
+  private common(signal: SignalRule, confidence: number, input: EvaluationInput): Omit<SignalInput, "data"> {
+    const { candidate } = input.paired;
+    const settings = { ...settingsOf(signal, confidence), candidateMinutes: (candidate.end - candidate.start) / 60_000 };
+    return { name: signal.name, settings, weight: signal.weight, critical: signal.critical, noData: signal.no_data };
+  }
+
   private fetch(reads: WindowCache, signal: SignalRule, confidence: number, input: EvaluationInput): SignalInput {
     const { paired } = input;
-    const settings = { ...settingsOf(signal, confidence), candidateMinutes: (paired.candidate.end - paired.candidate.start) / 60_000 };
-    const common = { name: signal.name, settings, weight: signal.weight, critical: signal.critical, noData: signal.no_data };
+    const common = this.common(signal, confidence, input);
     if (paired.kind === "missing") return { ...common, data: { kind: "missing", why: `no baseline: ${paired.why}` } };
     const query = (w: WindowSpec): WindowQuery => ({ ...w, service: input.service, environment: input.environment, routeLike: routeLike(signal.route) });
     const baseline = query(paired.baseline), candidate = query(paired.candidate);
@@ -143,11 +169,14 @@ const NO_CHANGE = { relative: null, absolute: null, ci_low: null, ci_high: null 
 /** JSON has no Infinity: an unbounded change (errors where there were none) is stored as null with the reason saying so. */
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
 
-function toCheck(signal: SignalRule, j: SignalJudgement): Check {
+function toCheck(signal: SignalRule, j: SignalJudgement, outage: string | undefined): Check {
   const common = { signal: signal.name, kind: signal.kind, critical: signal.critical, weight: signal.weight, no_data_policy: signal.no_data };
   const empty = { baseline: { value: null, n: 0 }, candidate: { value: null, n: 0 }, change: NO_CHANGE, p_value: null, q_value: null, method: null };
   if (j.kind === "error") {
     return { ...common, ...empty, status: "error", classification: "nodata", details: {}, reason: `The ${signal.name} check could not be computed (${j.message}); it counts as failed.` };
+  }
+  if (j.kind === "nodata" && outage !== undefined) {
+    return { ...common, ...empty, status: "nodata", classification: "nodata", details: {}, reason: `The ${signal.name} check could not read its data: ${outage}; the rule says ${signal.no_data} when data is missing.` };
   }
   if (j.kind === "nodata") {
     return { ...common, ...empty, status: "nodata", classification: "nodata", details: j.details, reason: `Not enough data to judge ${signal.name}: ${j.why}. Rule for missing data: ${signal.no_data}.` };

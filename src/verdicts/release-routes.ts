@@ -85,8 +85,9 @@ export function releaseRoutes(app: Router, c: Container): void {
   app.openapi(evaluate, async (ctx) => {
     const { id } = ctx.req.valid("param");
     const actor = ctx.get("tokenName");
+    const prepared = await c.verdicts.prepareNow(id);
     const row = await c.writes.run(() => {
-      const judged = c.verdicts.evaluateNow(id);
+      const judged = c.verdicts.judgeNow(prepared);
       c.audit.record("evaluation_forced", judged, actor, `Evaluated now by ${actor}: the engine says ${judged.status}.`, { engine_status: judged.status, score: judged.score });
       return judged;
     });

@@ -6,6 +6,7 @@ import type { Verdict } from "./verdict.ts";
 import type { Rule } from "../rules/rule-schema.ts";
 import type { NotificationOutbox } from "../notify/notification-outbox.ts";
 import type { VerdictContent } from "../notify/notification-payload.ts";
+import type { EventSink } from "../sources/event-sink.ts";
 
 export type { NotificationPayload } from "../notify/notification-payload.ts";
 
@@ -28,6 +29,7 @@ export class VerdictRecorder {
     private readonly outbox: NotificationOutbox,
     private readonly onQueued: () => void = () => {},
     private readonly onFinal: FinalVerdictHook | undefined = undefined,
+    private readonly events: EventSink | undefined = undefined,
   ) {
     const p = (sql: string) => db.$client.prepare(sql);
     this.s = {
@@ -42,6 +44,7 @@ export class VerdictRecorder {
     const json = JSON.stringify(verdict);
     this.s.evaluation.run(release.id, "interim", now, verdict.status, verdict.score, json);
     this.s.interim.run(json, verdict.score, verdict.summary, failures, nextCheckAt, now, release.id);
+    this.publish(release, verdict, false, now);
   }
 
   recordFinal(release: ReleaseIdentity, verdict: Verdict, rule: Rule, now: number): void {
@@ -50,6 +53,7 @@ export class VerdictRecorder {
     this.s.final.run(verdict.status, json, verdict.score, verdict.summary, now, now, release.id);
     this.onFinal?.onFinalVerdict(release, verdict.status, verdict.summary, rule, now);
     this.queue(release, verdict, rule, now);
+    this.publish(release, verdict, true, now);
   }
 
   /** A batch's verdict in a rolling deploy: alerts as a release verdict would, so on-call hears of a bad batch at once. */
@@ -62,6 +66,15 @@ export class VerdictRecorder {
     this.s.evaluation.run(release.id, "final", now, status, null, JSON.stringify({ status, summary, checks: [] }));
     this.s.outcome.run(status, summary, now, now, release.id);
     this.queue(release, { status, score: null, summary, checks: [] }, undefined, now);
+    this.publish(release, { status, score: null, summary }, true, now);
+  }
+
+  /** To the event sinks (Datadog events, Kibana annotations) once the caller's transaction is done; never awaited. */
+  private publish(release: ReleaseIdentity, v: Pick<VerdictContent, "status" | "score" | "summary">, final: boolean, now: number): void {
+    const events = this.events;
+    if (!events) return;
+    const event = { release_id: release.id, service: release.service, environment: release.environment, version: release.version, status: v.status, summary: v.summary, score: v.score, at: now, final };
+    queueMicrotask(() => void events.verdict(event).catch(() => undefined));
   }
 
   /** Routing, de-duplication and throttling happen in the outbox (src/notify/notification-outbox.ts). */

@@ -5,7 +5,8 @@ import type { RuleSet } from "../rules/rule-set.ts";
 import type { Db } from "../store/db.ts";
 import { deployBatches, deploys, releases, type ReleaseRow } from "../store/schema/index.ts";
 import type { BaselineResolver } from "./baseline-resolver.ts";
-import type { Evaluator } from "./evaluator.ts";
+import type { EvaluationInput, Evaluator } from "./evaluator.ts";
+import { NO_READS, readsOutsideSources, type ExternalReads } from "./external-reads.ts";
 import type { OnsetLocator } from "./onset-locator.ts";
 import { floorMinute, nextCheckAt, type ReleaseWindows } from "./release-windows.ts";
 import type { Verdict } from "./verdict.ts";
@@ -43,22 +44,45 @@ export class VerdictService {
   }
 
   /**
-   * Runs up to `limit` due evaluations in one transaction (one fsync for the lot); returns how many ran.
+   * Runs up to `limit` due evaluations in one transaction (one fsync for the lot); returns how many ran. Synchronous,
+   * so it judges only releases whose signals all read pushed telemetry; the others wait for runDueReading.
    * A release whose evaluation throws is logged and skipped, so it cannot block the others.
    */
   runDue(limit = 200): number {
     const now = this.now();
     const due = this.dueQuery.all({ now, limit });
+    let ran = 0;
     this.db.$client.transaction(() => {
       for (const release of due) {
-        try {
-          this.db.$client.transaction(() => this.evaluateDue(release, now))();
-        } catch (err) {
-          this.onError(release, err);
-          // Retried later, not at every run: a release that keeps failing must not crowd out the others.
-          this.backOff.run(now + RETRY_AFTER_MS, release.id);
-        }
+        this.guarded(release, now, () => {
+          const step = this.plan(release, now);
+          if (step.kind === "judge" && readsOutsideSources(step.input.rule)) return;
+          ran++;
+          this.apply(step, NO_READS, now);
+        });
       }
+    })();
+    return ran;
+  }
+
+  /**
+   * Runs up to `limit` due evaluations: reads their outside sources first (asynchronously, all releases in parallel,
+   * outside any transaction), then judges and records them all in one transaction. Returns how many were due.
+   */
+  async runDueReading(limit = 200): Promise<number> {
+    const now = this.now();
+    const due = this.dueQuery.all({ now, limit });
+    const steps = due.map((release) => {
+      let step: Step | undefined;
+      this.guarded(release, now, () => (step = this.plan(release, now)));
+      return step;
+    });
+    const reads = await Promise.all(steps.map((s) => (s?.kind === "judge" ? this.evaluator.readOutside(s.input) : NO_READS)));
+    this.db.$client.transaction(() => {
+      steps.forEach((step, i) => {
+        // A release that changed while its sources were read (a new deploy, a forced verdict) is planned afresh next run.
+        if (step && this.unchanged(step.release)) this.guarded(step.release, now, () => this.apply(step, reads[i]!, now));
+      });
     })();
     return due.length;
   }
@@ -67,55 +91,82 @@ export class VerdictService {
   async runAllDue(chunk = 200): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = this.runDue(chunk);
+      const n = await this.runDueReading(chunk);
       total += n;
       if (n < chunk) return total;
       await new Promise((r) => setImmediate(r));
     }
   }
 
-  private evaluateDue(release: ReleaseRow, now: number): void {
+  private guarded(release: ReleaseRow, now: number, work: () => void): void {
+    try {
+      this.db.$client.transaction(work)();
+    } catch (err) {
+      this.onError(release, err);
+      // Retried later, not at every run: a release that keeps failing must not crowd out the others.
+      this.backOff.run(now + RETRY_AFTER_MS, release.id);
+    }
+  }
+
+  private unchanged(release: ReleaseRow): boolean {
+    const now = this.byId.get({ id: release.id });
+    return now !== undefined && now.status === release.status && now.updatedAt === release.updatedAt && now.latestDeployId === release.latestDeployId
+      && now.analysisStart === release.analysisStart && now.analysisEnd === release.analysisEnd && now.nextCheckAt === release.nextCheckAt;
+  }
+
+  /** What a due release needs: only a later check (its window has not begun), or a verdict over the minutes so far. */
+  private plan(release: ReleaseRow, now: number): Step {
     const rule = this.ruleFor(release);
     const windows = windowsOf(release);
-    if (now >= windows.analysisEnd + this.graceMs) {
-      this.finalize(release, rule, windows.analysisEnd, now);
-      return;
-    }
+    if (now >= windows.analysisEnd + this.graceMs) return this.judgeStep(release, rule, windows.analysisEnd, true, now, null);
     const candidateEnd = Math.min(floorMinute(now), windows.analysisEnd);
     const next = nextCheckAt(rule, windows, now, this.graceMs);
-    if (candidateEnd <= windows.analysisStart) {
-      this.db.update(releases).set({ nextCheckAt: next }).where(eq(releases.id, release.id)).run();
-      return;
+    if (candidateEnd <= windows.analysisStart) return { kind: "wait", release, next };
+    return this.judgeStep(release, rule, candidateEnd, false, now, next);
+  }
+
+  private judgeStep(release: ReleaseRow, rule: Rule, candidateEnd: number, final: boolean, now: number, next: number | null): JudgeStep {
+    const paired = this.baselines.resolve(release, rule, candidateEnd);
+    return { kind: "judge", release, candidateEnd, next, input: { ...identity(release), rule, paired, final, now } };
+  }
+
+  /** Judges with the data read and records the verdict; runs inside the caller's transaction. */
+  private apply(step: Step, reads: ExternalReads, now: number): Verdict | undefined {
+    const { release } = step;
+    if (step.kind === "wait") {
+      this.db.update(releases).set({ nextCheckAt: step.next }).where(eq(releases.id, release.id)).run();
+      return undefined;
     }
-    const verdict = this.judge(release, rule, candidateEnd, false, now);
+    const { rule } = step.input;
+    const verdict = this.judge(step, reads);
+    if (step.next === null) {
+      this.recorder.recordFinal(release, verdict, rule, now);
+      return verdict;
+    }
     const failures = verdict.status === "fail" ? release.consecutiveFailures + 1 : 0;
     if (failures >= rule.analysis.early_fail_after) {
       // Hysteresis: one bad interim check is not enough to stop a release; N in a row are.
-      this.db.$client.transaction(() => this.recorder.recordFinal(release, { ...verdict, final: true }, rule, now))();
-      return;
+      this.recorder.recordFinal(release, { ...verdict, final: true }, rule, now);
+      return verdict;
     }
-    this.db.$client.transaction(() => this.recorder.recordInterim(release, verdict, failures, next, now))();
+    this.recorder.recordInterim(release, verdict, failures, step.next, now);
+    return verdict;
   }
 
-  private judge(release: ReleaseRow, rule: Rule, candidateEnd: number, final: boolean, now: number): Verdict {
-    const paired = this.baselines.resolve(release, rule, candidateEnd);
-    const verdict = this.evaluator.evaluate({ ...identity(release), rule, paired, final, now });
-    for (const check of verdict.checks) {
-      if (check.status !== "fail" || (check.kind !== "error_rate" && check.kind !== "latency")) continue;
-      const onset = this.onsets.locate(release, check.kind, candidateEnd);
+  private judge(step: JudgeStep, reads: ExternalReads): Verdict {
+    const verdict = this.evaluator.evaluate(step.input, reads);
+    verdict.checks.forEach((check, i) => {
+      // Onsets are located in pushed telemetry, so only its signals get one.
+      if (step.input.rule.signals[i]?.source !== "builtin") return;
+      if (check.status !== "fail" || (check.kind !== "error_rate" && check.kind !== "latency")) return;
+      const onset = this.onsets.locate(step.release, check.kind, step.candidateEnd);
       if (onset) check.onset = onset;
-    }
+    });
     return verdict;
   }
 
-  private finalize(release: ReleaseRow, rule: Rule, candidateEnd: number, now: number): Verdict {
-    const verdict = this.judge(release, rule, candidateEnd, true, now);
-    this.db.$client.transaction(() => this.recorder.recordFinal(release, verdict, rule, now))();
-    return verdict;
-  }
-
-  /** Judges a release now, with the data there is, and makes the verdict final. */
-  evaluateNow(id: string): ReleaseRow {
+  /** Validates a forced evaluation and reads its outside sources; judgeNow then judges and records it. */
+  async prepareNow(id: string): Promise<PreparedEvaluation> {
     const release = this.get(id);
     if (release.analysisStart === null) {
       if (release.status === "pending") throw new AppError("CONFLICT", "The deploy of this release has not finished yet, so there is no window to judge.");
@@ -124,8 +175,16 @@ export class VerdictService {
     const now = this.now();
     const windows = windowsOf(release);
     const candidateEnd = Math.max(Math.min(windows.analysisEnd, floorMinute(now)), windows.analysisStart);
-    const verdict = this.finalize(release, this.ruleFor(release), candidateEnd, now);
-    return { ...release, status: verdict.status, verdict, score: verdict.score, summary: verdict.summary, decidedAt: now, nextCheckAt: null, updatedAt: now };
+    const step = this.judgeStep(release, this.ruleFor(release), candidateEnd, true, now, null);
+    return { step, reads: await this.evaluator.readOutside(step.input) };
+  }
+
+  /** Judges a release now, with the data there is, and makes the verdict final; run it in a transaction. */
+  judgeNow({ step, reads }: PreparedEvaluation): ReleaseRow {
+    const { release, input } = step;
+    if (!this.unchanged(release)) throw new AppError("CONFLICT", "The release changed while its sources were read; ask again.");
+    const verdict = this.apply(step, reads, input.now)!;
+    return { ...release, status: verdict.status, verdict, score: verdict.score, summary: verdict.summary, decidedAt: input.now, nextCheckAt: null, updatedAt: input.now };
   }
 
   get(id: string): ReleaseRow {
@@ -158,3 +217,12 @@ function windowsOf(r: ReleaseRow): ReleaseWindows {
 }
 
 const identity = (r: ReleaseRow) => ({ service: r.service, environment: r.environment, version: r.version });
+
+type JudgeStep = { kind: "judge"; release: ReleaseRow; input: EvaluationInput; candidateEnd: number; next: number | null };
+/** A planned evaluation: `next` is null for a final verdict, else when the next interim check is due. */
+type Step = { kind: "wait"; release: ReleaseRow; next: number } | JudgeStep;
+
+export interface PreparedEvaluation {
+  step: JudgeStep;
+  reads: ExternalReads;
+}

@@ -16,3 +16,4 @@ export * from "./audit-events.ts";
 export * from "./rollbacks.ts";
 export * from "./github-deployments.ts";
 export * from "./github-protection-answers.ts";
+export * from "./capacity-fits.ts";

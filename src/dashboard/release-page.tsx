@@ -1,0 +1,119 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { Container } from "../container.ts";
+import { AppError, statusOf } from "../http/app-error.ts";
+import type { Router } from "../http/app.ts";
+import { WRITE_ERRORS } from "../http/problem-schema.ts";
+import { DECISION_ACTIONS } from "../store/schema/index.ts";
+import { Charts } from "./chart.tsx";
+import { checkFormPost } from "./dashboard-access.ts";
+import { Layout } from "./layout.tsx";
+import { pageContext, type PageContext } from "./page-context.ts";
+import { HTML_PAGE, renderPage } from "./page-response.ts";
+import { releaseData, type ReleaseData } from "./release-data.ts";
+import { Changes, Done, EngineerDetails } from "./release-sections.tsx";
+import { StatusLight } from "./status-light.tsx";
+
+const IdParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" } }) });
+
+const page = createRoute({
+  method: "get", path: "/releases/{id}", summary: "Dashboard: one release — the verdict in words, what was done, the details for engineers", tags: ["dashboard"],
+  request: { params: IdParam, query: z.object({ done: z.literal("1").optional() }) },
+  responses: HTML_PAGE,
+});
+const decide = createRoute({
+  method: "post", path: "/releases/{id}/decision", summary: "Dashboard: an operator approves, rolls back or holds a release (session cookie + CSRF token)", tags: ["dashboard"],
+  request: {
+    params: IdParam,
+    body: { required: true, content: { "application/x-www-form-urlencoded": { schema: z.object({ action: z.enum(DECISION_ACTIONS), reason: z.string().max(1000), csrf: z.string().max(200) }) } } },
+  },
+  responses: { 303: { description: "Decided; back to the release page" }, 403: WRITE_ERRORS[403], 409: HTML_PAGE[200], 422: HTML_PAGE[200] },
+});
+
+export function releasePageRoutes(app: Router, c: Container): void {
+  app.openapi(page, (ctx) => {
+    const p = pageContext(ctx, c);
+    const { id } = ctx.req.valid("param");
+    return show(ctx, c, p, id, ctx.req.valid("query").done ? p.t("action.done") : undefined);
+  });
+  app.openapi(decide, async (ctx) => {
+    const p = pageContext(ctx, c);
+    const { id } = ctx.req.valid("param");
+    const { action, reason, csrf } = ctx.req.valid("form");
+    if (!p.operator) throw new AppError("FORBIDDEN", "Approving, rolling back or holding a release needs a token with the 'operator' scope.");
+    checkFormPost(ctx, p.viewer, c.config.publicUrl, csrf);
+    try {
+      await c.writes.run(() => c.decisions.decide({ releaseId: id, action, reason, actor: p.viewer.identity!.name, via: "dashboard" }));
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code === "INTERNAL" || err.code === "NOT_FOUND") throw err;
+      return show(ctx, c, p, id, undefined, { message: err.message, status: statusOf(err.code) === 409 ? 409 : 422 });
+    }
+    return ctx.redirect(`/releases/${encodeURIComponent(id)}?done=1#actions`, 303);
+  });
+}
+
+function show(ctx: Context, c: Container, p: PageContext, id: string, notice?: string, error?: { message: string; status: 409 | 422 }) {
+  let d: ReleaseData;
+  try {
+    d = releaseData(c, id, p.t);
+  } catch (err) {
+    if (!(err instanceof AppError && err.code === "NOT_FOUND")) throw err;
+    return renderPage(ctx, <Layout title={p.t("notFound.title")} lang={p.lang} page={p}><h1>{p.t("notFound.title")}</h1><p>{p.t("notFound.release", { id })}</p></Layout>, 404);
+  }
+  return renderPage(ctx, <ReleasePage p={p} d={d} notice={notice} error={error?.message} />, error?.status ?? 200);
+}
+
+function ReleasePage({ p, d, notice, error }: { p: PageContext; d: ReleaseData; notice: string | undefined; error: string | undefined }) {
+  const { t } = p;
+  const v = d.verdict;
+  return (
+    <Layout title={`${v.service} ${v.version}`} lang={p.lang} page={p} scripts={["uplot.min.js", "charts.js"]}>
+      <p class="crumbs"><a href={`/services/${encodeURIComponent(v.service)}?environment=${encodeURIComponent(v.environment)}`}>{v.service}</a> · {t("release.in", { environment: v.environment })}</p>
+      <h1>{t("release.title", { service: v.service, version: v.version })}</h1>
+      <section class="verdict" aria-labelledby="verdict-h">
+        <h2 id="verdict-h" class="visually-hidden">{t("release.verdict")}</h2>
+        <StatusLight status={v.status} t={t} large />
+        <p class="sentence" lang="en">{v.summary}</p>
+        {v.decision && <p class="hint">{t("release.decidedBy", { actor: v.decision.actor, action: t(`action.${v.decision.action}.done`), engine: t(`status.${v.engine_status ?? v.status}`) })}</p>}
+      </section>
+      <section>
+        <h2>{t("release.changed")}</h2>
+        <Changes d={d} t={t} />
+      </section>
+      <section>
+        <h2>{t("release.charts")}</h2>
+        <p class="hint">{t("release.chartHelp")}</p>
+        <Charts id="release-chart" data={d.chart} t={t} />
+      </section>
+      <section id="actions">
+        <h2>{t("release.done")}</h2>
+        {notice && <p class="notice tone-green" role="status">{notice}</p>}
+        {error && <p class="notice tone-red" role="alert">{t("action.failed", { message: error })}</p>}
+        <Done d={d} t={t} />
+        {p.operator && <Actions p={p} id={v.release_id} />}
+      </section>
+      <section>
+        <EngineerDetails d={d} t={t} />
+      </section>
+    </Layout>
+  );
+}
+
+/** Shown only to an operator; the hidden CSRF token is derived from the session, never the token itself. */
+function Actions({ p, id }: { p: PageContext; id: string }) {
+  const { t } = p;
+  return (
+    <form method="post" action={`/releases/${encodeURIComponent(id)}/decision`} class="actions">
+      <h3>{t("action.title")}</h3>
+      <p class="hint">{t("action.help")}</p>
+      <input type="hidden" name="csrf" value={p.viewer.csrf ?? ""} />
+      <label for="reason">{t("action.reason")}</label>
+      <textarea id="reason" name="reason" rows={2} maxlength={1000} required></textarea>
+      <div class="buttons">
+        <button type="submit" name="action" value="approve" class="tone-green">✓ {t("action.approve")}</button>
+        <button type="submit" name="action" value="hold" class="tone-grey">‖ {t("action.hold")}</button>
+        <button type="submit" name="action" value="rollback" class="tone-red">↶ {t("action.rollback")}</button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,117 @@
+import type { Check } from "../verdicts/verdict.ts";
+import { changeText, millis, percent, pValue, signedPercent, utcTime } from "./format.ts";
+import type { MessageKey, Translate } from "./i18n/i18n.ts";
+import type { ReleaseData } from "./release-data.ts";
+import { StatusLight } from "./status-light.tsx";
+
+function value(check: Check, v: number | null): string {
+  if (check.kind === "error_rate") return percent(v);
+  if (check.kind === "latency") return millis(v);
+  return v === null ? "—" : String(Number(v.toPrecision(4)));
+}
+
+function signalName(check: Check, t: Translate): string {
+  if (check.kind === "error_rate") return t("signal.error_rate");
+  if (check.kind === "latency") return t("signal.latency");
+  return check.signal;
+}
+
+/** How sure we are, in words: from the multiplicity-adjusted p-value, or the lack of data. */
+export function sureness(check: Check): MessageKey {
+  if (check.status === "nodata" || check.status === "error") return "sure.noData";
+  const p = check.q_value ?? check.p_value;
+  if (check.status === "pass") return p !== null && p < 0.01 ? "sure.small" : "sure.noChange";
+  return p !== null && p < 0.001 ? "sure.very" : "sure.fairly";
+}
+
+/** What changed and how sure we are: one row a signal, the engine's own (English) reason beside it. */
+export function Changes({ d, t }: { d: ReleaseData; t: Translate }) {
+  if (d.checks.length === 0) return <p class="empty">{t("release.noChecks")}</p>;
+  return (
+    <div class="table-wrap">
+      <table class="changes">
+        <thead><tr>
+          <th scope="col">{t("release.col.signal")}</th><th scope="col">{t("board.col.status")}</th><th scope="col">{t("release.col.before")}</th>
+          <th scope="col">{t("release.col.after")}</th><th scope="col">{t("release.col.change")}</th><th scope="col">{t("release.col.sure")}</th>
+          <th scope="col">{t("release.col.why")}</th>
+        </tr></thead>
+        <tbody>
+          {d.checks.map((ch) => (
+            <tr data-signal={ch.signal}>
+              <th scope="row">{signalName(ch, t)}</th>
+              <td><CheckLight status={ch.status} t={t} /></td>
+              <td class="num">{value(ch, ch.baseline.value)}</td>
+              <td class="num">{value(ch, ch.candidate.value)}</td>
+              <td class="num">{changeText(ch.change.relative)}</td>
+              <td>{t(sureness(ch))}</td>
+              <td class="reason" lang="en">{ch.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const CHECK_TONE = { pass: ["✓", "green"], warn: ["!", "amber"], fail: ["✕", "red"], nodata: ["?", "grey"], error: ["?", "grey"] } as const;
+
+function CheckLight({ status, t }: { status: Check["status"]; t: Translate }) {
+  const [icon, tone] = CHECK_TONE[status];
+  return <span class={`light tone-${tone}`} data-status={status}><span class="icon" aria-hidden="true">{icon}</span> <span class="word">{t(`check.${status}`)}</span></span>;
+}
+
+/** What was done: alerts sent, decisions by people, rollbacks and their attempts. */
+export function Done({ d, t }: { d: ReleaseData; t: Translate }) {
+  return (
+    <>
+      <h3>{t("release.alerts")}</h3>
+      {d.alerts.length === 0 ? <p class="empty">{t("release.noAlerts")}</p> : (
+        <ul class="events">
+          {d.alerts.map((a) => <li><time>{utcTime(a.at)}</time> {t("release.alert.line", { channel: a.target ? `${a.channel} ${a.target}` : a.channel, status: t(`alert.${a.status}`) })}</li>)}
+        </ul>
+      )}
+      <h3>{t("release.audit")}</h3>
+      {d.audit.length === 0 ? <p class="empty">{t("release.noAudit")}</p> : (
+        <ul class="events audit">
+          {d.audit.map((e) => <li data-kind={e.kind}><time>{utcTime(Date.parse(e.at))}</time> <strong>{e.actor}</strong>: <span lang="en">{e.message}</span></li>)}
+        </ul>
+      )}
+    </>
+  );
+}
+
+/** The statistics behind the verdict, for engineers: methods, p- and q-values, intervals, sample sizes, batches. */
+export function EngineerDetails({ d, t }: { d: ReleaseData; t: Translate }) {
+  const v = d.verdict;
+  return (
+    <details class="engineers">
+      <summary>{t("release.engineers")}</summary>
+      <p>{t("release.stats.rule")}: <code>{v.rule ?? "—"}</code> · {t("release.stats.score")}: {v.score === null ? "—" : v.score.toFixed(1)}
+        {d.row.commit && <> · {t("release.commit")}: <code>{d.row.commit}</code></>}</p>
+      {v.windows && <p lang="en">{t("release.windows", { label: v.windows.baseline.label })}</p>}
+      <div class="table-wrap">
+        <table class="stats">
+          <thead><tr>
+            <th scope="col">{t("release.stats.signal")}</th><th scope="col">{t("release.stats.method")}</th><th scope="col">{t("release.stats.p")}</th>
+            <th scope="col">{t("release.stats.q")}</th><th scope="col">{t("release.stats.ci")}</th><th scope="col">{t("release.stats.n")}</th><th scope="col">{t("release.stats.details")}</th>
+          </tr></thead>
+          <tbody>
+            {d.checks.map((ch) => (
+              <tr>
+                <th scope="row"><code>{ch.signal}</code></th><td>{ch.method ?? "—"}</td><td>{pValue(ch.p_value)}</td><td>{pValue(ch.q_value)}</td>
+                <td>[{signedPercent(ch.change.ci_low)}, {signedPercent(ch.change.ci_high)}]</td><td>{ch.baseline.n} / {ch.candidate.n}</td>
+                <td><code>{Object.entries(ch.details).map(([k, x]) => `${k}=${typeof x === "number" ? Number(x.toPrecision(4)) : String(x)}`).join(" ")}</code></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h3>{t("release.batches")}</h3>
+      {d.batches.length === 0 ? <p class="empty">{t("release.noBatches")}</p> : (
+        <ul class="events">
+          {d.batches.map((b) => <li><StatusLight status={b.status} t={t} /> {t("release.batch", { index: b.batch.index, total: b.batch.total })}: <span lang="en">{b.summary}</span></li>)}
+        </ul>
+      )}
+    </details>
+  );
+}

@@ -1,0 +1,67 @@
+import type { Config } from "../config.ts";
+import type { Db } from "../store/db.ts";
+import { WindowReader } from "../telemetry/window-reader.ts";
+import { BuiltinSource } from "./builtin-source.ts";
+import { createDatadogSource } from "./datadog/datadog-source.ts";
+import { createElasticsearchSource } from "./elasticsearch/elasticsearch-source.ts";
+import { createPrometheusSource } from "./prometheus/prometheus-source.ts";
+import { scrubSecrets, secretValues } from "./secret-scrub.ts";
+import { SOURCE_KINDS, type MetricSource, type SourceKind } from "./source.ts";
+
+type SourceFactory = (config: Config, db: Db) => MetricSource | undefined;
+
+/** Every source kind and how it is built; an outside source's factory answers undefined when it is not configured. */
+export const SOURCE_FACTORIES = {
+  builtin: (_config: Config, db: Db) => new BuiltinSource(new WindowReader(db), db),
+  elasticsearch: (config: Config) => createElasticsearchSource(config),
+  datadog: (config: Config) => createDatadogSource(config),
+  prometheus: (config: Config) => createPrometheusSource(config),
+} satisfies Record<SourceKind, SourceFactory>;
+
+/** How each source is named in sentences, and what configures it (for "not configured" reasons and warnings). */
+export const SOURCE_INFO: Record<SourceKind, { label: string; configured: (c: Config) => boolean; settings: string }> = {
+  builtin: { label: "pushed telemetry", configured: () => true, settings: "" },
+  elasticsearch: { label: "Elasticsearch", configured: (c) => c.elasticsearch !== undefined, settings: "DEPLOY_GUARD_ES_URL or DEPLOY_GUARD_ES_CLOUD_ID" },
+  datadog: { label: "Datadog", configured: (c) => c.datadog !== undefined, settings: "DEPLOY_GUARD_DD_API_KEY and DEPLOY_GUARD_DD_APP_KEY" },
+  prometheus: { label: "Prometheus", configured: (c) => c.prometheus !== undefined, settings: "DEPLOY_GUARD_PROMETHEUS_URL" },
+};
+
+export const notConfigured = (kind: SourceKind) => `${SOURCE_INFO[kind].label} is not configured (set ${SOURCE_INFO[kind].settings})`;
+
+/** The sources this process can read: builtin always, the others when configured. */
+export class Sources {
+  private readonly secrets: string[];
+
+  constructor(
+    readonly builtin: BuiltinSource,
+    private readonly others: Partial<Record<SourceKind, MetricSource>>,
+    config: Config,
+  ) {
+    this.secrets = secretValues(config);
+  }
+
+  get(kind: SourceKind): MetricSource | undefined {
+    return kind === "builtin" ? this.builtin : this.others[kind];
+  }
+
+  /** The configured outside sources, in SOURCE_KINDS order. */
+  outside(): MetricSource[] {
+    return SOURCE_KINDS.flatMap((k) => (k !== "builtin" && this.others[k] ? [this.others[k]] : []));
+  }
+
+  /** A source's message with any configured secret cut out, for verdicts, logs and /readyz. */
+  scrub(text: string): string {
+    return scrubSecrets(text, this.secrets);
+  }
+}
+
+/** Builds every configured source; `replace` swaps in other implementations (tests use a FakeSource). */
+export function createSources(config: Config, db: Db, replace: Partial<Record<SourceKind, MetricSource>> = {}): Sources {
+  const others: Partial<Record<SourceKind, MetricSource>> = {};
+  for (const kind of SOURCE_KINDS) {
+    if (kind === "builtin") continue;
+    const source = replace[kind] ?? SOURCE_FACTORIES[kind](config);
+    if (source) others[kind] = source;
+  }
+  return new Sources(SOURCE_FACTORIES.builtin(config, db), others, config);
+}

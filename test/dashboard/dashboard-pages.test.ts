@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { failingRelease, MIN, START, tokenFor } from "../decisions/release-fixtures.ts";
+import { createTestService, type TestService } from "../support/test-service.ts";
+
+let svc: TestService;
+let releaseId: string;
+let reader: string;
+let operator: string;
+
+const page = (path: string, token?: string, headers: Record<string, string> = {}) =>
+  svc.app.request(path, { headers: { ...(token ? { cookie: `dg_session=${token}` } : {}), ...headers } });
+
+function form(path: string, fields: Record<string, string>, headers: Record<string, string>) {
+  return svc.app.request(path, { method: "POST", body: new URLSearchParams(fields).toString(), headers: { "content-type": "application/x-www-form-urlencoded", ...headers } });
+}
+
+const csrfIn = (html: string) => html.match(/name="csrf" value="([^"]+)"/)?.[1];
+
+beforeAll(async () => {
+  svc = createTestService({ now: START + 40 * MIN });
+  releaseId = await failingRelease(svc);
+  svc.container.verdicts.runDue();
+  reader = await tokenFor(svc, "support-lead", "read");
+  operator = await tokenFor(svc, "ops-alice", "operator");
+});
+afterAll(() => svc?.close());
+
+describe("dashboard access", () => {
+  it("sends a browser without a token to the sign-in form, keeping where it was going", async () => {
+    const res = await page(`/releases/${releaseId}?lang=en`);
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`/login?next=${encodeURIComponent(`/releases/${releaseId}?lang=en`)}`);
+    const json = await page("/board.json");
+    expect(json.status).toBe(401);
+    expect(json.headers.get("content-type")).toBe("application/problem+json");
+  });
+
+  it("signs in with a token into an HttpOnly, SameSite=Strict cookie and never shows the token", async () => {
+    const res = await form("/login", { token: reader, next: "/services/pay" }, { origin: "http://localhost" });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/services/pay");
+    expect(res.headers.get("set-cookie")).toBe(`dg_session=${reader}; Max-Age=43200; Path=/; HttpOnly; SameSite=Strict`);
+    const board = await (await page("/", reader)).text();
+    expect(board).toContain("Signed in as support-lead");
+    expect(board).not.toContain(reader);
+  });
+
+  it("refuses a wrong token with the form again, a sign-in from another site, and a next that leaves the site", async () => {
+    const wrong = await form("/login", { token: "dg_not-a-real-token" }, { origin: "http://localhost" });
+    expect(wrong.status).toBe(401);
+    const html = await wrong.text();
+    expect(html).toContain("That token is not valid.");
+    expect(html).not.toContain("dg_not-a-real-token");
+    expect((await form("/login", { token: reader }, { origin: "https://evil.example" })).status).toBe(403);
+    const away = await form("/login", { token: reader, next: "//evil.example/x" }, { origin: "http://localhost" });
+    expect(away.headers.get("location")).toBe("/");
+  });
+
+  it("lets anyone read on a trusted network when DEPLOY_GUARD_OPEN_READS=true, still without operator buttons", async () => {
+    const open = createTestService({ now: START + 40 * MIN, env: { DEPLOY_GUARD_OPEN_READS: "true" } });
+    try {
+      const id = await failingRelease(open);
+      const res = await open.app.request(`/releases/${id}`);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain("pay 3");
+      expect(html).not.toContain('class="actions"');
+      expect(html).toContain('href="/login"');
+    } finally {
+      open.close();
+    }
+  });
+});
+
+describe("dashboard pages", () => {
+  it("shows the failing release on the board: red, an icon, the word and the engine's sentence", async () => {
+    const res = await page("/", reader);
+    expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const html = await res.text();
+    expect(html.startsWith('<!DOCTYPE html><html lang="en">')).toBe(true);
+    expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1"/>');
+    const row = html.slice(html.indexOf(`data-release="${releaseId}"`));
+    expect(row).toMatch(/^data-release="[^"]+"><div class="release-head"><span class="light tone-red" data-status="fail"><span class="icon" aria-hidden="true">✕<\/span><span class="word">Failed<\/span>/);
+    const verdict = (await (await svc.request("GET", `/api/v1/releases/${releaseId}/verdict`)).json()) as any;
+    expect(row).toContain(`<p class="summary">${verdict.summary}</p>`);
+    const live = (await (await page("/board.json", reader)).json()) as any;
+    expect(live.releases).toEqual([{ id: releaseId, status: "fail", label: "Failed", icon: "✕", tone: "red", summary: verdict.summary }]);
+  });
+
+  it("embeds the release chart's data: per-minute error rate, both windows and the labelled deploy marker", async () => {
+    const html = await (await page(`/releases/${releaseId}`, reader)).text();
+    const chart = JSON.parse(html.match(/<script type="application\/json" id="release-chart">(.*?)<\/script>/)![1]!);
+    const release = svc.container.verdicts.get(releaseId);
+    expect(chart.bands).toEqual([
+      { kind: "baseline", from: release.baselineStart! / 1000, to: release.baselineEnd! / 1000, label: "Before" },
+      { kind: "analysis", from: release.analysisStart! / 1000, to: release.analysisEnd! / 1000, label: "After" },
+    ]);
+    expect(chart.markers).toEqual([{ at: START / 1000, label: "Deploy 3" }]);
+    const i = chart.x.indexOf((START + 10 * MIN) / 1000);
+    const minute = svc.container.reader.requests({ service: "pay", environment: "production", start: START + 10 * MIN, end: START + 11 * MIN });
+    expect(chart.errorRate[i]).toBeCloseTo((100 * minute.errors) / minute.requests, 3);
+    expect(html).toContain('<details class="engineers"><summary>Details for engineers</summary>');
+    expect(html).toMatch(/<th scope="row">Error rate<\/th><td><span class="light tone-red" data-status="fail">.*?<\/td><td class="num">0\.\d\d %<\/td><td class="num">[56]\.\d\d %<\/td><td class="num">×\d+\.\d<\/td><td>Very sure<\/td>/);
+  });
+
+  it("names the quietest hour and marks each release on the service page", async () => {
+    const html = await (await page("/services/pay?hours=72", reader)).text();
+    expect(html).toContain("Not enough traffic history yet to find the quietest hour");
+    const chart = JSON.parse(html.match(/id="service-chart">(.*?)<\/script>/)![1]!);
+    expect(chart.markers).toEqual([{ at: START / 1000, label: "Deploy 3" }]);
+    expect(chart.x[1] - chart.x[0]).toBe(15 * 60);
+    expect((await page("/services/pay?hours=5", reader)).status).toBe(422);
+  });
+
+  it("answers a release that does not exist with a 404 page", async () => {
+    const res = await page("/releases/rel_nope", reader);
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain("There is no release rel_nope.");
+  });
+
+  it("picks Chinese from Accept-Language, switches with ?lang= and remembers it in a cookie", async () => {
+    const zh = await (await page("/", reader, { "accept-language": "zh-CN,zh;q=0.9,en;q=0.8" })).text();
+    expect(zh).toContain('<html lang="zh-CN">');
+    expect(zh).toContain('<span class="word">失败</span>');
+    const switched = await page("/?lang=en", reader, { "accept-language": "zh-CN" });
+    expect(switched.headers.get("set-cookie")).toMatch(/^dg_lang=en; Max-Age=31536000; Path=\/; HttpOnly; SameSite=Lax$/);
+    expect(await switched.text()).toContain('<html lang="en">');
+    const remembered = await (await page("/", reader, { "accept-language": "zh-CN", cookie: `dg_session=${reader}; dg_lang=en` })).text();
+    expect(remembered).toContain('<html lang="en">');
+  });
+});
+
+describe("operator actions", () => {
+  it("shows approve, hold and roll back only to an operator", async () => {
+    expect(await (await page(`/releases/${releaseId}`, reader)).text()).not.toContain('class="actions"');
+    const html = await (await page(`/releases/${releaseId}`, operator)).text();
+    expect(html).toContain(`<form method="post" action="/releases/${releaseId}/decision" class="actions">`);
+    expect(html.match(/<button type="submit" name="action" value="(\w+)"/g)).toHaveLength(3);
+  });
+
+  it("refuses a decision without the session's CSRF token, from another origin, or from a read token", async () => {
+    const csrf = csrfIn(await (await page(`/releases/${releaseId}`, operator)).text())!;
+    const post = (fields: Record<string, string>, headers: Record<string, string>) => form(`/releases/${releaseId}/decision`, { action: "approve", reason: "ok", ...fields }, headers);
+    expect((await post({ csrf: "forged" }, { cookie: `dg_session=${operator}`, origin: "http://localhost" })).status).toBe(403);
+    expect((await post({ csrf }, { cookie: `dg_session=${operator}`, origin: "https://evil.example" })).status).toBe(403);
+    expect((await post({ csrf }, { cookie: `dg_session=${operator}` })).status).toBe(403);
+    const readerCsrf = csrfIn(await (await page(`/releases/${releaseId}`, reader)).text())!;
+    expect((await post({ csrf: readerCsrf }, { cookie: `dg_session=${reader}`, origin: "http://localhost" })).status).toBe(403);
+    expect(svc.container.audit.ofRelease(releaseId)).toEqual([]);
+  });
+
+  it("records an operator's decision with the token's name, via the dashboard, in the audit log", async () => {
+    const csrf = csrfIn(await (await page(`/releases/${releaseId}`, operator)).text())!;
+    const headers = { cookie: `dg_session=${operator}`, origin: "http://localhost" };
+    const res = await form(`/releases/${releaseId}/decision`, { action: "hold", reason: "waiting for the payments team", csrf }, headers);
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`/releases/${releaseId}?done=1#actions`);
+    const audit = (await (await svc.request("GET", `/api/v1/releases/${releaseId}/audit`)).json()) as any;
+    expect(audit.events[0]).toMatchObject({ kind: "decision", actor: "ops-alice", data: { action: "hold", via: "dashboard", reason: "waiting for the payments team" } });
+    const again = await form(`/releases/${releaseId}/decision`, { action: "hold", reason: "again", csrf }, headers);
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain("That did not work: pay 3 (production) was already put on hold by ops-alice");
+    const empty = await form(`/releases/${releaseId}/decision`, { action: "approve", reason: "  ", csrf }, headers);
+    expect(empty.status).toBe(422);
+  });
+});
