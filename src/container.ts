@@ -40,7 +40,6 @@ import { BatchVerdicts } from "./verdicts/batch-verdicts.ts";
 import { Evaluator } from "./verdicts/evaluator.ts";
 import { ExternalReader } from "./verdicts/external-reads.ts";
 import { OnsetLocator } from "./verdicts/onset-locator.ts";
-import { VerdictRecorder } from "./verdicts/verdict-recorder.ts";
 import { VerdictService } from "./verdicts/verdict-service.ts";
 import { CapacityFitter } from "./capacity/capacity-fitter.ts";
 import { CapacityReader } from "./capacity/capacity-reader.ts";

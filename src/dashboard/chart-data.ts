@@ -9,7 +9,7 @@ export interface ChartData {
   latency: (number | null)[];
   bands: { from: number; to: number; label: string; kind: "baseline" | "analysis" }[];
   markers: { at: number; label: string }[];
-  labels: { errors: string; latency: string };
+  labels: { errors: string; latency: string; time: string };
 }
 
 /** Buckets of `bucketMinutes` over [start, end): error rate in % and mean latency in ms. */

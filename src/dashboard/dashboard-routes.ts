@@ -1,5 +1,6 @@
 import type { Container } from "../container.ts";
 import type { Router } from "../http/app.ts";
+import { bodySizeLimit } from "../http/body-size.ts";
 import { boardRoutes } from "./board-page.tsx";
 import { capacityPageRoutes } from "./capacity-page.tsx";
 import { dashboardAccess } from "./dashboard-access.ts";
@@ -7,6 +8,8 @@ import { assetRoutes } from "./dashboard-assets.ts";
 import { loginRoutes } from "./login-page.tsx";
 import { releasePageRoutes } from "./release-page.tsx";
 import { servicePageRoutes } from "./service-page.tsx";
+
+const FORM_BYTES = 64 * 1024;
 
 /** One dashboard page: the paths the read check guards, and the function that declares its routes (createRoute). */
 interface DashboardPage {
@@ -24,6 +27,8 @@ const PAGES: DashboardPage[] = [
 
 /** The pages for people who are not engineers: sign-in, assets, then every page behind the read check. */
 export function dashboardRoutes(app: Router, c: Container): void {
+  // Forms carry a token, a reason and a CSRF token: a few kilobytes at most.
+  for (const path of ["/login", "/logout", "/releases/:id/decision"]) app.use(path, bodySizeLimit(FORM_BYTES));
   assetRoutes(app);
   loginRoutes(app, c);
   const access = dashboardAccess(c);

@@ -67,6 +67,6 @@ export function releaseChart(c: Container, r: ReleaseRow, t: Translate): ChartDa
     ...requestSeries(perMinute, start, Math.max(end, start + MINUTE)),
     bands,
     markers: [{ at: deployAt / 1000, label: t("chart.deploy", { version: r.version }) }],
-    labels: { errors: t("chart.errors"), latency: t("chart.latency") },
+    labels: { errors: t("chart.errors"), latency: t("chart.latency"), time: t("chart.time") },
   };
 }

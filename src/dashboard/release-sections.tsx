@@ -43,7 +43,7 @@ export function Changes({ d, t }: { d: ReleaseData; t: Translate }) {
               <td class="num">{value(ch, ch.baseline.value)}</td>
               <td class="num">{value(ch, ch.candidate.value)}</td>
               <td class="num">{changeText(ch.change.relative)}</td>
-              <td>{t(sureness(ch))}</td>
+              <td class="sure">{t(sureness(ch))}</td>
               <td class="reason" lang="en">{ch.reason}</td>
             </tr>
           ))}

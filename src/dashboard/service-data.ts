@@ -48,7 +48,7 @@ export function serviceData(c: Container, service: string, environment: string |
     .map((r) => ({ at: r.deployStartedAt ?? r.createdAt, version: r.version }))
     .filter((m) => m.at >= start && m.at < end)
     .map((m) => ({ at: m.at / 1000, label: t("chart.deploy", { version: m.version }) }));
-  const chart: ChartData = { ...series, bands: [], markers, labels: { errors: t("chart.errors"), latency: t("chart.latency") } };
+  const chart: ChartData = { ...series, bands: [], markers, labels: { errors: t("chart.errors"), latency: t("chart.latency"), time: t("chart.time") } };
 
   const counts = c.reader.requestCounts({ ...q, start: end - HISTORY_DAYS * DAY, end });
   const quiet = quietestHour(new Map([...counts].map(([m, v]) => [m, v.requests])), end - HISTORY_DAYS * DAY, end);

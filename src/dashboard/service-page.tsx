@@ -45,6 +45,7 @@ function ServicePage({ p, d, hours }: { p: PageContext; d: ServiceData; hours: n
   return (
     <Layout title={d.service} lang={p.lang} page={p} scripts={["uplot.min.js", "charts.js"]}>
       <h1>{t("service.title", { service: d.service })} <span class="env">{d.environment}</span></h1>
+      <p><a href={`/services/${encodeURIComponent(d.service)}/capacity?environment=${encodeURIComponent(d.environment)}`}>{t("nav.capacity")} →</a></p>
       {d.environments.length > 1 && (
         <nav class="pills" aria-label={t("service.environment")}>
           {d.environments.map((e) => <a href={`/services/${encodeURIComponent(d.service)}?environment=${encodeURIComponent(e)}`} aria-current={e === d.environment ? "page" : undefined}>{e}</a>)}

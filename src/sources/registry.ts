@@ -8,6 +8,8 @@ import { createPrometheusSource } from "./prometheus/prometheus-source.ts";
 import { scrubSecrets, secretValues } from "./secret-scrub.ts";
 import { SOURCE_KINDS, type MetricSource, type SourceKind } from "./source.ts";
 
+export { notConfigured, SOURCE_INFO } from "./source-info.ts";
+
 type SourceFactory = (config: Config, db: Db) => MetricSource | undefined;
 
 /** Every source kind and how it is built; an outside source's factory answers undefined when it is not configured. */
@@ -17,16 +19,6 @@ export const SOURCE_FACTORIES = {
   datadog: (config: Config) => createDatadogSource(config),
   prometheus: (config: Config) => createPrometheusSource(config),
 } satisfies Record<SourceKind, SourceFactory>;
-
-/** How each source is named in sentences, and what configures it (for "not configured" reasons and warnings). */
-export const SOURCE_INFO: Record<SourceKind, { label: string; configured: (c: Config) => boolean; settings: string }> = {
-  builtin: { label: "pushed telemetry", configured: () => true, settings: "" },
-  elasticsearch: { label: "Elasticsearch", configured: (c) => c.elasticsearch !== undefined, settings: "DEPLOY_GUARD_ES_URL or DEPLOY_GUARD_ES_CLOUD_ID" },
-  datadog: { label: "Datadog", configured: (c) => c.datadog !== undefined, settings: "DEPLOY_GUARD_DD_API_KEY and DEPLOY_GUARD_DD_APP_KEY" },
-  prometheus: { label: "Prometheus", configured: (c) => c.prometheus !== undefined, settings: "DEPLOY_GUARD_PROMETHEUS_URL" },
-};
-
-export const notConfigured = (kind: SourceKind) => `${SOURCE_INFO[kind].label} is not configured (set ${SOURCE_INFO[kind].settings})`;
 
 /** The sources this process can read: builtin always, the others when configured. */
 export class Sources {

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config.ts";
 import type { RuleProblem } from "../rules/rule-loader.ts";
 import type { Rule } from "../rules/rule-schema.ts";
-import { notConfigured, SOURCE_INFO } from "./registry.ts";
+import { notConfigured, SOURCE_INFO } from "./source-info.ts";
 
 /** One line per signal whose source this configuration cannot read: valid rules, but judged as no data. */
 export function unconfiguredSignals(rules: readonly Rule[], config: Config): string[] {

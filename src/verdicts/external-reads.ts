@@ -1,6 +1,7 @@
 import type { SignalInput } from "../analysis/judge.ts";
 import type { Rule, SignalRule } from "../rules/rule-schema.ts";
-import { notConfigured, SOURCE_INFO, type Sources } from "../sources/registry.ts";
+import type { Sources } from "../sources/registry.ts";
+import { notConfigured, SOURCE_INFO } from "../sources/source-info.ts";
 import { callSource, type CallPolicy } from "../sources/source-call.ts";
 import { NoDataError, SourceError, type SourceQuery } from "../sources/source.ts";
 import type { WindowSpec } from "./baseline-resolver.ts";

@@ -29,13 +29,13 @@ async function post(server: ServerProcess, token: string, events: LogRecord[]) {
   }
 }
 
-/** Three days of traffic that dip at 04:00 UTC, so the service page has a quietest hour to name. */
+/** Two days of traffic that dip at 04:00 UTC, so the service page has a quietest hour to name. */
 function daysOfTraffic(service: string, end: number, seed: number): LogRecord[] {
   const out: LogRecord[] = [];
-  const start = Math.floor((end - 72 * HOUR) / HOUR) * HOUR;
+  const start = Math.floor((end - 48 * HOUR) / HOUR) * HOUR;
   for (let h = start, i = 0; h < end; h += HOUR, i++) {
     const hour = new Date(h).getUTCHours();
-    const perMinute = hour === 4 ? 8 : hour >= 2 && hour <= 6 ? 20 : 40;
+    const perMinute = hour === 4 ? 4 : hour >= 2 && hour <= 6 ? 12 : 24;
     const minutes = Math.min(60, Math.floor((end - h) / MIN));
     out.push(...generateTraffic({ service, start: h, minutes, perMinute, errorRate: 0.005, latencyMs: 120, version: "1.0", seed: seed + i }));
   }

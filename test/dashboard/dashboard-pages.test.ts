@@ -30,6 +30,8 @@ describe("dashboard access", () => {
     const res = await page(`/releases/${releaseId}?lang=en`);
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe(`/login?next=${encodeURIComponent(`/releases/${releaseId}?lang=en`)}`);
+    expect((await page("/")).headers.get("location")).toBe("/login?next=%2F");
+    expect((await page("/login")).status).toBe(200);
     const json = await page("/board.json");
     expect(json.status).toBe(401);
     expect(json.headers.get("content-type")).toBe("application/problem+json");
@@ -54,6 +56,8 @@ describe("dashboard access", () => {
     expect((await form("/login", { token: reader }, { origin: "https://evil.example" })).status).toBe(403);
     const away = await form("/login", { token: reader, next: "//evil.example/x" }, { origin: "http://localhost" });
     expect(away.headers.get("location")).toBe("/");
+    const huge = await form("/login", { token: "x".repeat(70_000) }, { origin: "http://localhost" });
+    expect(huge.status).toBe(413);
   });
 
   it("lets anyone read on a trusted network when DEPLOY_GUARD_OPEN_READS=true, still without operator buttons", async () => {
@@ -101,7 +105,7 @@ describe("dashboard pages", () => {
     const minute = svc.container.reader.requests({ service: "pay", environment: "production", start: START + 10 * MIN, end: START + 11 * MIN });
     expect(chart.errorRate[i]).toBeCloseTo((100 * minute.errors) / minute.requests, 3);
     expect(html).toContain('<details class="engineers"><summary>Details for engineers</summary>');
-    expect(html).toMatch(/<th scope="row">Error rate<\/th><td><span class="light tone-red" data-status="fail">.*?<\/td><td class="num">0\.\d\d %<\/td><td class="num">[56]\.\d\d %<\/td><td class="num">×\d+\.\d<\/td><td>Very sure<\/td>/);
+    expect(html).toMatch(/<th scope="row">Error rate<\/th><td><span class="light tone-red" data-status="fail">.*?<\/td><td class="num">0\.\d\d %<\/td><td class="num">[56]\.\d\d %<\/td><td class="num">×\d+\.\d<\/td><td class="sure">Very sure<\/td>/);
   });
 
   it("names the quietest hour and marks each release on the service page", async () => {
@@ -163,5 +167,26 @@ describe("operator actions", () => {
     expect(await again.text()).toContain("That did not work: pay 3 (production) was already put on hold by ops-alice");
     const empty = await form(`/releases/${releaseId}/decision`, { action: "approve", reason: "  ", csrf }, headers);
     expect(empty.status).toBe(422);
+  });
+});
+
+describe("bad input to the dashboard", () => {
+  it("answers odd paths, queries and form bodies with a 4xx, never a 500", async () => {
+    const cookie = `dg_session=${operator}`;
+    const gets = ["/services/pay?hours=abc", "/services/pay?environment=", `/services/${"x".repeat(300)}`, "/releases/%00", `/releases/${"y".repeat(200)}`, "/login?next=" + "z".repeat(3000), "/?lang=xx"];
+    for (const path of gets) expect((await page(path, operator)).status, path).toBeLessThan(500);
+    const posts: [string, string, string][] = [
+      ["/login", "application/json", JSON.stringify({ token: reader })],
+      ["/login", "application/x-www-form-urlencoded", "token="],
+      ["/logout", "text/plain", "csrf=1"],
+      [`/releases/${releaseId}/decision`, "application/x-www-form-urlencoded", "action=explode&reason=x&csrf=y"],
+      [`/releases/${releaseId}/decision`, "application/x-www-form-urlencoded", "%%%"],
+      ["/releases/nope/decision", "application/x-www-form-urlencoded", "action=approve&reason=x&csrf=y"],
+    ];
+    for (const [path, type, body] of posts) {
+      const res = await svc.app.request(path, { method: "POST", body, headers: { "content-type": type, cookie, origin: "http://localhost" } });
+      expect(res.status, `${path} ${body}`).toBeGreaterThanOrEqual(400);
+      expect(res.status, `${path} ${body}`).toBeLessThan(500);
+    }
   });
 });

@@ -77,7 +77,7 @@
       tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC"); },
       scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(max * 1.15, key === "errorRate" ? 1 : 10)]; } } },
       series: [
-        { value: "{YYYY}-{MM}-{DD} {HH}:{mm} UTC" },
+        { label: data.labels.time, value: "{YYYY}-{MM}-{DD} {HH}:{mm}" },
         { label: data.labels[key === "errorRate" ? "errors" : "latency"], stroke: COLORS[key], width: 2, fill: COLORS[key] + "14",
           value: function (u, v) { return v == null ? "—" : v.toFixed(key === "errorRate" ? 2 : 0) + unit; } },
       ],

@@ -103,6 +103,7 @@ export const en = {
   "chart.errors": "Error rate (%)",
   "chart.latency": "Average response time (ms)",
   "chart.requests": "Requests a minute",
+  "chart.time": "Time (UTC)",
   "chart.baseline": "Before",
   "chart.analysis": "After",
   "chart.deploy": "Deploy {version}",

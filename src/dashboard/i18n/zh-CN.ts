@@ -105,6 +105,7 @@ export const zhCN: Dictionary = {
   "chart.errors": "错误率（%）",
   "chart.latency": "平均响应时间（毫秒）",
   "chart.requests": "每分钟请求数",
+  "chart.time": "时间（UTC）",
   "chart.baseline": "发布前",
   "chart.analysis": "发布后",
   "chart.deploy": "部署 {version}",

@@ -64,7 +64,7 @@ export function searchRequest(q: SourceQuery, es: ElasticsearchQuery, field: str
           // Buckets start at the window's start, not at epoch multiples of the step.
           offset: `${((q.start % stepMs) + stepMs) % stepMs}ms`,
           min_doc_count: 0,
-          extended_bounds: { min: q.start, max: q.end - stepMs },
+          extended_bounds: { min: q.start, max: Math.max(q.start, q.end - stepMs) },
         },
         aggs: intervalAggs(q, es, field),
       },
