@@ -8,8 +8,6 @@ import { createPrometheusSource } from "./prometheus/prometheus-source.ts";
 import { scrubSecrets, secretValues } from "./secret-scrub.ts";
 import { SOURCE_KINDS, type MetricSource, type SourceKind } from "./source.ts";
 
-export { notConfigured, SOURCE_INFO } from "./source-info.ts";
-
 type SourceFactory = (config: Config, db: Db) => MetricSource | undefined;
 
 /** Every source kind and how it is built; an outside source's factory answers undefined when it is not configured. */

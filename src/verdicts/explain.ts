@@ -34,7 +34,10 @@ export function explainLatency(stats: SignalStats, status: Check["status"], q: n
     return `The slowest requests got slower: the slowest 5 % took ${ms(d.candidateP95 ?? NaN)} after the release against ${ms(d.baselineP95 ?? NaN)} before (${signed(stats.tail.relativeChange)}), while typical requests took ${ms(stats.candidateValue)} against ${ms(stats.baselineValue)}; ${certainty(q)}.`;
   }
   const typical = `typical response time ${ms(stats.candidateValue)} after the release against ${ms(stats.baselineValue)} before`;
-  const shift = `${signed(stats.relativeChange)} (95 % range ${signed(stats.ciLow)} to ${signed(stats.ciHigh)})`;
+  // One-sided intervals are open at one end: "+39 % or more", not "+39 % to +Infinity %".
+  const range = !Number.isFinite(stats.ciHigh) ? `${signed(stats.ciLow)} or more`
+    : !Number.isFinite(stats.ciLow) ? `${signed(stats.ciHigh)} or less` : `${signed(stats.ciLow)} to ${signed(stats.ciHigh)}`;
+  const shift = `${signed(stats.relativeChange)} (95 % range ${range})`;
   const tail = `the slowest 5 % took ${ms(d.candidateP95 ?? NaN)} against ${ms(d.baselineP95 ?? NaN)}`;
   if (status === "pass") return `Response times held: ${typical}, ${tail}.`;
   const word = stats.relativeChange >= 0 ? "Requests became slower" : "Requests became faster";
