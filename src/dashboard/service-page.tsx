@@ -1,7 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Child } from "hono/jsx";
 import type { Container } from "../container.ts";
 import type { Router } from "../http/app.ts";
 import { Charts } from "./chart.tsx";
+import type { DashboardDefinition, PanelKind } from "./definitions/definition-schema.ts";
 import { millis, percent, utcTime } from "./format.ts";
 import { Layout } from "./layout.tsx";
 import { pageContext, type PageContext } from "./page-context.ts";
@@ -30,7 +32,8 @@ export function servicePageRoutes(app: Router, c: Container): void {
     const { service } = ctx.req.valid("param");
     const { environment, hours } = ctx.req.valid("query");
     const p = pageContext(ctx, c);
-    return renderPage(ctx, <ServicePage p={p} d={serviceData(c, service, environment, hours, p.t)} hours={hours} />);
+    const definition = c.dashboards.dashboardFor(service);
+    return renderPage(ctx, <ServicePage p={p} d={serviceData(c, service, environment, hours, p.t)} hours={hours} definition={definition} />);
   });
 }
 
@@ -38,19 +41,30 @@ function rpm(perMinute: number): string {
   return perMinute >= 10 ? String(Math.round(perMinute)) : String(Math.round(perMinute * 10) / 10);
 }
 
-function ServicePage({ p, d, hours }: { p: PageContext; d: ServiceData; hours: number }) {
+type Section = "health" | "quiet" | "charts" | "history" | "capacity";
+
+/** Which page section shows each panel kind of a dashboard definition (dashboards/*.yaml). */
+const SECTION_OF: Record<PanelKind, Section[]> = {
+  verdict_board: ["health", "history"],
+  error_rate: ["quiet", "charts"],
+  latency: ["charts"],
+  metric: ["charts"],
+  deploy_markers: ["charts"],
+  capacity: ["capacity"],
+};
+
+/** The sections in the order the definition's panels ask for them; each appears once, where it is first needed. */
+export function sectionsFor(definition: DashboardDefinition): Section[] {
+  return [...new Set(definition.panels.flatMap((panel) => SECTION_OF[panel.kind]))];
+}
+
+function ServicePage({ p, d, hours, definition }: { p: PageContext; d: ServiceData; hours: number; definition: DashboardDefinition }) {
   const { t } = p;
   const base = `/services/${encodeURIComponent(d.service)}?environment=${encodeURIComponent(d.environment)}`;
   const latest = d.releases[0];
-  return (
-    <Layout title={d.service} lang={p.lang} page={p} scripts={["uplot.min.js", "charts.js"]}>
-      <h1>{t("service.title", { service: d.service })} <span class="env">{d.environment}</span></h1>
-      <p><a href={`/services/${encodeURIComponent(d.service)}/capacity?environment=${encodeURIComponent(d.environment)}`}>{t("nav.capacity")} →</a></p>
-      {d.environments.length > 1 && (
-        <nav class="pills" aria-label={t("service.environment")}>
-          {d.environments.map((e) => <a href={`/services/${encodeURIComponent(d.service)}?environment=${encodeURIComponent(e)}`} aria-current={e === d.environment ? "page" : undefined}>{e}</a>)}
-        </nav>
-      )}
+  const sections: Record<Section, () => Child> = {
+    capacity: () => <p><a href={`/services/${encodeURIComponent(d.service)}/capacity?environment=${encodeURIComponent(d.environment)}`}>{t("nav.capacity")} →</a></p>,
+    health: () => (
       <section>
         <h2>{t("service.health")}</h2>
         {latest && <p><StatusLight status={latest.status} t={t} /> <a href={`/releases/${encodeURIComponent(latest.id)}`}>{t("service.latest", { version: latest.version })}</a></p>}
@@ -58,6 +72,8 @@ function ServicePage({ p, d, hours }: { p: PageContext; d: ServiceData; hours: n
           ? t("service.health.now", { rpm: rpm(d.health.perMinute), errors: percent(d.health.errorRate), latency: millis(d.health.latencyMs) })
           : t("service.health.none")}</p>
       </section>
+    ),
+    quiet: () => (
       <section>
         <h2>{t("service.quiet")}</h2>
         <p class="quiet">{d.quiet
@@ -65,6 +81,8 @@ function ServicePage({ p, d, hours }: { p: PageContext; d: ServiceData; hours: n
           : t("service.quiet.none")}</p>
         {d.quiet && <p class="hint">{d.quiet.days === 1 ? t("service.quiet.basis.one") : t("service.quiet.basis", { days: Math.min(d.quiet.days, HISTORY_DAYS) })}</p>}
       </section>
+    ),
+    charts: () => (
       <section>
         <h2>{t("service.charts", { hours })}</h2>
         <nav class="pills" aria-label={t("service.range")}>
@@ -72,6 +90,8 @@ function ServicePage({ p, d, hours }: { p: PageContext; d: ServiceData; hours: n
         </nav>
         <Charts id="service-chart" data={d.chart} t={t} />
       </section>
+    ),
+    history: () => (
       <section>
         <h2>{t("service.history")}</h2>
         {d.releases.length === 0 ? <p class="empty">{t("service.noReleases")}</p> : (
@@ -89,6 +109,18 @@ function ServicePage({ p, d, hours }: { p: PageContext; d: ServiceData; hours: n
           </ol>
         )}
       </section>
+    ),
+  };
+  return (
+    <Layout title={d.service} lang={p.lang} page={p} scripts={["uplot.min.js", "charts.js"]}>
+      <h1>{t("service.title", { service: d.service })} <span class="env">{d.environment}</span></h1>
+      <p class="hint" data-dashboard={definition.name}>{definition.title}{definition.team ? ` · ${definition.team}` : ""}</p>
+      {d.environments.length > 1 && (
+        <nav class="pills" aria-label={t("service.environment")}>
+          {d.environments.map((e) => <a href={`/services/${encodeURIComponent(d.service)}?environment=${encodeURIComponent(e)}`} aria-current={e === d.environment ? "page" : undefined}>{e}</a>)}
+        </nav>
+      )}
+      {sectionsFor(definition).map((section) => sections[section]())}
     </Layout>
   );
 }
