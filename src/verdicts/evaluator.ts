@@ -66,15 +66,20 @@ export class Evaluator {
   evaluate(input: EvaluationInput, external: ExternalReads = NO_READS): Verdict {
     const { rule, paired } = input;
     const reads = new WindowCache(this.builtin);
-    const outages = new Map<string, string>();
+    const outages = new Map<string, string>(), notes = new Map<string, string>();
     const inputs = rule.signals.map((signal): SignalInput => {
       if (signal.source === "builtin" || paired.kind === "missing") return this.fetch(reads, signal, rule.confidence, input);
       const read: ExternalRead = external.get(signal.name) ?? { kind: "outage", reason: `${signal.source} was not read for this evaluation` };
       if (read.kind === "outage") outages.set(signal.name, read.reason);
+      if (read.kind === "data" && read.note) notes.set(signal.name, read.note);
       return { ...this.common(signal, rule.confidence, input), data: read.kind === "data" ? read.data : { kind: "missing", why: read.reason } };
     });
     const judgement = judge(inputs, rule.thresholds);
-    const checks = rule.signals.map((signal, i) => toCheck(signal, judgement.signals[i]!, outages.get(signal.name)));
+    const checks = rule.signals.map((signal, i) => {
+      const check = toCheck(signal, judgement.signals[i]!, outages.get(signal.name));
+      const note = notes.get(signal.name);
+      return note && check.status !== "nodata" ? { ...check, reason: `${check.reason} ${note}` } : check;
+    });
     const target = input.target ?? `${input.service} ${input.version} in ${input.environment}`;
     const iso = (t: number) => new Date(t).toISOString();
     return {

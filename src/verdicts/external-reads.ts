@@ -7,9 +7,16 @@ import { NoDataError, SourceError, type SourceQuery } from "../sources/source.ts
 import type { WindowSpec } from "./baseline-resolver.ts";
 import type { EvaluationInput } from "./evaluator.ts";
 import { pairSeries } from "./series-pairing.ts";
+import { describeNewErrorKinds, type NewErrorKinds } from "../sources/elasticsearch/error-kinds.ts";
 
 /** One outside signal's data for the judge, or why its source could not give it (a sentence for the verdict). */
-export type ExternalRead = { kind: "data"; data: SignalInput["data"] } | { kind: "outage"; reason: string };
+export type ExternalRead = { kind: "data"; data: SignalInput["data"]; note?: string } | { kind: "outage"; reason: string };
+
+/** A source that can also name the kinds of error new since the baseline (Elasticsearch logs). */
+interface ErrorKindFinder {
+  newErrorKinds(candidate: SourceQuery, baseline: SourceQuery): Promise<NewErrorKinds>;
+}
+const findsErrorKinds = (s: object): s is ErrorKindFinder => typeof (s as Partial<ErrorKindFinder>).newErrorKinds === "function";
 export type ExternalReads = ReadonlyMap<string, ExternalRead>;
 export const NO_READS: ExternalReads = new Map();
 
@@ -65,6 +72,22 @@ export class ExternalReader {
     // No history is no loss: the rate test then allows for the baseline's own spread only.
     const past = hs.status === "fulfilled" && hs.value ? { series: hs.value, start: history.start, end: history.end } : undefined;
     const baselineMinutes = Math.round((baseline.end - baseline.start) / 60_000);
-    return { kind: "data", data: pairSeries(signal.kind, { baseline: bs.value, candidate: cs.value, history: past, baselineMinutes }) };
+    const data = pairSeries(signal.kind, { baseline: bs.value, candidate: cs.value, history: past, baselineMinutes });
+    const note = signal.kind === "error_rate" && findsErrorKinds(source) ? await this.newKinds(source, query(candidate, input.version), query(baseline)) : undefined;
+    return { kind: "data", data, ...(note ? { note } : {}) };
+  }
+
+  /** "3 new kinds of error appeared after this release: …", or nothing: the sentence only adds to a verdict, never decides one. */
+  private async newKinds(source: ErrorKindFinder, candidate: SourceQuery, baseline: SourceQuery): Promise<string | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, this.policy.timeoutMs, undefined)));
+    try {
+      const found = await Promise.race([source.newErrorKinds(candidate, baseline), timeout]);
+      return found && found.kinds.length > 0 ? this.sources.scrub(describeNewErrorKinds(found)) : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

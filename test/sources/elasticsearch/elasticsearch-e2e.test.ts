@@ -22,11 +22,21 @@ const p95Ns = (t: number) => (400 + ((minuteOf(t) * 13) % 7) * 5) * 1e6;
 
 interface SearchBody {
   query: { bool: { filter: { range?: Record<string, { gte: number; lt: number }> }[] } };
-  aggs: { per_interval: { aggs: { errors?: unknown; latency?: unknown } } };
+  aggs: { per_interval?: { aggs: { errors?: unknown; latency?: unknown } }; messages?: unknown };
+}
+
+/** Error messages per window: after the jump a null-pointer error joins the old timeouts (ids differ per line). */
+function messages(gte: number) {
+  const buckets = [{ key: "upstream timed out after 3000 ms while reading response header", doc_count: 60 }];
+  if (gte >= JUMP) buckets.push({ key: "NullPointerException in CartService.total for cart 8812", doc_count: 120 }, { key: "NullPointerException in CartService.total for cart 9127", doc_count: 95 });
+  const total = buckets.reduce((n, b) => n + b.doc_count, 0);
+  return { took: 3, timed_out: false, hits: { total: { value: total, relation: "eq" }, hits: [] }, aggregations: { messages: { doc_count_error_upper_bound: 0, sum_other_doc_count: 0, buckets } } };
 }
 
 function search(body: SearchBody) {
   const { gte, lt } = body.query.bool.filter[0]!.range!["@timestamp"]!;
+  if (body.aggs.messages) return messages(gte);
+  if (!body.aggs.per_interval) throw new Error("unexpected search");
   const minutes: number[] = [];
   for (let t = gte; t < lt; t += MIN) minutes.push(t);
   return body.aggs.per_interval.aggs.errors
@@ -93,6 +103,9 @@ describe("a release judged from Elasticsearch alone, through the HTTP API", () =
     const broken = await finalVerdict(await deploy("1.6.0", 240));
     expect(broken.status).toBe("fail");
     expect(broken.checks.find((c) => c.signal === "error_rate")?.status).toBe("fail");
+    // The two null-pointer lines differ only by an id: one new kind, named in the reason.
+    expect((broken.checks.find((c) => c.signal === "error_rate") as { reason?: string })?.reason)
+      .toContain("1 new kind of error appeared after this release: \"NullPointerException in CartService.total for cart <num>\" (215×)");
     expect(broken.checks.find((c) => c.signal === "latency_p95")?.status).not.toBe("fail");
 
     // Every search carried the API key, the rule's index and dataset filter; the candidate's also its version.
