@@ -89,7 +89,7 @@ describe("a release judged from Elasticsearch alone, through the HTTP API", () =
 
   afterAll(async () => {
     await server?.stop();
-    await es.close();
+    await es.close().catch(() => undefined);
     expect(server?.output() ?? "").not.toMatch(new RegExp(`${TOKEN}|${API_KEY}`));
     rmSync(dir, { recursive: true, force: true });
   });
@@ -125,5 +125,16 @@ describe("a release judged from Elasticsearch alone, through the HTTP API", () =
     const ready = await fetch(`${server!.url}/readyz`).then((r) => r.json() as Promise<{ checks?: Record<string, string> }>);
     expect(JSON.stringify(ready)).toContain("green");
     expect(JSON.stringify(ready)).not.toContain(API_KEY);
+  });
+
+  it("holds a release while Elasticsearch is down, saying which source failed and how", async () => {
+    await es.close();
+    const held = (await finalVerdict(await deploy("1.7.0", 300))) as { status: string; checks: { signal: string; status: string; reason?: string }[] };
+    expect(held.status).toBe("hold");
+    const check = held.checks.find((c) => c.signal === "error_rate")!;
+    expect(check.status).toBe("nodata");
+    expect(check.reason).toMatch(/could not read its data: Elasticsearch .*; the rule says hold when data is missing\.$/);
+    expect(check.reason).not.toContain(API_KEY);
+    // /readyz caches source health for 15 s; its "degraded" answer is tested in test/sources/core/readyz-sources.test.ts.
   });
 });
