@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Many files mostly wait (real servers, the Ansible run's minute windows): three workers keep two cores busy.
+    maxWorkers: 3,
     reporters: ["default", "./test/support/summary-reporter.ts"],
   },
 });
