@@ -1,3 +1,4 @@
+import { releaseClient } from "../../support/release-client.ts";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,24 +56,8 @@ describe("a release judged from Datadog alone, through the HTTP API", () => {
     datadog.answer("POST", "/api/v1/events", cassette("v1/Events_3416228/Post-an-event-returns-OK-response_1209415328"));
   }
 
-  async function api(method: string, path: string, body?: unknown) {
-    const res = await fetch(`${server!.url}${path}`, {
-      method, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  }
+  const { deploy, finalVerdict } = releaseClient(() => server, { token: TOKEN, start: START });
 
-  async function deploy(version: string, minute: number): Promise<string> {
-    await api("POST", "/api/v1/deploys", { service: "checkout", environment: "production", version, phase: "started", timestamp: START + minute * MIN });
-    const done = await api("POST", "/api/v1/deploys", { service: "checkout", environment: "production", version, phase: "finished", timestamp: START + (minute + 1) * MIN });
-    expect(done.status).toBe(202);
-    return done.body.release_id as string;
-  }
-
-  async function finalVerdict(releaseId: string) {
-    await expect.poll(async () => (await api("GET", `/api/v1/releases/${releaseId}/verdict`)).body.final, { timeout: 30_000, interval: 250 }).toBe(true);
-    return (await api("GET", `/api/v1/releases/${releaseId}/verdict`)).body as { status: string; checks: { signal: string; status: string; reason?: string }[] };
-  }
 
   beforeAll(async () => {
     await datadog.start();

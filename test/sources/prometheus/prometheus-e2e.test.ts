@@ -1,3 +1,4 @@
+import { releaseClient } from "../../support/release-client.ts";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +9,6 @@ import { openMetrics, prometheusAvailable, startPrometheus, type CounterHistory,
 // Four hours of checkout traffic on three hosts, kept only in Prometheus. Release 1.5.0 (minute 60) changes
 // nothing; from minute 150, when 1.6.0 is deployed, 5xx responses jump from about 1.5 % to about 10 %.
 const TOKEN = "prom-e2e-admin-token-0123456789";
-const MIN = 60_000;
 const START = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 5 * 3_600_000;
 const MINUTES = 240;
 const JUMP_MINUTE = 150;
@@ -54,24 +54,8 @@ describe.skipIf(!available)("a release judged from Prometheus alone, through the
   let prometheus: RealPrometheus | undefined;
   let server: ServerProcess | undefined;
 
-  async function api(method: string, path: string, body?: unknown) {
-    const res = await fetch(`${server!.url}${path}`, {
-      method, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  }
+  const { deploy, finalVerdict } = releaseClient(() => server, { token: TOKEN, start: START, timeoutMs: 20_000 });
 
-  async function deploy(version: string, minute: number): Promise<string> {
-    await api("POST", "/api/v1/deploys", { service: "checkout", environment: "production", version, phase: "started", timestamp: START + minute * MIN });
-    const done = await api("POST", "/api/v1/deploys", { service: "checkout", environment: "production", version, phase: "finished", timestamp: START + (minute + 1) * MIN });
-    expect(done.status).toBe(202);
-    return done.body.release_id as string;
-  }
-
-  async function finalVerdict(releaseId: string) {
-    await expect.poll(async () => (await api("GET", `/api/v1/releases/${releaseId}/verdict`)).body.final, { timeout: 20_000, interval: 250 }).toBe(true);
-    return (await api("GET", `/api/v1/releases/${releaseId}/verdict`)).body as { status: string; checks: Check[] };
-  }
 
   /** The error_rate check's counts, which must be the counters written over the baseline and analysis minutes. */
   const counts = (check: Check | undefined) => {
@@ -100,14 +84,14 @@ describe.skipIf(!available)("a release judged from Prometheus alone, through the
   });
 
   it("does not fail the release that changed nothing, and fails the one after which 5xx jumped", async () => {
-    const unchanged = await finalVerdict(await deploy("1.5.0", 60));
+    const unchanged = await finalVerdict<Check>(await deploy("1.5.0", 60));
     expect(unchanged.checks.map((c) => c.signal)).toEqual(["error_rate", "latency_p95"]);
     // Deployed at minute 60, finished at 61: the baseline is minutes 0–59, the analysis window 61–90.
     expect(counts(unchanged.checks[0])).toEqual({ baseline: written(0, 60), candidate: written(61, 91) });
     expect(unchanged.status).not.toBe("fail");
     expect(unchanged.checks.map((c) => c.status)).not.toContain("fail");
 
-    const broken = await finalVerdict(await deploy("1.6.0", JUMP_MINUTE));
+    const broken = await finalVerdict<Check>(await deploy("1.6.0", JUMP_MINUTE));
     expect(counts(broken.checks[0])).toEqual({ baseline: written(90, 150), candidate: written(151, 181) });
     expect(broken.status).toBe("fail");
     expect(broken.checks.find((c) => c.signal === "error_rate")?.status).toBe("fail");
@@ -116,7 +100,7 @@ describe.skipIf(!available)("a release judged from Prometheus alone, through the
 
   it("holds a release while Prometheus is down, saying which source failed", async () => {
     await prometheus!.stop();
-    const held = await finalVerdict(await deploy("1.7.0", 200));
+    const held = await finalVerdict<Check>(await deploy("1.7.0", 200));
     expect(held.status).toBe("hold");
     expect(JSON.stringify(held.checks)).toMatch(/Prometheus[^"]*cannot reach 127\.0\.0\.1:\d+: ECONNREFUSED/);
   });
