@@ -41,6 +41,8 @@ import { Evaluator } from "./verdicts/evaluator.ts";
 import { ExternalReader } from "./verdicts/external-reads.ts";
 import { OnsetLocator } from "./verdicts/onset-locator.ts";
 import { VerdictService } from "./verdicts/verdict-service.ts";
+import { SequentialEvaluator } from "./verdicts/sequential-evaluator.ts";
+import { ErrorSignatureReader } from "./telemetry/error-signature-reader.ts";
 import { CapacityFitter } from "./capacity/capacity-fitter.ts";
 import { CapacityReader } from "./capacity/capacity-reader.ts";
 import { CapacityAwareRecorder } from "./capacity/capacity-recorder.ts";
@@ -116,7 +118,8 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
   const sources = createSources(config, db, options.sources);
   const evaluator = new Evaluator(sources.builtin, new ExternalReader(sources, { timeoutMs: config.sourceTimeoutMs, retries: config.sourceRetries, backoffMs: 500 }));
   const baselines = new BaselineResolver(db);
-  const verdicts = new VerdictService(db, rules, evaluator, baselines, new OnsetLocator(db, reader), recorder, graceMs, now, (release, err) =>
+  const sequential = new SequentialEvaluator(reader, evaluator, baselines, new ErrorSignatureReader(db));
+  const verdicts = new VerdictService(db, rules, evaluator, baselines, new OnsetLocator(db, reader), recorder, sequential, graceMs, now, (release, err) =>
     logger.error({ err, release: release.id }, "evaluation failed; it will be retried at the next run"),
   );
   const decisions = new DecisionService(db, verdicts, audit, rollbackRequests, now);

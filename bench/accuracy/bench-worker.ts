@@ -7,9 +7,10 @@ import { TrafficGenerator } from "./traffic-generator.ts";
 
 const { cells, seed } = workerData as { cells: Cell[]; seed: number };
 const rule = loadShippedRule();
-const panel = buildPanel(rule);
+const panel = await buildPanel(rule);
 const generator = new TrafficGenerator(planOf(rule));
 
 parentPort!.on("message", (slice: Slice) => {
   parentPort!.postMessage({ slice, tally: runSlice(cells, slice, generator, panel, seed) });
 });
+parentPort!.postMessage({ ready: true });

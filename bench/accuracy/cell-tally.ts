@@ -1,4 +1,4 @@
-/** What the benchmark keeps of each simulated release: each judge's verdict and, for the engine, why. */
+/** What the benchmark keeps of each simulated release: each judge's verdict and when, and for the engine why. */
 import type { JudgeStatus, Outcome } from "./interim-schedule.ts";
 
 export const JUDGES = ["engine", "static", "kayenta"] as const;
@@ -9,80 +9,88 @@ export interface JudgeTally {
   warn: number;
   fail: number;
   hold: number;
+  /** Minutes after the deploy at which each release was decided (fail, pass, warn, or hold at the maximum). */
+  decidedAt: number[];
   /** Minutes after the deploy at which each failed release was failed. */
   failedAt: number[];
+  /** The longest window the judge could have used on each release. */
+  maxWindow: number[];
 }
 
-/** Base error-rate bands, for the engine's breakdown. */
-export const BANDS = [
-  { label: "base errors < 0.5 %", below: 0.005 },
-  { label: "0.5–1 %", below: 0.01 },
-  { label: "≥ 1 %", below: Infinity },
+/** Bands of the errors the baseline expects in the release's maximum window, to group cells by what traffic can tell. */
+export const EXPECTED_BANDS = [
+  { label: "< 10 errors", below: 10 },
+  { label: "10–30", below: 30 },
+  { label: "30–100", below: 100 },
+  { label: "≥ 100", below: Infinity },
 ] as const;
+
+/** The perfect-counterfactual ceiling: at the maximum window, and within the time limits the targets name. */
+export const CEILING_AT = ["max", 5, 10, 15] as const;
+
+export interface BandTally {
+  n: number;
+  fail: number;
+  pass: number;
+  hold: number;
+  ceiling: number;
+}
 
 export interface Tally {
   n: number;
   judges: Record<JudgeName, JudgeTally>;
-  /** Observed analysis ÷ baseline error rate and p95, per release (the effect the release really had, with noise). */
+  /** Observed analysis ÷ baseline error rate and p95 (whole window ÷ the hour before; updated hosts only). */
   errorRatio: number[];
   p95Ratio: number[];
-  /** Pearson dispersion of the baseline's per-minute error counts. */
-  phi: number[];
-  /** log(after ÷ before error rate) ÷ its Poisson standard error, when both windows saw ≥ 10 errors: var 1 if Poisson. */
-  windowZ: number[];
-  /** Engine: why the deciding check came out as it did, counted by reason. */
+  /** Engine: why it decided as it did, counted by reason ("fail: error_rate", "hold: latency …"). */
   engineNotes: Map<string, number>;
-  /** Engine verdicts by base error-rate band: releases and fails. */
-  bandReleases: number[];
-  bandFails: number[];
-  /** Engine false fails on error rate: the observed ratio and the baseline's φ. */
-  errorFalseFail: { ratio: number; phi: number }[];
-  /** Engine latency check on the final window: Hodges–Lehmann shift ÷ baseline median. */
-  latencyShift: number[];
-  /** Engine holds: the minutes more each said it needs ("need about N more minutes"); those saying there is no traffic to
-   * wait for although the window had traffic; and holds that said neither. */
-  holdMinutesNeeded: number[];
-  holdsNoTrafficClaim: number;
-  holdsWithoutTime: number;
-  /** Cost: milliseconds spent in the engine's judge() and how many calls, and in the whole slice (traffic, all judges). */
+  /** Engine verdicts by the baseline's expected errors in the maximum window. */
+  bands: BandTally[];
+  /** Ceiling power per release, summed, for each entry of CEILING_AT (divide by n). */
+  ceilingSum: number[];
+  /** Which design judged the error rate (concurrent, forecast, …), counted. */
+  designs: Map<string, number>;
   engineMs: number;
   engineCalls: number;
   workMs: number;
 }
 
 export function emptyTally(): Tally {
-  const judge = (): JudgeTally => ({ pass: 0, warn: 0, fail: 0, hold: 0, failedAt: [] });
+  const judge = (): JudgeTally => ({ pass: 0, warn: 0, fail: 0, hold: 0, decidedAt: [], failedAt: [], maxWindow: [] });
   return {
-    n: 0, judges: { engine: judge(), static: judge(), kayenta: judge() }, errorRatio: [], p95Ratio: [], phi: [], windowZ: [],
-    engineNotes: new Map(), bandReleases: BANDS.map(() => 0), bandFails: BANDS.map(() => 0), errorFalseFail: [], latencyShift: [],
-    holdMinutesNeeded: [], holdsNoTrafficClaim: 0, holdsWithoutTime: 0,
-    engineMs: 0, engineCalls: 0, workMs: 0,
+    n: 0, judges: { engine: judge(), static: judge(), kayenta: judge() }, errorRatio: [], p95Ratio: [], engineNotes: new Map(),
+    bands: EXPECTED_BANDS.map(() => ({ n: 0, fail: 0, pass: 0, hold: 0, ceiling: 0 })), ceilingSum: CEILING_AT.map(() => 0),
+    designs: new Map(), engineMs: 0, engineCalls: 0, workMs: 0,
   };
 }
 
-export function count(t: JudgeTally, o: Outcome): void {
+export function count(t: JudgeTally, o: Outcome, maxWindow: number): void {
   t[o.status satisfies JudgeStatus]++;
-  if (o.status === "fail") t.failedAt.push(o.failedAt ?? NaN);
+  t.decidedAt.push(o.decidedAt);
+  if (o.status === "fail") t.failedAt.push(o.decidedAt);
+  t.maxWindow.push(maxWindow);
 }
 
-export function note(t: Tally, reason: string): void {
-  t.engineNotes.set(reason, (t.engineNotes.get(reason) ?? 0) + 1);
+export function note(map: Map<string, number>, reason: string): void {
+  map.set(reason, (map.get(reason) ?? 0) + 1);
 }
 
-/** Adds b into a (tallies of several cells, for pooled targets). */
+/** Adds b into a (tallies of several cells or slices). */
 export function merge(a: Tally, b: Tally): Tally {
   a.n += b.n;
   for (const j of JUDGES) {
     const x = a.judges[j], y = b.judges[j];
     x.pass += y.pass; x.warn += y.warn; x.fail += y.fail; x.hold += y.hold;
-    x.failedAt.push(...y.failedAt);
+    x.decidedAt.push(...y.decidedAt); x.failedAt.push(...y.failedAt); x.maxWindow.push(...y.maxWindow);
   }
-  a.errorRatio.push(...b.errorRatio); a.p95Ratio.push(...b.p95Ratio); a.phi.push(...b.phi); a.windowZ.push(...b.windowZ);
+  a.errorRatio.push(...b.errorRatio); a.p95Ratio.push(...b.p95Ratio);
   for (const [k, v] of b.engineNotes) a.engineNotes.set(k, (a.engineNotes.get(k) ?? 0) + v);
-  b.bandReleases.forEach((v, i) => (a.bandReleases[i]! += v));
-  b.bandFails.forEach((v, i) => (a.bandFails[i]! += v));
-  a.errorFalseFail.push(...b.errorFalseFail); a.latencyShift.push(...b.latencyShift);
-  a.holdMinutesNeeded.push(...b.holdMinutesNeeded); a.holdsNoTrafficClaim += b.holdsNoTrafficClaim; a.holdsWithoutTime += b.holdsWithoutTime;
+  for (const [k, v] of b.designs) a.designs.set(k, (a.designs.get(k) ?? 0) + v);
+  b.bands.forEach((s, i) => {
+    const d = a.bands[i]!;
+    d.n += s.n; d.fail += s.fail; d.pass += s.pass; d.hold += s.hold; d.ceiling += s.ceiling;
+  });
+  b.ceilingSum.forEach((v, i) => (a.ceilingSum[i]! += v));
   a.engineMs += b.engineMs; a.engineCalls += b.engineCalls; a.workMs += b.workMs;
   return a;
 }

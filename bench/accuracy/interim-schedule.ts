@@ -1,35 +1,32 @@
-/** The analysis window as a sequence of checks, and the two ways a run of checks becomes a verdict. */
+/** The fixed-window judges' schedule: the analysis window as a sequence of checks, and two ways checks become a verdict. */
 import type { WindowPlan } from "./release-scenario.ts";
 
 export type JudgeStatus = "pass" | "warn" | "fail" | "hold";
 
 export interface Outcome {
   status: JudgeStatus;
-  /** Minutes after the deploy at which the release was failed (early or at the final check). */
-  failedAt?: number;
+  /** Minutes after the deploy at which the verdict was reached (early fail, or the end of the window). */
+  decidedAt: number;
 }
 
-/** Minutes after the deploy at which checks run: every interval, and the end of the window. */
+/** Minutes after the deploy at which checks run: every interval, and the end of the fixed window. */
 export function checkpoints(plan: WindowPlan): number[] {
   const out: number[] = [];
-  for (let t = plan.intervalMinutes; t < plan.analysisMinutes; t += plan.intervalMinutes) out.push(t);
-  out.push(plan.analysisMinutes);
+  for (let t = plan.intervalMinutes; t < plan.fixedMinutes; t += plan.intervalMinutes) out.push(t);
+  out.push(plan.fixedMinutes);
   return out;
 }
 
-/**
- * deploy-guard's schedule (src/verdicts/verdict-service.ts): each check judges the window so far; `earlyFailAfter`
- * failing checks in a row end it as a fail; otherwise the check at the end of the window is the verdict.
- */
+/** Each check judges the window so far; `earlyFailAfter` failing checks in a row end it as a fail; else the last check. */
 export function runConsecutive<T extends { status: JudgeStatus }>(plan: WindowPlan, check: (minutes: number) => T): { outcome: Outcome; last: T } {
   let streak = 0;
   let last: T | undefined;
   for (const t of checkpoints(plan)) {
     last = check(t);
     streak = last.status === "fail" ? streak + 1 : 0;
-    if (streak >= plan.earlyFailAfter || (last.status === "fail" && t === plan.analysisMinutes)) return { outcome: { status: "fail", failedAt: t }, last };
+    if (streak >= plan.earlyFailAfter || (last.status === "fail" && t === plan.fixedMinutes)) return { outcome: { status: "fail", decidedAt: t }, last };
   }
-  return { outcome: { status: last!.status }, last: last! };
+  return { outcome: { status: last!.status, decidedAt: plan.fixedMinutes }, last: last! };
 }
 
 /**
@@ -41,7 +38,7 @@ export function runFailureLimit(plan: WindowPlan, failureLimit: number, measure:
   for (const t of checkpoints(plan)) {
     if (!measure(from, t)) failures++;
     from = t;
-    if (failures > failureLimit) return { status: "fail", failedAt: t };
+    if (failures > failureLimit) return { status: "fail", decidedAt: t };
   }
-  return { status: "pass" };
+  return { status: "pass", decidedAt: plan.fixedMinutes };
 }

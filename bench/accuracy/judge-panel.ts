@@ -1,16 +1,25 @@
-/** The shipped rule, the windows it implies, and the three judges built from them — the same in every worker. */
+/** The shipped rule, the windows the benchmark lays out, and the three judges — the same in every worker. */
 import { fileURLToPath } from "node:url";
+import { ERROR_PLAN, LATENCY_PLAN } from "../../src/analysis/sequential/look-plan.ts";
 import { formatProblems, loadRules } from "../../src/rules/rule-loader.ts";
 import type { Rule } from "../../src/rules/rule-schema.ts";
-import { EngineJudge } from "./engine-judge.ts";
 import { KayentaStyleJudge } from "./kayenta-style-judge.ts";
-import type { JudgePanel } from "./release-runner.ts";
 import type { WindowPlan } from "./release-scenario.ts";
+import type { SequentialEngineJudge } from "./sequential-engine-judge.ts";
 import { StaticThresholdJudge, type StaticThresholds } from "./static-threshold-judge.ts";
 import { typicalP95 } from "./traffic-model.ts";
 
 export const RULES_DIR = fileURLToPath(new URL("../../rules", import.meta.url));
 export const RULE_NAME = "default";
+
+export interface JudgePanel {
+  rule: Rule;
+  /** Undefined while the sequential engine's modules are not in the tree yet: its columns print "–". */
+  engine: SequentialEngineJudge | undefined;
+  engineMissing?: string;
+  static: StaticThresholdJudge;
+  kayenta: KayentaStyleJudge;
+}
 
 export function loadShippedRule(): Rule {
   const loaded = loadRules(RULES_DIR);
@@ -20,14 +29,13 @@ export function loadShippedRule(): Rule {
   return rule;
 }
 
+/** The sequential engine's longest windows, and the rule's fixed window and checks for the two comparison judges. */
 export function planOf(rule: Rule): WindowPlan {
-  if (rule.baseline.kind !== "before_deploy" || rule.analysis.delay_minutes !== 0) {
-    throw new Error("the benchmark lays windows out as before_deploy with no warm-up delay");
-  }
   return {
-    historyMinutes: rule.baseline.history_minutes,
-    baselineMinutes: rule.baseline.minutes,
-    analysisMinutes: rule.analysis.minutes,
+    baselineMinutes: 60,
+    analysisMinutes: ERROR_PLAN.maxMaxMinutes,
+    latencyMinutes: LATENCY_PLAN.maxMaxMinutes,
+    fixedMinutes: rule.analysis.minutes,
     intervalMinutes: rule.analysis.interval_minutes,
     earlyFailAfter: rule.analysis.early_fail_after,
   };
@@ -36,7 +44,13 @@ export function planOf(rule: Rule): WindowPlan {
 /** Success rate ≥ 99 %, p95 ≤ 1.5 × a typical baseline p95, and Argo's failureLimit: 1 (the second failed measurement fails). */
 export const STATIC_THRESHOLDS: StaticThresholds = { maxErrorRate: 0.01, maxP95Ms: Math.round(1.5 * typicalP95()), failureLimit: 1 };
 
-export function buildPanel(rule: Rule): JudgePanel {
+export async function buildPanel(rule: Rule): Promise<JudgePanel> {
   const plan = planOf(rule);
-  return { rule, engine: new EngineJudge(rule, plan), static: new StaticThresholdJudge(STATIC_THRESHOLDS, plan), kayenta: new KayentaStyleJudge(plan) };
+  const comparators = { rule, static: new StaticThresholdJudge(STATIC_THRESHOLDS, plan), kayenta: new KayentaStyleJudge(plan) };
+  try {
+    const { SequentialEngineJudge } = await import("./sequential-engine-judge.ts");
+    return { ...comparators, engine: new SequentialEngineJudge(rule) };
+  } catch (err) {
+    return { ...comparators, engine: undefined, engineMissing: err instanceof Error ? err.message.split("\n")[0]! : String(err) };
+  }
 }

@@ -1,21 +1,38 @@
-/** The main table: one row per cell (effect × traffic), one group of columns per judge. */
-import { JUDGES, type JudgeName, type Tally } from "./cell-tally.ts";
-import { fixed, markdownTable, median, pct, signedPct, times } from "./report-format.ts";
-import type { Cell } from "./scenario-cells.ts";
+/** The main table: one row per cell (effect × design × traffic), the ceiling, the engine, and the two comparison judges. */
+import type { Tally } from "./cell-tally.ts";
+import { fixed, markdownTable, median, pct, quantile, signedPct, times } from "./report-format.ts";
+import { designLabel, type Cell } from "./scenario-cells.ts";
 
-export const JUDGE_TITLES: Record<JudgeName, string> = { engine: "deploy-guard", static: "static", kayenta: "Kayenta-style" };
-
-export function judgeColumns(t: Tally, j: JudgeName): string[] {
-  const s = t.judges[j];
-  const ttd = median(s.failedAt);
-  return [pct(s.fail, t.n), pct(s.pass + s.warn, t.n), pct(s.hold, t.n), ttd === undefined ? "–" : ttd.toFixed(0)];
+export interface Row {
+  cell: Cell;
+  tally: Tally;
 }
 
-export function mainTable(rows: { cell: Cell; tally: Tally }[]): string {
-  const header = ["release", "rpm", "n", "errors seen", "p95 seen", "φ", "warn % (DG)"];
-  for (const j of JUDGES) header.push(`${JUDGE_TITLES[j]} fail %`, "pass %", "hold %", "TTD min");
-  return markdownTable(header, rows.map(({ cell, tally: t }) => [
-    cell.effect.label, String(cell.rpm), String(t.n), times(median(t.errorRatio)), signedPct(median(t.p95Ratio)),
-    fixed(median(t.phi)), pct(t.judges.engine.warn, t.n), ...JUDGES.flatMap((j) => judgeColumns(t, j)),
-  ]));
+/** Mean ceiling power of the cell at entry `at` of CEILING_AT, in %, or "–" for unchanged releases. */
+export function ceilingPct(t: Tally, at = 0): number | undefined {
+  const v = t.ceilingSum[at]! / t.n;
+  return Number.isFinite(v) ? 100 * v : undefined;
+}
+
+const minutes = (xs: readonly number[]) => {
+  const m = median(xs), p = quantile(xs, 0.9);
+  return m === undefined ? "–" : `${m.toFixed(0)} (${p!.toFixed(0)})`;
+};
+
+export function mainTable(rows: Row[]): string {
+  const header = ["release", "design", "rpm", "n", "errors seen", "p95 seen", "ceiling fail %",
+    "deploy-guard fail %", "pass+warn %", "hold %", "min to decision: median (p90)", "max window (median)",
+    "static fail %", "pass %", "TTD", "Kayenta-style fail %", "pass %", "TTD"];
+  return markdownTable(header, rows.map(({ cell, tally: t }) => {
+    const e = t.judges.engine, s = t.judges.static, k = t.judges.kayenta;
+    const ran = e.decidedAt.length > 0;
+    const ceiling = ceilingPct(t);
+    return [
+      cell.effect.label, designLabel(cell), String(cell.rpm), String(t.n), times(median(t.errorRatio)), signedPct(median(t.p95Ratio)),
+      ceiling === undefined ? "–" : ceiling.toFixed(1),
+      ran ? pct(e.fail, t.n) : "–", ran ? pct(e.pass + e.warn, t.n) : "–", ran ? pct(e.hold, t.n) : "–", minutes(e.decidedAt), fixed(median(e.maxWindow), 0),
+      pct(s.fail, t.n), pct(s.pass + s.warn, t.n), fixed(median(s.failedAt), 0),
+      pct(k.fail, t.n), pct(k.pass + k.warn, t.n), fixed(median(k.failedAt), 0),
+    ];
+  }));
 }

@@ -1,6 +1,7 @@
 /** The NAB block: per NAB folder and driven signal, fail % for each placement of the deploy and each judge. */
-import { JUDGES, merge, emptyTally, type Tally } from "./cell-tally.ts";
-import { JUDGE_TITLES } from "./main-table.ts";
+import { JUDGES, merge, emptyTally, type JudgeName, type Tally } from "./cell-tally.ts";
+
+const JUDGE_TITLES: Record<JudgeName, string> = { engine: "deploy-guard", static: "static", kayenta: "Kayenta-style" };
 import { NAB_MODES, PLACEMENTS, type NabCell } from "./nab-cases.ts";
 import { markdownTable, pct } from "./report-format.ts";
 

@@ -1,71 +1,77 @@
-/** One simulated release through the three judges, kept in a tally with what the release really changed. */
-import type { Rule } from "../../src/rules/rule-schema.ts";
-import { BANDS, count, note, type Tally } from "./cell-tally.ts";
-import { failingSignals, holdWait, signalNamed, signalReason } from "./engine-diagnosis.ts";
-import type { EngineJudge } from "./engine-judge.ts";
-import type { KayentaStyleJudge } from "./kayenta-style-judge.ts";
+/** One simulated release through the three judges, kept in a tally with what it really changed and what no design could beat. */
+import { ERROR_PLAN, LATENCY_PLAN, maxMinutesFor } from "../../src/analysis/sequential/look-plan.ts";
+import { CEILING_AT, count, EXPECTED_BANDS, note, type Tally } from "./cell-tally.ts";
+import { ceilingPower } from "./counterfactual-ceiling.ts";
+import type { JudgePanel } from "./judge-panel.ts";
 import type { RandomSource } from "./random-source.ts";
 import type { SimulatedRelease } from "./release-scenario.ts";
 import { isUnchanged, type Effect } from "./scenario-cells.ts";
-import type { StaticThresholdJudge } from "./static-threshold-judge.ts";
-import { p95Of, pearsonDispersion, rateSeries, sumWindow } from "./window-data.ts";
+import { tailShare } from "./traffic-generator.ts";
+import { EVEN_HOSTS, mixtureCdf, mixtureQuantile, MODEL } from "./traffic-model.ts";
+import { p95Of, sumWindow } from "./window-data.ts";
 
-export interface JudgePanel {
-  rule: Rule;
-  engine: EngineJudge;
-  static: StaticThresholdJudge;
-  kayenta: KayentaStyleJudge;
+/** The release budget: a ceiling is what a test spending all of it on this one signal could reach. */
+const CEILING_ALPHA = 0.01;
+const BASE_EXCEEDANCE = 0.05;
+
+/** The share of requests beyond the pre-deploy p95 once the latency effect is in (analytic, hosts evenly loaded). */
+export function exceedanceAfter(effect: Effect): number {
+  const q = mixtureQuantile(0.95, 1, MODEL.slowShare, EVEN_HOSTS);
+  if (effect.latency.kind === "scale") return 1 - mixtureCdf(q / (1 + effect.latency.rise), 1, MODEL.slowShare, EVEN_HOSTS);
+  if (effect.latency.kind === "tail") return 1 - mixtureCdf(q, 1, tailShare(effect.latency.rise), EVEN_HOSTS);
+  return BASE_EXCEEDANCE;
 }
 
-function observe(release: SimulatedRelease, tally: Tally): number | undefined {
-  const { minutes, deployAt } = release;
-  const before = sumWindow(minutes, 0, deployAt), after = sumWindow(minutes, deployAt, minutes.length);
+const sum = (xs: Float64Array, from: number, to: number) => {
+  let s = 0;
+  for (let i = from; i < to; i++) s += xs[i]!;
+  return s;
+};
+
+/** Counterfactual counts of the effect's signal at the maximum window and at fixed limits, and the ceiling at each. */
+function ceilings(r: SimulatedRelease, effect: Effect): { expectedErrors: number; power: number[] } {
+  const d = r.deployAt, errorsPerMinute = sum(r.expectedErrors, 0, d) / d;
+  const errorMax = maxMinutesFor(ERROR_PLAN, errorsPerMinute);
+  const expectedErrors = sum(r.expectedErrors, d, d + errorMax);
+  if (isUnchanged(effect)) return { expectedErrors, power: CEILING_AT.map(() => NaN) };
+  const latency = effect.latency.kind !== "none";
+  const series = latency ? r.expectedRequests.map((n) => n * BASE_EXCEEDANCE) : r.expectedErrors;
+  const factor = latency ? exceedanceAfter(effect) / BASE_EXCEEDANCE : effect.errorFactor;
+  const max = latency ? maxMinutesFor(LATENCY_PLAN, sum(series, 0, d) / d) : errorMax;
+  const power = CEILING_AT.map((at) => ceilingPower(sum(series, d, d + (at === "max" ? max : at)), factor, CEILING_ALPHA));
+  return { expectedErrors, power };
+}
+
+function observe(r: SimulatedRelease, tally: Tally): void {
+  const { minutes, deployAt } = r;
+  const g = r.treatedShare < 1 ? 1 : "all";
+  const before = sumWindow(minutes, 0, deployAt, g), after = sumWindow(minutes, deployAt, deployAt + 30, g);
   if (before.errors > 0 && after.requests > 0) tally.errorRatio.push((after.errors / after.requests) / (before.errors / before.requests));
-  if (before.errors >= 10 && after.errors >= 10) {
-    const logRatio = Math.log((after.errors / after.requests) / (before.errors / before.requests));
-    tally.windowZ.push(logRatio / Math.sqrt(1 / before.errors + 1 / after.errors));
-  }
   const p95Before = p95Of(before.hist), p95After = p95Of(after.hist);
   if (p95Before !== undefined && p95After !== undefined) tally.p95Ratio.push(p95After / p95Before);
-  const phi = pearsonDispersion(rateSeries(minutes, 0, deployAt));
-  if (phi !== undefined) tally.phi.push(phi);
-  return phi;
 }
 
 export function judgeRelease(release: SimulatedRelease, effect: Effect, panel: JudgePanel, tally: Tally, jitter: RandomSource): void {
   tally.n++;
-  const phi = observe(release, tally);
-  const { outcome, judgement, calls, ms } = panel.engine.run(release);
-  tally.engineCalls += calls;
-  tally.engineMs += ms;
-  count(tally.judges.engine, outcome);
-  count(tally.judges.static, panel.static.run(release));
-  count(tally.judges.kayenta, panel.kayenta.run(release, jitter));
+  observe(release, tally);
+  const fixed = panel.static.plan.fixedMinutes;
+  count(tally.judges.static, panel.static.run(release), fixed);
+  count(tally.judges.kayenta, panel.kayenta.run(release, jitter), fixed);
+  const { expectedErrors, power } = ceilings(release, effect);
+  power.forEach((p, i) => (tally.ceilingSum[i]! += p));
+  if (!panel.engine) return;
 
-  const band = BANDS.findIndex((b) => release.baseErrorRate < b.below);
-  tally.bandReleases[band]!++;
-  if (outcome.status === "fail") tally.bandFails[band]!++;
-
-  if (outcome.status === "hold") {
-    const wait = holdWait(judgement);
-    const trafficAfter = release.minutes.slice(release.deployAt).some((m) => m.requests > 0);
-    if (typeof wait === "number") tally.holdMinutesNeeded.push(wait);
-    else if (wait === "no traffic" && trafficAfter) tally.holdsNoTrafficClaim++;
-    else tally.holdsWithoutTime++;
-  }
-
-  const errors = signalNamed(judgement, "error_rate", panel.rule), latency = signalNamed(judgement, "latency", panel.rule);
-  if (latency?.kind === "ok") tally.latencyShift.push(latency.analysis.stats.relativeChange);
-  if (isUnchanged(effect)) {
-    if (outcome.status !== "fail") return note(tally, outcome.status);
-    note(tally, failingSignals(judgement));
-    if (errors?.kind === "ok" && errors.decision.status === "fail") {
-      const s = errors.analysis.stats;
-      tally.errorFalseFail.push({ ratio: s.candidateValue / s.baselineValue, phi: phi ?? NaN });
-    }
-    return;
-  }
-  if (outcome.status === "fail") return note(tally, "fail");
-  const affected = effect.errorFactor !== 1 ? errors : latency;
-  note(tally, `${outcome.status}: ${affected?.name ?? "?"} ${affected ? signalReason(affected, panel.rule) : "missing"}`);
+  const result = panel.engine.run(release);
+  tally.engineCalls += result.calls;
+  tally.engineMs += result.ms;
+  const { status } = result.outcome;
+  count(tally.judges.engine, result.outcome, result.maxMinutes);
+  const band = tally.bands[EXPECTED_BANDS.findIndex((b) => expectedErrors < b.below)]!;
+  band.n++;
+  band[status === "warn" ? "pass" : status]++;
+  band.ceiling += power[0]!;
+  const errorSignal = result.signals.find((s) => s.name === panel.rule.signals.find((x) => x.kind === "error_rate")?.name);
+  if (errorSignal) note(tally.designs, errorSignal.result.design);
+  const deciding = result.signals.filter((s) => (status === "fail" ? s.result.status === "fail" : status === "hold" ? s.result.status === "hold" || s.result.status === "nodata" : false));
+  note(tally.engineNotes, deciding.length === 0 ? status : `${status} on ${deciding.map((s) => s.name).join(" + ")}`);
 }

@@ -17,13 +17,15 @@ export interface StaticThresholds {
 export class StaticThresholdJudge {
   readonly label = "static threshold";
 
-  constructor(readonly thresholds: StaticThresholds, private readonly plan: WindowPlan) {}
+  constructor(readonly thresholds: StaticThresholds, readonly plan: WindowPlan) {}
 
   run(release: SimulatedRelease): Outcome {
     const { minutes, deployAt } = release;
+    // A canary's measurement reads the updated hosts only, as an Argo canary step's query would.
+    const canary = release.treatedShare < 1;
     const { maxErrorRate, maxP95Ms, failureLimit } = this.thresholds;
     return runFailureLimit(this.plan, failureLimit, (from, to) => {
-      const w = sumWindow(minutes, deployAt + from, deployAt + to);
+      const w = sumWindow(minutes, deployAt + from, deployAt + to, canary ? 1 : "all");
       // No traffic makes the query NaN, and `NaN >= 0.99` is false: the measurement fails, as it does in Argo.
       if (w.requests === 0) return false;
       const p95 = histogramQuantile(w.hist, 0.95) ?? Infinity;

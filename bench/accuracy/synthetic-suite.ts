@@ -1,7 +1,9 @@
 /** Runs releases of a cell: each from its own random stream, so any slicing across workers gives the same numbers. */
 import { emptyTally, type Tally } from "./cell-tally.ts";
+import type { JudgePanel } from "./judge-panel.ts";
 import { RandomSource } from "./random-source.ts";
-import { judgeRelease, type JudgePanel } from "./release-runner.ts";
+import { judgeRelease } from "./release-runner.ts";
+import type { ReleaseSpec } from "./release-scenario.ts";
 import type { Cell } from "./scenario-cells.ts";
 import type { TrafficGenerator } from "./traffic-generator.ts";
 
@@ -11,16 +13,21 @@ export interface Slice {
   to: number;
 }
 
+export function specOf(cell: Cell, i: number): ReleaseSpec {
+  const spec: ReleaseSpec = { rpm: cell.rpm, errorFactor: cell.effect.errorFactor, latency: cell.effect.latency, traffic: cell.traffic };
+  if (cell.canary) spec.canary = cell.canary;
+  const level = cell.levels?.[i];
+  if (level) spec.level = level;
+  return spec;
+}
+
 export function runSlice(cells: readonly Cell[], slice: Slice, generator: TrafficGenerator, panel: JudgePanel, seed: number): Tally {
   const cell = cells[slice.cell]!;
   const tally = emptyTally();
   const started = performance.now();
   for (let i = slice.from; i < slice.to; i++) {
     const rng = new RandomSource(seed, slice.cell * 1_000_003 + i);
-    const spec = { rpm: cell.rpm, errorFactor: cell.effect.errorFactor, latency: cell.effect.latency, traffic: cell.traffic };
-    const level = cell.levels?.[i];
-    const release = generator.generate(level ? { ...spec, level } : spec, rng);
-    judgeRelease(release, cell.effect, panel, tally, rng);
+    judgeRelease(generator.generate(specOf(cell, i), rng), cell.effect, panel, tally, rng);
   }
   tally.workMs = performance.now() - started;
   return tally;

@@ -1,73 +1,109 @@
-/** The issue's targets for this engine, each with the measured figure and PASS/FAIL; the other judges for comparison. */
-import { JUDGES, type JudgeName, type JudgeTally, type Tally } from "./cell-tally.ts";
-import { markdownTable, median, pct, verdict } from "./report-format.ts";
-import { isLargeEffect, isUnchanged, TRAFFIC_LEVELS, type Cell } from "./scenario-cells.ts";
+/**
+ * The issue's targets table (issue 11, "Benchmark"; review §4.2): per traffic level, each target with the engine's figure
+ * and PASS/FAIL. A fail target above the perfect-counterfactual ceiling says it cannot be met instead of failing.
+ */
+import { CEILING_AT, type Tally } from "./cell-tally.ts";
+import { ceilingPct, type Row } from "./main-table.ts";
+import { markdownTable, median, pct } from "./report-format.ts";
+import { TRAFFIC_LEVELS, type Cell } from "./scenario-cells.ts";
 
-interface Row {
-  cell: Cell;
-  tally: Tally;
+type Level = (typeof TRAFFIC_LEVELS)[number];
+
+interface Target {
+  what: string;
+  /** Which cell: an effect label and a design (undefined: before/after; else hosts updated and shared wander). */
+  effect: string;
+  canary?: { hosts: number; sharedWander: number };
+  measure: (t: Tally) => number | undefined;
+  op: "≤" | "≥";
+  bound: number;
+  unit: "%" | "min";
+  /** For fail targets: the entry of CEILING_AT the target is judged at. */
+  ceilingAt?: (typeof CEILING_AT)[number];
 }
 
-interface Measured {
-  text: string;
-  ok: boolean;
-}
+const share = (k: number, t: Tally) => (t.n === 0 ? undefined : (100 * k) / t.n);
+const failWithin = (minutes: number) => (t: Tally) => share(t.judges.engine.failedAt.filter((m) => m <= minutes).length, t);
+const fail = (t: Tally) => share(t.judges.engine.fail, t);
+const miss = (t: Tally) => share(t.judges.engine.pass + t.judges.engine.warn, t);
+const hold = (t: Tally) => share(t.judges.engine.hold, t);
+const medianDecision = (t: Tally) => median(t.judges.engine.decidedAt);
 
-type Pick = (t: JudgeTally) => number;
-
-function share(rows: Row[], j: JudgeName, pick: Pick) {
-  const k = rows.reduce((s, r) => s + pick(r.tally.judges[j]), 0), n = rows.reduce((s, r) => s + r.tally.n, 0);
-  return { k, n, rate: n === 0 ? 0 : k / n };
-}
-
-function perLevel(rows: Row[], j: JudgeName, pick: Pick, limit: number): Measured {
-  const levels = TRAFFIC_LEVELS.map((rpm) => ({ rpm, ...share(rows.filter((r) => r.cell.rpm === rpm), j, pick) }));
-  const all = share(rows, j, pick);
-  return {
-    text: `${levels.map((l) => `${l.rpm}: ${pct(l.k, l.n)}`).join(" · ")} (all ${pct(all.k, all.n)})`,
-    ok: levels.every((l) => l.rate <= limit),
-  };
-}
-
-/** The worst cell and how many cells miss the target. */
-function perCell(rows: Row[], j: JudgeName, pick: Pick, higherIsWorse: boolean, ok: (v: number) => boolean): Measured {
-  if (rows.length === 0) return { text: "–", ok: true };
-  const value = (r: Row) => pick(r.tally.judges[j]) / r.tally.n;
-  const w = [...rows].sort((a, b) => (higherIsWorse ? value(b) - value(a) : value(a) - value(b)))[0]!;
-  const bad = rows.filter((r) => !ok(value(r))).length;
-  return { text: `worst ${(100 * value(w)).toFixed(1)} (${w.cell.effect.label} @ ${w.cell.rpm}); ${bad}/${rows.length} cells off target`, ok: bad === 0 };
-}
-
-function holdNote(large: Row[]): string {
-  const holds = TRAFFIC_LEVELS.map((rpm) => `${rpm}: ${large.filter((r) => r.cell.rpm === rpm).reduce((s, r) => s + r.tally.judges.engine.hold, 0)}`);
-  const asked = large.flatMap((r) => r.tally.holdMinutesNeeded);
-  const noTraffic = large.reduce((s, r) => s + r.tally.holdsNoTrafficClaim, 0), silent = large.reduce((s, r) => s + r.tally.holdsWithoutTime, 0);
-  const typical = median(asked);
-  return `Engine holds on the ≥ 2× / ≥ +25 % releases, by rpm: ${holds.join(" · ")}. Of ${asked.length + noTraffic + silent} holds, ${asked.length} state the minutes they need`
-    + `${typical === undefined ? "" : ` (median ${typical.toFixed(0)} more min)`}, ${noTraffic} say "there is no traffic to wait for" although requests kept coming, ${silent} say neither.`
-    + " Where traffic cannot tell, a pass instead of a hold counts in the misses row.";
-}
-
-export function targetSummary(rows: Row[]): string {
-  const normal = rows.filter((r) => r.cell.traffic === "normal");
-  const unchanged = normal.filter((r) => isUnchanged(r.cell.effect));
-  const large = normal.filter((r) => isLargeEffect(r.cell.effect));
-  const largeBusy = large.filter((r) => r.cell.rpm >= 300);
-  const silent = rows.filter((r) => r.cell.traffic !== "normal");
-  const targets: [string, (j: JudgeName) => Measured][] = [
-    ["false fail ≤ 1 % on unchanged releases, % by rpm", (j) => perLevel(unchanged, j, (s) => s.fail, 0.01)],
-    ["misses (pass or warn) ≤ 5 % on ≥ 2× errors or ≥ +25 % p95, % per cell", (j) => perCell(large, j, (s) => s.pass + s.warn, true, (v) => v <= 0.05)],
-    ["fail ≥ 95 % on those releases at ≥ 300 rpm, % per cell", (j) => perCell(largeBusy, j, (s) => s.fail, false, (v) => v >= 0.95)],
-    ["hold on those releases only where traffic cannot tell: no hold at ≥ 300 rpm, % per cell", (j) => perCell(largeBusy, j, (s) => s.hold, true, (v) => v === 0)],
-    ["hold ≤ 10 % on unchanged releases, % by rpm", (j) => perLevel(unchanged, j, (s) => s.hold, 0.1)],
-    ["never pass a window with no data: passes / releases", (j) => {
-      const { k, n } = share(silent, j, (s) => s.pass + s.warn);
-      return { text: `${k} / ${n}`, ok: k === 0 };
-    }],
+/** Issue 11's table, row by row: [unchanged], [errors ×2], [errors ×5], [p95 +25 %]. */
+function targetsAt(rpm: Level): Target[][] {
+  const row = { 20: [45, 90, 45, 50, 99, 80, 45], 100: [5, 30, 80, 15, 100, 95, 90], 300: [2, 15, 90, 5, 100, 95, 90], 1000: [1, 10, 90, 5, 100, 95, 90] }[rpm];
+  const [holdMax, minutesMax, failX2, holdX2, failX5, failAll, failTail] = row as [number, number, number, number, number, number, number];
+  const canary = { hosts: 2, sharedWander: 1 };
+  return [
+    [
+      { what: "false fail", effect: "unchanged", measure: fail, op: "≤", bound: 1, unit: "%" },
+      { what: "hold", effect: "unchanged", measure: hold, op: "≤", bound: holdMax, unit: "%" },
+      { what: "median decision", effect: "unchanged", measure: medianDecision, op: "≤", bound: minutesMax, unit: "min" },
+    ],
+    [
+      { what: "fail", effect: "errors ×2", measure: fail, op: "≥", bound: failX2, unit: "%", ceilingAt: "max" },
+      { what: "miss", effect: "errors ×2", measure: miss, op: "≤", bound: 5, unit: "%" },
+      { what: "hold", effect: "errors ×2", measure: hold, op: "≤", bound: holdX2, unit: "%" },
+      ...(rpm === 1000
+        ? [{ what: "fail ≤ 15 min, 50 % canary", effect: "errors ×2", canary, measure: failWithin(15), op: "≥", bound: 95, unit: "%", ceilingAt: 15 } as Target]
+        : []),
+    ],
+    rpm === 1000
+      ? [
+        { what: "fail ≤ 10 min", effect: "errors ×5", measure: failWithin(10), op: "≥", bound: failX5, unit: "%", ceilingAt: 10 },
+        { what: "fail ≤ 5 min, 50 % canary", effect: "errors ×5", canary, measure: failWithin(5), op: "≥", bound: failX5, unit: "%", ceilingAt: 5 },
+      ]
+      : [{ what: "fail ≤ 10 min", effect: "errors ×5", measure: failWithin(10), op: "≥", bound: failX5, unit: "%", ceilingAt: 10 }],
+    [
+      { what: "all slower: fail", effect: "p95 +25% (all slower)", measure: fail, op: "≥", bound: failAll, unit: "%", ceilingAt: "max" },
+      { what: "tail only: fail", effect: "p95 +25% (tail only)", measure: fail, op: "≥", bound: failTail, unit: "%", ceilingAt: "max" },
+    ],
   ];
-  const table = markdownTable(["target", "deploy-guard", "result", "static", "Kayenta-style"], targets.map(([name, measure]) => {
-    const m = Object.fromEntries(JUDGES.map((j) => [j, measure(j)])) as Record<JudgeName, Measured>;
-    return [name, m.engine.text, verdict(m.engine.ok), `${m.static.text} ${m.static.ok ? "✓" : "✗"}`, `${m.kayenta.text} ${m.kayenta.ok ? "✓" : "✗"}`];
-  }));
-  return `${table}\n\n${holdNote(large)}`;
+}
+
+function matches(cell: Cell, rpm: number, t: Target): boolean {
+  if (cell.rpm !== rpm || cell.traffic !== "normal" || cell.effect.label !== t.effect) return false;
+  if (!t.canary) return cell.canary === undefined;
+  return cell.canary !== undefined && !cell.canary.ephemeral && cell.canary.hosts === t.canary.hosts && cell.canary.sharedWander === t.canary.sharedWander;
+}
+
+export interface TargetCount {
+  met: number;
+  missed: number;
+  impossible: number;
+  notRun: number;
+}
+
+function judge(rows: Row[], rpm: number, t: Target, counts: TargetCount): string {
+  const row = rows.find((r) => matches(r.cell, rpm, t));
+  const goal = `${t.op} ${t.bound}${t.unit === "%" ? " %" : " min"}`;
+  if (!row || row.tally.judges.engine.decidedAt.length === 0) {
+    counts.notRun++;
+    return `${t.what} – (${goal})`;
+  }
+  const value = t.measure(row.tally);
+  const ceiling = t.ceilingAt === undefined ? undefined : ceilingPct(row.tally, CEILING_AT.indexOf(t.ceilingAt));
+  const text = `${t.what} ${value === undefined ? "–" : value.toFixed(t.unit === "%" ? 1 : 0)} (${goal})`;
+  if (ceiling !== undefined && t.op === "≥" && ceiling < t.bound - 0.05) {
+    counts.impossible++;
+    return `${text} cannot be met: ceiling ${ceiling.toFixed(1)} %`;
+  }
+  const ok = value !== undefined && (t.op === "≤" ? value <= t.bound : value >= t.bound - 1e-9);
+  counts[ok ? "met" : "missed"]++;
+  return `${text} ${ok ? "PASS" : "**FAIL**"}${ceiling === undefined ? "" : ` [ceiling ${ceiling.toFixed(1)}]`}`;
+}
+
+export function targetSummary(rows: Row[]): { table: string; counts: TargetCount } {
+  const counts: TargetCount = { met: 0, missed: 0, impossible: 0, notRun: 0 };
+  const header = ["traffic", "unchanged: false fail / hold / median decision", "errors ×2: fail / miss / hold", "errors ×5", "p95 +25 %: all slower / tail only"];
+  const table = markdownTable(header, TRAFFIC_LEVELS.map((rpm) => [
+    `${rpm} rpm`, ...targetsAt(rpm).map((group) => group.map((t) => judge(rows, rpm, t, counts)).join(" · ")),
+  ]));
+  const silent = rows.filter((r) => r.cell.traffic !== "normal");
+  const passedSilent = silent.reduce((s, r) => s + r.tally.judges.engine.pass + r.tally.judges.engine.warn, 0);
+  const judgedSilent = silent.reduce((s, r) => s + r.tally.judges.engine.decidedAt.length, 0);
+  const never = `Never pass a window without data: ${passedSilent} passes of ${judgedSilent} releases with no traffic after the deploy or at all — ${passedSilent === 0 && judgedSilent > 0 ? "PASS" : judgedSilent === 0 ? "not run" : "**FAIL**"}.`;
+  const summary = `Targets met ${counts.met}, missed ${counts.missed}, beyond their ceiling ${counts.impossible}, not run ${counts.notRun}. `
+    + `Ceilings: the power of an exact one-sided Poisson test (α ${pct(1, 100)} %) with the counterfactual rate known, at the window the target names.`;
+  return { table: `${table}\n\n${never}\n\n${summary}`, counts };
 }

@@ -1,133 +1,175 @@
 /**
- * Per-minute aggregates (requests, errors, latency histogram) of one release, drawn request by request for latency and
- * per minute for counts: a daily cycle, per-host differences, bursts in both windows, an error rate whose log wanders
- * (two AR(1) processes, so minutes are overdispersed against Poisson) and a latency median that drifts slowly.
+ * One simulated release, per host and per minute: 3 days of counts-only history (requests, errors, and exceedances
+ * beyond the pre-deploy p95 drawn binomially from the analytic latency mixture), then the 60-minute baseline and up to
+ * 240 analysis minutes with latency drawn request by request for the first 120. A daily cycle moves traffic and the
+ * error rate alike; the error rate's wander is split into a part shared by all hosts and a part per host.
  */
 import { BUCKETS, bucketOf } from "../../src/telemetry/latency-histogram.ts";
+import { exceedanceThreshold, thresholdMs } from "../../src/analysis/sequential/latency-evidence.ts";
 import type { RandomSource } from "./random-source.ts";
-import type { MinuteAggregate, ReleaseSpec, SimulatedRelease, WindowPlan } from "./release-scenario.ts";
-import { EVEN_HOSTS, MODEL, slowShareForP95Rise, type HostMix } from "./traffic-model.ts";
+import type { GroupHistory, MinuteAggregate, ReleaseSpec, SimulatedRelease, WindowPlan } from "./release-scenario.ts";
+import { EVEN_HOSTS, hostExceedance, MODEL, slowShareForP95Rise } from "./traffic-model.ts";
+import { binomial, Burst, driftProcess, HostWander } from "./wander-process.ts";
 
-/** A burst: starts with a small chance each minute, lasts a few minutes at a random factor. */
-class Burst {
-  private left = 0;
-  private factor = 1;
-
-  constructor(private readonly shape: { perMinute: number; minutes: readonly number[]; factor: readonly number[] }) {}
-
-  step(rng: RandomSource): number {
-    if (this.left > 0) {
-      this.left--;
-      return this.factor;
-    }
-    if (rng.uniform() >= this.shape.perMinute) return 1;
-    this.left = rng.integer(this.shape.minutes[0]!, this.shape.minutes[1]!) - 1;
-    this.factor = rng.between(this.shape.factor[0]!, this.shape.factor[1]!);
-    return this.factor;
-  }
-}
-
-/** Stationary AR(1): x ← ρx + sd·√(1−ρ²)·ε, started from its stationary law. */
-class Ar1 {
-  private x: number;
-  private readonly innovation: number;
-
-  constructor(private readonly rho: number, sd: number, rng: RandomSource) {
-    this.x = sd * rng.normal();
-    this.innovation = sd * Math.sqrt(1 - rho * rho);
-  }
-
-  step(rng: RandomSource): number {
-    this.x = this.rho * this.x + this.innovation * rng.normal();
-    return this.x;
-  }
-}
+const HOSTS = MODEL.hostLatency.length;
+/** Monday 2026-01-05 00:00 UTC: history starts on this day at a random minute, which places the daily cycle. */
+const EPOCH = Date.UTC(2026, 0, 5);
 
 const tailShares = new Map<number, number>();
 /** Calibrated once per effect on evenly loaded hosts; the report prints the p95 change each cell really got. */
-function tailShare(rise: number): number {
+export function tailShare(rise: number): number {
   let share = tailShares.get(rise);
   if (share === undefined) tailShares.set(rise, (share = slowShareForP95Rise(rise, EVEN_HOSTS)));
   return share;
 }
 
-/** Reuses its minute histograms: a release's data is valid until the next call to generate(). */
+const cycle = (amplitude: number, minuteOfDay: number) => amplitude * Math.sin((2 * Math.PI * minuteOfDay) / 1440);
+
+/** Reuses its buffers: a release's data is valid until the next call to generate(). */
 export class TrafficGenerator {
   private readonly minutes: MinuteAggregate[];
-  private readonly history: { events: number; exposure: number }[];
+  private readonly history: GroupHistory;
+  private readonly hostRequests: Int32Array;
+  private readonly historyMedian: Float64Array;
+  private readonly expected: Float64Array;
+  private readonly expectedRequests: Float64Array;
 
-  constructor(private readonly plan: WindowPlan) {
+  constructor(private readonly plan: WindowPlan, private readonly historyMinutes: number = MODEL.historyMinutes) {
     const total = plan.baselineMinutes + plan.analysisMinutes;
-    this.minutes = Array.from({ length: total }, () => ({ requests: 0, errors: 0, hist: new Float64Array(BUCKETS) }));
-    this.history = Array.from({ length: plan.historyMinutes }, () => ({ events: 0, exposure: 0 }));
+    this.minutes = Array.from({ length: total }, () => ({
+      requests: 0, errors: 0, hist: new Float64Array(BUCKETS), groupRequests: [0, 0], groupErrors: [0, 0],
+      groupHist: [new Float64Array(BUCKETS), new Float64Array(BUCKETS)],
+    }));
+    const m = historyMinutes;
+    this.history = { minutes: m, requests: new Int32Array(2 * m), errors: new Int32Array(2 * m), exceed: new Int32Array(2 * m) };
+    this.hostRequests = new Int32Array(HOSTS * m);
+    this.historyMedian = new Float64Array(m);
+    this.expected = new Float64Array(total);
+    this.expectedRequests = new Float64Array(total);
   }
 
   generate(spec: ReleaseSpec, rng: RandomSource): SimulatedRelease {
-    const deployAt = this.plan.baselineMinutes;
+    const { baselineMinutes: deployAt, latencyMinutes } = this.plan;
+    const hm = this.historyMinutes;
     const baseErrorRate = rng.logUniform(MODEL.errorRate.low, MODEL.errorRate.high);
     const medianMs = rng.logUniform(MODEL.medianMs.low, MODEL.medianMs.high);
     const raw = MODEL.hostLatency.map(() => 1 + 0.1 * (2 * rng.uniform() - 1));
     const sum = raw.reduce((a, b) => a + b, 0);
-    const hosts: HostMix = { shares: raw.map((w) => w / sum), latency: MODEL.hostLatency };
-    const cumulative = hosts.shares.map((_, h) => hosts.shares.slice(0, h + 1).reduce((a, b) => a + b, 0));
-    const meanHostErrors = hosts.shares.reduce((acc, w, h) => acc + w * MODEL.hostErrors[h]!, 0);
+    const shares = raw.map((w) => w / sum);
+    const ephemeral = spec.canary?.ephemeral ?? false;
+    const hostLatency = MODEL.hostLatency.map((k) => (ephemeral ? 1 : k));
+    const meanHostErrors = shares.reduce((acc, w, h) => acc + w * MODEL.hostErrors[h]!, 0);
+    const hostErrors = MODEL.hostErrors.map((k) => (ephemeral ? 1 : k / meanHostErrors));
+    const group = new Int8Array(HOSTS).fill(1);
+    if (spec.canary) {
+      group.fill(0);
+      for (let picked = 0; picked < spec.canary.hosts;) {
+        const h = rng.integer(0, HOSTS - 1);
+        if (group[h] === 0) {
+          group[h] = 1;
+          picked++;
+        }
+      }
+    }
+    const treatedShare = shares.reduce((acc, w, h) => acc + (group[h] === 1 ? w : 0), 0);
+    const treatedErrors = shares.reduce((acc, w, h) => acc + (group[h] === 1 ? w * hostErrors[h]! : 0), 0);
     const slowAfter = spec.latency.kind === "tail" ? tailShare(spec.latency.rise) : MODEL.slowShare;
     const scaleAfter = spec.latency.kind === "scale" ? 1 + spec.latency.rise : 1;
 
-    const phase = rng.uniform() * 1440;
-    const trafficBurst = new Burst(MODEL.trafficBurst), errorBurst = new Burst(MODEL.errorBurst);
-    const slow = new Ar1(MODEL.errorSlow.rho, MODEL.errorSlow.sd, rng), fast = new Ar1(MODEL.errorFast.rho, MODEL.errorFast.sd, rng);
-    const logMeanFix = (MODEL.errorSlow.sd ** 2 + MODEL.errorFast.sd ** 2) / 2;
-    const hostCounts = new Float64Array(hosts.shares.length);
-    const hostMedian = new Float64Array(hosts.shares.length);
-    let drift = 0;
+    const startOfDay = rng.integer(0, 1439);
+    const trafficBurst = new Burst(MODEL.trafficBurst);
+    const wander = new HostWander(HOSTS, spec.canary?.sharedWander ?? 1,
+      { slow: MODEL.errorSlow, fast: MODEL.errorFast, burst: MODEL.errorBurst }, rng);
+    const drift = driftProcess(MODEL.latencyDriftPerMinute, MODEL.latencyDriftSd, rng);
+    const perHost = new Float64Array(HOSTS);
 
-    // The hours before the baseline, same processes, counts only (host shares only move errors between hosts).
-    this.history.forEach((minute, i) => {
-      const t = i - this.history.length;
-      const load = 1 + MODEL.diurnalAmplitude * Math.sin((2 * Math.PI * (phase + t)) / 1440);
-      const noise = Math.exp(MODEL.trafficNoise * rng.normal() - MODEL.trafficNoise ** 2 / 2);
-      const requests = spec.traffic === "none" ? 0 : rng.poisson(spec.rpm * load * trafficBurst.step(rng) * noise);
-      const errorRate = Math.min(0.9, baseErrorRate * Math.exp(slow.step(rng) + fast.step(rng) - logMeanFix) * errorBurst.step(rng));
-      minute.exposure = requests;
-      minute.events = requests > 0 ? Math.min(requests, rng.poisson(requests * errorRate)) : 0;
-    });
-
-    this.minutes.forEach((minute, t) => {
-      const after = t >= deployAt;
-      const load = 1 + MODEL.diurnalAmplitude * Math.sin((2 * Math.PI * (phase + t)) / 1440);
+    /** One minute's requests per host and the shared latency median; errors per host into `errorsOut`. */
+    const step = (t: number, silent: boolean, errorEffect: number, errorLevel: number, errorsOut: Float64Array) => {
+      const minuteOfDay = (startOfDay + t) % 1440;
+      const load = 1 + cycle(MODEL.diurnalAmplitude, minuteOfDay);
       const burst = trafficBurst.step(rng);
       const noise = Math.exp(MODEL.trafficNoise * rng.normal() - MODEL.trafficNoise ** 2 / 2);
-      const silent = spec.traffic === "none" || (spec.traffic === "none_after" && after);
-      const requests = silent ? 0 : rng.poisson(spec.rpm * load * burst * noise);
-
-      const errorRate = Math.min(0.9, baseErrorRate * Math.exp(slow.step(rng) + fast.step(rng) - logMeanFix) * errorBurst.step(rng)
-        * (after ? spec.errorFactor : 1) * (spec.level?.errors?.[t] ?? 1));
-      drift += MODEL.latencyDriftPerMinute * rng.normal();
-      const median = medianMs * (1 + MODEL.latencyLoadElasticity * (load - 1)) * (1 + MODEL.latencyLoadElasticity * (burst - 1))
-        * Math.exp(drift) * (spec.level?.latency?.[t] ?? 1) * (after ? scaleAfter : 1);
-      const slowShare = after ? slowAfter : MODEL.slowShare;
-
-      minute.hist.fill(0);
-      hostCounts.fill(0);
-      hosts.latency.forEach((k, h) => (hostMedian[h] = median * k));
-      for (let i = 0; i < requests; i++) {
-        // One uniform picks the host and, rescaled within the host's share, the path.
-        const u = rng.uniform();
-        let h = 0;
-        while (h < cumulative.length - 1 && u >= cumulative[h]!) h++;
-        hostCounts[h]!++;
-        const within = (u - (h === 0 ? 0 : cumulative[h - 1]!)) / hosts.shares[h]!;
-        const latency = within < slowShare
-          ? hostMedian[h]! * MODEL.slowRatio * Math.exp(MODEL.slowSigma * rng.normal())
-          : hostMedian[h]! * Math.exp(MODEL.fastSigma * rng.normal());
-        minute.hist[bucketOf(latency)]!++;
+      const daily = Math.exp(cycle(MODEL.errorDiurnalAmplitude, minuteOfDay));
+      const w = wander.step(rng);
+      for (let h = 0; h < HOSTS; h++) {
+        const n = silent ? 0 : rng.poisson(spec.rpm * load * burst * noise * shares[h]!);
+        perHost[h] = n;
+        const rate = Math.min(0.9, baseErrorRate * daily * w[h]! * hostErrors[h]! * errorLevel * (group[h] === 1 ? errorEffect : 1));
+        errorsOut[h] = n > 0 ? Math.min(n, rng.poisson(n * rate)) : 0;
       }
-      let errors = 0;
-      hostCounts.forEach((n, h) => (errors += n > 0 ? rng.poisson((n * errorRate * MODEL.hostErrors[h]!) / meanHostErrors) : 0));
-      minute.requests = requests;
-      minute.errors = Math.min(errors, requests);
+      const median = medianMs * (1 + MODEL.latencyLoadElasticity * (load - 1)) * (1 + MODEL.latencyLoadElasticity * (burst - 1)) * Math.exp(drift.step(rng));
+      return { median, load, daily };
+    };
+
+    const errors = new Float64Array(HOSTS);
+    const h2 = this.history;
+    for (let t = 0; t < hm; t++) {
+      const { median } = step(t, spec.traffic === "none", 1, 1, errors);
+      this.historyMedian[t] = median;
+      h2.requests[2 * t] = h2.requests[2 * t + 1] = h2.errors[2 * t] = h2.errors[2 * t + 1] = 0;
+      for (let h = 0; h < HOSTS; h++) {
+        this.hostRequests[t * HOSTS + h] = perHost[h]!;
+        h2.requests[2 * t + group[h]!]! += perHost[h]!;
+        h2.errors[2 * t + group[h]!]! += errors[h]!;
+      }
+    }
+
+    this.minutes.forEach((minute, i) => {
+      const after = i >= deployAt;
+      const silent = spec.traffic === "none" || (spec.traffic === "none_after" && after);
+      const { median, load, daily } = step(hm + i, silent, after ? spec.errorFactor : 1, spec.level?.errors?.[i] ?? 1, errors);
+      this.expectedRequests[i] = silent ? 0 : spec.rpm * load * treatedShare;
+      this.expected[i] = this.expectedRequests[i]! * baseErrorRate * daily * (treatedErrors / treatedShare);
+      const levelled = median * (spec.level?.latency?.[i] ?? 1);
+      minute.hist.fill(0);
+      minute.groupHist[0].fill(0);
+      minute.groupHist[1].fill(0);
+      minute.requests = minute.errors = 0;
+      minute.groupRequests[0] = minute.groupRequests[1] = minute.groupErrors[0] = minute.groupErrors[1] = 0;
+      const drawLatency = i < deployAt + latencyMinutes;
+      for (let h = 0; h < HOSTS; h++) {
+        const g = group[h]!, n = perHost[h]!;
+        minute.requests += n;
+        minute.errors += errors[h]!;
+        minute.groupRequests[g]! += n;
+        minute.groupErrors[g]! += errors[h]!;
+        if (!drawLatency) continue;
+        const changed = after && g === 1;
+        const m = levelled * hostLatency[h]! * (changed ? scaleAfter : 1);
+        const slowShare = changed ? slowAfter : MODEL.slowShare;
+        const into = minute.groupHist[g]!;
+        for (let k = 0; k < n; k++) {
+          const latency = rng.uniform() < slowShare
+            ? m * MODEL.slowRatio * Math.exp(MODEL.slowSigma * rng.normal())
+            : m * Math.exp(MODEL.fastSigma * rng.normal());
+          const b = bucketOf(latency);
+          minute.hist[b]!++;
+          into[b]!++;
+        }
+      }
     });
-    return { minutes: this.minutes, deployAt, history: this.history, baseErrorRate, medianMs };
+
+    const baseline = new Float64Array(BUCKETS);
+    for (let i = 0; i < deployAt; i++) for (let b = 0; b < BUCKETS; b++) baseline[b]! += this.minutes[i]!.hist[b]!;
+    const thresholdBucket = exceedanceThreshold(baseline);
+    this.drawHistoryExceedances(thresholdBucket, group, hostLatency, rng);
+    return {
+      minutes: this.minutes, deployAt, history: h2, thresholdBucket, historyStart: EPOCH + startOfDay * 60_000, treatedShare, ephemeral,
+      baseErrorRate, medianMs, expectedErrors: this.expected, expectedRequests: this.expectedRequests,
+    };
+  }
+
+  /** Exceedances per history minute: Binomial(requests, P(latency > threshold)) per host from the analytic mixture. */
+  private drawHistoryExceedances(thresholdBucket: number, group: Int8Array, hostLatency: number[], rng: RandomSource): void {
+    const { exceed } = this.history;
+    exceed.fill(0);
+    if (thresholdBucket < 0) return;
+    const x = thresholdMs(thresholdBucket, BUCKETS);
+    for (let t = 0; t < this.historyMinutes; t++) {
+      for (let h = 0; h < HOSTS; h++) {
+        const n = this.hostRequests[t * HOSTS + h]!;
+        if (n > 0) exceed[2 * t + group[h]!]! += binomial(rng, n, hostExceedance(x, this.historyMedian[t]! * hostLatency[h]!, MODEL.slowShare));
+      }
+    }
   }
 }

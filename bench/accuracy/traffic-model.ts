@@ -20,10 +20,16 @@ export const MODEL = {
   hostErrors: [1, 1, 1, 1.5],
   /** Traffic: ± amplitude of the daily cycle, per-minute log noise. */
   diurnalAmplitude: 0.3,
+  /** Log error rate: amplitude of its own daily cycle, in phase with the traffic (errors rise at peak load). */
+  errorDiurnalAmplitude: 0.2,
+  /** Counts-only history before the 60-minute baseline: 3 days, what the forecast and its A/A wander need. */
+  historyMinutes: 4320,
   trafficNoise: 0.05,
-  /** Latency: how much load moves the median (elasticity), and the slow random walk of log median per minute. */
+  /** Latency: how much load moves the median (elasticity); the log median drifts as an AR(1) whose minute steps have
+   * sd 0.004 (a random walk over an hour or two) and whose stationary sd is 5 %, so three days of history stay stationary. */
   latencyLoadElasticity: 0.1,
   latencyDriftPerMinute: 0.004,
+  latencyDriftSd: 0.05,
   /** log error rate = slow AR(1) + fast AR(1): per-minute autocorrelation and stationary standard deviation. */
   errorSlow: { rho: 0.98, sd: 0.15 },
   errorFast: { rho: 0.6, sd: 0.25 },
@@ -35,6 +41,14 @@ export const MODEL = {
 export interface HostMix {
   shares: number[];
   latency: readonly number[];
+}
+
+/** P(latency > x) on one host whose fast-path median is m, slow-path share f: what history exceedances are drawn from. */
+export function hostExceedance(x: number, m: number, f: number): number {
+  const lx = Math.log(x), lm = Math.log(m);
+  const fast = normalCdf((lx - lm) / MODEL.fastSigma);
+  const slow = normalCdf((lx - lm - Math.log(MODEL.slowRatio)) / MODEL.slowSigma);
+  return 1 - ((1 - f) * fast + f * slow);
 }
 
 /** P(latency ≤ x) for fast median m and slow-path share f over the host mix. */

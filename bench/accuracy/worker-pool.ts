@@ -12,9 +12,9 @@ import { TrafficGenerator } from "./traffic-generator.ts";
 
 const SLICE = 50;
 
-function inProcess(cells: Cell[], slices: Slice[], seed: number, tallies: Tally[]): void {
+async function inProcess(cells: Cell[], slices: Slice[], seed: number, tallies: Tally[]): Promise<void> {
   const rule = loadShippedRule();
-  const panel = buildPanel(rule), generator = new TrafficGenerator(planOf(rule));
+  const panel = await buildPanel(rule), generator = new TrafficGenerator(planOf(rule));
   for (const s of slices) merge(tallies[s.cell]!, runSlice(cells, s, generator, panel, seed));
 }
 
@@ -23,7 +23,7 @@ export async function runAll(cells: Cell[], seed: number, max: number): Promise<
   const queue = slicesOf(cells, SLICE);
   const workers = Math.max(1, Math.min(max, availableParallelism()));
   if (workers === 1) {
-    inProcess(cells, queue, seed, tallies);
+    await inProcess(cells, queue, seed, tallies);
     return { tallies, workers };
   }
   const entry = new URL("./bench-worker.ts", import.meta.url).href;
@@ -35,13 +35,13 @@ export async function runAll(cells: Cell[], seed: number, max: number): Promise<
       if (slice) worker.postMessage(slice);
       else void worker.terminate().then(() => resolve());
     };
-    worker.on("message", (m: { slice: Slice; tally: Tally }) => {
-      merge(tallies[m.slice.cell]!, m.tally);
+    // The worker says it is ready once its judges are built (the engine loads asynchronously), then after each slice.
+    worker.on("message", (m: { slice: Slice; tally: Tally } | { ready: true }) => {
+      if ("slice" in m) merge(tallies[m.slice.cell]!, m.tally);
       next();
     });
     worker.on("error", reject);
     worker.on("exit", (code) => (code === 0 || code === 1 ? undefined : reject(new Error(`a benchmark worker exited with code ${code}`))));
-    worker.on("online", next);
   })));
   return { tallies, workers };
 }

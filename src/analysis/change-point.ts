@@ -2,10 +2,12 @@
  * When did a signal change, and which deploy or batch does that follow? One change point per series (the strongest),
  * found by scanning every split; its p-value is a permutation test with a fixed seed, so the same series always gives
  * the same answer. Shuffling minutes keeps their minute-to-minute noise (overdispersion included) but assumes minutes
- * are exchangeable when nothing changed: a slow drift or daily cycle inside the series reads as a change.
+ * are exchangeable when nothing changed; the mean-shift scan therefore also tests against AR(1) minutes, while the
+ * rate scan still reads a slow drift or daily cycle inside the series as a change.
  * A change point is the first point of the "after" segment, so its t is the START of that bucket.
  */
 import { AnalysisInputError } from "./analysis-error.ts";
+import { ar1ScanPValue } from "./ar1-step-test.ts";
 
 export type CountPoint = { t: number; events: number; exposure: number };
 export type ValuePoint = { t: number; value: number };
@@ -110,7 +112,15 @@ export function detectMeanShift(series: ValuePoint[], options: ChangePointOption
   const squares = u.reduce((a, v) => a + (v - mean) ** 2, 0);
   const gain: SplitScore = (sum, k) => ((k * (n - k)) / n) * (sum / k - (total - sum) / (n - k)) ** 2;
   const { statistic, ...found } = locate(u, w, gain, options);
-  const pValue = squares > 0 ? found.pValue : 1;
+  // Shuffled minutes are exchangeable only if the minutes are independent; per-minute means are not, so the split must
+  // also beat the same scan on AR(1) noise with the series' own autocorrelation (ar1-step-test.ts). The larger p stands.
+  const minSegment = options.minSegment ?? 3, order = Int32Array.from({ length: n }, (_, i) => i);
+  const scanned = (xs: Float64Array) => {
+    const sum = xs.reduce((a, b) => a + b, 0);
+    return bestSplit(xs, w, order, minSegment, (s, k) => ((k * (n - k)) / n) * (s / k - (sum - s) / (n - k)) ** 2).index;
+  };
+  const autocorrelated = squares > 0 ? ar1ScanPValue(u, found.index, scanned, options.permutations ?? 999, options.seed ?? 0x5eed) : 1;
+  const pValue = squares > 0 ? Math.max(found.pValue, autocorrelated) : 1;
   return { ...found, t: series[found.index]!.t, explained: squares > 0 ? Math.min(1, statistic / squares) : 0, pValue, significant: pValue <= (options.alpha ?? 0.01) };
 }
 
@@ -120,6 +130,8 @@ export interface ChangeCause {
   /** Epoch milliseconds, like the change point's t. */
   at: number;
   hosts?: string[];
+  /** The service the event deployed; compared with AttributionOptions.service. */
+  service?: string;
 }
 
 export interface AttributionOptions {
@@ -131,6 +143,8 @@ export interface AttributionOptions {
   closeMs?: number;
   /** Events up to this long after t still count: t is the start of its bucket, so pass the bucket width (default 0). */
   toleranceMs?: number;
+  /** The service whose signal changed: another service's event is blamed only when its named hosts overlap changedHosts. */
+  service?: string;
 }
 
 export type Attribution = ChangeCause & { lagMs: number; hostOverlap: number | undefined; reason: string };
@@ -144,11 +158,17 @@ function jaccard(a: string[] | undefined, b: string[] | undefined): number | und
 
 const minutes = (ms: number): string => `${Math.round(ms / 6000) / 10} min`;
 
-/** The deploy or batch a change most plausibly follows: the latest event before it within maxLagMs; among events close to that one, the best host match (Jaccard), then the latest. */
+/**
+ * The deploy or batch a change most plausibly follows: the latest event before it within maxLagMs (another service's
+ * only if its hosts overlap where the change shows); among events close to that one, the best host match (Jaccard), then the latest.
+ */
 export function attributeChange(changeAt: number, candidates: ChangeCause[], options: AttributionOptions): Attribution | undefined {
   const { maxLagMs, changedHosts } = options;
   const closeMs = options.closeMs ?? 120_000, toleranceMs = options.toleranceMs ?? 0;
-  const eligible = candidates.filter((c) => c.at <= changeAt + toleranceMs && changeAt - c.at <= maxLagMs).sort((a, b) => b.at - a.at);
+  // Without shared hosts nothing links another service's deploy to this service's change but timing, and timing alone
+  // blamed a service's own jump on whichever deploy landed last in the environment.
+  const related = (c: ChangeCause) => options.service === undefined || c.service === undefined || c.service === options.service || (jaccard(c.hosts, changedHosts) ?? 0) > 0;
+  const eligible = candidates.filter((c) => c.at <= changeAt + toleranceMs && changeAt - c.at <= maxLagMs && related(c)).sort((a, b) => b.at - a.at);
   const latest = eligible[0];
   if (latest === undefined) return undefined;
   const close = eligible.filter((c) => latest.at - c.at <= closeMs).map((c) => ({ cause: c, overlap: jaccard(c.hosts, changedHosts) }));
@@ -158,6 +178,7 @@ export function attributeChange(changeAt: number, candidates: ChangeCause[], opt
   const lagMs = changeAt - best.cause.at;
   const timing = lagMs >= 0 ? `${minutes(lagMs)} before the change` : `${minutes(-lagMs)} into the change's bucket`;
   let reason = `${best.cause.label} began ${timing}, the latest event within ${minutes(maxLagMs)}`;
+  if (best.overlap !== undefined && best.overlap > 0) reason += `; its hosts match where the change shows best (Jaccard ${best.overlap.toFixed(2)})`;
   if (close.length > 1) {
     const why = best.overlap === undefined || best.overlap === 0 ? "no host overlap decides, so the latest" : `its hosts match where the change shows best (Jaccard ${best.overlap.toFixed(2)})`;
     reason = `${best.cause.label} began ${timing}; ${close.length} events within ${minutes(closeMs)} of each other, chosen because ${why}`;

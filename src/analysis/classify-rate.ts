@@ -4,6 +4,7 @@ import type { SignalAnalysis, SignalSettings } from "./signal-result.ts";
 import { alternativeFor } from "./decide.ts";
 import { compareStratifiedRates, type Stratum } from "./stratified-rate.ts";
 import { windowWander } from "./window-wander.ts";
+import { poissonResidualMedian } from "./poisson-residual-median.ts";
 
 export interface RateCounts {
   events: number;
@@ -70,20 +71,25 @@ export function analyzeRate(baseline: RateCounts, candidate: RateCounts, s: Sign
   };
 }
 
-/** Error rate per route, combined by Mantel–Haenszel, so a shift in route mix is not blamed on the release. */
-export function analyzeStratifiedRate(strata: readonly Stratum[], s: SignalSettings): SignalAnalysis {
+/**
+ * Error rate per route, combined by Mantel–Haenszel, so a shift in route mix is not blamed on the release. The same
+ * wander allowance as the crude test: Var(log RR_MH) = φ × Greenland–Robins variance + τ² (stratified-rate.ts).
+ */
+export function analyzeStratifiedRate(strata: readonly Stratum[], s: SignalSettings, baselineSeries?: readonly RateCounts[], history?: RateHistory): SignalAnalysis {
   const sum = (pick: (x: Stratum) => number) => strata.reduce((a, x) => a + pick(x), 0);
   const baseline = { events: sum((x) => x.baseline.events), exposure: sum((x) => x.baseline.exposure) };
   const candidate = { events: sum((x) => x.candidate.events), exposure: sum((x) => x.candidate.exposure) };
-  const crude = analyzeRate(baseline, candidate, s);
+  const crude = analyzeRate(baseline, candidate, s, baselineSeries, history);
   if (crude.kind === "nodata") return crude;
-  const r = compareStratifiedRates(strata, alternativeFor(s.direction), s.confidence);
+  const phi = crude.stats.details.dispersion ?? 1, tau2 = crude.stats.details.wander ?? 0;
+  const r = compareStratifiedRates(strata, alternativeFor(s.direction), s.confidence, { phi, tau2 });
   const adjustedBaseline = candidate.exposure > 0 ? r.expected / candidate.exposure : 0;
+  const widened = phi > 1 || tau2 > 0 ? `, widened for overdispersion (quasi-Poisson φ = ${phi.toFixed(2)}${tau2 > 0 ? `, wander τ² = ${tau2.toFixed(3)}` : ""})` : "";
   return {
     kind: "ok",
     stats: {
       ...crude.stats,
-      method: `Mantel–Haenszel rate ratio over ${r.strata} routes (Greenland–Robins variance)`,
+      method: `Mantel–Haenszel rate ratio over ${r.strata} routes (Greenland–Robins variance)${widened}`,
       baselineValue: adjustedBaseline,
       absoluteChange: crude.stats.candidateValue - adjustedBaseline,
       relativeChange: r.ratio - 1,
@@ -109,18 +115,16 @@ export function windowScaleDispersion(series: readonly RateCounts[]): number {
   return Math.max(rateDispersion([...series]).phi, robustDispersion(blocks));
 }
 
-const CHI2_1_MEDIAN = 0.454936;
-
-/** Burst-resistant φ: median squared Pearson residual over the median of χ²₁ (a robust scale; Huber & Ronchetti 2009, §5). */
+/**
+ * Burst-resistant φ: median squared Pearson residual over its exact median under Poisson at each block's expected count
+ * (a robust scale, Huber & Ronchetti 2009, §5; poisson-residual-median.ts). Both are lower medians, the smallest value
+ * where the distribution reaches ½, so pure Poisson blocks give φ → 1 at any count; the χ²₁ median (0.455) gave 2.2.
+ */
 export function robustDispersion(intervals: readonly RateCounts[]): number {
   const usable = intervals.filter((c) => c.exposure > 0);
   const events = usable.reduce((a, c) => a + c.events, 0), exposure = usable.reduce((a, c) => a + c.exposure, 0);
   if (usable.length < 5 || events === 0) return 1;
-  const squares = usable.map((c) => {
-    const expected = (c.exposure * events) / exposure;
-    return (c.events - expected) ** 2 / expected;
-  }).sort((a, b) => a - b);
-  const mid = squares.length / 2;
-  const median = squares.length % 2 ? squares[Math.floor(mid)]! : (squares[mid - 1]! + squares[mid]!) / 2;
-  return Math.max(1, median / CHI2_1_MEDIAN);
+  const means = usable.map((c) => (c.exposure * events) / exposure);
+  const squares = usable.map((c, i) => (c.events - means[i]!) ** 2 / means[i]!).sort((a, b) => a - b);
+  return Math.max(1, squares[Math.ceil(squares.length / 2) - 1]! / poissonResidualMedian(means));
 }

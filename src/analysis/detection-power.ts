@@ -109,7 +109,9 @@ export function exposureNeededForRate(input: Omit<RatePowerInput, "candidateExpo
 // P(candidate > baseline) for log-normal values shifted by ln(1 + shift): Φ(δ / (σ√2)).
 function superiority(input: Omit<ShiftPowerInput, "candidateN">): number {
   const sd = input.logSd ?? (input.cv !== undefined ? Math.sqrt(Math.log1p(input.cv * input.cv)) : NaN);
-  if (!(sd > 0) || !(input.relativeShift > -1)) throw new AnalysisInputError("INVALID_INPUT", `need a positive spread (cv or logSd) and a shift above −100 %, got sd ${sd}, shift ${input.relativeShift}`);
+  if (!(sd >= 0) || !(input.relativeShift > -1)) throw new AnalysisInputError("INVALID_INPUT", `need a spread (cv or logSd) of 0 or more and a shift above −100 %, got sd ${sd}, shift ${input.relativeShift}`);
+  // No spread (a constant gauge): every shifted value lies beyond every baseline value, the limit of Φ(δ / (σ√2)).
+  if (sd === 0) return input.relativeShift > 0 ? 1 : input.relativeShift < 0 ? 0 : 0.5;
   return normalCdf(Math.log1p(input.relativeShift) / (sd * Math.SQRT2));
 }
 

@@ -6,7 +6,8 @@ import { benjaminiHochberg } from "./effect-size.ts";
 import type { WeightedSample } from "./mann-whitney.ts";
 import { lowPowerReason } from "./low-power.ts";
 import { scoreChecks, type ScoreResult } from "./score.ts";
-import type { NoDataPolicy, SignalAnalysis, SignalSettings } from "./signal-result.ts";
+import type { NoDataPolicy, SignalAnalysis, SignalSettings, SignalStats } from "./signal-result.ts";
+import { analyzeSeries } from "./classify-series.ts";
 
 /** What one signal brings to the judge: its settings and the paired baseline and candidate data, or why there is none. */
 export interface SignalInput {
@@ -28,6 +29,8 @@ export interface SignalInput {
         strata?: Stratum[];
       }
     | { kind: "distribution"; baseline: WeightedSample; candidate: WeightedSample }
+    /** One value per minute in time order (a `metric` gauge): judged with the minutes' autocorrelation. */
+    | { kind: "series"; baseline: number[]; candidate: number[]; gapPoints?: number }
     | { kind: "error"; message: string }
     | { kind: "missing"; why: string };
 }
@@ -43,15 +46,40 @@ export interface Judgement extends ScoreResult {
 
 function analyze(input: SignalInput): SignalAnalysis | { kind: "error"; message: string } {
   const d = input.data;
-  try {
-    if (d.kind === "error") return d;
-    if (d.kind === "missing") return { kind: "nodata", why: d.why, details: {} };
-    if (d.kind === "rate") return d.strata ? analyzeStratifiedRate(d.strata, input.settings) : analyzeRate(d.baseline, d.candidate, input.settings, d.baselineSeries, d.history);
-    return analyzeDistribution(d.baseline, d.candidate, input.settings);
-  } catch (err) {
-    // A signal whose analysis throws counts as an error (a failing check), never silently drops out of the score.
-    return { kind: "error", message: (err as Error).message };
+  if (d.kind === "error") return d;
+  if (d.kind === "missing") return { kind: "nodata", why: d.why, details: {} };
+  if (d.kind === "rate") {
+    return d.strata ? analyzeStratifiedRate(d.strata, input.settings, d.baselineSeries, d.history) : analyzeRate(d.baseline, d.candidate, input.settings, d.baselineSeries, d.history);
   }
+  if (d.kind === "series") return analyzeSeries(d.baseline, d.candidate, input.settings, d.gapPoints);
+  return analyzeDistribution(d.baseline, d.candidate, input.settings);
+}
+
+/** Runs one stage for one signal; whatever it throws becomes that signal's error with the reason, never judge()'s. */
+function guarded<T>(stage: () => T): T | { kind: "error"; message: string } {
+  try {
+    return stage();
+  } catch (err) {
+    return { kind: "error", message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** A quiet pass is only a pass if the window could have seen the effect; otherwise say how long to wait. */
+function powerReason(input: SignalInput, stats: SignalStats): string | undefined {
+  const d = input.data;
+  if (d.kind === "rate") return lowPowerReason(stats, input.settings, { kind: "rate" });
+  if (d.kind === "distribution") return lowPowerReason(stats, input.settings, { kind: "distribution", baseline: d.baseline });
+  return undefined;
+}
+
+function judgeSignal(input: SignalInput, analysis: Extract<SignalAnalysis, { kind: "ok" }>, qValue: number): SignalJudgement {
+  const { name } = input;
+  const decision = decide(analysis.stats, qValue, input.settings);
+  if (decision.status === "pass") {
+    const why = powerReason(input, analysis.stats);
+    if (why) return { name, kind: "nodata", why, details: { ...analysis.stats.details, lowPower: 1 } };
+  }
+  return { name, kind: "ok", analysis, qValue, decision };
 }
 
 /**
@@ -60,7 +88,7 @@ function analyze(input: SignalInput): SignalAnalysis | { kind: "error"; message:
  * give the same judgement, which is what backtests and the accuracy benchmark rely on.
  */
 export function judge(inputs: readonly SignalInput[], thresholds: { pass: number; warn: number }): Judgement {
-  const analyses = inputs.map(analyze);
+  const analyses = inputs.map((input) => guarded(() => analyze(input)));
   const tested = analyses.flatMap((a, i) => (a.kind === "ok" ? [{ i, p: a.stats.pValue }] : []));
   const q = benjaminiHochberg(tested.map((t) => t.p));
   const qOf = new Map(tested.map((t, k) => [t.i, q[k] ?? 1]));
@@ -68,17 +96,8 @@ export function judge(inputs: readonly SignalInput[], thresholds: { pass: number
     const name = inputs[i]!.name;
     if (a.kind === "error") return { name, kind: "error", message: a.message };
     if (a.kind === "nodata") return { name, kind: "nodata", why: a.why, details: a.details };
-    const qValue = qOf.get(i) ?? a.stats.pValue;
-    const decision = decide(a.stats, qValue, inputs[i]!.settings);
-    if (decision.status === "pass") {
-      // A quiet pass is only a pass if the window could have seen the effect; otherwise say how long to wait.
-      const d = inputs[i]!.data;
-      const why = d.kind === "rate" ? lowPowerReason(a.stats, inputs[i]!.settings, { kind: "rate" })
-        : d.kind === "distribution" ? lowPowerReason(a.stats, inputs[i]!.settings, { kind: "distribution", baseline: d.baseline })
-        : undefined;
-      if (why) return { name, kind: "nodata", why, details: { ...a.stats.details, lowPower: 1 } };
-    }
-    return { name, kind: "ok", analysis: a, qValue, decision };
+    const judged = guarded(() => judgeSignal(inputs[i]!, a, qOf.get(i) ?? a.stats.pValue));
+    return judged.kind === "error" ? { name, kind: "error", message: judged.message } : judged;
   });
   const scored = scoreChecks(
     signals.map((s, i) => ({

@@ -32,6 +32,20 @@ function upperBound95(stats: SignalStats, confidence: number): number {
   return Math.exp(logRatio + normalQuantile(0.95) * se);
 }
 
+/**
+ * Upper 95 % bound of the rise in rate (candidate − baseline): the candidate's upper and the baseline's lower 97.5 %
+ * bounds (Bonferroni), each a log-scale Wald bound on the count with ½ added (Haldane) and the dispersion φ; the
+ * wander τ² widens the baseline's side. The plug-in "baseline rate × (ratio bound − 1)" read a zero baseline as a
+ * rate known to be 0, so 0/300 → 5/300 passed while 1/300 → 5/300 held; this bound only grows as baseline errors fall.
+ */
+function riseBound95(stats: SignalStats): number {
+  const d = stats.details, phi = d.dispersion ?? 1, z = normalQuantile(0.975);
+  const eb = (d.baselineEvents ?? 0) + 0.5, ec = (d.candidateEvents ?? 0) + 0.5;
+  const candidateHigh = (ec / stats.candidateN) * Math.exp(z * Math.sqrt(phi / ec));
+  const baselineLow = (eb / stats.baselineN) * Math.exp(-z * Math.sqrt(phi / eb + (d.wander ?? 0)));
+  return candidateHigh - baselineLow;
+}
+
 const pct = (x: number) => `${Math.round(x * 100)} %`;
 
 function sentence(what: string, power: number, minutes: number, trafficSoFar: number): string {
@@ -42,8 +56,8 @@ function sentence(what: string, power: number, minutes: number, trafficSoFar: nu
 }
 
 /**
- * Why a "pass" cannot be trusted. Rates: the upper 95 % bound of the rate ratio still reaches the effect floor (the
- * data cannot rule out a floor-sized rise); the minutes needed come from the quasi-Poisson power of detection-power.ts.
+ * Why a "pass" cannot be trusted. Rates: the upper 95 % bounds of the rate ratio and of the rise still reach the
+ * effect floor (the data cannot rule out a floor-sized rise); the minutes needed come from the quasi-Poisson power of detection-power.ts.
  * Distributions: less than 80 % power for the floor (Noether's Mann–Whitney power on log values).
  */
 export function lowPowerReason(stats: SignalStats, s: SignalSettings, data: { kind: "rate" } | { kind: "distribution"; baseline: WeightedSample }): string | undefined {
@@ -53,10 +67,10 @@ export function lowPowerReason(stats: SignalStats, s: SignalSettings, data: { ki
     // Equivalence-style: keep the pass when the data rule out a floor-sized rise (upper one-sided 95 % bound of the
     // ratio below the floor, relative or absolute); otherwise too little traffic to tell.
     const detect = s.detect ?? s.fail;
-    const rulesOut = (bound: number) => bound - 1 < detect.relative || stats.baselineValue * (bound - 1) < detect.absolute;
-    if (rulesOut(upperBound95(stats, s.confidence))) return undefined;
+    const rulesOut = (x: SignalStats) => upperBound95(x, s.confidence) - 1 < detect.relative || riseBound95(x) < detect.absolute;
+    if (rulesOut(stats)) return undefined;
     const wander = stats.details.wander ?? 0;
-    if (wander > 0 && rulesOut(upperBound95({ ...stats, details: { ...stats.details, wander: 0 } }, s.confidence))) {
+    if (wander > 0 && rulesOut({ ...stats, details: { ...stats.details, wander: 0 } })) {
       // More traffic would not help: the rate moves this much between windows on its own.
       return `the error rate moves by about ±${pct(Math.exp(Math.sqrt(wander)) - 1)} between windows with no release (measured on the hours before), `
         + `so a ${pct(detect.relative)} rise cannot be told from that wander yet; a concurrent baseline (hosts not yet updated) would compare like with like`;

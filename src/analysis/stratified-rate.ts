@@ -22,8 +22,9 @@ export interface StratifiedRateComparison {
  * Mantel–Haenszel rate ratio across strata (routes) with the Greenland–Robins variance of its log, and a Wald test
  * (Greenland & Robins 1985, Biometrics 41:55–68). A shift in traffic mix towards a route that always errs more moves
  * the crude rate but not this ratio. A 0.5 continuity correction keeps it finite when one side has no events.
+ * `phi` and `tau2` (dispersion.ts, window-wander.ts) widen it as the crude test is widened: φ·GR + τ².
  */
-export function compareStratifiedRates(strata: readonly Stratum[], alternative: Alternative, confidence: number): StratifiedRateComparison {
+export function compareStratifiedRates(strata: readonly Stratum[], alternative: Alternative, confidence: number, wander: { phi?: number; tau2?: number } = {}): StratifiedRateComparison {
   let num = 0, den = 0, variance = 0, observed = 0, expected = 0, used = 0;
   const anyZero = strata.reduce((z, s) => z + s.baseline.events, 0) === 0 || strata.reduce((z, s) => z + s.candidate.events, 0) === 0;
   const k = anyZero ? 0.5 : 0;
@@ -40,7 +41,7 @@ export function compareStratifiedRates(strata: readonly Stratum[], alternative: 
   }
   if (used === 0 || num === 0 || den === 0) return { ratio: 1, ratioLow: 0, ratioHigh: Infinity, pValue: 1, observed, expected, strata: used };
   const ratio = num / den;
-  const se = Math.sqrt(variance / (num * den));
+  const se = Math.sqrt((wander.phi ?? 1) * (variance / (num * den)) + (wander.tau2 ?? 0));
   const z = Math.log(ratio) / se;
   const pValue = alternative === "greater" ? normalCdf(-z) : alternative === "less" ? normalCdf(z) : 2 * normalCdf(-Math.abs(z));
   const q = normalQuantile(alternative === "two-sided" ? (1 + confidence) / 2 : confidence);

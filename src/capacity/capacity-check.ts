@@ -1,6 +1,6 @@
 import { scoreChecks, type VerdictStatus } from "../analysis/score.ts";
 import { summarize } from "../verdicts/explain.ts";
-import type { Check, Verdict } from "../verdicts/verdict.ts";
+import type { Check, FinalVerdict } from "../verdicts/verdict.ts";
 import type { ReleaseCapacity } from "./capacity-types.ts";
 
 /**
@@ -50,7 +50,7 @@ const SEVERITY: Record<VerdictStatus, number> = { pass: 0, warn: 1, hold: 2, fai
  * Adds the capacity check to a verdict and rescores it; a rise the rule calls warn (or fail) makes the release at
  * least warn (or fail) whatever the weights, as the rule asks.
  */
-export function withCapacityCheck(verdict: Verdict, check: Check, thresholds: { pass: number; warn: number }, target: string): Verdict {
+export function withCapacityCheck(verdict: FinalVerdict, check: Check, thresholds: { pass: number; warn: number }, target: string): FinalVerdict {
   const checks = [...verdict.checks.filter((c) => c.kind !== "capacity"), check];
   const scored = scoreChecks(checks.map((c) => ({ status: c.status, weight: c.weight, critical: c.critical, noData: c.no_data_policy })), thresholds);
   // Never softer than the verdict without it.

@@ -1,6 +1,6 @@
 import type { Rule } from "../rules/rule-schema.ts";
 import { VerdictRecorder, type ReleaseIdentity } from "../verdicts/verdict-recorder.ts";
-import type { Verdict } from "../verdicts/verdict.ts";
+import type { FinalVerdict } from "../verdicts/verdict.ts";
 import type { CapacityService } from "./capacity-service.ts";
 
 /**
@@ -15,7 +15,7 @@ export class CapacityAwareRecorder extends VerdictRecorder {
     super(...args);
   }
 
-  override recordFinal(release: ReleaseIdentity, verdict: Verdict, rule: Rule, now: number): void {
+  override recordFinal(release: ReleaseIdentity, verdict: FinalVerdict, rule: Rule, now: number): void {
     // In place: callers (evaluateNow) answer from the verdict object they passed in.
     Object.assign(verdict, this.capacity.amendFinal(release, verdict, rule));
     super.recordFinal(release, verdict, rule, now);

@@ -6,7 +6,7 @@ import type { Rule } from "../rules/rule-schema.ts";
 import type { RuleSet } from "../rules/rule-set.ts";
 import type { Db } from "../store/db.ts";
 import { capacityFits, releases, type CapacityFitRow, type ReleaseRow } from "../store/schema/index.ts";
-import type { Verdict } from "../verdicts/verdict.ts";
+import type { FinalVerdict } from "../verdicts/verdict.ts";
 import { capacityCheck, unavailableCheck, withCapacityCheck } from "./capacity-check.ts";
 import type { CapacityFitter, Span } from "./capacity-fitter.ts";
 import type { CapacityRule } from "./capacity-rule.ts";
@@ -97,7 +97,7 @@ export class CapacityService {
   }
 
   /** The final verdict with the capacity check added; unchanged when the rule has no model. Never throws. */
-  amendFinal(identity: { id: string }, verdict: Verdict, rule: Rule): Verdict {
+  amendFinal(identity: { id: string }, verdict: FinalVerdict, rule: Rule): FinalVerdict {
     if (!rule.capacity) return verdict;
     const release = this.db.select().from(releases).where(eq(releases.id, identity.id)).get();
     if (!release) return verdict;

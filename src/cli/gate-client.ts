@@ -5,6 +5,8 @@ export interface GateVerdict {
   score: number | null;
   summary: string;
   checks: { signal: string; status: string; reason: string }[];
+  /** While analyzing: when the verdict is due at the latest. */
+  decide_by?: string | null;
 }
 
 export interface PreDeployAnswer {

@@ -5,8 +5,9 @@ import { GateClient, GateConnectionError, type GateVerdict } from "./gate-client
 import { preDeployGate } from "./pre-deploy-gate.ts";
 
 export const EXIT = { pass: 0, fail: 1, hold: 2, usage: 3 } as const;
+const DEFAULT_TIMEOUT = "4h30m";
 
-const USAGE = "usage: deploy-guard gate --url U --token T (--release ID | --service S --version V [--environment E]) [--batch K] [--timeout 30m] [--interval 10s] [--json]\n" +
+const USAGE = "usage: deploy-guard gate --url U --token T (--release ID | --service S --version V [--environment E]) [--batch K] [--timeout 4h30m] [--interval 10s] [--json]\n" +
   "       deploy-guard gate --pre-deploy --url U --token T --service S [--environment E] [--timeout 10m] [--json]";
 
 function usage(message: string): number {
@@ -48,7 +49,8 @@ export async function gateCommand(args: string[], out = process.stdout, err = pr
     return preDeployGate(new GateClient(url, token), { ...options, deadline: timeoutMs === undefined ? undefined : Date.now() + timeoutMs }, out, err);
   }
   if (!values.release && !(values.service && values.version)) return usage("Give --release ID, or --service and --version.");
-  const timeoutMs = parseDuration(values.timeout ?? "30m");
+  // Sequential verdicts take up to 4 hours at the lowest traffic (hold only at the maximum), plus the ingest grace.
+  const timeoutMs = parseDuration(values.timeout ?? DEFAULT_TIMEOUT);
   const intervalMs = parseDuration(values.interval ?? "10s");
   if (timeoutMs === undefined) return usage(`--timeout '${values.timeout}' is not a duration such as 30m or 90s.`);
   if (intervalMs === undefined || intervalMs < 100) return usage(`--interval '${values.interval}' is not a duration of at least 100ms.`);
@@ -77,7 +79,7 @@ export async function gateCommand(args: string[], out = process.stdout, err = pr
     last = line;
     if (verdict && verdict.final) return finish(verdict, values.json === true, out);
     if (Date.now() + intervalMs > deadline) {
-      err.write(`deploy-guard gate: no final verdict within ${values.timeout ?? "30m"}; treating as hold.\n`);
+      err.write(`deploy-guard gate: no final verdict within ${values.timeout ?? DEFAULT_TIMEOUT}; treating as hold.\n`);
       return EXIT.hold;
     }
     await new Promise((r) => setTimeout(r, intervalMs));
@@ -86,7 +88,8 @@ export async function gateCommand(args: string[], out = process.stdout, err = pr
 
 function progress(v: GateVerdict): string {
   const score = v.score === null ? "" : `, score ${v.score}`;
-  return `${v.status}${score} — ${v.summary}`;
+  const due = !v.final && v.decide_by ? ` (decision by ${v.decide_by.slice(11, 16)} UTC at the latest)` : "";
+  return `${v.status}${score} — ${v.summary}${due}`;
 }
 
 function finish(v: GateVerdict, json: boolean, out: NodeJS.WritableStream): number {

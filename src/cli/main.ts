@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from "../config.ts";
 const USAGE = `deploy-guard — judges every release from its own logs and metrics
 
   deploy-guard serve                      start the service (configuration from the environment; see README)
-  deploy-guard gate --url U --token T (--release ID | --service S --version V [--environment E]) [--batch K] [--timeout 30m]
+  deploy-guard gate --url U --token T (--release ID | --service S --version V [--environment E]) [--batch K] [--timeout 4h30m]
                                           wait for a verdict: exit 0 pass/warn, 1 fail, 2 hold/timeout, 3 usage/connection error
   deploy-guard gate --pre-deploy --url U --token T --service S [--environment E] [--timeout 10m]
                                           may a deploy start? exit 0 go, 2 hold (service already unhealthy), 3 usage/connection error

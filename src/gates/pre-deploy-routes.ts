@@ -47,7 +47,7 @@ export function preDeployRoutes(app: Router, c: Container): void {
     return ctx.json({
       release_id: null, service: q.service, environment: q.environment, version: q.version ?? "", status: "pending" as const, final: false,
       score: null, summary: `No deploy of ${target} has been reported yet.`, checks: [], rule: null, windows: null, decided_at: null, evaluated_at: null,
-      engine_status: "pending" as const, decision: null,
+      decide_by: null, next_look_at: null, engine_status: "pending" as const, decision: null,
     }, 200);
   });
 }

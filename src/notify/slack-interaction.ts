@@ -31,6 +31,6 @@ const VERDICT_STATUSES: readonly VerdictStatus[] = ["pass", "warn", "fail", "hol
 /** What the release's alert showed, rebuilt from the stored verdict so the edited message keeps its reasons. */
 export function contentOf(release: ReleaseRow): VerdictContent {
   const v = (release.verdict ?? null) as Partial<Verdict> | null;
-  const status = VERDICT_STATUSES.find((s) => s === release.status) ?? v?.status ?? "hold";
+  const status = VERDICT_STATUSES.find((s) => s === release.status) ?? VERDICT_STATUSES.find((s) => s === v?.status) ?? "hold";
   return { status, score: release.score, summary: release.summary ?? v?.summary ?? "", checks: v?.checks ?? [] };
 }

@@ -4,15 +4,18 @@ import { checkSignalQuery } from "../sources/query-schemas.ts";
 import { SOURCE_KINDS, type SourceKind } from "../sources/source.ts";
 
 export { SOURCE_KINDS, type SourceKind };
-export const SIGNAL_KINDS = ["error_rate", "latency", "metric"] as const;
+export const SIGNAL_KINDS = ["error_rate", "latency", "metric", "new_errors"] as const;
 export const DIRECTIONS = ["increase", "decrease", "either"] as const;
 export const NO_DATA_POLICIES = ["pass", "hold", "fail"] as const;
 /**
+ * auto (the default): a concurrent comparison when the deploy names hosts or batches, or telemetry carries the version
+ * and both versions serve at once; otherwise a forecast from the service's history (level + daily + weekly cycle), or the
+ * hour before the deploy, of low assurance, for a service with under a day of history.
  * before_deploy: the minutes before the deploy started. concurrent: during the analysis window, the hosts not yet
  * updated (removes time-of-day effects in a rolling deploy). previous_release: the last release that passed, at the
  * same time since its deploy. week_ago: the analysis window's hours a week earlier. pinned: a named release.
  */
-export const BASELINE_KINDS = ["before_deploy", "concurrent", "previous_release", "week_ago", "pinned"] as const;
+export const BASELINE_KINDS = ["auto", "before_deploy", "concurrent", "previous_release", "week_ago", "pinned"] as const;
 export type BaselineKind = (typeof BASELINE_KINDS)[number];
 export const NOTIFY_CHANNELS = ["slack", "webhook", "hipchat"] as const;
 export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number];
@@ -74,8 +77,17 @@ const SignalSchema = z
     weight: z.number().positive().default(1),
     critical: z.boolean().default(false),
     no_data: z.enum(NO_DATA_POLICIES).default("hold"),
+    // new_errors (issue 11): kinds of error unseen in the lookback, from pushed logs
+    fail_on_own: z.boolean().optional().describe("new_errors: fail the release on this signal alone, else warn (default true)"),
+    lookback_days: z.number().int().min(1).max(30).optional().describe("new_errors: a kind is new when unseen this many days before the deploy (default 7)"),
+    min_events: z.number().int().min(1).optional().describe("new_errors: fewer events in new kinds never fail (default 3)"),
   })
   .superRefine((s, ctx) => {
+    if (s.kind === "new_errors" && s.source !== "builtin") ctx.addIssue({ code: "custom", path: ["source"], message: "new_errors reads pushed logs: source builtin only" });
+    if (s.kind === "new_errors" && s.by_route) ctx.addIssue({ code: "custom", path: ["by_route"], message: "not for new_errors" });
+    for (const option of ["fail_on_own", "lookback_days", "min_events"] as const) {
+      if (s.kind !== "new_errors" && s[option] !== undefined) ctx.addIssue({ code: "custom", path: [option], message: "only for kind: new_errors" });
+    }
     if (s.kind === "metric" && !s.metric) ctx.addIssue({ code: "custom", path: ["metric"], message: "required when kind is metric" });
     if (s.kind !== "metric" && s.metric) ctx.addIssue({ code: "custom", path: ["metric"], message: "only for kind: metric" });
     if (s.kind === "metric" && s.by_route) ctx.addIssue({ code: "custom", path: ["by_route"], message: "only for error_rate and latency" });
@@ -88,6 +100,10 @@ const SignalSchema = z
     if (s.source !== "builtin" && s.by_route) ctx.addIssue({ code: "custom", path: ["by_route"], message: "only for source builtin, whose telemetry keeps each route apart" });
   })
   .transform((s, ctx) => {
+    if (s.kind === "new_errors") {
+      if (s.query !== undefined) ctx.addIssue({ code: "custom", path: ["query"], message: "new_errors takes no query" });
+      return s.query !== undefined ? z.NEVER : { ...s, query: undefined, fail_on_own: s.fail_on_own ?? true, lookback_days: s.lookback_days ?? 7, min_events: s.min_events ?? 3 };
+    }
     const checked = checkSignalQuery(s.source, s.kind, s.query);
     for (const issue of checked.issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
     return checked.issues.length > 0 ? z.NEVER : { ...s, query: checked.query };
@@ -100,23 +116,29 @@ export const RuleSchema = z
     match: z.strictObject({ service: Glob.default("*"), environment: Glob.default("*") }).default({ service: "*", environment: "*" }),
     baseline: z
       .strictObject({
-        kind: z.enum(BASELINE_KINDS).default("before_deploy"),
+        kind: z.enum(BASELINE_KINDS).default("auto"),
         minutes: z.number().int().min(5).max(10080).default(60).describe("before_deploy: how many minutes before the deploy"),
         version: z.string().min(1).optional().describe("pinned: the version whose analysis window is the baseline"),
         history_minutes: z.number().int().min(0).max(10080).default(360)
-          .describe("before_deploy: minutes before the baseline read to measure how far the error rate wanders between windows with no release; 0 turns it off"),
+          .describe("fixed analysis with before_deploy: minutes before the baseline read to measure how far the error rate wanders between windows with no release; 0 turns it off"),
+        history_days: z.number().min(1).max(14).default(7)
+          .describe("sequential analysis: days of history read for the forecast and its A/A wander calibration (3 or more for full assurance)"),
       })
       .refine((b) => (b.kind === "pinned") === (b.version !== undefined), { message: "version is required for kind pinned, and only for it", path: ["version"] })
-      .default({ kind: "before_deploy", minutes: 60, history_minutes: 360 }),
+      .default({ kind: "auto", minutes: 60, history_minutes: 360, history_days: 7 }),
     analysis: z
       .strictObject({
+        mode: z.enum(["sequential", "fixed"]).default("sequential")
+          .describe("sequential: look every 5 minutes (every minute for a concurrent comparison) from 10 minutes on, extend until decisive, hold only at the maximum; fixed: one window of `minutes`"),
+        max_minutes: z.number().int().min(30).max(240).default(240)
+          .describe("sequential: the longest an error-rate window may grow (it is scaled to traffic: about 100 expected errors, at least 30 minutes); latency stops at 120"),
         delay_minutes: z.number().int().min(0).max(1440).default(0).describe("warm-up after the deploy finished, ignored"),
-        minutes: z.number().int().min(1).max(1440).default(30),
+        minutes: z.number().int().min(1).max(1440).default(30).describe("fixed: the analysis window; sequential: the window of signals read from outside sources or of kind metric"),
         interval_minutes: z.number().int().min(1).max(1440).default(5).describe("how often interim checks run while the window is open"),
         early_fail_after: z.number().int().min(1).max(100).default(2).describe("consecutive failing interim checks that end the analysis early"),
         batch_minutes: z.number().int().min(1).max(1440).default(10).describe("in a rolling deploy, how long the hosts of each finished batch are watched before its own verdict"),
       })
-      .default({ delay_minutes: 0, minutes: 30, interval_minutes: 5, early_fail_after: 2, batch_minutes: 10 }),
+      .default({ mode: "sequential", max_minutes: 240, delay_minutes: 0, minutes: 30, interval_minutes: 5, early_fail_after: 2, batch_minutes: 10 }),
     confidence: z.number().gt(0.5).lt(1).default(0.99),
     thresholds: z
       .strictObject({ pass: z.number().min(0).max(100).default(90), warn: z.number().min(0).max(100).default(60) })

@@ -1,5 +1,6 @@
 import type { Statement } from "better-sqlite3";
 import type { Db } from "../store/db.ts";
+import { ErrorSignatureWriter } from "./error-signature-writer.ts";
 import { bucketOf, encodeHistogram, type Histogram } from "./latency-histogram.ts";
 import type { LogEvent } from "./log-event.ts";
 import type { MetricSample } from "./metric-sample.ts";
@@ -45,9 +46,12 @@ export class TelemetryStore {
   private readonly upsertServiceRollup: Statement;
   private readonly insertSample: Statement;
   private readonly upsertMetricRollup: Statement;
+  // error signatures (issue 11): kinds of error counted in the same transaction as the log events
+  private readonly signatures: ErrorSignatureWriter;
 
   constructor(private readonly db: Db) {
     const sqlite = db.$client;
+    this.signatures = new ErrorSignatureWriter(db);
     this.insertLog = sqlite.prepare(
       "INSERT INTO log_events (ts, service, environment, host, version, level, status, latency_ms, route, message, is_error) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
     );
@@ -86,6 +90,7 @@ export class TelemetryStore {
       add(rollupFor(detailed, `${serviceKey}\u0000${version}\u0000${host}\u0000${route}`, e, minute, version, host, route), e, bucket);
       add(rollupFor(perService, serviceKey, e, minute, "", "", ""), e, bucket);
     }
+    const signatureBatch = this.signatures.prepare(events);
     this.db.$client.transaction(() => {
       for (const e of events) {
         this.insertLog.run(e.ts, e.service, e.environment, e.host ?? null, e.version ?? null, e.level ?? null, e.status ?? null, e.latencyMs ?? null, e.route ?? null, e.message ?? null, e.isError ? 1 : 0);
@@ -96,6 +101,7 @@ export class TelemetryStore {
       for (const r of perService.values()) {
         this.upsertServiceRollup.run(r.service, r.environment, r.minute, r.requests, r.errors, r.latencyCount, r.latencySum, encodeHistogram(r.hist));
       }
+      this.signatures.write(signatureBatch);
     })();
   }
 
@@ -134,6 +140,8 @@ export class TelemetryStore {
       n += sqlite.prepare("DELETE FROM request_rollups WHERE minute < ?").run(before).changes;
       n += sqlite.prepare("DELETE FROM service_rollups WHERE minute < ?").run(before).changes;
       n += sqlite.prepare("DELETE FROM metric_rollups WHERE minute < ?").run(before).changes;
+      n += sqlite.prepare("DELETE FROM error_signature_minutes WHERE minute < ?").run(before).changes;
+      n += sqlite.prepare("DELETE FROM error_signatures WHERE last_seen < ?").run(before).changes;
       return n;
     })();
   }

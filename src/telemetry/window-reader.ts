@@ -12,6 +12,8 @@ export interface WindowQuery {
   /** All hosts but these (the not-yet-updated side of a rolling deploy). */
   excludeHosts?: readonly string[];
   version?: string;
+  /** All versions but this one (the old-version side when both versions serve at once). */
+  excludeVersion?: string;
   routeLike?: string;
 }
 
@@ -44,6 +46,10 @@ function filters(q: WindowQuery, params: unknown[]): string {
   if (q.version !== undefined) {
     sql += " AND version = ?";
     params.push(q.version);
+  }
+  if (q.excludeVersion !== undefined) {
+    sql += " AND version != ?";
+    params.push(q.excludeVersion);
   }
   if (q.routeLike !== undefined) {
     sql += " AND route LIKE ?";
@@ -103,6 +109,56 @@ export class WindowReader {
       } else out.perMinute.set(minute, { requests, errors, latencyCount, latencySum });
     }
     return out;
+  }
+
+  /**
+   * Per minute: requests, and requests slower than the given latency bucket (the pre-deploy p95), for the sequential
+   * latency test; only minutes with latencies count.
+   */
+  exceedanceCounts(q: WindowQuery, thresholdBucket: number): Map<number, { requests: number; slower: number }> {
+    const out = new Map<number, { requests: number; slower: number }>();
+    const hist = emptyDense();
+    for (const [minute, count, buf] of this.latencyRows(q)) {
+      hist.fill(0);
+      decodeHistogramDense(buf, hist);
+      let slower = 0;
+      for (let b = thresholdBucket + 1; b < hist.length; b++) slower += hist[b]!;
+      const m = out.get(minute);
+      if (m) {
+        m.requests += count;
+        m.slower += slower;
+      } else out.set(minute, { requests: count, slower });
+    }
+    return out;
+  }
+
+  /** The latency histogram of every minute of the window, summed over hosts, versions and routes. */
+  histogramsPerMinute(q: WindowQuery): Map<number, DenseHistogram> {
+    const out = new Map<number, DenseHistogram>();
+    for (const [minute, , buf] of this.latencyRows(q)) {
+      let h = out.get(minute);
+      if (!h) out.set(minute, (h = emptyDense()));
+      decodeHistogramDense(buf, h);
+    }
+    return out;
+  }
+
+  private latencyRows(q: WindowQuery): [number, number, Buffer][] {
+    const params: unknown[] = [q.service, q.environment, q.start, q.end];
+    const where = filters(q, params);
+    const table = where === "" ? "service_rollups" : "request_rollups";
+    const sql = `SELECT minute, latency_count, latency_hist FROM ${table}
+      WHERE service = ? AND environment = ? AND minute >= ? AND minute < ? AND latency_count > 0${where}`;
+    return this.prepared(sql).raw(true).all(...params) as [number, number, Buffer][];
+  }
+
+  /** The versions that served in a window, with their requests: tells whether old and new versions serve at once. */
+  versionsServing(q: WindowQuery): Map<string, number> {
+    const params: unknown[] = [q.service, q.environment, q.start, q.end];
+    const sql = `SELECT version, SUM(requests) FROM request_rollups
+      WHERE service = ? AND environment = ? AND minute >= ? AND minute < ?${filters(q, params)} GROUP BY version`;
+    const rows = this.prepared(sql).raw(true).all(...params) as [string, number][];
+    return new Map(rows);
   }
 
   /** The same window split by route, from the detailed roll-up: for comparing routes like with like. */

@@ -47,6 +47,7 @@ export class BaselineResolver {
     const elapsed = candidateEnd - analysisStart;
     const b = rule.baseline;
     switch (b.kind) {
+      case "auto":
       case "before_deploy":
         return { kind: "ok", candidate, baseline: { start: release.baselineStart!, end: release.baselineEnd! }, label: `the ${b.minutes} minutes before the deploy` };
       case "week_ago":

@@ -9,7 +9,7 @@ import { histogramSample } from "../telemetry/latency-histogram.ts";
 import type { RequestWindow, WindowQuery } from "../telemetry/window-reader.ts";
 import { explainErrorRate, explainLatency, explainLimit, explainMetric, summarize } from "./explain.ts";
 import type { PairedWindows, WindowSpec } from "./baseline-resolver.ts";
-import type { Check, Verdict } from "./verdict.ts";
+import type { Check, FinalVerdict } from "./verdict.ts";
 import { NO_READS, readsOutsideSources, type ExternalRead, type ExternalReader, type ExternalReads } from "./external-reads.ts";
 
 export interface EvaluationInput {
@@ -59,11 +59,11 @@ export class Evaluator {
   }
 
   /** readOutside, then evaluate: for callers outside any transaction (the backtest). */
-  async evaluateReading(input: EvaluationInput): Promise<Verdict> {
+  async evaluateReading(input: EvaluationInput): Promise<FinalVerdict> {
     return this.evaluate(input, await this.readOutside(input));
   }
 
-  evaluate(input: EvaluationInput, external: ExternalReads = NO_READS): Verdict {
+  evaluate(input: EvaluationInput, external: ExternalReads = NO_READS): FinalVerdict {
     const { rule, paired } = input;
     const reads = new WindowCache(this.builtin);
     const outages = new Map<string, string>(), notes = new Map<string, string>();
@@ -141,6 +141,8 @@ export class Evaluator {
           const b = reads.requests(baseline), c = reads.requests(candidate);
           return { ...common, data: { kind: "distribution", baseline: histogramSample(b.hist), candidate: histogramSample(c.hist) } };
         }
+        case "new_errors":
+          return { ...common, data: { kind: "missing", why: "new kinds of error are judged by the sequential analysis (analysis.mode: sequential)" } };
         case "metric": {
           const b = this.builtin.metric(signal.metric!, baseline), c = this.builtin.metric(signal.metric!, candidate);
           return { ...common, data: { kind: "distribution", baseline: rawSample(b.points), candidate: rawSample(c.points) } };

@@ -11,7 +11,7 @@ const hhmm = (t: number) => new Date(t).toISOString().slice(11, 16);
 
 /**
  * For a failing signal: when did it change (a change-point scan over the minutes around the deploy), and which deploy
- * or batch does the change follow — of any service in the environment, preferring the one whose hosts changed.
+ * or batch does the change follow: the service's own, or another service's whose named hosts are where it changed.
  */
 export class OnsetLocator {
   private readonly deploys: Statement;
@@ -37,7 +37,7 @@ export class OnsetLocator {
       : detectMeanShift(minutes.filter(([, m]) => m.latencyCount > 0).map(([t, m]) => ({ t, value: m.latencySum / m.latencyCount })));
     if (!cp?.significant) return undefined;
     const attribution = attributeChange(cp.t, this.causes(release.environment, start, end), {
-      maxLagMs: 30 * MIN, toleranceMs: MIN, changedHosts: this.changedHosts(q, cp.t, kind),
+      maxLagMs: 30 * MIN, toleranceMs: MIN, changedHosts: this.changedHosts(q, cp.t, kind), service: release.service,
     });
     const fmt = (x: number) => (kind === "error_rate" ? `${(x * 100).toFixed(1)} %` : `${Math.round(x)} ms`);
     const what = kind === "error_rate" ? "errors" : "response times";
@@ -57,10 +57,10 @@ export class OnsetLocator {
     const out: ChangeCause[] = [];
     for (const d of this.deploys.all(environment, end, start - 30 * MIN) as { id: string; service: string; version: string; startedAt: number; finishedAt: number | null; hosts: string | null }[]) {
       const at = d.finishedAt ?? d.startedAt;
-      out.push({ id: d.id, label: `the deploy of ${d.service} ${d.version} (finished ${hhmm(at)})`, at, ...(hosts(d.hosts) ? { hosts: hosts(d.hosts)! } : {}) });
+      out.push({ id: d.id, label: `the deploy of ${d.service} ${d.version} (finished ${hhmm(at)})`, at, service: d.service, ...(hosts(d.hosts) ? { hosts: hosts(d.hosts)! } : {}) });
     }
     for (const b of this.batches.all(environment, start - 30 * MIN, end) as { deployId: string; index: number; total: number; finishedAt: number; hosts: string | null; service: string; version: string }[]) {
-      out.push({ id: `${b.deployId}#${b.index}`, label: `batch ${b.index} of ${b.total} of ${b.service} ${b.version}`, at: b.finishedAt, ...(hosts(b.hosts) ? { hosts: hosts(b.hosts)! } : {}) });
+      out.push({ id: `${b.deployId}#${b.index}`, label: `batch ${b.index} of ${b.total} of ${b.service} ${b.version}`, at: b.finishedAt, service: b.service, ...(hosts(b.hosts) ? { hosts: hosts(b.hosts)! } : {}) });
     }
     return out;
   }

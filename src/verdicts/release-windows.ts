@@ -1,6 +1,7 @@
 import type { Rule } from "../rules/rule-schema.ts";
 
 const MINUTE = 60_000;
+const FIRST_LOOK_MINUTES = 10;
 
 export interface ReleaseWindows {
   baselineStart: number;
@@ -23,12 +24,15 @@ export function computeWindows(rule: Pick<Rule, "baseline" | "analysis">, starte
     baselineStart: baselineEnd - rule.baseline.minutes * MINUTE,
     baselineEnd,
     analysisStart,
-    analysisEnd: analysisStart + rule.analysis.minutes * MINUTE,
+    // Sequential: the longest the window may grow; the verdict's own end is where its decision was made.
+    analysisEnd: analysisStart + (rule.analysis.mode === "sequential" ? Math.max(rule.analysis.max_minutes, rule.analysis.minutes) : rule.analysis.minutes) * MINUTE,
   };
 }
 
 /** When the next evaluation is due: the next interim check, or the end of the window plus the ingest grace. */
 export function nextCheckAt(rule: Pick<Rule, "analysis">, windows: ReleaseWindows, now: number, graceMs: number): number {
+  // Sequential: the first look, after 10 minutes of data (a replayed deploy whose minutes are stored is judged at once).
+  if (rule.analysis.mode === "sequential") return Math.max(now, windows.analysisStart + FIRST_LOOK_MINUTES * MINUTE + graceMs);
   const finalAt = windows.analysisEnd + graceMs;
   const interim = Math.max(now, windows.analysisStart) + rule.analysis.interval_minutes * MINUTE;
   return Math.min(interim, finalAt);

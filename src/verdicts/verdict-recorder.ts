@@ -2,7 +2,7 @@ import type { Statement } from "better-sqlite3";
 import type { Db } from "../store/db.ts";
 import type { ReleaseRow } from "../store/schema/index.ts";
 import type { VerdictStatus } from "../analysis/score.ts";
-import type { Verdict } from "./verdict.ts";
+import type { FinalVerdict, Verdict } from "./verdict.ts";
 import type { Rule } from "../rules/rule-schema.ts";
 import type { NotificationOutbox } from "../notify/notification-outbox.ts";
 import type { VerdictContent } from "../notify/notification-payload.ts";
@@ -47,7 +47,7 @@ export class VerdictRecorder {
     this.publish(release, verdict, false, now);
   }
 
-  recordFinal(release: ReleaseIdentity, verdict: Verdict, rule: Rule, now: number): void {
+  recordFinal(release: ReleaseIdentity, verdict: FinalVerdict, rule: Rule, now: number): void {
     const json = JSON.stringify(verdict);
     this.s.evaluation.run(release.id, "final", now, verdict.status, verdict.score, json);
     this.s.final.run(verdict.status, json, verdict.score, verdict.summary, now, now, release.id);
@@ -57,7 +57,7 @@ export class VerdictRecorder {
   }
 
   /** A batch's verdict in a rolling deploy: alerts as a release verdict would, so on-call hears of a bad batch at once. */
-  recordBatch(release: ReleaseIdentity, verdict: Verdict, rule: Rule, now: number): void {
+  recordBatch(release: ReleaseIdentity, verdict: FinalVerdict, rule: Rule, now: number): void {
     this.queue(release, verdict, rule, now);
   }
 
@@ -70,7 +70,7 @@ export class VerdictRecorder {
   }
 
   /** To the event sinks (Datadog events, Kibana annotations) once the caller's transaction is done; never awaited. */
-  private publish(release: ReleaseIdentity, v: Pick<VerdictContent, "status" | "score" | "summary">, final: boolean, now: number): void {
+  private publish(release: ReleaseIdentity, v: { status: string; score: number | null; summary: string }, final: boolean, now: number): void {
     const events = this.events;
     if (!events) return;
     const event = { release_id: release.id, service: release.service, environment: release.environment, version: release.version, status: v.status, summary: v.summary, score: v.score, at: now, final };

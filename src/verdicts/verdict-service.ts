@@ -9,8 +9,10 @@ import type { EvaluationInput, Evaluator } from "./evaluator.ts";
 import { NO_READS, readsOutsideSources, type ExternalReads } from "./external-reads.ts";
 import type { OnsetLocator } from "./onset-locator.ts";
 import { floorMinute, nextCheckAt, type ReleaseWindows } from "./release-windows.ts";
-import type { Verdict } from "./verdict.ts";
+import { isFinal, type FinalVerdict, type Verdict } from "./verdict.ts";
 import type { VerdictRecorder } from "./verdict-recorder.ts";
+import type { SequentialEvaluator } from "./sequential-evaluator.ts";
+import { ERROR_PLAN } from "../analysis/sequential/look-plan.ts";
 
 const MINUTE = 60_000;
 const RETRY_AFTER_MS = 5 * MINUTE;
@@ -28,6 +30,7 @@ export class VerdictService {
     private readonly baselines: BaselineResolver,
     private readonly onsets: OnsetLocator,
     private readonly recorder: VerdictRecorder,
+    private readonly sequential: SequentialEvaluator,
     private readonly graceMs: number,
     private readonly now: () => number = Date.now,
     private readonly onError: (release: ReleaseRow, err: unknown) => void = () => {},
@@ -118,6 +121,7 @@ export class VerdictService {
   private plan(release: ReleaseRow, now: number): Step {
     const rule = this.ruleFor(release);
     const windows = windowsOf(release);
+    if (rule.analysis.mode === "sequential") return this.planSequential(release, rule, windows, floorMinute(now - this.graceMs), now);
     if (now >= windows.analysisEnd + this.graceMs) return this.judgeStep(release, rule, windows.analysisEnd, true, now, null);
     const candidateEnd = Math.min(floorMinute(now), windows.analysisEnd);
     const next = nextCheckAt(rule, windows, now, this.graceMs);
@@ -130,6 +134,23 @@ export class VerdictService {
     return { kind: "judge", release, candidateEnd, next, input: { ...identity(release), rule, paired, final, now } };
   }
 
+  /**
+   * Sequential: the looks up to the whole minutes whose data has arrived (`dataEnd`), stopping at the first decisive
+   * one; no decision before the first look. Outside-source signals keep their fixed window, read once it is complete.
+   */
+  private planSequential(release: ReleaseRow, rule: Rule, windows: ReleaseWindows, dataEnd: number, now: number): Step {
+    const candidateEnd = Math.min(dataEnd, windows.analysisEnd);
+    if (candidateEnd < windows.analysisStart + ERROR_PLAN.firstLookMinutes * MINUTE) {
+      return { kind: "wait", release, next: Math.max(now + MINUTE, windows.analysisStart + ERROR_PLAN.firstLookMinutes * MINUTE + this.graceMs) };
+    }
+    const fixedEnd = windows.analysisStart + rule.analysis.minutes * MINUTE;
+    const fixedRule: Rule = rule.baseline.kind === "auto" ? { ...rule, baseline: { ...rule.baseline, kind: "before_deploy" } } : rule;
+    const readsOutside = readsOutsideSources(rule) && candidateEnd >= fixedEnd;
+    const paired = this.baselines.resolve(release, fixedRule, fixedEnd);
+    const input: EvaluationInput = { ...identity(release), rule: readsOutside ? fixedRule : { ...fixedRule, signals: fixedRule.signals.filter((s) => s.source === "builtin") }, paired, final: true, now };
+    return { kind: "judge", release, candidateEnd, next: null, input, sequential: true };
+  }
+
   /** Judges with the data read and records the verdict; runs inside the caller's transaction. */
   private apply(step: Step, reads: ExternalReads, now: number): Verdict | undefined {
     const { release } = step;
@@ -137,6 +158,7 @@ export class VerdictService {
       this.db.update(releases).set({ nextCheckAt: step.next }).where(eq(releases.id, release.id)).run();
       return undefined;
     }
+    if (step.sequential) return this.applySequential(step, reads, now);
     const { rule } = step.input;
     const verdict = this.judge(step, reads);
     if (step.next === null) {
@@ -153,7 +175,30 @@ export class VerdictService {
     return verdict;
   }
 
-  private judge(step: JudgeStep, reads: ExternalReads): Verdict {
+  private applySequential(step: JudgeStep, reads: ExternalReads, now: number): Verdict {
+    const { release } = step;
+    const rule = this.ruleFor(release);
+    const { verdict, standing } = this.sequential.evaluate(release, rule, step.candidateEnd, now, reads);
+    if (isFinal(verdict)) {
+      this.locateOnsets(step.release, rule, verdict, release.analysisStart! + standing.decidedAtMinutes * MINUTE);
+      this.recorder.recordFinal(release, verdict, rule, now);
+      return verdict;
+    }
+    const nextLook = release.analysisStart! + (standing.nextLookMinutes ?? 0) * MINUTE + this.graceMs;
+    this.recorder.recordInterim(release, verdict, 0, Math.max(now + MINUTE, nextLook), now);
+    return verdict;
+  }
+
+  private locateOnsets(release: ReleaseRow, rule: Rule, verdict: Verdict, candidateEnd: number): void {
+    verdict.checks.forEach((check, i) => {
+      if (rule.signals[i]?.source !== "builtin") return;
+      if (check.status !== "fail" || (check.kind !== "error_rate" && check.kind !== "latency")) return;
+      const onset = this.onsets.locate(release, check.kind, candidateEnd);
+      if (onset) check.onset = onset;
+    });
+  }
+
+  private judge(step: JudgeStep, reads: ExternalReads): FinalVerdict {
     const verdict = this.evaluator.evaluate(step.input, reads);
     verdict.checks.forEach((check, i) => {
       // Onsets are located in pushed telemetry, so only its signals get one.
@@ -174,8 +219,15 @@ export class VerdictService {
     }
     const now = this.now();
     const windows = windowsOf(release);
+    const rule = this.ruleFor(release);
+    if (rule.analysis.mode === "sequential") {
+      // Every look a live run would have made over the data stored up to now; still analyzing when none is decisive.
+      const step = this.planSequential(release, rule, windows, floorMinute(now), now);
+      if (step.kind === "wait") throw new AppError("CONFLICT", `No decision before ${ERROR_PLAN.firstLookMinutes} minutes of data after the deploy; ask again after ${new Date(windows.analysisStart + ERROR_PLAN.firstLookMinutes * MINUTE).toISOString()}.`);
+      return { step, reads: await this.evaluator.readOutside(step.input) };
+    }
     const candidateEnd = Math.max(Math.min(windows.analysisEnd, floorMinute(now)), windows.analysisStart);
-    const step = this.judgeStep(release, this.ruleFor(release), candidateEnd, true, now, null);
+    const step = this.judgeStep(release, rule, candidateEnd, true, now, null);
     return { step, reads: await this.evaluator.readOutside(step.input) };
   }
 
@@ -184,7 +236,7 @@ export class VerdictService {
     const { release, input } = step;
     if (!this.unchanged(release)) throw new AppError("CONFLICT", "The release changed while its sources were read; ask again.");
     const verdict = this.apply(step, reads, input.now)!;
-    return { ...release, status: verdict.status, verdict, score: verdict.score, summary: verdict.summary, decidedAt: input.now, nextCheckAt: null, updatedAt: input.now };
+    return this.get(release.id) ?? { ...release, verdict };
   }
 
   get(id: string): ReleaseRow {
@@ -218,7 +270,7 @@ function windowsOf(r: ReleaseRow): ReleaseWindows {
 
 const identity = (r: ReleaseRow) => ({ service: r.service, environment: r.environment, version: r.version });
 
-type JudgeStep = { kind: "judge"; release: ReleaseRow; input: EvaluationInput; candidateEnd: number; next: number | null };
+type JudgeStep = { kind: "judge"; release: ReleaseRow; input: EvaluationInput; candidateEnd: number; next: number | null; sequential?: boolean };
 /** A planned evaluation: `next` is null for a final verdict, else when the next interim check is due. */
 type Step = { kind: "wait"; release: ReleaseRow; next: number } | JudgeStep;
 

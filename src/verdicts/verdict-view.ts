@@ -24,11 +24,24 @@ export const CheckViewSchema = z
       .openapi({ description: "for a failing signal: when it changed and which deploy or batch it follows" }),
     critical: z.boolean(),
     no_data_policy: z.enum(["pass", "hold", "fail"]),
+    sequential: z
+      .object({
+        status: z.enum(["fail", "warn", "pass", "continue", "hold", "nodata"]).openapi({ description: "continue: not decisive yet, looked at again" }),
+        design: z.enum(["concurrent", "forecast", "before_deploy", "reference"]).openapi({ description: "what the signal was compared with" }),
+        design_reason: z.string(),
+        low_assurance: z.boolean(),
+        minutes_used: z.number().openapi({ description: "minutes of data after the deploy the status rests on" }),
+        max_minutes: z.number().openapi({ description: "the longest this signal's window may grow before it is a hold" }),
+        interval_level: z.number().openapi({ description: "confidence of change_ci, e.g. 0.95" }),
+        history_frequency: z.number().nullable().openapi({ description: "share of windows without a release in the service's history that rose at least this much" }),
+      })
+      .nullable()
+      .openapi({ description: "signals judged by the sequential engine" }),
     stats: z.object({
       method: z.string().nullable(),
       classification: z.enum(["pass", "high", "low", "nodata"]),
       p_value: z.number().nullable(),
-      q_value: z.number().nullable().openapi({ description: "Benjamini–Hochberg adjusted across the release's signals" }),
+      q_value: z.number().nullable().openapi({ description: "fixed-window signals: Benjamini–Hochberg adjusted across the release's signals" }),
       change_ci: z.tuple([z.number().nullable(), z.number().nullable()]),
       absolute_change: z.number().nullable(),
       baseline_n: z.number(),
@@ -58,6 +71,8 @@ export const VerdictViewSchema = z
       .nullable(),
     decided_at: z.string().nullable(),
     evaluated_at: z.string().nullable(),
+    decide_by: z.string().nullable().openapi({ description: "while analyzing: when the verdict is due at the latest" }),
+    next_look_at: z.string().nullable().openapi({ description: "while analyzing: when the data is looked at next" }),
     ...decisionFields,
   })
   .openapi("Verdict");
@@ -69,7 +84,7 @@ const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString()
 function waitingSummary(r: ReleaseRow): string {
   const target = `${r.service} ${r.version} in ${r.environment}`;
   if (r.status === "pending") return `${target} is being deployed; the judgement starts when the deploy finishes.`;
-  return `${target} is being watched until ${iso(r.analysisEnd)}; no judgement yet.`;
+  return `${target} is being checked; the first look is 10 minutes after the deploy finished (${iso(r.analysisStart)}), a decision by ${iso(r.analysisEnd)} at the latest.`;
 }
 
 /** The verdict as the gate API shows it: the latest final or interim result of the release, or an operator's decision. */
@@ -90,6 +105,8 @@ export function verdictView(r: ReleaseRow, decision: DecisionView | null = null)
     windows: v?.windows ?? null,
     decided_at: gate.decided_at,
     evaluated_at: v?.evaluated_at ?? null,
+    decide_by: r.status === "analyzing" ? v?.decide_by ?? null : null,
+    next_look_at: r.status === "analyzing" ? v?.next_look_at ?? null : null,
     engine_status: r.status,
     decision,
   };
@@ -107,6 +124,7 @@ export function checkViews(v: Verdict | null): VerdictView["checks"] {
       onset: c.onset ?? null,
       critical: c.critical,
       no_data_policy: c.no_data_policy,
+      sequential: c.sequential ?? null,
       stats: {
         method: c.method, classification: c.classification, p_value: c.p_value, q_value: c.q_value,
         change_ci: [c.change.ci_low, c.change.ci_high], absolute_change: c.change.absolute,

@@ -1,5 +1,6 @@
 import type { CheckStatus, Classification, NoDataPolicy } from "../analysis/signal-result.ts";
 import type { VerdictStatus } from "../analysis/score.ts";
+import type { DesignKind, SequentialStatus } from "../analysis/sequential/sequential-types.ts";
 
 export interface CheckNumbers {
   value: number | null;
@@ -35,10 +36,22 @@ export interface Check {
   reason: string;
   details: Record<string, number>;
   onset?: Onset;
+  /** Sequential signals: how the signal stands, which comparison judged it, and over how many minutes. */
+  sequential?: {
+    status: SequentialStatus;
+    design: DesignKind;
+    design_reason: string;
+    low_assurance: boolean;
+    minutes_used: number;
+    max_minutes: number;
+    interval_level: number;
+    history_frequency: number | null;
+  };
 }
 
 export interface Verdict {
-  status: VerdictStatus;
+  /** `analyzing` for an interim verdict of the sequential engine: no signal is decisive yet. */
+  status: VerdictStatus | "analyzing";
   score: number | null;
   summary: string;
   checks: Check[];
@@ -46,4 +59,12 @@ export interface Verdict {
   final: boolean;
   windows: { baseline: { start: string | null; end: string | null; label: string }; analysis: { start: string; end: string } };
   evaluated_at: string;
+  /** While analyzing: when every signal will have decided at the latest, and when the next look is due. */
+  decide_by?: string;
+  next_look_at?: string;
 }
+
+/** A verdict the release ends with: decided, never `analyzing`. */
+export type FinalVerdict = Verdict & { status: VerdictStatus };
+
+export const isFinal = (v: Verdict): v is FinalVerdict => v.final && v.status !== "analyzing";

@@ -140,4 +140,18 @@ describe("attributeChange", () => {
     expect(attributeChange(change, inBucket, { maxLagMs: 10 * MINUTE, toleranceMs: MINUTE })!.id).toBe("late");
     expect(attributeChange(change, [deploys[0]!], { maxLagMs: 10 * MINUTE })).toBeUndefined();
   });
+
+  it("never blames another service's deploy that names no hosts for this service's own jump", () => {
+    const own: ChangeCause = { id: "a", label: "checkout v3", at: change - 90_000, service: "checkout" };
+    const other: ChangeCause = { id: "b", label: "payments v9", at: change - 30_000, service: "payments" };
+    expect(attributeChange(change, [own, other], { maxLagMs: 15 * MINUTE, service: "checkout" })!.id).toBe("a");
+    expect(attributeChange(change, [other], { maxLagMs: 15 * MINUTE, service: "checkout" })).toBeUndefined();
+  });
+
+  it("blames another service's deploy only when its named hosts overlap the hosts where the change shows", () => {
+    const other: ChangeCause = { id: "b", label: "sidecar v2", at: change - 30_000, service: "sidecar", hosts: ["web-1"] };
+    expect(attributeChange(change, [other], { maxLagMs: 15 * MINUTE, service: "checkout", changedHosts: ["web-1", "web-2"] })!.id).toBe("b");
+    expect(attributeChange(change, [other], { maxLagMs: 15 * MINUTE, service: "checkout", changedHosts: ["web-3"] })).toBeUndefined();
+    expect(attributeChange(change, [other], { maxLagMs: 15 * MINUTE, service: "checkout" })).toBeUndefined();
+  });
 });

@@ -30,6 +30,23 @@ describe("change onset and attribution", () => {
     expect(onset.reason).toMatch(/^The change in errors began at 12:0\d UTC \(0\.\d % before, \d\.\d % after\)\. It follows the deploy of checkout 3 .*hosts match where the change shows best/);
   });
 
+  it("blames a service's own deploy, not another service's deploy a moment later, when no deploy names hosts", async () => {
+    svc = createTestService({ now: T + 40 * MIN });
+    await send(generateTraffic({ service: "checkout", start: T - 60 * MIN, minutes: 61, perMinute: 800, errorRate: 0.005, latencyMs: 80, seed: 5 }));
+    await send(generateTraffic({ service: "checkout", start: T + MIN, minutes: 35, perMinute: 800, errorRate: 0.06, latencyMs: 80, seed: 6 }));
+    await svc.request("POST", "/api/v1/deploys", { service: "checkout", version: "3", phase: "started", timestamp: T });
+    const done = (await (await svc.request("POST", "/api/v1/deploys", { service: "checkout", version: "3", phase: "finished", timestamp: T + MIN })).json()) as { release_id: string; deploy_id: string };
+    await svc.request("POST", "/api/v1/deploys", { service: "payments", version: "9", phase: "started", timestamp: T + 30_000 });
+    await svc.request("POST", "/api/v1/deploys", { service: "payments", version: "9", phase: "finished", timestamp: T + 90_000 });
+    svc.container.verdicts.runDue();
+    const v = (await (await svc.request("GET", `/api/v1/releases/${done.release_id}/verdict`)).json()) as Record<string, any>;
+    expect(v.status).toBe("fail");
+    const onset = v.checks.find((c: any) => c.signal === "error_rate").onset;
+    expect(onset.follows).toBe(done.deploy_id);
+    expect(onset.reason).toContain("the deploy of checkout 3");
+    expect(onset.reason).not.toContain("payments");
+  });
+
   it("finds no onset for a release that passes", async () => {
     svc = createTestService({ now: T + 40 * MIN });
     await send(generateTraffic({ service: "calm", start: T - 60 * MIN, minutes: 96, perMinute: 500, errorRate: 0.005, latencyMs: 80, seed: 4 }));

@@ -17,3 +17,4 @@ export * from "./rollbacks.ts";
 export * from "./github-deployments.ts";
 export * from "./github-protection-answers.ts";
 export * from "./capacity-fits.ts";
+export * from "./error-signatures.ts";

@@ -1,0 +1,80 @@
+/**
+ * How far the rate wanders from its own forecast with no release: A/A backtests on the service's history. Every
+ * 30 minutes the same forecaster is fitted on the data before that point only and scored on the next t minutes, for
+ * every t up to the maximum window; τ²(t) is the DerSimonian–Laird moment estimate (DerSimonian & Laird 1986, Control.
+ * Clin. Trials 7) mean(log ratio²) − mean(Poisson + forecast variance). Under 3 days it is shrunk toward a fleet prior.
+ */
+import type { WanderCalibration } from "./sequential-types.ts";
+import { type ForecastKind, type MinuteSeries, MINUTE_MS, factorAt, fitForecaster, supportsKind } from "./forecast-baseline.ts";
+
+/** The fleet's wander between a 30-minute window and its baseline (review §1.1: log sd 0.20). */
+export const FLEET_TAU2 = 0.04;
+/** The same for the share of requests slower than the pre-deploy p95 (review §2e: log sd about 0.08). */
+export const LATENCY_FLEET_TAU2 = 0.0064;
+/** The prior counts as this many A/A pairs (one day of origins) when history is short. */
+export const PRIOR_PAIRS = 48;
+export const AA_STEP_MINUTES = 30;
+export const WANTED_HISTORY_MINUTES = 3 * 1440;
+const FREQUENCY_MINUTES = 30;
+
+export interface WanderFit {
+  calibration: WanderCalibration;
+  /** Under 3 days of history: τ² leans on the fleet prior. */
+  lowAssurance: boolean;
+}
+
+export function calibrateWander(s: MinuteSeries, kind: ForecastKind, maxMinutes: number, priorTau2 = FLEET_TAU2): WanderFit {
+  const squares = new Float64Array(maxMinutes), noise = new Float64Array(maxMinutes), counts = new Float64Array(maxMinutes);
+  const at30: number[] = [];
+  for (let origin = s.length - AA_STEP_MINUTES; origin > 0 && supportsKind(s, origin, kind); origin -= AA_STEP_MINUTES) {
+    const f = fitForecaster(s, origin, kind);
+    if (!(f.level > 0)) continue;
+    let weighted = 0;
+    const last = Math.min(maxMinutes, s.length - origin);
+    for (let t = 1; t <= last; t++) {
+      const j = origin + t - 1;
+      weighted += (s.cumExposure[j + 1]! - s.cumExposure[j]!) * factorAt(f, s.start + j * MINUTE_MS);
+      const e = s.cumEvents[j + 1]! - s.cumEvents[origin]!, n = s.cumExposure[j + 1]! - s.cumExposure[origin]!;
+      if (n <= 0) continue;
+      const logRatio = Math.log((e + 0.5) / n) - Math.log((f.level * weighted) / n);
+      squares[t - 1] = squares[t - 1]! + logRatio * logRatio;
+      noise[t - 1] = noise[t - 1]! + 1 / (e + 0.5) + f.varLog;
+      counts[t - 1] = counts[t - 1]! + 1;
+      if (t === FREQUENCY_MINUTES) at30.push(logRatio);
+    }
+  }
+  const lowAssurance = s.length < WANTED_HISTORY_MINUTES;
+  const tau2ByMinutes = new Float64Array(maxMinutes);
+  let carried = priorTau2, carriedPairs = 0;
+  for (let t = 0; t < maxMinutes; t++) {
+    // Windows longer than the history allows keep the last measured value.
+    if (counts[t]! > 0) {
+      carried = Math.max(0, (squares[t]! - noise[t]!) / counts[t]!);
+      carriedPairs = counts[t]!;
+    }
+    tau2ByMinutes[t] = lowAssurance ? (carriedPairs * carried + PRIOR_PAIRS * priorTau2) / (carriedPairs + PRIOR_PAIRS) : carried;
+  }
+  const aaLogRatios = Float64Array.from(at30).sort();
+  const pairs = counts[Math.min(FREQUENCY_MINUTES, maxMinutes) - 1] ?? 0;
+  return { calibration: { tau2ByMinutes, pairs, historyMinutes: s.length, aaLogRatios }, lowAssurance };
+}
+
+/** τ² at a window of `minutes` (the longest calibrated one beyond the maximum). */
+export function tau2At(calibration: WanderCalibration, minutes: number): number {
+  const table = calibration.tau2ByMinutes;
+  if (table.length === 0) return FLEET_TAU2;
+  return table[Math.min(table.length, Math.max(1, Math.round(minutes))) - 1]!;
+}
+
+/** Share of A/A windows whose log ratio is at least `logRatio`, counted as (k + 1) / (m + 1); undefined under 20 windows. */
+export function historyFrequency(calibration: WanderCalibration, logRatio: number): number | undefined {
+  const sorted = calibration.aaLogRatios;
+  if (sorted.length < 20) return undefined;
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < logRatio) lo = mid + 1;
+    else hi = mid;
+  }
+  return (sorted.length - lo + 1) / (sorted.length + 1);
+}

@@ -1,0 +1,123 @@
+/**
+ * The group-sequential test of a rate against its baseline, read against one constant boundary pair for all looks
+ * (Pocock 1977; Jennison & Turnbull 2000, "Group Sequential Methods", ch. 2). At each look L = log((e + ½)/n) −
+ * log(forecast) and V = 1/(e + ½) + var(log forecast) + τ²(t): a Wald test on the log rate ratio with a random-effects
+ * wander term. The ½ (Haldane–Anscombe) keeps a window without events finite.
+ */
+import type { EffectFloor, Direction } from "../signal-result.ts";
+import type { BoundaryPair } from "./boundaries.ts";
+import type { LookPlan, MinuteCounts } from "./sequential-types.ts";
+import { looksUpTo, nextLookAfter } from "./look-plan.ts";
+
+export interface LookBaseline {
+  rate: number;
+  /** Variance of log(rate): 1/(events + ½) from the baseline's own count plus any model part (the seasonal profile). */
+  varLog: number;
+  tau2: number;
+  /** The baseline's event count behind `rate`. */
+  events: number;
+}
+
+/** A change measured on another scale (the latency signal's p95 ratio) that the floors are judged on instead. */
+export type SizeAt = (minutes: number) => EffectFloor | undefined;
+
+export interface LookOutcome {
+  minutes: number;
+  events: number;
+  exposure: number;
+  baseline: LookBaseline;
+  logRatio: number;
+  /** √V of the Wald interval. */
+  sd: number;
+  /** L/√V, made monotone in the baseline's count (monotoneZ): the statistic the fail boundary reads. */
+  z: number;
+  decision: "fail" | "warn" | "pass" | "none";
+}
+
+export interface LookRules {
+  direction: Direction;
+  fail: EffectFloor;
+  warn?: EffectFloor | undefined;
+  detect: EffectFloor;
+  minSamples: number;
+}
+
+/**
+ * The Wald z, made monotone in the baseline's count. With few baseline events and a large ratio the Wald z RISES with
+ * the baseline's count (Hauck & Donner 1977, JASA 72: 1/(u) dominates V), which would fail 1/300 → 34/300 but not
+ * 0/300 → 34/300. Taking the supremum of z over baseline counts u ≥ E + ½ at the same baseline exposure (the monotone
+ * envelope) removes that; where z already falls with u, the usual case, it is the Wald z itself.
+ */
+export function monotoneZ(logRatio: number, events: number, baseline: LookBaseline): number {
+  const u0 = baseline.events + 0.5;
+  const rest = 1 / (events + 0.5) + baseline.varLog - 1 / u0 + baseline.tau2;
+  const zAt = (u: number) => (logRatio + Math.log(u0 / u)) / Math.sqrt(rest + 1 / u);
+  // dz/du has the sign of L(u)/2 − 1 − rest·u, which falls with u: z is unimodal in u.
+  const slope = (u: number) => (logRatio + Math.log(u0 / u)) / 2 - 1 - rest * u;
+  if (!(slope(u0) > 0) || !Number.isFinite(rest)) return zAt(u0);
+  let lo = u0, hi = u0 * Math.exp(Math.max(0, logRatio));
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (slope(mid) > 0) lo = mid;
+    else hi = mid;
+  }
+  return zAt((lo + hi) / 2);
+}
+
+const sidesOf = (direction: Direction): number[] => (direction === "increase" ? [1] : direction === "decrease" ? [-1] : [1, -1]);
+
+function beyond(side: number, change: EffectFloor, floor: EffectFloor): boolean {
+  return side * change.relative >= floor.relative && side * change.absolute >= floor.absolute;
+}
+
+/** One look: fail, warn, pass, or not decisive yet. Fails need both floors; a pass rules out either part of the detect floor. */
+export function judgeLook(minutes: number, events: number, exposure: number, baseline: LookBaseline, rules: LookRules, bounds: BoundaryPair, size?: SizeAt): LookOutcome {
+  const logRatio = Math.log((events + 0.5) / exposure) - Math.log(baseline.rate);
+  const sd = Math.sqrt(1 / (events + 0.5) + baseline.varLog + baseline.tau2);
+  const z = monotoneZ(logRatio, events, baseline);
+  const outcome: LookOutcome = { minutes, events, exposure, baseline, logRatio, sd, z, decision: "none" };
+  if (!(exposure >= rules.minSamples && exposure > 0) || !Number.isFinite(z)) return outcome;
+  const observed = events / exposure;
+  const change = size?.(minutes) ?? { relative: observed / baseline.rate - 1, absolute: observed - baseline.rate };
+  const sides = sidesOf(rules.direction);
+  const significant = (side: number) => side * z >= bounds.failZ;
+  if (sides.some((side) => significant(side) && beyond(side, change, rules.fail))) return { ...outcome, decision: "fail" };
+  const upper = Math.exp(logRatio + bounds.passZ * sd), lower = Math.exp(logRatio - bounds.passZ * sd);
+  const ruledOut = (side: number) =>
+    side > 0
+      ? upper < 1 + rules.detect.relative || baseline.rate * (upper - 1) < rules.detect.absolute
+      : lower > 1 - rules.detect.relative || baseline.rate * (1 - lower) < rules.detect.absolute;
+  if (!sides.every(ruledOut)) return outcome;
+  const warn = rules.warn;
+  const warned = warn !== undefined && sides.some((side) => significant(side) && beyond(side, change, warn));
+  return { ...outcome, decision: warned ? "warn" : "pass" };
+}
+
+export interface LookRun {
+  status: "fail" | "warn" | "pass" | "continue" | "hold" | "nodata";
+  /** The deciding look, or the last look done (or the data so far when no look is due yet). */
+  look: LookOutcome;
+  minutesUsed: number;
+  nextLookMinutes: number | null;
+}
+
+/** Every look from the first up to the data there is; stops at the first decisive one, so a replay is judged as live. */
+export function runLooks(candidate: readonly MinuteCounts[], plan: LookPlan, maxMinutes: number, baselineAt: (minutes: number) => LookBaseline,
+  rules: LookRules, bounds: BoundaryPair, size?: SizeAt): LookRun {
+  const cumEvents = [0], cumExposure = [0];
+  candidate.forEach((m, i) => {
+    cumEvents.push(cumEvents[i]! + m.events);
+    cumExposure.push(cumExposure[i]! + m.exposure);
+  });
+  const at = (t: number) => judgeLook(t, cumEvents[t]!, cumExposure[t]!, baselineAt(t), rules, bounds, size);
+  const looks = looksUpTo(plan, maxMinutes, candidate.length);
+  let last: LookOutcome | undefined;
+  for (const t of looks) {
+    last = at(t);
+    if (last.decision !== "none") return { status: last.decision, look: last, minutesUsed: t, nextLookMinutes: null };
+  }
+  const minutesUsed = last?.minutes ?? Math.min(candidate.length, maxMinutes);
+  const look = last ?? at(minutesUsed);
+  if (minutesUsed < maxMinutes) return { status: "continue", look, minutesUsed, nextLookMinutes: nextLookAfter(plan, maxMinutes, minutesUsed) };
+  return { status: look.exposure >= rules.minSamples && look.exposure > 0 ? "hold" : "nodata", look, minutesUsed, nextLookMinutes: null };
+}

@@ -1,0 +1,113 @@
+/**
+ * The entry point of a rate signal (errors; latency exceedances through latency-sequential.ts) in the sequential
+ * engine: fit the baseline once per release, then judge the candidate minutes look by look. The design is the
+ * concurrent comparison when its groups' wander is no larger than the forecast's, else the seasonal forecast, or the
+ * hour before the deploy under a day of history, or an explicit reference window.
+ */
+import type { DesignKind, RateEvidence, SequentialResult, SequentialSettings, WanderCalibration } from "./sequential-types.ts";
+import { calibrateWander, historyFrequency, tau2At } from "./aa-wander.ts";
+import { boundariesFor } from "./boundaries.ts";
+import { type ConcurrentModel, fitConcurrent, judgeConcurrent } from "./concurrent-judge.ts";
+import { type Forecaster, forecastKindFor, forecastRate, fitForecaster, indexSeries } from "./forecast-baseline.ts";
+import { type LookBaseline, type SizeAt, runLooks } from "./group-sequential.ts";
+import { maxMinutesFor } from "./look-plan.ts";
+import { ERROR_NOUNS, type RateNouns, RATE_INTERVAL_LEVEL, rateStats, rateWhy } from "./rate-sentences.ts";
+
+export interface RateBaselineModel {
+  design: DesignKind;
+  designReason: string;
+  lowAssurance: boolean;
+  maxMinutes: number;
+  /** Forecast rate at the first candidate minute, and the events per minute it predicts at the recent traffic. */
+  expectedRate: number;
+  expectedEventsPerMinute: number;
+  forecast: Forecaster;
+  calibration: WanderCalibration;
+  concurrent?: ConcurrentModel;
+  /** Words for sentences; the latency signal passes its own. */
+  nouns?: RateNouns;
+}
+
+const RECENT_TRAFFIC_MINUTES = 60;
+
+function recentExposurePerMinute(history: RateEvidence["history"]): number {
+  const tail = history.slice(-RECENT_TRAFFIC_MINUTES);
+  return tail.length > 0 ? tail.reduce((sum, m) => sum + m.exposure, 0) / tail.length : 0;
+}
+
+export function fitRateBaseline(
+  evidence: Pick<RateEvidence, "history" | "historyStart" | "candidateStart" | "concurrent" | "reference">,
+  settings: SequentialSettings,
+): RateBaselineModel {
+  const series = indexSeries(evidence.history, evidence.historyStart);
+  const kind = forecastKindFor(series, series.length);
+  const forecast = fitForecaster(series, series.length, kind);
+  const expectedRate = forecastRate(forecast, [], evidence.candidateStart, 0);
+  const expectedEventsPerMinute = expectedRate * recentExposurePerMinute(evidence.history);
+  const maxMinutes = maxMinutesFor(settings.plan, expectedEventsPerMinute);
+  const { calibration, lowAssurance: shortHistory } = calibrateWander(series, kind, maxMinutes);
+  const days = (series.length / 1440).toFixed(1);
+  const base = { maxMinutes, expectedRate, expectedEventsPerMinute, forecast, calibration };
+  const forecastModel = (prefix: string): RateBaselineModel =>
+    kind === "before_deploy"
+      ? { ...base, design: "before_deploy", lowAssurance: true, designReason: `${prefix}under a day of history (${days} d): compared with the hour before the deploy, of low assurance` }
+      : { ...base, design: "forecast", lowAssurance: shortHistory,
+        designReason: `${prefix}compared with a forecast from ${days} days of history (level of the last 7 h${kind === "level" ? "" : " × daily cycle"}${kind === "daily_weekly" ? " × weekly cycle" : ""})${shortHistory ? "; its normal wander rests on under 3 days" : ""}` };
+
+  if (evidence.reference !== undefined)
+    return { ...base, design: "reference", lowAssurance: kind === "before_deploy" || shortHistory, designReason: "compared with the chosen reference window over the same minutes" };
+  if (evidence.concurrent !== undefined) {
+    const c = evidence.concurrent;
+    const concurrent = fitConcurrent(c.candidateHistory, c.controlHistory, settings);
+    if (concurrent.unavailable !== undefined) return forecastModel(`the concurrent comparison was not possible (${concurrent.unavailable}), so: `);
+    const forecastTau2 = tau2At(calibration, 30);
+    if (concurrent.groupTau2 > forecastTau2)
+      return forecastModel(`the host groups wander apart more (τ² ${concurrent.groupTau2.toFixed(3)}) than the forecast misses (τ² ${forecastTau2.toFixed(3)}), so: `);
+    const groupSeries = indexSeries(c.candidateHistory, 0);
+    const perMinute = Math.min(RECENT_TRAFFIC_MINUTES * 7, groupSeries.length);
+    const groupEvents = perMinute > 0 ? (groupSeries.cumEvents[groupSeries.length]! - groupSeries.cumEvents[groupSeries.length - perMinute]!) / perMinute : 0;
+    return { ...base, design: "concurrent", lowAssurance: false, concurrent, designReason: "compared with the hosts still on the old version",
+      maxMinutes: maxMinutesFor(settings.plan, groupEvents) };
+  }
+  return forecastModel("");
+}
+
+/** Every look from the first up to the data there is; stops at the first decisive look. */
+export function judgeRateSequential(
+  model: RateBaselineModel,
+  evidence: RateEvidence,
+  settings: SequentialSettings,
+  size?: (minutes: number) => { relative: number; absolute: number } | undefined,
+): SequentialResult {
+  if (model.design === "concurrent" && model.concurrent !== undefined && evidence.concurrent !== undefined)
+    return judgeConcurrent(model.concurrent, evidence.candidate, evidence.concurrent.control, settings, model.maxMinutes, size);
+  const reference = model.design === "reference" ? indexSeries(evidence.reference ?? [], evidence.candidateStart) : undefined;
+  const baselineAt = (t: number): LookBaseline => {
+    const tau2 = tau2At(model.calibration, t);
+    if (reference === undefined)
+      return { rate: forecastRate(model.forecast, evidence.candidate, evidence.candidateStart, t), varLog: model.forecast.varLog, tau2, events: model.forecast.levelEvents };
+    const until = Math.min(t, reference.length);
+    const e = reference.cumEvents[until]!, n = reference.cumExposure[until]!;
+    return { rate: n > 0 ? (e + 0.5) / n : NaN, varLog: 1 / (e + 0.5), tau2, events: e };
+  };
+  const bounds = boundariesFor(model.maxMinutes, settings.alpha, settings.beta);
+  const run = runLooks(evidence.candidate, settings.plan, model.maxMinutes, baselineAt, settings, bounds, size as SizeAt | undefined);
+  const baselineN = reference ? reference.cumExposure[Math.min(run.look.minutes, reference.length)]! : model.forecast.levelExposure;
+  const method = `group-sequential log rate ratio against ${reference ? "the reference window" : model.design === "forecast" ? "the seasonal forecast" : "the hour before the deploy"} (constant boundary)`;
+  const decided = run.status === "fail" || run.status === "warn" || run.status === "pass" || run.status === "hold";
+  const frequency = decided && !reference && run.look.exposure > 0 ? historyFrequency(model.calibration, run.look.logRatio) : undefined;
+  const why = rateWhy(run, model.nouns ?? ERROR_NOUNS, settings.direction, settings.detect, settings.plan.firstLookMinutes, evidence.candidate.length);
+  return {
+    status: run.status,
+    design: model.design,
+    designReason: model.designReason,
+    lowAssurance: model.lowAssurance,
+    minutesUsed: run.status === "continue" ? Math.min(evidence.candidate.length, model.maxMinutes) : run.minutesUsed,
+    maxMinutes: model.maxMinutes,
+    nextLookMinutes: run.nextLookMinutes,
+    stats: rateStats(method, run.look, baselineN, settings.direction, bounds, model.maxMinutes),
+    intervalLevel: RATE_INTERVAL_LEVEL,
+    ...(frequency !== undefined ? { historyFrequency: frequency } : {}),
+    ...(why !== undefined ? { why } : {}),
+  };
+}

@@ -1,0 +1,240 @@
+import { fitLatencyBaseline } from "../analysis/sequential/latency-baseline.ts";
+import { judgeLatencySequential } from "../analysis/sequential/latency-sequential.ts";
+import { ERROR_PLAN, LATENCY_PLAN } from "../analysis/sequential/look-plan.ts";
+import { fitRateBaseline, judgeRateSequential } from "../analysis/sequential/rate-sequential.ts";
+import { combineSequential, type ReleaseStanding, type SignalStanding } from "../analysis/sequential/release-verdict.ts";
+import type { SequentialResult, SequentialSettings } from "../analysis/sequential/sequential-types.ts";
+import type { Rule, SignalRule } from "../rules/rule-schema.ts";
+import { routeLike } from "../sources/builtin-source.ts";
+import type { ReleaseRow } from "../store/schema/index.ts";
+import type { WindowReader } from "../telemetry/window-reader.ts";
+import type { BaselineResolver } from "./baseline-resolver.ts";
+import type { Evaluator } from "./evaluator.ts";
+import { NO_READS, type ExternalReads } from "./external-reads.ts";
+import { explainSequential, summarizeSequential } from "./sequential-explain.ts";
+import { SequentialEvidenceReader, type EvidenceScope, type GroupFilter } from "./sequential-evidence.ts";
+import type { Check, Verdict } from "./verdict.ts";
+import { judgeNewErrors, newErrorsOptions, readNewErrorsInput } from "./new-errors-signal.ts";
+import type { ErrorSignatureReader } from "../telemetry/error-signature-reader.ts";
+
+const MINUTE = 60_000;
+const WEEK = 7 * 1440 * MINUTE;
+/** The share of a window's requests an old version must still serve for a version-against-version comparison. */
+const MIN_CONTROL_SHARE = 0.05;
+
+/** Is this signal judged by the sequential engine (pushed request logs), or by the fixed window (metrics, outside sources)? */
+export const isSequential = (rule: Rule, s: SignalRule) =>
+  rule.analysis.mode === "sequential" && s.source === "builtin" && !s.by_route && (s.kind === "error_rate" || s.kind === "latency" || s.kind === "new_errors");
+
+export interface SequentialVerdict {
+  verdict: Verdict;
+  standing: ReleaseStanding;
+}
+
+/** Baseline models depend only on the data before the deploy: fitted once per release, deploy, group and signal. */
+class ModelCache<T> {
+  private readonly map = new Map<string, T>();
+
+  constructor(private readonly limit: number) {}
+
+  get(key: string, fit: () => T): T {
+    let v = this.map.get(key);
+    if (v === undefined) {
+      v = fit();
+      if (this.map.size >= this.limit) this.map.delete(this.map.keys().next().value!);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+}
+
+/**
+ * The sequential verdict of a release over the minutes stored so far (issue 11): each pushed-telemetry signal is judged
+ * look by look against the baseline `auto` chooses, stopping at its first decisive look; signals of kind metric or read
+ * from outside sources keep the fixed window of `analysis.minutes`. Stateless over looks, so a replayed deploy, a
+ * restart and POST /evaluate all reach the verdict a live run would have.
+ */
+export class SequentialEvaluator {
+  private readonly evidence: SequentialEvidenceReader;
+  private readonly models = new ModelCache<unknown>(256);
+  /** Days of per-minute history are the big part: kept for fewer releases than the models fitted on them. */
+  private readonly histories = new ModelCache<unknown>(48);
+
+  constructor(
+    private readonly reader: WindowReader,
+    private readonly fixed: Evaluator,
+    private readonly baselines: BaselineResolver,
+    private readonly signatures: ErrorSignatureReader,
+  ) {
+    this.evidence = new SequentialEvidenceReader(reader);
+  }
+
+  evaluate(release: ReleaseRow, rule: Rule, candidateEnd: number, now: number, external: ExternalReads = NO_READS): SequentialVerdict {
+    const analysisStart = release.analysisStart!;
+    const minutesSoFar = Math.max(0, Math.round((candidateEnd - analysisStart) / MINUTE));
+    const comparison = this.comparison(release, rule, candidateEnd);
+    const sequential = rule.signals.filter((s) => isSequential(rule, s));
+    const alpha = (1 - rule.confidence) / Math.max(1, sequential.filter((s) => s.critical).length);
+    const fixedChecks = this.fixedChecks(release, rule, minutesSoFar, now, external);
+    const checks: Check[] = [];
+    const standings: SignalStanding[] = rule.signals.map((signal) => {
+      const common = { critical: signal.critical, weight: signal.weight, noData: signal.no_data };
+      if (!isSequential(rule, signal)) {
+        const check = fixedChecks.get(signal.name);
+        if (!check) {
+          checks.push(waitingCheck(signal, `Judged on the first ${rule.analysis.minutes} minutes after the deploy; ${minutesSoFar} so far.`));
+          return { ...common, status: "continue", minutesUsed: minutesSoFar, maxMinutes: rule.analysis.minutes, nextLookMinutes: rule.analysis.minutes };
+        }
+        checks.push(check);
+        const status = check.status === "error" ? "fail" : check.status;
+        return { ...common, status, minutesUsed: rule.analysis.minutes, maxMinutes: rule.analysis.minutes, nextLookMinutes: null };
+      }
+      const scope: EvidenceScope = { historyDays: rule.baseline.history_days, ...comparison, service: release.service, environment: release.environment,
+        deployStartedAt: release.deployStartedAt ?? analysisStart, analysisStart, candidateEnd, routeLike: routeLike(signal.route) };
+      if (signal.kind === "new_errors") {
+        const judged = this.judgeNewErrors(release, rule, signal, scope, alpha);
+        checks.push(judged.check);
+        return { ...common, ...judged.standing };
+      }
+      const result = this.judgeSignal(release, rule, signal, scope, alpha);
+      checks.push(explainSequential(signal, result, analysisStart));
+      return { ...common, status: result.status, minutesUsed: result.minutesUsed, maxMinutes: result.maxMinutes, nextLookMinutes: result.nextLookMinutes };
+    });
+    const standing = combineSequential(standings, rule.thresholds);
+    const iso = (t: number) => new Date(t).toISOString();
+    const target = `${release.service} ${release.version} in ${release.environment}`;
+    const decidedEnd = standing.final ? analysisStart + standing.decidedAtMinutes * MINUTE : candidateEnd;
+    const verdict: Verdict = {
+      status: standing.status,
+      score: standing.score,
+      summary: summarizeSequential(target, standing, checks, analysisStart),
+      checks,
+      rule: rule.name,
+      final: standing.final,
+      windows: {
+        baseline: { start: release.baselineStart === null ? null : iso(release.baselineStart), end: release.baselineEnd === null ? null : iso(release.baselineEnd), label: comparison.label },
+        analysis: { start: iso(analysisStart), end: iso(decidedEnd) },
+      },
+      evaluated_at: iso(now),
+      ...(standing.decideByMinutes === null ? {} : { decide_by: iso(analysisStart + standing.decideByMinutes * MINUTE) }),
+      ...(standing.nextLookMinutes === null ? {} : { next_look_at: iso(analysisStart + standing.nextLookMinutes * MINUTE) }),
+    };
+    return { verdict, standing };
+  }
+
+  /**
+   * New kinds of error: a look is decisive only when it fails; otherwise the signal stands as passed so far and never
+   * keeps a release waiting. The first failing look (5-minute steps from 10) is found as a replay would find it.
+   */
+  private judgeNewErrors(release: ReleaseRow, rule: Rule, signal: SignalRule, scope: EvidenceScope, alpha: number): { check: Check; standing: Omit<SignalStanding, "critical" | "weight" | "noData"> } {
+    const options = newErrorsOptions(signal);
+    const maxMinutes = rule.analysis.max_minutes;
+    const looks = Math.floor((maxMinutes - ERROR_PLAN.firstLookMinutes) / ERROR_PLAN.lookEveryMinutes) + 1;
+    const at = (end: number) => {
+      const data = readNewErrorsInput(this.signatures, { service: release.service, environment: release.environment, version: release.version,
+        deployStart: scope.deployStartedAt, candidateStart: scope.analysisStart, candidateEnd: end }, options);
+      return data.kind === "missing" ? undefined : judgeNewErrors(data.evidence, options, { alpha, looks });
+    };
+    const available = Math.round((scope.candidateEnd - scope.analysisStart) / MINUTE);
+    let minutes = available;
+    let judged = at(scope.candidateEnd);
+    if (judged?.status === "fail" || judged?.status === "warn") {
+      for (let t = ERROR_PLAN.firstLookMinutes; t < available; t += ERROR_PLAN.lookEveryMinutes) {
+        const earlier = at(scope.analysisStart + t * MINUTE);
+        if (earlier?.status === judged.status) {
+          judged = earlier;
+          minutes = t;
+          break;
+        }
+      }
+    }
+    const status = judged === undefined ? "nodata" : judged.status;
+    const reason = judged?.reason ?? "New kinds of error cannot be judged: the analysis window has not started.";
+    const stats = judged?.analysis.kind === "ok" ? judged.analysis.stats : undefined;
+    const check: Check = {
+      ...waitingCheck(signal, reason), status, classification: status === "fail" || status === "warn" ? "high" : status === "pass" ? "pass" : "nodata",
+      ...(stats ? { p_value: stats.pValue, method: stats.method, details: stats.details, candidate: { value: stats.candidateValue, n: stats.candidateN } } : {}),
+    };
+    return { check, standing: { status, minutesUsed: minutes, maxMinutes, nextLookMinutes: null } };
+  }
+
+  private judgeSignal(release: ReleaseRow, rule: Rule, signal: SignalRule, scope: EvidenceScope, alpha: number): SequentialResult {
+    const latency = signal.kind === "latency";
+    const base = latency ? LATENCY_PLAN : ERROR_PLAN;
+    const settings: SequentialSettings = {
+      direction: signal.direction, fail: signal.fail, warn: signal.warn,
+      detect: signal.detect ?? (latency ? { relative: 0.5, absolute: 0 } : { relative: Math.max(1, signal.fail.relative), absolute: signal.fail.absolute }),
+      minSamples: signal.min_samples, alpha, beta: 0.05,
+      plan: { ...base, maxMaxMinutes: Math.min(base.maxMaxMinutes, rule.analysis.max_minutes) },
+    };
+    const groupKey = scope.groups ? JSON.stringify(scope.groups) : scope.referenceStart ?? "history";
+    const key = `${release.id}|${release.latestDeployId}|${signal.name}|${groupKey}`;
+    if (!latency) {
+      const history = this.histories.get(key, () => this.evidence.rateHistory(scope)) as ReturnType<SequentialEvidenceReader["rateHistory"]>;
+      const model = this.models.get(key, () => fitRateBaseline(history, settings)) as ReturnType<typeof fitRateBaseline>;
+      return judgeRateSequential(model, this.evidence.rate(scope, history), settings);
+    }
+    const threshold = this.models.get(`${key}|threshold`, () => this.evidence.latencyThreshold(scope) ?? null) as ReturnType<SequentialEvidenceReader["latencyThreshold"]> | null;
+    if (!threshold) return noLatencyBaseline(settings);
+    const history = this.histories.get(`${key}|latency`, () => this.evidence.latencyHistory(scope, threshold.bucket)) as ReturnType<SequentialEvidenceReader["latencyHistory"]>;
+    const model = this.models.get(`${key}|model`, () => fitLatencyBaseline(history, settings)) as ReturnType<typeof fitLatencyBaseline>;
+    return judgeLatencySequential(model, this.evidence.latency(scope, history, threshold), settings);
+  }
+
+  /**
+   * baseline auto: updated hosts against the others while any others still serve, or the new version against the old
+   * while both serve; else the forecast from history (the engine falls back to the hour before on under a day of it).
+   */
+  private comparison(release: ReleaseRow, rule: Rule, candidateEnd: number): Pick<EvidenceScope, "groups" | "referenceStart"> & { label: string; historyDays?: number } {
+    const kind = rule.baseline.kind;
+    const window = { service: release.service, environment: release.environment, start: release.analysisStart!, end: Math.max(candidateEnd, release.analysisStart! + MINUTE) };
+    if (kind === "auto" || kind === "concurrent") {
+      const hosts = this.baselines.updatedHosts(release.latestDeployId);
+      if (hosts.length > 0 && this.reader.requestCounts({ ...window, excludeHosts: hosts }).size > 0) {
+        return { groups: { candidate: { hosts }, control: { excludeHosts: hosts } }, label: `the hosts not yet updated, over the same minutes (${hosts.length} updated)` };
+      }
+      const versions = this.reader.versionsServing(window);
+      const total = [...versions.values()].reduce((a, b) => a + b, 0);
+      const mine = versions.get(release.version) ?? 0;
+      if (mine > 0 && total - mine >= MIN_CONTROL_SHARE * total) {
+        const groups: { candidate: GroupFilter; control: GroupFilter } = { candidate: { version: release.version }, control: { excludeVersion: release.version } };
+        return { groups, label: `the traffic still served by the previous version, over the same minutes` };
+      }
+      return { label: "a forecast from the service's own history" };
+    }
+    // Under a day of history the engine compares with the hour before the deploy (and says it is of low assurance).
+    if (kind === "before_deploy") return { label: `the ${rule.baseline.minutes} minutes before the deploy`, historyDays: Math.min(0.99, (rule.baseline.minutes + rule.baseline.history_minutes) / 1440) };
+    if (kind === "week_ago") return { referenceStart: release.analysisStart! - WEEK, label: "the same hours a week earlier" };
+    const paired = this.baselines.resolve(release, rule, candidateEnd);
+    if (paired.kind === "missing") return { label: `a forecast from history (${paired.why})` };
+    return { referenceStart: paired.baseline.start, label: paired.label };
+  }
+
+  /** Signals the fixed engine judges, once their window of `analysis.minutes` is complete. */
+  private fixedChecks(release: ReleaseRow, rule: Rule, minutesSoFar: number, now: number, external: ExternalReads): Map<string, Check> {
+    const signals = rule.signals.filter((s) => !isSequential(rule, s));
+    if (signals.length === 0 || minutesSoFar < rule.analysis.minutes) return new Map();
+    const sub: Rule = { ...rule, signals, baseline: rule.baseline.kind === "auto" ? { ...rule.baseline, kind: "before_deploy" } : rule.baseline };
+    const end = release.analysisStart! + rule.analysis.minutes * MINUTE;
+    const paired = this.baselines.resolve(release, sub, end);
+    const v = this.fixed.evaluate({ service: release.service, environment: release.environment, version: release.version, rule: sub, paired, final: true, now }, external);
+    return new Map(v.checks.map((c) => [c.signal, c]));
+  }
+}
+
+function waitingCheck(signal: SignalRule, reason: string): Check {
+  return {
+    signal: signal.name, kind: signal.kind, status: "nodata", classification: "nodata", critical: signal.critical, weight: signal.weight,
+    no_data_policy: signal.no_data, baseline: { value: null, n: 0 }, candidate: { value: null, n: 0 },
+    change: { relative: null, absolute: null, ci_low: null, ci_high: null }, p_value: null, q_value: null, method: null, reason, details: {},
+  };
+}
+
+function noLatencyBaseline(settings: SequentialSettings): SequentialResult {
+  return {
+    status: "nodata", design: "before_deploy", designReason: "no latencies were stored before the deploy", lowAssurance: true, minutesUsed: 0,
+    maxMinutes: settings.plan.maxMaxMinutes, nextLookMinutes: null, intervalLevel: 0.95,
+    stats: { method: "none", baselineValue: NaN, candidateValue: NaN, baselineN: 0, candidateN: 0, absoluteChange: NaN, relativeChange: NaN, ciLow: NaN, ciHigh: NaN, pValue: 1, details: {} },
+    why: "no response times were recorded in the day before the deploy, so there is nothing to compare with",
+  };
+}

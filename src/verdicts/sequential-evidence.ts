@@ -1,0 +1,135 @@
+import type { MinuteCounts, RateEvidence } from "../analysis/sequential/sequential-types.ts";
+import type { LatencyEvidence } from "../analysis/sequential/latency-evidence.ts";
+import { exceedanceThreshold, thresholdMs } from "../analysis/sequential/latency-evidence.ts";
+import { BUCKETS, emptyDense, type DenseHistogram } from "../telemetry/latency-histogram.ts";
+import type { WindowQuery, WindowReader } from "../telemetry/window-reader.ts";
+import { floorMinute } from "./release-windows.ts";
+
+const MINUTE = 60_000;
+const DAY = 1440 * MINUTE;
+
+/** What one release's sequential look reads: its identity, its deploy and the minutes stored so far. */
+export interface EvidenceScope {
+  service: string;
+  environment: string;
+  deployStartedAt: number;
+  analysisStart: number;
+  /** The end of the whole minutes of candidate data there are (exclusive). */
+  candidateEnd: number;
+  historyDays: number;
+  routeLike: string | undefined;
+  /** Filters of the candidate and control groups of a concurrent comparison (hosts or versions). */
+  groups?: { candidate: GroupFilter; control: GroupFilter } | undefined;
+  /** A fixed reference window (week_ago, previous_release, pinned): its start, aligned with the analysis start. */
+  referenceStart?: number | undefined;
+}
+
+export type GroupFilter = Pick<WindowQuery, "hosts" | "excludeHosts" | "version" | "excludeVersion">;
+
+/** Map of minute → counts into a dense array over [start, start + minutes), silent minutes as {0, 0}. */
+function dense<T>(map: Map<number, T>, start: number, minutes: number, pick: (v: T) => MinuteCounts): MinuteCounts[] {
+  return Array.from({ length: Math.max(0, minutes) }, (_, i) => {
+    const m = map.get(start + i * MINUTE);
+    return m === undefined ? { events: 0, exposure: 0 } : pick(m);
+  });
+}
+
+/** History starts where the service's data starts: minutes before its first request are not "silent", only unknown. */
+function trimSilentStart(minutes: MinuteCounts[]): MinuteCounts[] {
+  const first = minutes.findIndex((m) => m.exposure > 0);
+  return first < 0 ? [] : minutes.slice(first);
+}
+
+/** Reads stored roll-ups into the dense per-minute evidence of src/analysis/sequential (errors and latency). */
+export class SequentialEvidenceReader {
+  constructor(private readonly reader: WindowReader) {}
+
+  private query(s: EvidenceScope, start: number, end: number, group?: GroupFilter): WindowQuery {
+    return { service: s.service, environment: s.environment, start, end, routeLike: s.routeLike, ...group };
+  }
+
+  private minutes(start: number, end: number): number {
+    return Math.max(0, Math.round((end - start) / MINUTE));
+  }
+
+  private counts(s: EvidenceScope, start: number, end: number, group?: GroupFilter): MinuteCounts[] {
+    const map = this.reader.requestCounts(this.query(s, start, end, group));
+    return dense(map, start, this.minutes(start, end), (m) => ({ events: m.errors, exposure: m.requests }));
+  }
+
+  private historySpan(s: EvidenceScope, days: number): { start: number; end: number } {
+    const end = floorMinute(s.deployStartedAt);
+    return { start: end - Math.round((days * DAY) / MINUTE) * MINUTE, end };
+  }
+
+  /** The history part of the evidence: enough to fit the baseline model once per release. */
+  rateHistory(s: EvidenceScope): Omit<RateEvidence, "candidate"> {
+    const h = this.historySpan(s, s.historyDays);
+    const history = trimSilentStart(this.counts(s, h.start, h.end));
+    const historyStart = h.end - history.length * MINUTE;
+    const out: Omit<RateEvidence, "candidate"> = { history, historyStart, candidateStart: s.analysisStart };
+    if (s.groups) {
+      const g = this.historySpan(s, 1);
+      out.concurrent = {
+        control: [],
+        candidateHistory: this.counts(s, g.start, g.end, s.groups.candidate),
+        controlHistory: this.counts(s, g.start, g.end, s.groups.control),
+      };
+    }
+    return out;
+  }
+
+  /** The candidate minutes so far (and the control group's, or the reference window's, over the same minutes). */
+  rate(s: EvidenceScope, history: Omit<RateEvidence, "candidate">): RateEvidence {
+    const evidence: RateEvidence = { ...history, candidate: this.counts(s, s.analysisStart, s.candidateEnd, s.groups?.candidate) };
+    if (s.groups && history.concurrent) {
+      evidence.concurrent = { ...history.concurrent, control: this.counts(s, s.analysisStart, s.candidateEnd, s.groups.control) };
+    }
+    if (s.referenceStart !== undefined) {
+      evidence.reference = this.counts(s, s.referenceStart, s.referenceStart + (s.candidateEnd - s.analysisStart));
+    }
+    return evidence;
+  }
+
+  /**
+   * Latency is judged before/after on the candidate's own hosts (latency drifts, so the hour before predicts it best;
+   * review §2e): updated hosts against themselves before the deploy, or the whole service for a version comparison.
+   */
+  private latencyHosts(s: EvidenceScope): GroupFilter | undefined {
+    const hosts = s.groups?.candidate.hosts;
+    return hosts ? { hosts } : undefined;
+  }
+
+  /** The pre-deploy p95 bucket (the hour before the deploy, or the day before when that hour is quiet). */
+  latencyThreshold(s: EvidenceScope): { bucket: number; hist: DenseHistogram } | undefined {
+    const end = floorMinute(s.deployStartedAt);
+    for (const span of [60 * MINUTE, DAY]) {
+      const hist = this.reader.requests(this.query(s, end - span, end, this.latencyHosts(s))).hist;
+      const bucket = exceedanceThreshold(hist);
+      let n = 0;
+      for (const c of hist) n += c;
+      if (bucket >= 0 && n >= 100) return { bucket, hist };
+    }
+    return undefined;
+  }
+
+  private exceedances(s: EvidenceScope, start: number, end: number, bucket: number, group?: GroupFilter): MinuteCounts[] {
+    const map = this.reader.exceedanceCounts(this.query(s, start, end, group), bucket);
+    return dense(map, start, this.minutes(start, end), (m) => ({ events: m.slower, exposure: m.requests }));
+  }
+
+  /** Latency history: requests slower than the pre-deploy p95 per minute (a day is plenty for latency's small wander). */
+  latencyHistory(s: EvidenceScope, bucket: number): Omit<RateEvidence, "candidate"> {
+    const h = this.historySpan(s, Math.min(s.historyDays, 3));
+    const history = trimSilentStart(this.exceedances(s, h.start, h.end, bucket, this.latencyHosts(s)));
+    return { history, historyStart: h.end - history.length * MINUTE, candidateStart: s.analysisStart };
+  }
+
+  latency(s: EvidenceScope, history: Omit<RateEvidence, "candidate">, threshold: { bucket: number; hist: DenseHistogram }): LatencyEvidence {
+    const exceed: RateEvidence = { ...history, candidate: this.exceedances(s, s.analysisStart, s.candidateEnd, threshold.bucket, s.groups?.candidate) };
+    const perMinute = this.reader.histogramsPerMinute(this.query(s, s.analysisStart, s.candidateEnd, s.groups?.candidate));
+    const minutes = this.minutes(s.analysisStart, s.candidateEnd);
+    const candidateMinutes = Array.from({ length: minutes }, (_, i) => perMinute.get(s.analysisStart + i * MINUTE) ?? emptyDense());
+    return { exceed, thresholdMs: thresholdMs(threshold.bucket, BUCKETS), baseline: threshold.hist, candidateMinutes };
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Issue 11, "Done when", through the HTTP API: the sequential engine with the shipped default rule.
+ * Traffic is pushed as request logs; the clock is the test's, so minutes pass without waiting.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededSampler } from "../support/seeded-sampler.ts";
+import { createTestService, type TestService } from "../support/test-service.ts";
+
+const MINUTE = 60_000;
+const DEPLOY_AT = Date.parse("2026-11-21T09:00:00Z");
+
+interface Shape {
+  service: string;
+  from: number;
+  minutes: number;
+  rpm: number;
+  /** Error probability at a minute (epoch ms). */
+  errorRate: (t: number) => number;
+  hosts: string[];
+  version?: string;
+  seed: number;
+  /** Only these hosts carry the changed error rate (a rolling deploy's updated hosts). */
+  errorRateOn?: (host: string, t: number) => number;
+}
+
+/** Request logs minute by minute: Poisson counts per minute, errors drawn per request. */
+function* logs(s: Shape): Generator<Record<string, unknown>> {
+  const rnd = seededSampler(s.seed);
+  for (let m = 0; m < s.minutes; m++) {
+    const t = s.from + m * MINUTE;
+    const n = rnd.poisson(s.rpm);
+    for (let i = 0; i < n; i++) {
+      const host = s.hosts[i % s.hosts.length]!;
+      const p = s.errorRateOn ? s.errorRateOn(host, t) : s.errorRate(t);
+      yield {
+        timestamp: t + Math.floor((i / n) * MINUTE), service: s.service, host, status: rnd.uniform() < p ? 503 : 200,
+        latency_ms: Math.round(80 * Math.exp(0.4 * rnd.normal()) * 10) / 10, ...(s.version ? { version: s.version } : {}),
+      };
+    }
+  }
+}
+
+async function push(svc: TestService, shape: Shape): Promise<void> {
+  let batch: Record<string, unknown>[] = [];
+  const send = async () => {
+    const res = await svc.request("POST", "/api/v1/logs", { events: batch });
+    expect(res.status, await res.clone().text()).toBe(202);
+    batch = [];
+  };
+  for (const event of logs(shape)) {
+    batch.push(event);
+    if (batch.length === 50_000) await send();
+  }
+  if (batch.length > 0) await send();
+}
+
+async function deploy(svc: TestService, service: string, version: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const started = await svc.request("POST", "/api/v1/deploys", { service, version, phase: "started", timestamp: DEPLOY_AT, ...extra });
+  expect(started.status).toBe(202);
+  const finished = await svc.request("POST", "/api/v1/deploys", { service, version, phase: "finished", timestamp: DEPLOY_AT + MINUTE, ...extra });
+  return ((await finished.json()) as { release_id: string }).release_id;
+}
+
+interface VerdictBody {
+  status: string;
+  final: boolean;
+  summary: string;
+  windows: { analysis: { start: string; end: string } };
+  checks: { signal: string; status: string; reason: string; sequential: { design: string; design_reason: string; minutes_used: number; low_assurance: boolean } | null }[];
+}
+
+async function evaluate(svc: TestService, id: string): Promise<VerdictBody> {
+  const res = await svc.request("POST", `/api/v1/releases/${id}/evaluate`);
+  expect(res.status, await res.clone().text()).toBe(200);
+  return (await res.json()) as VerdictBody;
+}
+
+const minutesOfData = (v: VerdictBody) => (Date.parse(v.windows.analysis.end) - Date.parse(v.windows.analysis.start)) / MINUTE;
+
+describe("sequential verdicts through the HTTP API (default rule)", () => {
+  let svc: TestService;
+  beforeAll(() => {
+    svc = createTestService({ now: DEPLOY_AT + 5 * 3600_000 });
+  });
+  afterAll(() => svc.close());
+
+  it("passes an unchanged release at 200 rpm with a flat 0.5 % error rate and two hours of history", async () => {
+    const flat = { service: "flat", rpm: 200, errorRate: () => 0.005, hosts: ["web-1", "web-2"] };
+    await push(svc, { ...flat, from: DEPLOY_AT - 120 * MINUTE, minutes: 120, seed: 1 });
+    const id = await deploy(svc, "flat", "2.0.0");
+    await push(svc, { ...flat, from: DEPLOY_AT + MINUTE, minutes: 240, seed: 2 });
+    const v = await evaluate(svc, id);
+    expect(v.status, v.summary).toBe("pass");
+    expect(v.final).toBe(true);
+    // Under a day of history: the hour before, said to be of low assurance.
+    const errors = v.checks.find((c) => c.signal === "error_rate")!;
+    expect(errors.sequential?.design).toBe("before_deploy");
+    expect(errors.sequential?.low_assurance).toBe(true);
+    // Decided at the first decisive look, not at the end of the data.
+    expect(minutesOfData(v)).toBeLessThan(240);
+  }, 120_000);
+
+  describe("three days of history with a daily cycle", () => {
+    const daily = (t: number) => 0.006 * (1 + 0.4 * Math.sin((2 * Math.PI * ((t / MINUTE) % 1440)) / 1440));
+    const shape = { rpm: 100, hosts: ["web-1", "web-2"] };
+
+    it("passes an unchanged release within an hour of data", async () => {
+      await push(svc, { ...shape, service: "cyclic", errorRate: daily, from: DEPLOY_AT - 3 * 1440 * MINUTE, minutes: 3 * 1440, seed: 3 });
+      const id = await deploy(svc, "cyclic", "7.1.0");
+      await push(svc, { ...shape, service: "cyclic", errorRate: daily, from: DEPLOY_AT + MINUTE, minutes: 240, seed: 4 });
+      const v = await evaluate(svc, id);
+      expect(v.status, v.summary).toBe("pass");
+      expect(v.checks.find((c) => c.signal === "error_rate")!.sequential?.design).toBe("forecast");
+      expect(minutesOfData(v)).toBeLessThanOrEqual(60);
+    }, 180_000);
+
+    it("fails a release with five times the errors within 15 minutes of data", async () => {
+      await push(svc, { ...shape, service: "cyclic-bad", errorRate: daily, from: DEPLOY_AT - 3 * 1440 * MINUTE, minutes: 3 * 1440, seed: 5 });
+      const id = await deploy(svc, "cyclic-bad", "7.2.0");
+      await push(svc, { ...shape, service: "cyclic-bad", errorRate: (t) => 5 * daily(t), from: DEPLOY_AT + MINUTE, minutes: 240, seed: 6 });
+      const v = await evaluate(svc, id);
+      expect(v.status, v.summary).toBe("fail");
+      expect(minutesOfData(v)).toBeLessThanOrEqual(15);
+      expect(v.checks.find((c) => c.signal === "error_rate")!.reason).toMatch(/expected/);
+    }, 180_000);
+  });
+
+  it("compares updated hosts with the rest when a rolling deploy names its hosts", async () => {
+    const hosts = ["web-1", "web-2", "web-3", "web-4"];
+    const base = { service: "rolling", rpm: 400, hosts, errorRate: () => 0.01 };
+    await push(svc, { ...base, from: DEPLOY_AT - 1440 * MINUTE, minutes: 1440, seed: 7 });
+    const id = await deploy(svc, "rolling", "3.0.0", { hosts: ["web-1", "web-2"] });
+    await push(svc, { ...base, from: DEPLOY_AT + MINUTE, minutes: 120, seed: 8, errorRateOn: (h) => (h === "web-1" || h === "web-2" ? 0.05 : 0.01) });
+    const v = await evaluate(svc, id);
+    const errors = v.checks.find((c) => c.signal === "error_rate")!;
+    expect(errors.sequential?.design, JSON.stringify(errors.sequential)).toBe("concurrent");
+    expect(v.status, v.summary).toBe("fail");
+  }, 180_000);
+});
