@@ -1,34 +1,27 @@
 /**
  * npm run bench:calibrate — the fleet-calibrated constant boundaries of src/analysis/sequential/boundaries.ts, measured on
- * TRAINING seeds (never the report's): unchanged releases and releases at the detect floor (×2 errors), all rpm pooled,
- * through the engine's own forecast design. For each maximum-window bucket, bisect the fail z until false fails = alpha
- * and the pass z until misses (pass or warn at ×2) = beta, alternating twice since each boundary moves the other's rate.
- * Both rates fall as their z rises, so each bisection finds the smallest z within budget. At alpha 0.005 a bucket needs a
- * few thousand unchanged releases for a stable fail z: the default is a quick look, a real calibration is --releases=2000.
- * Prints the table as TypeScript for boundaries.ts. Options: --releases=N per rpm and effect (400), --seed=N.
- *
- * judgeRateSequential takes its boundaries from boundariesFor() with no override, so the looks are run here through the
- * same exported pieces it uses (fitRateBaseline, runLooks, forecastRate, tau2At) with the candidate boundaries.
+ * TRAINING seeds (never the accuracy report's) through the engine's own entry points with `settings.boundaries` set:
+ * errors by fitRateBaseline / judgeRateSequential, latency by fitLatencyBaseline / judgeLatencySequential, with the
+ * shipped rule's settings (sequentialSettings, signalAlpha). Unchanged before/after releases and releases at the detect
+ * floor, all rpm pooled; per row of the table the fail z is the smallest with false fails ≤ alpha and the pass z the
+ * smallest with misses (pass or warn at the floor) ≤ beta, alternating twice since each boundary moves the other's rate.
+ * The error-rate maximum window depends on the table (resolvingMaxMinutes), so its rows are calibrated twice, each
+ * release re-placed under the first result. Prints both tables as TypeScript with the release counts behind each row.
+ * Options: --signal=errors|latency|both, --unchanged=N and --floor=N per rpm, --seed=N, --workers=N (2).
  */
-import { tau2At } from "../src/analysis/sequential/aa-wander.ts";
-import { BOUNDARY_TABLE, type BoundaryPair } from "../src/analysis/sequential/boundaries.ts";
-import { forecastRate } from "../src/analysis/sequential/forecast-baseline.ts";
-import { type LookBaseline, runLooks } from "../src/analysis/sequential/group-sequential.ts";
-import { fitRateBaseline, type RateBaselineModel } from "../src/analysis/sequential/rate-sequential.ts";
-import type { RateEvidence, SequentialSettings } from "../src/analysis/sequential/sequential-types.ts";
-import { loadShippedRule, planOf } from "./accuracy/judge-panel.ts";
-import { RandomSource } from "./accuracy/random-source.ts";
-import { historyOnly, rateEvidence, sequentialSettingsOf } from "./accuracy/sequential-engine-judge.ts";
-import { TrafficGenerator } from "./accuracy/traffic-generator.ts";
+import { availableParallelism } from "node:os";
+import { BOUNDARY_TABLE, LATENCY_BOUNDARY_TABLE, type BoundaryPair, type BoundaryRow } from "../src/analysis/sequential/boundaries.ts";
+import { loadShippedRule } from "./accuracy/judge-panel.ts";
 import { TRAFFIC_LEVELS } from "./accuracy/scenario-cells.ts";
+import type { CalibratedSignal } from "./calibration/calibration-case.ts";
+import { floorEffect, settingsFor } from "./calibration/calibration-jobs.ts";
+import { CalibrationPool } from "./calibration/calibration-pool.ts";
+import type { CaseReport } from "./calibration/calibration-worker.ts";
+import { rateAt, smallestZWithin } from "./calibration/critical-z.ts";
 
 const TRAINING_SEED = 7_700_001;
-const BUCKETS = [30, 60, 120, 240] as const;
-
-interface Case {
-  model: RateBaselineModel;
-  evidence: RateEvidence;
-}
+/** Rows resting on fewer releases keep their current figures: a false-fail rate of 0.5 % needs hundreds to be seen. */
+const MIN_UNCHANGED = 400, MIN_FLOOR = 100;
 
 function option(name: string, fallback: number): number {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -37,79 +30,74 @@ function option(name: string, fallback: number): number {
   return value;
 }
 
-const bucketOf = (maxMinutes: number) => BUCKETS.find((b, i) => maxMinutes <= (b + (BUCKETS[i + 1] ?? Infinity)) / 2)!;
+const byRow = (reports: CaseReport[], row: number) => reports.filter((r) => r.row === row);
+const pct = (x: number) => (Number.isNaN(x) ? "–" : `${(100 * x).toFixed(2)} %`);
+const pairsOf = (table: readonly BoundaryRow[]): Record<number, BoundaryPair> =>
+  Object.fromEntries(table.map((r) => [r.maxMinutes, { failZ: r.failZ, passZ: r.passZ }]));
 
-/** The engine's forecast design (rate-sequential.ts) with the given boundaries: its status after every look. */
-function statusWith(c: Case, settings: SequentialSettings, bounds: BoundaryPair): string {
-  const { model, evidence } = c;
-  const baselineAt = (t: number): LookBaseline => ({
-    rate: forecastRate(model.forecast, evidence.candidate, evidence.candidateStart, t), varLog: model.forecast.varLog,
-    tau2: tau2At(model.calibration, t), events: model.forecast.levelEvents,
-  });
-  return runLooks(evidence.candidate, settings.plan, model.maxMinutes, baselineAt, settings, bounds).status;
+interface RowResult extends BoundaryRow {
+  n0: number;
+  n1: number;
+  notes: string[];
 }
 
-function rate(cases: Case[], settings: SequentialSettings, bounds: BoundaryPair, counts: (status: string) => boolean): number {
-  return cases.length === 0 ? NaN : cases.filter((c) => counts(statusWith(c, settings, bounds))).length / cases.length;
-}
-
-/** The smallest z in [1, 6] whose rate is at most the target, by bisection: both rates fall as their z rises. */
-function bisect(target: number, at: (z: number) => number): number {
-  let lo = 1, hi = 6;
-  for (let i = 0; i < 30; i++) {
-    const mid = (lo + hi) / 2;
-    if (at(mid) > target) lo = mid;
-    else hi = mid;
-  }
-  return hi;
-}
-
-function main() {
-  const perCell = option("releases", 400), seed = option("seed", TRAINING_SEED);
-  const rule = loadShippedRule();
-  const signal = rule.signals.find((s) => s.kind === "error_rate");
-  if (!signal) throw new Error("the shipped rule has no error_rate signal");
-  const settings = sequentialSettingsOf(signal, rule.signals.filter((s) => s.critical).length);
-  const generator = new TrafficGenerator({ ...planOf(rule), latencyMinutes: 0 });
-  const floor = 1 + settings.detect.relative;
-  const cases = { unchanged: new Map<number, Case[]>(), floor: new Map<number, Case[]>() };
-  let stream = 0;
-  for (const [kind, factor] of [["unchanged", 1], ["floor", floor]] as const) {
-    for (const rpm of TRAFFIC_LEVELS) {
-      for (let i = 0; i < perCell; i++) {
-        const release = generator.generate({ rpm, errorFactor: factor, latency: { kind: "none" }, traffic: "normal" }, new RandomSource(seed, stream++));
-        const evidence = rateEvidence(release, "errors", settings.plan.maxMaxMinutes);
-        const model = fitRateBaseline(historyOnly(evidence), settings);
-        if (model.design !== "forecast") continue;
-        const b = bucketOf(model.maxMinutes);
-        cases[kind].set(b, [...(cases[kind].get(b) ?? []), { model, evidence: { ...evidence, history: [] } }]);
+async function calibrate(signal: CalibratedSignal, seed: number, perRpm: { unchanged: number; floor: number }, workers: number) {
+  const started = performance.now();
+  const settings = settingsFor(loadShippedRule(), signal);
+  const floor = floorEffect(signal, settings);
+  const pool = await CalibrationPool.start({ signal, seed, rpms: TRAFFIC_LEVELS, perRpm, floor }, workers);
+  const g = pool.generated;
+  console.error(`calibrate ${signal}: ${g.unchanged} unchanged and ${g.floor} floor releases in ${((performance.now() - started) / 1000).toFixed(0)} s (${g.skipped} outside the table's designs)`);
+  let table: RowResult[] = (signal === "errors" ? BOUNDARY_TABLE : LATENCY_BOUNDARY_TABLE).map((r) => ({ ...r, n0: 0, n1: 0, notes: [] }));
+  // Latency's maximum is always its plan's longest window: only that row has releases.
+  if (signal === "latency") table = table.filter((r) => r.maxMinutes === settings.plan.maxMaxMinutes);
+  for (let pass = 0; pass < (signal === "errors" ? 2 : 1); pass++) {
+    if (signal === "errors") await pool.ask({ kind: "rebucket", table });
+    for (let round = 0; round < 2; round++) {
+      for (const set of ["unchanged", "floor"] as const) {
+        const reports = await pool.ask({ kind: "critical", set, pairs: pairsOf(table) });
+        table = table.map((row) => {
+          const critical = byRow(reports, row.maxMinutes).map((r) => r.critical!);
+          const enough = critical.length >= (set === "unchanged" ? MIN_UNCHANGED : MIN_FLOOR);
+          const found = smallestZWithin(critical, set === "unchanged" ? settings.alpha : settings.beta);
+          const next = { ...row, [set === "unchanged" ? "n0" : "n1"]: critical.length };
+          if (!enough) return next;
+          const notes = found.atLimit ? [`${set === "unchanged" ? "fail" : "pass"} z at the search limit`] : [];
+          return { ...next, ...(set === "unchanged" ? { failZ: found.z } : { passZ: found.z }), source: "benchmark" as const, notes };
+        });
       }
     }
-    console.error(`calibrate: ${kind} releases generated`);
+    console.error(`calibrate ${signal}: pass ${pass + 1} done at ${((performance.now() - started) / 1000).toFixed(0)} s: ${table.map((r) => `${r.maxMinutes}: ${r.failZ.toFixed(2)}/${r.passZ.toFixed(2)} (${r.n0}/${r.n1})`).join(", ")}`);
   }
-  const rows = BUCKETS.map((maxMinutes) => {
-    const start = BOUNDARY_TABLE.find((r) => r.maxMinutes === maxMinutes) ?? BOUNDARY_TABLE[BOUNDARY_TABLE.length - 1]!;
-    const zero = cases.unchanged.get(maxMinutes) ?? [], atFloor = cases.floor.get(maxMinutes) ?? [];
-    const pair: BoundaryPair = { failZ: start.failZ, passZ: start.passZ };
-    if (zero.length > 0 && atFloor.length > 0) {
-      for (let round = 0; round < 2; round++) {
-        pair.failZ = bisect(settings.alpha, (z) => rate(zero, settings, { ...pair, failZ: z }, (s) => s === "fail"));
-        pair.passZ = bisect(settings.beta, (z) => rate(atFloor, settings, { ...pair, passZ: z }, (s) => s === "pass" || s === "warn"));
-      }
-    }
-    const falseFail = rate(zero, settings, pair, (s) => s === "fail"), miss = rate(atFloor, settings, pair, (s) => s === "pass" || s === "warn");
-    return { maxMinutes, pair, n0: zero.length, n1: atFloor.length, falseFail, miss, calibrated: zero.length > 0 && atFloor.length > 0 };
-  });
-  const fmt = (x: number) => (Number.isNaN(x) ? "–" : `${(100 * x).toFixed(2)} %`);
-  console.log(`// bench/calibrate-boundaries.ts, training seed ${seed}, ${perCell} releases per rpm and effect (rpm ${TRAFFIC_LEVELS.join("/")} pooled), alpha ${settings.alpha}, beta ${settings.beta} at ×${floor}`);
-  for (const r of rows) {
-    console.log(`// ${r.maxMinutes} min: ${r.n0} unchanged (false fail ${fmt(r.falseFail)}), ${r.n1} at the floor (miss ${fmt(r.miss)})${r.calibrated ? "" : " — too few releases: kept the current row"}${r.falseFail > settings.alpha || r.miss > settings.beta ? " — budget not reached at z = 6 (a release beyond any boundary: more releases, or look at it)" : ""}`);
+  const zero = await pool.ask({ kind: "statuses", set: "unchanged", pairs: pairsOf(table) });
+  const atFloor = await pool.ask({ kind: "statuses", set: "floor", pairs: pairsOf(table) });
+  await pool.stop();
+  const share = (rs: CaseReport[], f: (s: string) => boolean) => (rs.length === 0 ? NaN : rs.filter((r) => f(r.status!)).length / rs.length);
+  const lines = [`// ${signal}: bench/calibrate-boundaries.ts --signal=${signal} --unchanged=${perRpm.unchanged} --floor=${perRpm.floor} --seed=${seed} (training seed; rpm ${TRAFFIC_LEVELS.join("/")} pooled, before/after releases), alpha ${settings.alpha.toFixed(4)}, beta ${settings.beta}, floor ${JSON.stringify(floor)}; ${((performance.now() - started) / 1000).toFixed(0)} s`];
+  for (const row of table) {
+    const z = byRow(zero, row.maxMinutes), f = byRow(atFloor, row.maxMinutes);
+    const rpms = TRAFFIC_LEVELS.map((rpm) => {
+      const zr = z.filter((r) => r.rpm === rpm), fr = f.filter((r) => r.rpm === rpm);
+      return `${rpm} rpm ${zr.length}/${fr.length}: ff ${pct(share(zr, (s) => s === "fail"))} hold ${pct(share(zr, (s) => s === "hold"))} miss ${pct(share(fr, (s) => s === "pass" || s === "warn"))}`;
+    });
+    lines.push(`// ${row.maxMinutes} min: ${z.length} unchanged (false fail ${pct(share(z, (s) => s === "fail"))}, hold ${pct(share(z, (s) => s === "hold"))}), ${f.length} at the floor (miss ${pct(share(f, (s) => s === "pass" || s === "warn"))}, hold ${pct(share(f, (s) => s === "hold"))})${row.source === "benchmark" ? "" : " — too few releases: row kept"}${row.notes.length ? ` — ${row.notes.join("; ")}` : ""}`);
+    lines.push(`//   by rpm (unchanged/floor): ${rpms.join(" · ")}`);
   }
-  console.log("export const BOUNDARY_TABLE: readonly BoundaryRow[] = [");
-  for (const r of rows) {
-    console.log(`  { maxMinutes: ${r.maxMinutes}, failZ: ${r.pair.failZ.toFixed(2)}, passZ: ${r.pair.passZ.toFixed(2)}, source: "${r.calibrated ? "benchmark" : "review"}" },`);
-  }
-  console.log("];");
+  lines.push(`export const ${signal === "errors" ? "BOUNDARY_TABLE" : "LATENCY_BOUNDARY_TABLE"}: readonly BoundaryRow[] = [`);
+  for (const r of table) lines.push(`  { maxMinutes: ${r.maxMinutes}, failZ: ${r.failZ.toFixed(2)}, passZ: ${r.passZ.toFixed(2)}, source: "${r.source}" },`);
+  lines.push("];");
+  console.log(lines.join("\n"));
+  return { table, zero, atFloor, rateAt };
 }
 
-main();
+async function main() {
+  const which = process.argv.find((a) => a.startsWith("--signal="))?.slice(9) ?? "both";
+  const seed = option("seed", TRAINING_SEED), workers = Math.min(option("workers", 2), availableParallelism());
+  const perRpm = { unchanged: option("unchanged", 1500), floor: option("floor", 500) };
+  for (const signal of ["errors", "latency"] as const) if (which === "both" || which === signal) await calibrate(signal, seed, perRpm, workers);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

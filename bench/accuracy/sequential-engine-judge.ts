@@ -6,19 +6,20 @@
  */
 import type { Rule, SignalRule } from "../../src/rules/rule-schema.ts";
 import { exceedances, thresholdMs } from "../../src/analysis/sequential/latency-evidence.ts";
-import { judgeLatencySequential } from "../../src/analysis/sequential/latency-sequential.ts";
+import { fitLatencyBaseline } from "../../src/analysis/sequential/latency-baseline.ts";
+import { judgeLatencySequential, type LatencyEvidence } from "../../src/analysis/sequential/latency-sequential.ts";
 import { ERROR_PLAN, LATENCY_PLAN } from "../../src/analysis/sequential/look-plan.ts";
 import { fitRateBaseline, judgeRateSequential } from "../../src/analysis/sequential/rate-sequential.ts";
 import { combineSequential, type SignalStanding } from "../../src/analysis/sequential/release-verdict.ts";
 import type { MinuteCounts, RateEvidence, SequentialResult, SequentialSettings } from "../../src/analysis/sequential/sequential-types.ts";
 import { BUCKETS, emptyDense } from "../../src/telemetry/latency-histogram.ts";
+import { sequentialSettings, signalAlpha } from "../../src/verdicts/sequential-settings.ts";
 import type { Outcome } from "./interim-schedule.ts";
 import type { SimulatedRelease } from "./release-scenario.ts";
 
 const MINUTE = 60_000;
 /** The evaluator reads one day of per-group history for a concurrent comparison, and one day of exceedances. */
 const DAY = 1440;
-const RELEASE_ALPHA = 0.01;
 
 export interface EngineResult {
   outcome: Outcome;
@@ -27,17 +28,6 @@ export interface EngineResult {
   signals: { name: string; result: SequentialResult }[];
   calls: number;
   ms: number;
-}
-
-/** A rule signal as the sequential engine's settings: the release's α split evenly over its critical signals. */
-export function sequentialSettingsOf(signal: SignalRule, criticalSignals: number): SequentialSettings {
-  const latency = signal.kind === "latency";
-  // The rule schema's default: a pass rules out the fail floor when the rule names no detect floor.
-  const detect = signal.detect ?? signal.fail;
-  return {
-    direction: signal.direction, fail: signal.fail, warn: signal.warn, detect, minSamples: signal.min_samples,
-    alpha: RELEASE_ALPHA / Math.max(1, criticalSignals), beta: 0.05, plan: latency ? LATENCY_PLAN : ERROR_PLAN,
-  };
 }
 
 type Group = 0 | 1 | "all";
@@ -79,6 +69,8 @@ export function rateEvidence(r: SimulatedRelease, pick: "errors" | "exceed", win
       control: counts(r, 0, deploy, deploy + windowMinutes, pick),
       candidateHistory: own ? counts(r, 1, day, deploy, pick) : [],
       controlHistory: own ? counts(r, 0, day, deploy, pick) : [],
+      // As the evaluator: a new version with no history of its own stands against the old one as alike (ρ = 1).
+      exchangeable: !own,
     };
   }
   return evidence;
@@ -92,18 +84,18 @@ export function historyOnly(e: RateEvidence): Omit<RateEvidence, "candidate"> {
 
 export class SequentialEngineJudge {
   readonly label = "deploy-guard (sequential)";
-  private readonly critical: number;
+  private readonly alpha: number;
 
   constructor(private readonly rule: Rule) {
     const other = rule.signals.find((s) => s.kind !== "error_rate" && s.kind !== "latency");
     if (other) throw new Error(`the benchmark simulates request logs only; signal '${other.name}' is of kind ${other.kind}`);
-    this.critical = rule.signals.filter((s) => s.critical).length;
+    this.alpha = signalAlpha(rule, rule.signals);
   }
 
   run(release: SimulatedRelease): EngineResult {
     let ms = 0, calls = 0;
     const signals = this.rule.signals.map((signal) => {
-      const settings = sequentialSettingsOf(signal, this.critical);
+      const settings = sequentialSettings(this.rule, signal, this.alpha);
       const started = performance.now();
       const result = signal.kind === "latency" ? this.latency(release, settings) : this.errors(release, settings);
       ms += performance.now() - started;
@@ -130,13 +122,18 @@ export class SequentialEngineJudge {
   }
 
   private latency(r: SimulatedRelease, settings: SequentialSettings): SequentialResult {
-    const window = LATENCY_PLAN.maxMaxMinutes, deploy = r.deployAt;
-    const exceed = rateEvidence(r, "exceed", window, 1);
-    const baseline = emptyDense();
-    for (let i = 0; i < deploy; i++) r.minutes[i]!.hist.forEach((c, b) => (baseline[b]! += c));
-    const group = r.treatedShare < 1 ? 1 : null;
-    const candidateMinutes = r.minutes.slice(deploy, deploy + window).map((m) => (group === null ? m.hist : m.groupHist[group]));
-    const model = fitRateBaseline(historyOnly(exceed), settings);
-    return judgeLatencySequential(model, { exceed, thresholdMs: thresholdMs(r.thresholdBucket, BUCKETS), baseline, candidateMinutes }, settings);
+    const evidence = latencyEvidence(r);
+    return judgeLatencySequential(fitLatencyBaseline(historyOnly(evidence.exceed), settings), evidence, settings);
   }
+}
+
+/** The latency signal's evidence: a day of exceedances, the baseline hour's histogram and the candidate's minutes. */
+export function latencyEvidence(r: SimulatedRelease): LatencyEvidence {
+  const window = LATENCY_PLAN.maxMaxMinutes, deploy = r.deployAt;
+  const exceed = rateEvidence(r, "exceed", window, 1);
+  const baseline = emptyDense();
+  for (let i = 0; i < deploy; i++) r.minutes[i]!.hist.forEach((c, b) => (baseline[b]! += c));
+  const group = r.treatedShare < 1 ? 1 : null;
+  const candidateMinutes = r.minutes.slice(deploy, deploy + window).map((m) => (group === null ? m.hist : m.groupHist[group]));
+  return { exceed, thresholdMs: thresholdMs(r.thresholdBucket, BUCKETS), baseline, candidateMinutes };
 }

@@ -14,6 +14,8 @@ import { binomial, Burst, driftProcess, HostWander } from "./wander-process.ts";
 const HOSTS = MODEL.hostLatency.length;
 /** Monday 2026-01-05 00:00 UTC: history starts on this day at a random minute, which places the daily cycle. */
 const EPOCH = Date.UTC(2026, 0, 5);
+/** Latency history as the evaluator reads it (src/verdicts/sequential-evidence.ts): one day. */
+export const EXCEEDANCE_HISTORY_MINUTES = 1440;
 
 const tailShares = new Map<number, number>();
 /** Calibrated once per effect on evenly loaded hosts; the report prints the p95 change each cell really got. */
@@ -159,13 +161,16 @@ export class TrafficGenerator {
     };
   }
 
-  /** Exceedances per history minute: Binomial(requests, P(latency > threshold)) per host from the analytic mixture. */
+  /**
+   * Exceedances per history minute: Binomial(requests, P(latency > threshold)) per host from the analytic mixture. Only
+   * the last day is drawn (zeros before it): the evaluator reads one day of latency history, and this is the costliest loop.
+   */
   private drawHistoryExceedances(thresholdBucket: number, group: Int8Array, hostLatency: number[], rng: RandomSource): void {
     const { exceed } = this.history;
     exceed.fill(0);
     if (thresholdBucket < 0) return;
     const x = thresholdMs(thresholdBucket, BUCKETS);
-    for (let t = 0; t < this.historyMinutes; t++) {
+    for (let t = Math.max(0, this.historyMinutes - EXCEEDANCE_HISTORY_MINUTES); t < this.historyMinutes; t++) {
       for (let h = 0; h < HOSTS; h++) {
         const n = this.hostRequests[t * HOSTS + h]!;
         if (n > 0) exceed[2 * t + group[h]!]! += binomial(rng, n, hostExceedance(x, this.historyMedian[t]! * hostLatency[h]!, MODEL.slowShare));

@@ -73,7 +73,7 @@ export function lowPowerReason(stats: SignalStats, s: SignalSettings, data: { ki
     if (wander > 0 && rulesOut({ ...stats, details: { ...stats.details, wander: 0 } })) {
       // More traffic would not help: the rate moves this much between windows on its own.
       return `the error rate moves by about ±${pct(Math.exp(Math.sqrt(wander)) - 1)} between windows with no release (measured on the hours before), `
-        + `so a ${pct(detect.relative)} rise cannot be told from that wander yet; a concurrent baseline (hosts not yet updated) would compare like with like`;
+        + `so a ${pct(detect.relative)} rise cannot be told from that wander yet; a concurrent baseline (hosts not yet updated) would cancel wander shared by all hosts, though not each host's own`;
     }
     const input = {
       baselineRate: stats.baselineValue, baselineExposure: stats.baselineN, relativeEffect: detect.relative, absoluteEffect: detect.absolute,

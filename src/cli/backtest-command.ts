@@ -3,16 +3,12 @@ import { and, asc, gte, isNotNull } from "drizzle-orm";
 import { loadConfig } from "../config.ts";
 import { formatProblems, loadRuleFile } from "../rules/rule-loader.ts";
 import { ruleMatches } from "../rules/rule-set.ts";
-import { BuiltinSource } from "../sources/builtin-source.ts";
 import { createSources } from "../sources/registry.ts";
 import { unconfiguredSignals } from "../sources/unconfigured-sources.ts";
 import { openDb } from "../store/db.ts";
 import { releases } from "../store/schema/index.ts";
-import { WindowReader } from "../telemetry/window-reader.ts";
-import { BaselineResolver } from "../verdicts/baseline-resolver.ts";
-import { Evaluator } from "../verdicts/evaluator.ts";
-import { ExternalReader, readsOutsideSources } from "../verdicts/external-reads.ts";
-import { computeWindows, floorMinute } from "../verdicts/release-windows.ts";
+import { readsOutsideSources } from "../verdicts/external-reads.ts";
+import { BacktestReplay } from "./backtest-replay.ts";
 import { parseDuration } from "./duration.ts";
 
 const USAGE = "usage: deploy-guard backtest --rules FILE [--since 30d|ISO-DATE] [--service S] [--db PATH]";
@@ -20,6 +16,7 @@ const USAGE = "usage: deploy-guard backtest --rules FILE [--since 30d|ISO-DATE] 
 /**
  * `deploy-guard backtest`: replays one rule over the releases already stored and prints how it would have voted,
  * beside how each release was judged, so a team can tune a rule before letting it block. Nothing is written.
+ * A sequential rule is judged as the service judges it, over the minutes stored up to its longest window.
  */
 export async function backtestCommand(args: string[], out = process.stdout, err = process.stderr): Promise<number> {
   let values;
@@ -51,10 +48,7 @@ export async function backtestCommand(args: string[], out = process.stdout, err 
   try {
     const sources = config && createSources(config, db);
     for (const warning of config ? unconfiguredSignals([rule], config) : []) err.write(`warning: ${warning}\n`);
-    const evaluator = config && sources
-      ? new Evaluator(sources.builtin, new ExternalReader(sources, { timeoutMs: config.sourceTimeoutMs, retries: config.sourceRetries, backoffMs: 500 }))
-      : new Evaluator(new BuiltinSource(new WindowReader(db), db));
-    const resolver = new BaselineResolver(db);
+    const replay = new BacktestReplay(db, rule, now, config && sources ? { config, sources } : undefined);
     const rows = db.select().from(releases).where(and(isNotNull(releases.deployFinishedAt), gte(releases.deployStartedAt, since))).orderBy(asc(releases.deployStartedAt)).all();
     const changed = new Map<string, number>();
     let judged = 0;
@@ -62,16 +56,11 @@ export async function backtestCommand(args: string[], out = process.stdout, err 
     out.write(`${"release".padEnd(26)} ${"service".padEnd(16)} ${"version".padEnd(12)} ${"deployed (UTC)".padEnd(17)} ${"was".padEnd(9)} ${"would be".padEnd(9)} score  why\n`);
     for (const r of rows) {
       if ((values.service && r.service !== values.service) || !ruleMatches(rule, r.service, r.environment)) continue;
-      const windows = computeWindows(rule, r.deployStartedAt!, r.deployFinishedAt!);
-      const candidateEnd = Math.min(windows.analysisEnd, floorMinute(now));
-      if (candidateEnd <= windows.analysisStart) continue;
-      const replayed = { ...r, ...windows };
-      const paired = resolver.resolve(replayed, rule, candidateEnd);
-      const v = await evaluator.evaluateReading({ service: r.service, environment: r.environment, version: r.version, rule, paired, final: true, now });
+      const v = await replay.judge(r);
+      if (!v) continue;
       judged++;
       if (v.status !== r.status) changed.set(`${r.status}→${v.status}`, (changed.get(`${r.status}→${v.status}`) ?? 0) + 1);
-      const why = v.checks.find((c) => c.status !== "pass")?.reason ?? v.summary;
-      out.write(`${r.id.padEnd(26)} ${r.service.slice(0, 16).padEnd(16)} ${r.version.slice(0, 12).padEnd(12)} ${new Date(r.deployStartedAt!).toISOString().slice(0, 16).replace("T", " ").padEnd(17)} ${r.status.padEnd(9)} ${v.status.padEnd(9)} ${String(v.score ?? "–").padStart(5)}  ${why}\n`);
+      out.write(`${r.id.padEnd(26)} ${r.service.slice(0, 16).padEnd(16)} ${r.version.slice(0, 12).padEnd(12)} ${new Date(r.deployStartedAt!).toISOString().slice(0, 16).replace("T", " ").padEnd(17)} ${r.status.padEnd(9)} ${v.status.padEnd(9)} ${String(v.score ?? "–").padStart(5)}  ${v.why}\n`);
     }
     const flips = [...changed].map(([k, n]) => `${k} ${n}`).join(", ");
     out.write(`\n${judged} release(s) replayed; ${[...changed.values()].reduce((a, b) => a + b, 0)} would change${flips ? ` (${flips})` : ""}.\n`);

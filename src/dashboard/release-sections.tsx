@@ -1,6 +1,6 @@
 import type { Check } from "../verdicts/verdict.ts";
 import { changeText, millis, percent, pValue, signedPercent, utcTime } from "./format.ts";
-import type { MessageKey, Translate } from "./i18n/i18n.ts";
+import type { Translate } from "./i18n/i18n.ts";
 import type { ReleaseData } from "./release-data.ts";
 import { StatusLight } from "./status-light.tsx";
 
@@ -16,12 +16,21 @@ function signalName(check: Check, t: Translate): string {
   return check.signal;
 }
 
-/** How sure we are, in words: from the multiplicity-adjusted p-value, or the lack of data. */
-export function sureness(check: Check): MessageKey {
-  if (check.status === "nodata" || check.status === "error") return "sure.noData";
-  const p = check.q_value ?? check.p_value;
-  if (check.status === "pass") return p !== null && p < 0.01 ? "sure.small" : "sure.noChange";
-  return p !== null && p < 0.001 ? "sure.very" : "sure.fairly";
+const ratio = (x: number) => `×${(1 + x).toFixed(x >= 0.995 ? 1 : 2)}`;
+
+/**
+ * What the data allow, in words: the change's interval at its real level, or, for a pass, the largest rise it does
+ * not rule out. Never a p-value read as "how sure" (issue 11): a p-value is not the chance the finding is real.
+ */
+export function likelyRange(check: Check, t: Translate): string {
+  if (check.sequential?.status === "continue") return t("sure.checking");
+  if (check.status === "nodata" || check.status === "error") return t("sure.noData");
+  const { ci_low: low, ci_high: high } = check.change;
+  const level = Math.round((check.sequential?.interval_level ?? 0.95) * 100);
+  if (check.status === "pass") return high === null ? t("sure.noChange") : t("sure.atMost", { bound: ratio(high), level });
+  if (low !== null && high !== null) return t("sure.between", { low: ratio(low), high: ratio(high), level });
+  if (low !== null) return t("sure.atLeast", { bound: ratio(low), level });
+  return t("sure.noData");
 }
 
 /** What changed and how sure we are: one row a signal, the engine's own (English) reason beside it. */
@@ -43,7 +52,7 @@ export function Changes({ d, t }: { d: ReleaseData; t: Translate }) {
               <td class="num">{value(ch, ch.baseline.value)}</td>
               <td class="num">{value(ch, ch.candidate.value)}</td>
               <td class="num">{changeText(ch.change.relative)}</td>
-              <td class="sure">{t(sureness(ch))}</td>
+              <td class="sure">{likelyRange(ch, t)}</td>
               <td class="reason" lang="en">{ch.reason}</td>
             </tr>
           ))}

@@ -35,6 +35,10 @@ export class BuiltinSource implements MetricSource {
     return this.reader.metric(name, q);
   }
 
+  metricSeries(name: string, q: WindowQuery): { minute: number; value: number }[] {
+    return this.reader.metricSeries(name, q);
+  }
+
   async query(q: SourceQuery): Promise<SourceSeries> {
     const w: WindowQuery = { service: q.service, environment: q.environment, start: q.start, end: q.end, routeLike: routeLike(q.signal.route) };
     if (q.hosts) w.hosts = q.hosts;

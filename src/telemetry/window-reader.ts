@@ -189,6 +189,15 @@ export class WindowReader {
     return out;
   }
 
+  /** One value per minute (the mean of all its samples over hosts), in time order: for tests that respect autocorrelation. */
+  metricSeries(name: string, q: WindowQuery): { minute: number; value: number }[] {
+    const params: unknown[] = [name, q.service, q.environment, q.start, q.end];
+    const sql = `SELECT minute, SUM(sum) / SUM(count) FROM metric_rollups WHERE name = ? AND service = ? AND environment = ? AND minute >= ? AND minute < ?${filters({ ...q, routeLike: undefined }, params)}
+      GROUP BY minute ORDER BY minute`;
+    const rows = this.prepared(sql).raw(true).all(...params) as [number, number][];
+    return rows.map(([minute, value]) => ({ minute, value }));
+  }
+
   metric(name: string, q: WindowQuery): MetricWindow {
     const params: unknown[] = [name, q.service, q.environment, q.start, q.end];
     const sql = `SELECT sum, count FROM metric_rollups WHERE name = ? AND service = ? AND environment = ? AND minute >= ? AND minute < ?${filters({ ...q, routeLike: undefined }, params)}`;

@@ -1,5 +1,4 @@
 import type { RateHistory } from "../analysis/classify-rate.ts";
-import { rawSample } from "../analysis/classify-distribution.ts";
 import { judge, type SignalInput, type SignalJudgement } from "../analysis/judge.ts";
 import { standardizeToCandidateMix } from "../analysis/route-mix.ts";
 import type { SignalSettings } from "../analysis/signal-result.ts";
@@ -76,7 +75,7 @@ export class Evaluator {
     });
     const judgement = judge(inputs, rule.thresholds);
     const checks = rule.signals.map((signal, i) => {
-      const check = toCheck(signal, judgement.signals[i]!, outages.get(signal.name));
+      const check = toCheck(signal, judgement.signals[i]!, outages.get(signal.name), rule.confidence);
       const note = notes.get(signal.name);
       return note && check.status !== "nodata" ? { ...check, reason: `${check.reason} ${note}` } : check;
     });
@@ -126,7 +125,7 @@ export class Evaluator {
     const query = (w: WindowSpec): WindowQuery => ({ ...w, service: input.service, environment: input.environment, routeLike: routeLike(signal.route) });
     const baseline = query(paired.baseline), candidate = query(paired.candidate);
     try {
-      if (signal.by_route) return { ...common, data: this.byRoute(signal.kind, baseline, candidate) };
+      if (signal.by_route) return { ...common, data: this.byRoute(signal.kind, baseline, candidate, reads, input.rule) };
       switch (signal.kind) {
         case "error_rate": {
           const b = reads.requests(baseline), c = reads.requests(candidate);
@@ -144,8 +143,10 @@ export class Evaluator {
         case "new_errors":
           return { ...common, data: { kind: "missing", why: "new kinds of error are judged by the sequential analysis (analysis.mode: sequential)" } };
         case "metric": {
-          const b = this.builtin.metric(signal.metric!, baseline), c = this.builtin.metric(signal.metric!, candidate);
-          return { ...common, data: { kind: "distribution", baseline: rawSample(b.points), candidate: rawSample(c.points) } };
+          // Minutes in time order: the step test allows for minute-to-minute correlation (src/analysis/classify-series.ts).
+          const b = this.builtin.metricSeries(signal.metric!, baseline), c = this.builtin.metricSeries(signal.metric!, candidate);
+          const gapPoints = Math.max(0, Math.round((candidate.start - baseline.end) / 60_000));
+          return { ...common, data: { kind: "series", baseline: b.map((p) => p.value), candidate: c.map((p) => p.value), gapPoints } };
         }
       }
     } catch (err) {
@@ -154,7 +155,7 @@ export class Evaluator {
   }
 
   /** Per-route data: strata for the error rate, a baseline standardised to the candidate's route mix for latency. */
-  private byRoute(kind: SignalRule["kind"], baseline: WindowQuery, candidate: WindowQuery): SignalInput["data"] {
+  private byRoute(kind: SignalRule["kind"], baseline: WindowQuery, candidate: WindowQuery, reads: WindowCache, rule: Rule): SignalInput["data"] {
     const b = this.builtin.requestsByRoute(baseline), c = this.builtin.requestsByRoute(candidate);
     if (kind === "error_rate") {
       const routes = new Set([...b.keys(), ...c.keys()]);
@@ -163,7 +164,8 @@ export class Evaluator {
         candidate: { events: c.get(r)?.errors ?? 0, exposure: c.get(r)?.requests ?? 0 },
       }));
       const sum = (side: "baseline" | "candidate", k: "events" | "exposure") => strata.reduce((a, s) => a + s[side][k], 0);
-      return { kind: "rate", strata, baseline: { events: sum("baseline", "events"), exposure: sum("baseline", "exposure") }, candidate: { events: sum("candidate", "events"), exposure: sum("candidate", "exposure") } };
+      const baselineSeries = [...reads.requests(baseline).perMinute.values()].map((m) => ({ events: m.errors, exposure: m.requests }));
+      return { kind: "rate", strata, baselineSeries, history: this.history(rule, baseline), baseline: { events: sum("baseline", "events"), exposure: sum("baseline", "exposure") }, candidate: { events: sum("candidate", "events"), exposure: sum("candidate", "exposure") } };
     }
     const toSamples = (m: Map<string, RequestWindow>) => new Map([...m].map(([r, w]) => [r, histogramSample(w.hist)]));
     const mix = standardizeToCandidateMix(toSamples(b), toSamples(c));
@@ -176,7 +178,7 @@ const NO_CHANGE = { relative: null, absolute: null, ci_low: null, ci_high: null 
 /** JSON has no Infinity: an unbounded change (errors where there were none) is stored as null with the reason saying so. */
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
 
-function toCheck(signal: SignalRule, j: SignalJudgement, outage: string | undefined): Check {
+function toCheck(signal: SignalRule, j: SignalJudgement, outage: string | undefined, confidence: number): Check {
   const common = { signal: signal.name, kind: signal.kind, critical: signal.critical, weight: signal.weight, no_data_policy: signal.no_data };
   const empty = { baseline: { value: null, n: 0 }, candidate: { value: null, n: 0 }, change: NO_CHANGE, p_value: null, q_value: null, method: null };
   if (j.kind === "error") {
@@ -192,7 +194,7 @@ function toCheck(signal: SignalRule, j: SignalJudgement, outage: string | undefi
   const { status } = j.decision;
   let reason =
     signal.kind === "error_rate" ? explainErrorRate(stats, status, j.qValue)
-    : signal.kind === "latency" ? explainLatency(stats, status, j.qValue, j.decision.driver)
+    : signal.kind === "latency" ? explainLatency(stats, status, j.qValue, j.decision.driver, confidence)
     : explainMetric(signal.metric ?? signal.name, stats, status, j.qValue);
   if (j.decision.overLimit && signal.limit !== undefined) reason = explainLimit(reason, signal.limit, signal.kind);
   return {

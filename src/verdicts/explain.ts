@@ -6,10 +6,13 @@ const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x >= 10
 const count = (n: number) => Math.round(n).toLocaleString("en-US");
 const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(Math.round(x * 100))} %`;
 
-/** "99.9 % sure this is not chance", from the corrected p-value. */
+/**
+ * The p-value as what it is: how often data this extreme would arise with no real change. Not "x % sure this is not
+ * chance", which reads a p-value as the probability that the finding is chance (issue 11).
+ */
 export function certainty(q: number): string {
-  const sure = Math.min(99.9, Math.floor((1 - q) * 1000) / 10);
-  return `${sure.toFixed(1)} % sure this is not chance`;
+  if (q < 0.0001) return "a change this large would arise by chance in under 1 in 10,000 unchanged windows";
+  return `a change this large would arise by chance in about 1 in ${Math.max(1, Math.round(1 / Math.max(q, 1e-12))).toLocaleString("en-US")} unchanged windows`;
 }
 
 function times(ratio: number): string {
@@ -24,11 +27,11 @@ export function explainErrorRate(stats: SignalStats, status: Check["status"], q:
   const after = `${pct(stats.candidateValue)} of requests failed after the release (${count(d.candidateEvents ?? 0)} of ${count(stats.candidateN)})`;
   if (status === "pass" && Math.abs(stats.relativeChange) < 0.1) return `Errors stayed level: ${after}, against ${before}.`;
   const change = times(stats.relativeChange + 1);
-  if (status === "pass") return `${after[0]!.toUpperCase()}${after.slice(1)}, against ${before} (${change}); too small or too uncertain to matter (${certainty(q)}).`;
+  if (status === "pass") return `${after[0]!.toUpperCase()}${after.slice(1)}, against ${before} (${change}); too small or too uncertain to matter.`;
   return `${after[0]!.toUpperCase()}${after.slice(1)}, against ${before}: ${change}; ${certainty(q)}.`;
 }
 
-export function explainLatency(stats: SignalStats, status: Check["status"], q: number, driver: "shift" | "tail" = "shift"): string {
+export function explainLatency(stats: SignalStats, status: Check["status"], q: number, driver: "shift" | "tail" = "shift", confidence = 0.95): string {
   const d = stats.details;
   if (driver === "tail" && stats.tail) {
     return `The slowest requests got slower: the slowest 5 % took ${ms(d.candidateP95 ?? NaN)} after the release against ${ms(d.baselineP95 ?? NaN)} before (${signed(stats.tail.relativeChange)}), while typical requests took ${ms(stats.candidateValue)} against ${ms(stats.baselineValue)}; ${certainty(q)}.`;
@@ -37,7 +40,9 @@ export function explainLatency(stats: SignalStats, status: Check["status"], q: n
   // One-sided intervals are open at one end: "+39 % or more", not "+39 % to +Infinity %".
   const range = !Number.isFinite(stats.ciHigh) ? `${signed(stats.ciLow)} or more`
     : !Number.isFinite(stats.ciLow) ? `${signed(stats.ciHigh)} or less` : `${signed(stats.ciLow)} to ${signed(stats.ciHigh)}`;
-  const shift = `${signed(stats.relativeChange)} (95 % range ${range})`;
+  // The interval is at the rule's confidence, one-sided in the bad direction: say so, not "95 % range".
+  const oneSided = !Number.isFinite(stats.ciHigh) || !Number.isFinite(stats.ciLow);
+  const shift = `${signed(stats.relativeChange)} (${Math.round(confidence * 1000) / 10} % ${oneSided ? "bound" : "interval"}: ${range})`;
   const tail = `the slowest 5 % took ${ms(d.candidateP95 ?? NaN)} against ${ms(d.baselineP95 ?? NaN)}`;
   if (status === "pass") return `Response times held: ${typical}, ${tail}.`;
   const word = stats.relativeChange >= 0 ? "Requests became slower" : "Requests became faster";

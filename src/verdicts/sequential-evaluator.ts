@@ -1,6 +1,7 @@
 import { fitLatencyBaseline } from "../analysis/sequential/latency-baseline.ts";
 import { judgeLatencySequential } from "../analysis/sequential/latency-sequential.ts";
-import { ERROR_PLAN, LATENCY_PLAN } from "../analysis/sequential/look-plan.ts";
+import { ERROR_PLAN } from "../analysis/sequential/look-plan.ts";
+import { sequentialSettings, signalAlpha } from "./sequential-settings.ts";
 import { fitRateBaseline, judgeRateSequential } from "../analysis/sequential/rate-sequential.ts";
 import { combineSequential, type ReleaseStanding, type SignalStanding } from "../analysis/sequential/release-verdict.ts";
 import type { SequentialResult, SequentialSettings } from "../analysis/sequential/sequential-types.ts";
@@ -74,7 +75,7 @@ export class SequentialEvaluator {
     const minutesSoFar = Math.max(0, Math.round((candidateEnd - analysisStart) / MINUTE));
     const comparison = this.comparison(release, rule, candidateEnd);
     const sequential = rule.signals.filter((s) => isSequential(rule, s));
-    const alpha = (1 - rule.confidence) / Math.max(1, sequential.filter((s) => s.critical).length);
+    const alpha = signalAlpha(rule, sequential);
     const fixedChecks = this.fixedChecks(release, rule, minutesSoFar, now, external);
     const checks: Check[] = [];
     const standings: SignalStanding[] = rule.signals.map((signal) => {
@@ -160,13 +161,7 @@ export class SequentialEvaluator {
 
   private judgeSignal(release: ReleaseRow, rule: Rule, signal: SignalRule, scope: EvidenceScope, alpha: number): SequentialResult {
     const latency = signal.kind === "latency";
-    const base = latency ? LATENCY_PLAN : ERROR_PLAN;
-    const settings: SequentialSettings = {
-      direction: signal.direction, fail: signal.fail, warn: signal.warn,
-      detect: signal.detect ?? (latency ? { relative: 0.5, absolute: 0 } : { relative: Math.max(1, signal.fail.relative), absolute: signal.fail.absolute }),
-      minSamples: signal.min_samples, alpha, beta: 0.05,
-      plan: { ...base, maxMaxMinutes: Math.min(base.maxMaxMinutes, rule.analysis.max_minutes) },
-    };
+    const settings = sequentialSettings(rule, signal, alpha);
     const groupKey = scope.groups ? JSON.stringify(scope.groups) : scope.referenceStart ?? "history";
     const key = `${release.id}|${release.latestDeployId}|${signal.name}|${groupKey}`;
     if (!latency) {

@@ -70,11 +70,10 @@ export class SequentialEvidenceReader {
     const out: Omit<RateEvidence, "candidate"> = { history, historyStart, candidateStart: s.analysisStart };
     if (s.groups) {
       const g = this.historySpan(s, 1);
-      out.concurrent = {
-        control: [],
-        candidateHistory: this.counts(s, g.start, g.end, s.groups.candidate),
-        controlHistory: this.counts(s, g.start, g.end, s.groups.control),
-      };
+      const candidateHistory = this.counts(s, g.start, g.end, s.groups.candidate);
+      // A new version has no history of its own: its fresh pods stand against the old ones as alike (ρ = 1).
+      const exchangeable = !candidateHistory.some((m) => m.exposure > 0);
+      out.concurrent = { control: [], candidateHistory, controlHistory: this.counts(s, g.start, g.end, s.groups.control), exchangeable };
     }
     return out;
   }

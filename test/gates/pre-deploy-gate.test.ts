@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { rulesWith } from "../support/rule-files.ts";
+import { fixedWindow, rulesWith } from "../support/rule-files.ts";
 import { createTestService, type TestService } from "../support/test-service.ts";
 import { generateTraffic } from "../support/traffic.ts";
 
@@ -11,7 +11,10 @@ afterEach(() => svc?.close());
 
 // The shipped default rule sets no absolute limit; these services get one on their error rate, as a team would.
 const withLimit = (yaml: string) => yaml.replace("    min_samples: 200\n", "    min_samples: 200\n    limit: 0.05\n");
-const rulesDir = rulesWith({ shop: { service: "shop", edit: withLimit }, quiet: { service: "quiet", edit: withLimit } });
+// cart-fixed keeps the fixed-window engine, whose interim checks can fail while the release is still being watched.
+const rulesDir = rulesWith({
+  shop: { service: "shop", edit: withLimit }, quiet: { service: "quiet", edit: withLimit }, "cart-fixed": { service: "cart-fixed", edit: fixedWindow },
+});
 const start = () => createTestService({ now: NOW, rulesDir });
 
 async function logs(service: string, perMinute: number, errorRate: number, seed: number, minutes = 10) {
@@ -57,23 +60,48 @@ describe("pre-deploy gate", () => {
     expect((await gate("shop")).status).toBe("hold");
   });
 
-  it("holds while the running release is still being watched and its latest interim check fails", async () => {
-    svc = start();
+  /** cart 4.0.0: an hour at 0.5 % errors before a deploy that finished 11 minutes ago, 8 % errors after it. */
+  async function badRelease(service: string): Promise<string> {
     const started = NOW - 12 * MIN, finished = NOW - 11 * MIN;
-    const before = generateTraffic({ service: "cart", start: started - 60 * MIN, minutes: 60, perMinute: 200, errorRate: 0.005, latencyMs: 80, seed: 7 });
-    const after = generateTraffic({ service: "cart", start: finished + MIN, minutes: 15, perMinute: 200, errorRate: 0.08, latencyMs: 80, seed: 8 });
+    const before = generateTraffic({ service, start: started - 60 * MIN, minutes: 60, perMinute: 200, errorRate: 0.005, latencyMs: 80, seed: 7 });
+    const after = generateTraffic({ service, start: finished + MIN, minutes: 15, perMinute: 200, errorRate: 0.08, latencyMs: 80, seed: 8 });
     expect((await svc.request("POST", "/api/v1/logs", { events: [...before, ...after] })).status).toBe(202);
-    await deploy("cart", "4.0.0", "started", started);
-    const id = await deploy("cart", "4.0.0", "finished", finished);
-    svc.clock.now = NOW + 5 * MIN; // the first interim check is due
+    await deploy(service, "4.0.0", "started", started);
+    return deploy(service, "4.0.0", "finished", finished);
+  }
+
+  it("holds while the running release is still being watched and its latest interim check fails (fixed window)", async () => {
+    svc = start();
+    const id = await badRelease("cart-fixed");
+    svc.clock.now = NOW + 5 * MIN; // the first interim check is due; one failing check is not enough to end the window
     expect(svc.container.verdicts.runDue()).toBe(1);
     const v = (await (await svc.request("GET", `/api/v1/releases/${id}/verdict`)).json()) as { status: string; checks: { signal: string; status: string }[] };
     expect(v.status).toBe("analyzing");
     expect(v.checks.find((c) => c.signal === "error_rate")!.status).toBe("fail");
-    const g = await gate("cart");
+    const g = await gate("cart-fixed");
     expect(g.status).toBe("hold");
     expect(g.checks[0]).toMatchObject({ check: "open_verdict", status: "hold", release_id: id });
     expect(g.checks[0]!.reason).toMatch(/^The running release 4\.0\.0 is still being watched and its latest check fails \(/);
+  });
+
+  it("passes while the sequential default has not yet looked, then holds once its first look fails the release", async () => {
+    svc = start();
+    const id = await badRelease("cart");
+    svc.clock.now = NOW - MIN; // 9 minutes of data after the deploy (less the ingest grace): no look yet
+    expect(svc.container.verdicts.runDue()).toBe(0);
+    const waiting = await gate("cart");
+    expect(waiting.checks[0]).toMatchObject({ check: "open_verdict", status: "pass", release_id: id, reason: "The running release 4.0.0 is still being watched; nothing fails so far." });
+    svc.clock.now = NOW + 5 * MIN; // past the first look at 10 minutes
+    expect(svc.container.verdicts.runDue()).toBe(1);
+    const v = (await (await svc.request("GET", `/api/v1/releases/${id}/verdict`)).json()) as { status: string; final: boolean; windows: { analysis: { start: string; end: string } } };
+    expect(v.status).toBe("fail");
+    expect(v.final).toBe(true);
+    // 0.5 % to 8 % at 200 requests a minute is decisive at the first look: 10 minutes of data.
+    expect(Date.parse(v.windows.analysis.end) - Date.parse(v.windows.analysis.start)).toBe(10 * MIN);
+    const g = await gate("cart");
+    expect(g.status).toBe("hold");
+    expect(g.checks[0]).toMatchObject({ check: "open_verdict", status: "hold", release_id: id });
+    expect(g.checks[0]!.reason).toMatch(/^The running release 4\.0\.0 failed and has not been rolled back: cart 4\.0\.0 in production is not healthy/);
   });
 
   it("honours an operator's approval of the failed release", async () => {

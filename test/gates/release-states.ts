@@ -13,8 +13,9 @@ async function deploy(svc: TestService, service: string, version: string, phase:
 
 /**
  * One release of `service` in each gate status, version = the status name, through the real API: deploy events,
- * a forced evaluation with no telemetry (hold), an operator's approval (pass). Only warn is written into the
- * database, since reaching it through the engine takes an hour of tuned traffic and the gates read nothing else.
+ * a forced evaluation with no telemetry (hold, once the default rule's longest window of 4 hours has passed), an
+ * operator's approval (pass). Only warn is written into the database, since reaching it through the engine takes an
+ * hour of tuned traffic and the gates read nothing else.
  */
 export async function releasesInEveryStatus(svc: TestService, service: string): Promise<Record<GateStatus, string>> {
   const now = svc.clock.now;
@@ -24,9 +25,11 @@ export async function releasesInEveryStatus(svc: TestService, service: string): 
   await deploy(svc, service, "analyzing", "finished", now - 4 * MIN);
   ids.fail = await deploy(svc, service, "fail", "started", now - 9 * MIN);
   await deploy(svc, service, "fail", "failed", now - 8 * MIN);
-  for (const status of ["hold", "pass", "warn"] as const) {
-    ids[status] = await deploy(svc, service, status, "started", now - 30 * MIN);
-    await deploy(svc, service, status, "finished", now - 29 * MIN);
+  // The sequential default holds a release without data only at its longest window (240 minutes); the others are
+  // judged after the first look (10 minutes) and stay analyzing until an operator or the fixture decides them.
+  for (const [status, finishedAgo] of [["hold", 250], ["pass", 29], ["warn", 29]] as const) {
+    ids[status] = await deploy(svc, service, status, "started", now - (finishedAgo + 1) * MIN);
+    await deploy(svc, service, status, "finished", now - finishedAgo * MIN);
     expect((await svc.request("POST", `/api/v1/releases/${ids[status]}/evaluate`)).status).toBe(200);
   }
   expect((await svc.request("POST", `/api/v1/releases/${ids.pass}/decision`, { action: "approve", reason: "checked by hand" })).status).toBe(201);

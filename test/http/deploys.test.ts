@@ -24,9 +24,10 @@ describe("POST /api/v1/deploys", () => {
 
     const release = (await (await svc.request("GET", `/api/v1/releases/${started.body.release_id}`)).json()) as Record<string, any>;
     expect(release).toMatchObject({ status: "analyzing", environment: "production", rule: "default" });
-    // Baseline: the 60 whole minutes before the start; analysis: 30 whole minutes after the finish.
+    // Baseline: the 60 whole minutes before the start; analysis: from the first whole minute after the finish, for at
+    // most the default rule's longest sequential window (240 minutes); the verdict says where it was decided.
     expect(release.baseline).toEqual({ start: "2026-11-21T10:00:00.000Z", end: "2026-11-21T11:00:00.000Z" });
-    expect(release.analysis).toEqual({ start: "2026-11-21T11:06:00.000Z", end: "2026-11-21T11:36:00.000Z" });
+    expect(release.analysis).toEqual({ start: "2026-11-21T11:06:00.000Z", end: "2026-11-21T15:06:00.000Z" });
     expect(release.deploys).toHaveLength(1);
     expect(release.deploys[0]).toMatchObject({ status: "finished", tool: "jenkins" });
   });

@@ -29,7 +29,11 @@ describe("rules", () => {
     const result = loadRules(REPO_RULES);
     expect(result.ok).toBe(true);
     const rule = result.ok ? result.rules.find((r) => r.name === "default")! : undefined;
-    expect(rule).toMatchObject({ match: { service: "*", environment: "*" }, baseline: { kind: "before_deploy", minutes: 60 }, analysis: { minutes: 30 } });
+    // Sequential (issue 11): looks from 10 minutes on, up to 4 hours; outside-source and metric signals on 30 minutes.
+    expect(rule).toMatchObject({
+      match: { service: "*", environment: "*" }, baseline: { kind: "auto", history_days: 7 },
+      analysis: { mode: "sequential", max_minutes: 240, minutes: 30, delay_minutes: 0 }, confidence: 0.99,
+    });
     expect(rule!.signals.map((s) => [s.name, s.source, s.kind])).toEqual([["error_rate", "builtin", "error_rate"], ["latency", "builtin", "latency"]]);
   });
 

@@ -1,11 +1,22 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { rulesWith, withBaseline } from "../support/rule-files.ts";
+import { rulesWith } from "../support/rule-files.ts";
 import { createTestService, type TestService } from "../support/test-service.ts";
 import { generateTraffic } from "../support/traffic.ts";
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
 const T = Date.parse("2026-11-21T12:00:00Z");
+
+/**
+ * The default rule with another baseline kind, judged by the fixed window of 30 minutes these kinds were built for
+ * (the sequential engine falls back to a forecast when they cannot be had). Throws if rules/default.yaml no longer
+ * has the lines it replaces, so the edit can never silently do nothing.
+ */
+const withBaseline = (baseline: string, mode: "sequential" | "fixed" = "fixed") => (yaml: string) => {
+  const edited = yaml.replace(/^ {2}kind: auto\n/m, `${baseline}\n`).replace(/^ {2}mode: sequential\n/m, `  mode: ${mode}\n`);
+  if (!edited.includes(baseline) || !edited.includes(`mode: ${mode}`)) throw new Error("rules/default.yaml changed: update withBaseline");
+  return edited;
+};
 
 let svc: TestService;
 afterEach(() => svc?.close());

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { rulesWith } from "../support/rule-files.ts";
 import { createTestService, type TestService } from "../support/test-service.ts";
 import { generateTraffic } from "../support/traffic.ts";
 
@@ -6,12 +7,21 @@ const MIN = 60_000;
 const START = Date.parse("2026-11-21T12:00:00Z");
 const FINISH = START + 2 * MIN;
 const ANALYSIS_END = FINISH + 30 * MIN;
+/** The default rule's longest error-rate window (analysis.max_minutes). */
+const MAX_WINDOW = 240 * MIN;
+
+/** The shipped default rule for shop, judged by the fixed 30-minute window with interim checks. */
+const fixedRules = () => rulesWith({ "shop-fixed": { service: "shop", edit: (yaml) => {
+  const edited = yaml.replace(/^ {2}mode: sequential\n/m, "  mode: fixed\n");
+  if (edited === yaml) throw new Error("rules/default.yaml changed: update fixedRules");
+  return edited;
+} } });
 
 let svc: TestService;
 afterEach(() => svc?.close());
 
-async function scenario(after: { errorRate: number; latencyMs: number; perMinute?: number }, options: { ingestAfter?: boolean } = {}) {
-  svc = createTestService({ now: FINISH });
+async function scenario(after: { errorRate: number; latencyMs: number; perMinute?: number }, options: { ingestAfter?: boolean; rulesDir?: string } = {}) {
+  svc = createTestService({ now: FINISH, ...(options.rulesDir ? { rulesDir: options.rulesDir } : {}) });
   const perMinute = after.perMinute ?? 400;
   const before = generateTraffic({ service: "shop", start: START - 60 * MIN, minutes: 60, perMinute: 400, errorRate: 0.005, latencyMs: 100, seed: 11 });
   expect((await svc.request("POST", "/api/v1/logs", { events: before })).status).toBe(202);
@@ -36,7 +46,7 @@ async function verdict(id: string) {
 }
 
 describe("release lifecycle", () => {
-  it("passes an unchanged release once the window has closed, with sentences and numbers", async () => {
+  it("passes an unchanged release at its first decisive look, with sentences and numbers", async () => {
     const id = await scenario({ errorRate: 0.005, latencyMs: 100 });
     svc.clock.now = ANALYSIS_END + 61_000;
     expect(svc.container.verdicts.runDue()).toBe(1);
@@ -45,7 +55,10 @@ describe("release lifecycle", () => {
     expect(v.summary).toMatch(/^shop 5\.0\.1 in production looks healthy/);
     expect(v.checks.map((c: any) => [c.signal, c.status])).toEqual([["error_rate", "pass"], ["latency", "pass"]]);
     expect(v.checks[0].baseline).toBeCloseTo(0.005, 2);
-    expect(v.checks[1].reason).toMatch(/typical response time [\d.]+ ms after the release against [\d.]+ ms before/);
+    expect(v.checks[1].reason).toMatch(/typical requests took [\d.]+ ms against [\d.]+ ms/);
+    // An hour of history only: the hour before the deploy, said to be of low assurance; decided on the 30 minutes stored.
+    expect(v.checks[0].sequential).toMatchObject({ status: "pass", design: "before_deploy", low_assurance: true });
+    expect(v.checks[0].sequential.minutes_used).toBeLessThanOrEqual(30);
   });
 
   it("fails a release that raised errors tenfold, saying so in plain words", async () => {
@@ -54,12 +67,15 @@ describe("release lifecycle", () => {
     svc.container.verdicts.runDue();
     const v = await verdict(id);
     expect(v).toMatchObject({ status: "fail", final: true, score: 0 });
-    expect(v.summary).toMatch(/should be rolled back: \d\.\d % of requests failed after the release/);
+    expect(v.summary).toMatch(/should be rolled back: \d\.\d+ % of requests failed in the 10 minutes after the release/);
     const errors = v.checks.find((c: any) => c.signal === "error_rate");
     expect(errors.status).toBe("fail");
     expect(errors.change).toBeGreaterThan(5);
     expect(errors.stats.p_value).toBeLessThan(1e-6);
-    expect(errors.reason).toMatch(/about [\d.]+ times as many; 99\.9 % sure this is not chance/);
+    expect(errors.reason).toMatch(/against [\d.]+ % expected from the hour before the deploy .*: ×[\d.]+ \(95 % interval ×[\d.]+ to ×[\d.]+\)/);
+    // Decided at the first look, ten minutes after the deploy, not at the end of the data.
+    expect(errors.sequential.minutes_used).toBe(10);
+    expect(v.windows.analysis.end).toBe(new Date(FINISH + 10 * MIN).toISOString());
   });
 
   it("fails a release that made requests 40 % slower", async () => {
@@ -74,8 +90,23 @@ describe("release lifecycle", () => {
     expect(v.status).toBe("fail");
   });
 
-  it("fails early after two failing interim checks in a row, not after one", async () => {
+  it("makes no decision before ten minutes of data, then fails a bad release at the first look", async () => {
     const id = await scenario({ errorRate: 0.08, latencyMs: 100 });
+    svc.clock.now = FINISH + 9 * MIN;
+    svc.container.verdicts.runDue();
+    let v = await verdict(id);
+    expect(v).toMatchObject({ status: "analyzing", final: false });
+    expect(v.checks ?? []).toEqual([]);
+    const grace = svc.config.ingestGraceSeconds * 1000;
+    svc.clock.now = FINISH + 10 * MIN + grace;
+    svc.container.verdicts.runDue();
+    v = await verdict(id);
+    expect(v).toMatchObject({ status: "fail", final: true });
+    expect(v.windows.analysis.end).toBe(new Date(FINISH + 10 * MIN).toISOString());
+  });
+
+  it("with a fixed window, fails early after two failing interim checks in a row, not after one", async () => {
+    const id = await scenario({ errorRate: 0.08, latencyMs: 100 }, { rulesDir: fixedRules() });
     svc.clock.now = FINISH + 6 * MIN;
     svc.container.verdicts.runDue();
     let v = await verdict(id);
@@ -92,10 +123,16 @@ describe("release lifecycle", () => {
     const id = await scenario({ errorRate: 0, latencyMs: 100, perMinute: 0 });
     svc.clock.now = ANALYSIS_END + 61_000;
     svc.container.verdicts.runDue();
+    // No hold before the longest window: traffic may still come.
+    expect(await verdict(id)).toMatchObject({ status: "analyzing", final: false });
+    svc.clock.now = FINISH + MAX_WINDOW + 2 * MIN;
+    svc.container.verdicts.runDue();
     const v = await verdict(id);
     expect(v.status).toBe("hold");
-    expect(v.checks[0].reason).toBe("Not enough data to judge error_rate: too few requests after the release: 0, at least 200 needed. Rule for missing data: hold.");
-    expect(v.summary).toMatch(/cannot be judged yet/);
+    expect(v.checks.map((c: any) => [c.signal, c.status, c.sequential.minutes_used])).toEqual([["error_rate", "nodata", 240], ["latency", "nodata", 120]]);
+    expect(v.checks[0].reason).toContain("Not enough data: no requests in 4 h after the deploy.");
+    expect(v.checks[1].reason).toContain("Not enough data: no requests in 2 h after the deploy.");
+    expect(v.summary).toMatch(/could not be judged: .* A person should decide\.$/);
   });
 
   it("resumes after a restart and reaches the same verdict", async () => {
@@ -110,20 +147,26 @@ describe("release lifecycle", () => {
     expect(again).toEqual(first);
   });
 
-  it("judges at once when asked, with the data so far", async () => {
+  it("judges at once when asked, with the data so far, and refuses before ten minutes of it", async () => {
     const id = await scenario({ errorRate: 0.005, latencyMs: 100 });
+    svc.clock.now = FINISH + 9 * MIN;
+    const early = await svc.request("POST", `/api/v1/releases/${id}/evaluate`);
+    expect(early.status).toBe(409);
+    expect(((await early.json()) as { detail: string }).detail).toContain(new Date(FINISH + 10 * MIN).toISOString());
     svc.clock.now = FINISH + 20 * MIN;
     const res = await svc.request("POST", `/api/v1/releases/${id}/evaluate`);
     expect(res.status).toBe(200);
     const v = (await res.json()) as Record<string, any>;
     expect(v).toMatchObject({ status: "pass", final: true });
-    expect(v.windows.analysis.end).toBe(new Date(FINISH + 20 * MIN).toISOString());
+    // Decided at one of the looks (10, 15, 20 minutes) over the data stored up to now, never beyond it.
+    const minutes = (Date.parse(v.windows.analysis.end) - FINISH) / MIN;
+    expect([10, 15, 20]).toContain(minutes);
   });
 
   it("backs off a release whose evaluation throws, so it cannot crowd out the others", async () => {
     const id = await scenario({ errorRate: 0.005, latencyMs: 100 });
     svc.clock.now = ANALYSIS_END + 61_000;
-    const evaluator = (svc.container.verdicts as unknown as { evaluator: { evaluate: () => never } }).evaluator;
+    const evaluator = (svc.container.verdicts as unknown as { sequential: { evaluate: () => never } }).sequential;
     evaluator.evaluate = () => {
       throw new Error("boom");
     };

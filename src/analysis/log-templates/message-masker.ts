@@ -1,4 +1,5 @@
 import { maskSecrets } from "./secret-masker.ts";
+import { ID_PATTERNS, NUMBER_PATTERN } from "./value-patterns.ts";
 
 /**
  * Masks the variable parts of a log message before template mining (Drain's preprocessing step, He et al., ICWS 2017):
@@ -8,18 +9,10 @@ import { maskSecrets } from "./secret-masker.ts";
 const MASKS: [RegExp, string][] = [
   // A quoted value: one word, or a short phrase ("John Smith"); a long quoted text (a request line) keeps its words.
   [/"(?:[^"\\\s]|\\.){0,200}"|"(?:[^"\\]|\\.){1,24}"|(?<!\w)'(?:[^'\\\s]|\\.){0,200}'(?!\w)|(?<!\w)'(?:[^'\\]|\\.){1,24}'(?!\w)|`[^`\s]{0,200}`/g, "<str>"],
-  [/(?<![0-9a-z])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-z])/gi, "<uuid>"],
-  [/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, "<time>"],
-  [/\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b/g, "<ip>"],
-  // IPv6 only with "::" or all eight groups, so a clock time ("12:30:45") is not taken for one.
-  [/(?<![\w:])(?=[0-9a-f:]*::|(?:[0-9a-f]{1,4}:){7})(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{1,4}(?![\w:])/gi, "<ip>"],
-  [/\b0x[0-9a-f]+\b/gi, "<hex>"],
-  // Hex ids: 8+ hex characters with a digit and a letter, so words ("deadline") are left alone.
-  [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b/gi, "<hex>"],
+  ...ID_PATTERNS,
   // A path segment that mixes letters and digits is an id ("/users/u8f3k2/orders").
   [/(?<=\/)(?=[A-Za-z_-]*\d)(?=\d*[A-Za-z])[A-Za-z0-9_-]{6,}(?=\/|\s|$|\?)/g, "<id>"],
-  // Digits after a letter stay ("log4j", "http2"); after _ - . : they are counters ("blk_-1608", "Cart.java:42").
-  [/(?<![A-Za-z0-9])-?\d+(?:[.,]\d+)*/g, "<num>"],
+  NUMBER_PATTERN,
 ];
 
 const MAX_CHARS = 2000;

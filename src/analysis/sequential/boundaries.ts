@@ -32,11 +32,20 @@ export const BOUNDARY_TABLE: readonly BoundaryRow[] = [
 ];
 
 /**
+ * Latency (the count of requests slower than the pre-deploy p95): its wander is small, so the p95 floor rather than
+ * the test decides at high traffic (review §2e). PROVISIONAL, flat one-sided normal quantiles at alpha 0.005 and beta
+ * 0.05 until the benchmark calibration replaces them.
+ */
+export const LATENCY_BOUNDARY_TABLE: readonly BoundaryRow[] = [
+  { maxMinutes: 30, failZ: 2.58, passZ: 1.64, source: "review-extrapolated" },
+  { maxMinutes: 120, failZ: 2.58, passZ: 1.64, source: "review-extrapolated" },
+];
+
+/**
  * The pair for a maximum window, interpolated linearly in log(minutes) between rows and held flat beyond them. Another
  * alpha or beta shifts each boundary by the difference of the normal quantiles: a first-order correction only.
  */
-export function boundariesFor(maxMinutes: number, alpha = TABLE_ALPHA, beta = TABLE_BETA): BoundaryPair {
-  const rows = BOUNDARY_TABLE;
+export function boundariesFor(maxMinutes: number, alpha = TABLE_ALPHA, beta = TABLE_BETA, rows: readonly BoundaryRow[] = BOUNDARY_TABLE): BoundaryPair {
   let pair: BoundaryPair;
   if (maxMinutes <= rows[0]!.maxMinutes) pair = rows[0]!;
   else if (maxMinutes >= rows[rows.length - 1]!.maxMinutes) pair = rows[rows.length - 1]!;

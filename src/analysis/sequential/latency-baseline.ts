@@ -8,6 +8,7 @@
  * longest (2 h), as in the review's latency design, not the errors' "about 100 events" rule.
  */
 import { calibrateWander, LATENCY_FLEET_TAU2 } from "./aa-wander.ts";
+import { LATENCY_BOUNDARY_TABLE } from "./boundaries.ts";
 import { fitForecaster, forecastRate, indexSeries } from "./forecast-baseline.ts";
 import type { RateBaselineModel } from "./rate-sequential.ts";
 import type { RateEvidence, SequentialSettings } from "./sequential-types.ts";
@@ -34,5 +35,6 @@ export function fitLatencyBaseline(evidence: Pick<RateEvidence, "history" | "his
     expectedEventsPerMinute,
     forecast,
     calibration,
+    boundaryTable: LATENCY_BOUNDARY_TABLE,
   };
 }

@@ -6,7 +6,7 @@
  */
 import type { DesignKind, RateEvidence, SequentialResult, SequentialSettings, WanderCalibration } from "./sequential-types.ts";
 import { calibrateWander, historyFrequency, tau2At } from "./aa-wander.ts";
-import { boundariesFor } from "./boundaries.ts";
+import { BOUNDARY_TABLE, boundariesFor, TABLE_ALPHA, TABLE_BETA, type BoundaryRow } from "./boundaries.ts";
 import { type ConcurrentModel, fitConcurrent, judgeConcurrent } from "./concurrent-judge.ts";
 import { type Forecaster, forecastKindFor, forecastRate, fitForecaster, indexSeries } from "./forecast-baseline.ts";
 import { type LookBaseline, type SizeAt, runLooks } from "./group-sequential.ts";
@@ -26,9 +26,29 @@ export interface RateBaselineModel {
   concurrent?: ConcurrentModel;
   /** Words for sentences; the latency signal passes its own. */
   nouns?: RateNouns;
+  /** The calibrated boundaries of this kind of signal (errors by default; latency has its own). */
+  boundaryTable?: readonly BoundaryRow[];
+}
+
+/**
+ * The longest window worth waiting for in a before/after or forecast design: where the counts are about
+ * `eventsAtMax` AND the wander has shrunk enough for the detect floor to be told from no change
+ * ((z_fail + z_pass)·sd ≤ log(1 + detect)); the wander does not shrink with traffic, so busy services need it.
+ */
+export function resolvingMaxMinutes(plan: SequentialSettings["plan"], eventsPerMinute: number, calibration: WanderCalibration, varLog: number,
+  detect: SequentialSettings["detect"], table: readonly BoundaryRow[] = BOUNDARY_TABLE): number {
+  const byCounts = maxMinutesFor(plan, eventsPerMinute);
+  const { failZ, passZ } = boundariesFor(plan.maxMaxMinutes, TABLE_ALPHA, TABLE_BETA, table);
+  const target = Math.log(1 + detect.relative);
+  for (let t = byCounts; t <= plan.maxMaxMinutes; t += plan.lookEveryMinutes) {
+    const sd = Math.sqrt(1 / Math.max(eventsPerMinute * t, 0.5) + varLog + tau2At(calibration, t));
+    if ((failZ + passZ) * sd <= target) return t;
+  }
+  return plan.maxMaxMinutes;
 }
 
 const RECENT_TRAFFIC_MINUTES = 60;
+const CONCURRENT_MIN_MAX_MINUTES = 60;
 
 function recentExposurePerMinute(history: RateEvidence["history"]): number {
   const tail = history.slice(-RECENT_TRAFFIC_MINUTES);
@@ -44,8 +64,8 @@ export function fitRateBaseline(
   const forecast = fitForecaster(series, series.length, kind);
   const expectedRate = forecastRate(forecast, [], evidence.candidateStart, 0);
   const expectedEventsPerMinute = expectedRate * recentExposurePerMinute(evidence.history);
-  const maxMinutes = maxMinutesFor(settings.plan, expectedEventsPerMinute);
-  const { calibration, lowAssurance: shortHistory } = calibrateWander(series, kind, maxMinutes);
+  const { calibration, lowAssurance: shortHistory } = calibrateWander(series, kind, settings.plan.maxMaxMinutes);
+  const maxMinutes = resolvingMaxMinutes(settings.plan, expectedEventsPerMinute, calibration, forecast.varLog, settings.detect);
   const days = (series.length / 1440).toFixed(1);
   const base = { maxMinutes, expectedRate, expectedEventsPerMinute, forecast, calibration };
   const forecastModel = (prefix: string): RateBaselineModel =>
@@ -58,16 +78,20 @@ export function fitRateBaseline(
     return { ...base, design: "reference", lowAssurance: kind === "before_deploy" || shortHistory, designReason: "compared with the chosen reference window over the same minutes" };
   if (evidence.concurrent !== undefined) {
     const c = evidence.concurrent;
-    const concurrent = fitConcurrent(c.candidateHistory, c.controlHistory, settings);
+    const concurrent = fitConcurrent(c.candidateHistory, c.controlHistory, settings, c.exchangeable === true);
     if (concurrent.unavailable !== undefined) return forecastModel(`the concurrent comparison was not possible (${concurrent.unavailable}), so: `);
     const forecastTau2 = tau2At(calibration, 30);
+    // Under 8 A/A windows the groups' wander is unknown, not zero: only exchangeable groups skip the comparison.
+    if (!concurrent.exchangeable && concurrent.pairs < 8)
+      return forecastModel(`the host groups' usual difference could not be measured (${concurrent.pairs} windows of history), so: `);
     if (concurrent.groupTau2 > forecastTau2)
       return forecastModel(`the host groups wander apart more (τ² ${concurrent.groupTau2.toFixed(3)}) than the forecast misses (τ² ${forecastTau2.toFixed(3)}), so: `);
     const groupSeries = indexSeries(c.candidateHistory, 0);
     const perMinute = Math.min(RECENT_TRAFFIC_MINUTES * 7, groupSeries.length);
     const groupEvents = perMinute > 0 ? (groupSeries.cumEvents[groupSeries.length]! - groupSeries.cumEvents[groupSeries.length - perMinute]!) / perMinute : 0;
+    // At least an hour: the mixture test has no wander to wait out, but a doubling needs about 12–35 minutes at 1000 rpm.
     return { ...base, design: "concurrent", lowAssurance: false, concurrent, designReason: "compared with the hosts still on the old version",
-      maxMinutes: maxMinutesFor(settings.plan, groupEvents) };
+      maxMinutes: Math.min(settings.plan.maxMaxMinutes, Math.max(CONCURRENT_MIN_MAX_MINUTES, maxMinutesFor(settings.plan, groupEvents))) };
   }
   return forecastModel("");
 }
@@ -90,7 +114,7 @@ export function judgeRateSequential(
     const e = reference.cumEvents[until]!, n = reference.cumExposure[until]!;
     return { rate: n > 0 ? (e + 0.5) / n : NaN, varLog: 1 / (e + 0.5), tau2, events: e };
   };
-  const bounds = boundariesFor(model.maxMinutes, settings.alpha, settings.beta);
+  const bounds = settings.boundaries ?? boundariesFor(model.maxMinutes, settings.alpha, settings.beta, model.boundaryTable);
   const run = runLooks(evidence.candidate, settings.plan, model.maxMinutes, baselineAt, settings, bounds, size as SizeAt | undefined);
   const baselineN = reference ? reference.cumExposure[Math.min(run.look.minutes, reference.length)]! : model.forecast.levelExposure;
   const method = `group-sequential log rate ratio against ${reference ? "the reference window" : model.design === "forecast" ? "the seasonal forecast" : "the hour before the deploy"} (constant boundary)`;

@@ -39,6 +39,8 @@ export interface SequentialSettings {
   /** Miss budget at the detect floor (0.05): a pass must rule out the detect floor at 1 − beta. */
   beta: number;
   plan: LookPlan;
+  /** Constant z boundaries to use instead of the calibrated table (the calibration itself sets them). */
+  boundaries?: { failZ: number; passZ: number } | undefined;
 }
 
 /**
@@ -62,6 +64,8 @@ export interface RateEvidence {
     control: MinuteCounts[];
     candidateHistory: MinuteCounts[];
     controlHistory: MinuteCounts[];
+    /** The groups are alike by construction (fresh pods of both versions): ρ = 1 when their history cannot give it. */
+    exchangeable?: boolean;
   };
   /** A fixed reference window (week_ago, previous_release, pinned), aligned minute by minute with `candidate`. */
   reference?: MinuteCounts[];

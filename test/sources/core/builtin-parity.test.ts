@@ -6,6 +6,7 @@ import { BaselineResolver } from "../../../src/verdicts/baseline-resolver.ts";
 import { Evaluator } from "../../../src/verdicts/evaluator.ts";
 import { ExternalReader } from "../../../src/verdicts/external-reads.ts";
 import { createServiceWithSources, FakeSource, type SourcesService } from "../../support/fake-source.ts";
+import { fixedWindow } from "../../support/rule-files.ts";
 import { REPO_RULES } from "../../support/test-service.ts";
 import { generateTraffic } from "../../support/traffic.ts";
 
@@ -16,7 +17,8 @@ afterEach(() => svc?.close());
 
 describe("the builtin source behind MetricSource", () => {
   it("gives the same verdict through query() as the fast path: counts, per-minute spread, 6 h history and latency histogram", async () => {
-    svc = createServiceWithSources({ rules: { default: readFileSync(join(REPO_RULES, "default.yaml"), "utf8") }, sources: {}, now: T + 40 * MIN });
+    // The fixed-window engine judges every signal read through MetricSource (outside signals keep it under the sequential default).
+    svc = createServiceWithSources({ rules: { default: fixedWindow(readFileSync(join(REPO_RULES, "default.yaml"), "utf8")) }, sources: {}, now: T + 40 * MIN });
     const traffic = [
       ...generateTraffic({ service: "shop", start: T - 7 * 60 * MIN, minutes: 7 * 60, perMinute: 40, errorRate: 0.01, latencyMs: 100, seed: 1 }),
       ...generateTraffic({ service: "shop", start: T + MIN, minutes: 35, perMinute: 40, errorRate: 0.02, latencyMs: 115, seed: 2 }),

@@ -116,16 +116,25 @@ describe("signals read from an outside source", () => {
     expect(ready.warnings).toEqual(["rule 'checkout', signal 'errors': Prometheus is not configured (set DEPLOY_GUARD_PROMETHEUS_URL); it will be judged as missing data (no_data: hold)"]);
   });
 
-  it("judges outside signals on POST /releases/{id}/evaluate too", async () => {
+  it("judges outside signals on POST /releases/{id}/evaluate too, once their window of analysis.minutes is complete", async () => {
     const source = datadog(0.02);
     svc = createServiceWithSources({ rules: { checkout: rule("hold") }, sources: { datadog: source }, now: T });
     await svc.request("POST", "/api/v1/deploys", { service: "checkout", environment: "production", version: "2.0.0", phase: "started", timestamp: T });
     const finished: any = await (await svc.request("POST", "/api/v1/deploys", { service: "checkout", environment: "production", version: "2.0.0", phase: "finished", timestamp: T + MIN })).json();
+    // The sequential default judges an outside signal once, on the first 30 minutes: after 20 it is still analyzing.
     svc.clock.now = T + 21 * MIN;
+    const early = await svc.request("POST", `/api/v1/releases/${finished.release_id}/evaluate`);
+    expect(early.status).toBe(200);
+    const waiting = (await early.json()) as any;
+    expect(waiting).toMatchObject({ status: "analyzing", final: false });
+    expect(waiting.checks[0].reason).toBe("Judged on the first 30 minutes after the deploy; 20 so far.");
+    expect(source.queries).toHaveLength(0);
+
+    svc.clock.now = T + 32 * MIN;
     const res = await svc.request("POST", `/api/v1/releases/${finished.release_id}/evaluate`);
     expect(res.status).toBe(200);
     const verdict = (await res.json()) as any;
-    expect(verdict.status).toBe("fail");
-    expect(source.queries.map((q) => new Date(q.end).toISOString())).toEqual(["2026-11-20T12:00:00.000Z", "2026-11-20T12:21:00.000Z"]);
+    expect(verdict).toMatchObject({ status: "fail", final: true });
+    expect(source.queries.map((q) => new Date(q.end).toISOString())).toEqual(["2026-11-20T12:00:00.000Z", "2026-11-20T12:31:00.000Z"]);
   });
 });

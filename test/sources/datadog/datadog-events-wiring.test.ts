@@ -27,7 +27,8 @@ describe("Datadog events from the running service", () => {
   const posted = () => datadog.sent("POST", EVENTS).map((r) => JSON.parse(r.body) as { title: string; tags: string[]; date_happened: number });
 
   it("posts each recorded deploy event and the final verdict, after the write, never twice for a re-sent event", async () => {
-    const started = svc.clock.now - 120 * MIN;
+    // Finished 245 minutes ago: past the default rule's longest window (240), where a release without data is held.
+    const started = svc.clock.now - 250 * MIN;
     const deploy = (phase: string, at: number) =>
       svc.request("POST", "/api/v1/deploys", { service: "checkout", environment: "production", version: "2.0.1", phase, timestamp: new Date(at).toISOString(), event_id: `e-${phase}` });
     expect((await deploy("started", started)).status).toBe(202);
@@ -39,7 +40,7 @@ describe("Datadog events from the running service", () => {
       ["Deploy finished: checkout 2.0.1 in production", (started + 5 * MIN) / 1000],
     ]);
 
-    // No telemetry was pushed, so the default rule holds the release; the verdict is posted all the same.
+    // No telemetry was pushed, so the default rule holds the release at its longest window; the verdict is posted all the same.
     await svc.container.verdicts.runAllDue();
     await expect.poll(() => posted().length, { timeout: 20_000 }).toBe(3);
     const verdict = posted()[2];
