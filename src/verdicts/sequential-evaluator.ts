@@ -92,14 +92,21 @@ export class SequentialEvaluator {
       }
       const scope: EvidenceScope = { historyDays: rule.baseline.history_days, ...comparison, service: release.service, environment: release.environment,
         deployStartedAt: release.deployStartedAt ?? analysisStart, analysisStart, candidateEnd, routeLike: routeLike(signal.route) };
-      if (signal.kind === "new_errors") {
-        const judged = this.judgeNewErrors(release, rule, signal, scope, alpha);
-        checks.push(judged.check);
-        return { ...common, ...judged.standing };
+      try {
+        if (signal.kind === "new_errors") {
+          const judged = this.judgeNewErrors(release, rule, signal, scope, alpha);
+          checks.push(judged.check);
+          return { ...common, ...judged.standing };
+        }
+        const result = this.judgeSignal(release, rule, signal, scope, alpha);
+        checks.push(explainSequential(signal, result, analysisStart));
+        return { ...common, status: result.status, minutesUsed: result.minutesUsed, maxMinutes: result.maxMinutes, nextLookMinutes: result.nextLookMinutes };
+      } catch (err) {
+        // A signal that cannot be computed is that signal's result, never a stuck release or a 5xx (issue 11).
+        const reason = `The ${signal.name} check could not be computed (${(err as Error).message}); it counts as failed.`;
+        checks.push({ ...waitingCheck(signal, reason), status: "error" });
+        return { ...common, status: "fail", minutesUsed: minutesSoFar, maxMinutes: minutesSoFar, nextLookMinutes: null };
       }
-      const result = this.judgeSignal(release, rule, signal, scope, alpha);
-      checks.push(explainSequential(signal, result, analysisStart));
-      return { ...common, status: result.status, minutesUsed: result.minutesUsed, maxMinutes: result.maxMinutes, nextLookMinutes: result.nextLookMinutes };
     });
     const standing = combineSequential(standings, rule.thresholds);
     const iso = (t: number) => new Date(t).toISOString();

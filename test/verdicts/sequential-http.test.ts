@@ -137,3 +137,79 @@ describe("sequential verdicts through the HTTP API (default rule)", () => {
     expect(v.status, v.summary).toBe("fail");
   }, 180_000);
 });
+
+describe("a signal that never varies (issue 11: it once crashed the power check and left the release analyzing)", () => {
+  it("judges a release whose latencies are all identical and whose errors are all zero, without a 5xx", async () => {
+    const svc = createTestService({ now: DEPLOY_AT + 5 * 3600_000 });
+    try {
+      const constant = (from: number, minutes: number) =>
+        Array.from({ length: minutes * 100 }, (_, i) => ({ timestamp: from + Math.floor(i / 100) * MINUTE, service: "flatline", host: "web-1", status: 200, latency_ms: 50 }));
+      expect((await svc.request("POST", "/api/v1/logs", { events: constant(DEPLOY_AT - 120 * MINUTE, 120) })).status).toBe(202);
+      const id = await deploy(svc, "flatline", "1.0.1");
+      expect((await svc.request("POST", "/api/v1/logs", { events: constant(DEPLOY_AT + MINUTE, 240) })).status).toBe(202);
+      const v = await evaluate(svc, id);
+      expect(["pass", "hold", "analyzing"]).toContain(v.status);
+      for (const c of v.checks) expect(c.reason).not.toMatch(/could not be computed/);
+    } finally {
+      svc.close();
+    }
+  }, 60_000);
+});
+
+describe("live and replayed releases reach the same verdict, and a hold only at the maximum", () => {
+  const shape = { rpm: 200, errorRate: () => 0.005, hosts: ["web-1", "web-2"] };
+
+  it("the scheduler, minute by minute, and POST /evaluate on stored data decide at the same look", async () => {
+    const live = createTestService({ now: DEPLOY_AT });
+    const replay = createTestService({ now: DEPLOY_AT + 5 * 3600_000 });
+    try {
+      for (const svc of [live, replay]) {
+        await push(svc, { ...shape, service: "twin", from: DEPLOY_AT - 180 * MINUTE, minutes: 180, seed: 11 });
+      }
+      const liveId = await deploy(live, "twin", "9.0.0");
+      const replayId = await deploy(replay, "twin", "9.0.0");
+      const after = { ...shape, service: "twin", errorRate: () => 0.03, from: DEPLOY_AT + MINUTE, minutes: 90, seed: 12 };
+      await push(replay, after);
+      await push(live, after);
+      let liveVerdict: VerdictBody | undefined;
+      for (let m = 1; m <= 90 && !liveVerdict?.final; m++) {
+        live.clock.now = DEPLOY_AT + (m + 1) * MINUTE + 61_000;
+        await live.container.verdicts.runAllDue();
+        liveVerdict = (await (await live.request("GET", `/api/v1/releases/${liveId}/verdict`)).json()) as VerdictBody;
+      }
+      const replayed = await evaluate(replay, replayId);
+      expect(liveVerdict?.final).toBe(true);
+      expect(replayed.status).toBe(liveVerdict!.status);
+      expect(replayed.windows.analysis.end).toBe(liveVerdict!.windows.analysis.end);
+    } finally {
+      live.close();
+      replay.close();
+    }
+  }, 180_000);
+
+  it("keeps a quiet release analyzing, with the time its decision is due, instead of holding it early", async () => {
+    // A live release 45 minutes in (the clock, not only the data, is there).
+    const svc = createTestService({ now: DEPLOY_AT + 47 * MINUTE });
+    try {
+      const quiet = { rpm: 20, errorRate: () => 0.005, hosts: ["web-1"], service: "quiet" };
+      await push(svc, { ...quiet, from: DEPLOY_AT - 120 * MINUTE, minutes: 120, seed: 13 });
+      const id = await deploy(svc, "quiet", "1.2.3");
+      await push(svc, { ...quiet, from: DEPLOY_AT + MINUTE, minutes: 45, seed: 14 });
+      const early = (await evaluate(svc, id)) as VerdictBody & { decide_by: string | null };
+      expect(early.status, JSON.stringify(early.checks.map((c) => [c.signal, c.status, c.sequential, c.reason]))).toBe("analyzing");
+      expect(early.final).toBe(false);
+      expect(Date.parse(early.decide_by!)).toBeGreaterThan(DEPLOY_AT + 60 * MINUTE);
+      expect(early.summary).toMatch(/expected by/);
+      await push(svc, { ...quiet, from: DEPLOY_AT + 46 * MINUTE, minutes: 240, seed: 15 });
+      svc.clock.now = DEPLOY_AT + 5 * 3600_000;
+      const late = await evaluate(svc, id);
+      expect(late.final).toBe(true);
+      // Whatever the outcome, no signal is held before its own maximum.
+      for (const c of late.checks) {
+        if (c.sequential?.status === "hold") expect(c.sequential.minutes_used).toBe((c.sequential as { max_minutes: number }).max_minutes);
+      }
+    } finally {
+      svc.close();
+    }
+  }, 120_000);
+});
