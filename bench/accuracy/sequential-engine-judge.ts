@@ -4,7 +4,7 @@
  * per group for a canary (the last day of each group's history), exceedances beyond the pre-deploy p95 for latency with
  * the candidate's per-minute histograms, and the release verdict from combineSequential.
  */
-import type { Rule, SignalRule } from "../../src/rules/rule-schema.ts";
+import type { Rule } from "../../src/rules/rule-schema.ts";
 import { exceedances, thresholdMs } from "../../src/analysis/sequential/latency-evidence.ts";
 import { fitLatencyBaseline } from "../../src/analysis/sequential/latency-baseline.ts";
 import { judgeLatencySequential, type LatencyEvidence } from "../../src/analysis/sequential/latency-sequential.ts";

@@ -6,6 +6,8 @@ export const DEFAULT_RULE: Rule = RuleSchema.parse({
   signals: [
     { name: "error_rate", kind: "error_rate", fail: { relative: 0.5, absolute: 0.001 }, warn: { relative: 0.25, absolute: 0.0005 },
       detect: { relative: 1.0, absolute: 0.001 }, min_samples: 200, weight: 2, critical: true },
-    { name: "latency", kind: "latency", fail: { relative: 0.2, absolute: 10 }, warn: { relative: 0.1, absolute: 5 }, min_samples: 200, critical: true },
+    { name: "latency", kind: "latency", fail: { relative: 0.2, absolute: 10 }, warn: { relative: 0.1, absolute: 5 },
+      detect: { relative: 0.5, absolute: 0 }, min_samples: 200, critical: true },
   ],
+  actions: { notify: ["slack", "webhook", "hipchat"], notify_on: ["warn", "fail", "hold"] },
 });

@@ -15,10 +15,12 @@ import { NO_READS, type ExternalReads } from "./external-reads.ts";
 import { explainSequential, summarizeSequential } from "./sequential-explain.ts";
 import { SequentialEvidenceReader, type EvidenceScope, type GroupFilter } from "./sequential-evidence.ts";
 import type { Check, Verdict } from "./verdict.ts";
+import { floorMinute } from "./release-windows.ts";
 import { judgeNewErrors, newErrorsOptions, readNewErrorsInput } from "./new-errors-signal.ts";
 import type { ErrorSignatureReader } from "../telemetry/error-signature-reader.ts";
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const WEEK = 7 * 1440 * MINUTE;
 /** The share of a window's requests an old version must still serve for a version-against-version comparison. */
 const MIN_CONTROL_SHARE = 0.05;
@@ -120,7 +122,7 @@ export class SequentialEvaluator {
       rule: rule.name,
       final: standing.final,
       windows: {
-        baseline: { start: release.baselineStart === null ? null : iso(release.baselineStart), end: release.baselineEnd === null ? null : iso(release.baselineEnd), label: comparison.label },
+        baseline: this.baselineWindow(release, rule, comparison, checks, decidedEnd),
         analysis: { start: iso(analysisStart), end: iso(decidedEnd) },
       },
       evaluated_at: iso(now),
@@ -210,6 +212,30 @@ export class SequentialEvaluator {
     const paired = this.baselines.resolve(release, rule, candidateEnd);
     if (paired.kind === "missing") return { label: `a forecast from history (${paired.why})` };
     return { referenceStart: paired.baseline.start, label: paired.label };
+  }
+
+  /**
+   * What the release was compared with, as the design the engine actually used (a concurrent comparison may have
+   * fallen back to the forecast): the error-rate signal's, else the first sequential signal's.
+   */
+  private baselineWindow(release: ReleaseRow, rule: Rule, comparison: { label: string; referenceStart?: number; historyDays?: number }, checks: readonly Check[], decidedEnd: number) {
+    const iso = (t: number) => new Date(t).toISOString();
+    const used = (checks.find((c) => c.kind === "error_rate" && c.sequential) ?? checks.find((c) => c.sequential))?.sequential;
+    const analysisStart = release.analysisStart!, deployStart = floorMinute(release.deployStartedAt ?? analysisStart);
+    switch (used?.design) {
+      case "concurrent":
+        return { start: iso(analysisStart), end: iso(decidedEnd), label: comparison.label };
+      case "reference":
+        return { start: iso(comparison.referenceStart!), end: iso(comparison.referenceStart! + decidedEnd - analysisStart), label: comparison.label };
+      case "forecast": {
+        const days = comparison.historyDays ?? rule.baseline.history_days;
+        return { start: iso(deployStart - Math.round(days * 1440) * MINUTE), end: iso(deployStart), label: `a forecast from the service's own history: ${used.design_reason}` };
+      }
+      case "before_deploy":
+        return { start: iso(deployStart - HOUR), end: iso(deployStart), label: `the hour before the deploy: ${used.design_reason}` };
+      default:
+        return { start: release.baselineStart === null ? null : iso(release.baselineStart), end: release.baselineEnd === null ? null : iso(release.baselineEnd), label: comparison.label };
+    }
   }
 
   /** Signals the fixed engine judges, once their window of `analysis.minutes` is complete. */

@@ -64,7 +64,8 @@ function latencySentence(r: SequentialResult): string {
 /** One sequential signal's result as the check the API and the dashboard show, its sentence a true reading of the numbers. */
 export function explainSequential(signal: SignalRule, r: SequentialResult, analysisStart: number): Check {
   const s = r.stats;
-  const numbers = Number.isFinite(s.baselineValue) ? (signal.kind === "latency" ? latencySentence(r) : errorSentence(r)) : "";
+  const numbers = s.candidateN === 0 ? `No ${signal.kind === "latency" ? "response times" : "requests"} in the ${r.minutesUsed} minutes after the deploy.`
+    : Number.isFinite(s.baselineValue) ? (signal.kind === "latency" ? latencySentence(r) : errorSentence(r)) : "";
   const pending = r.status === "continue"
     ? ` Not decided yet: ${r.why ?? "the evidence is not decisive"}; next look at ${hhmm(analysisStart + (r.nextLookMinutes ?? r.minutesUsed) * MINUTE)}, a decision by ${hhmm(analysisStart + r.maxMinutes * MINUTE)} at the latest.`
     : r.status === "hold" ? ` Undecided at the longest window this rule allows: ${r.why ?? "the evidence stayed inside the normal wander"}.`

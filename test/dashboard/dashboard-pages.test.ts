@@ -97,21 +97,29 @@ describe("dashboard pages", () => {
     const chart = JSON.parse(html.match(/<script type="application\/json" id="release-chart">(.*?)<\/script>/)![1]!);
     const release = svc.container.verdicts.get(releaseId);
     const verdict = (await (await svc.request("GET", `/api/v1/releases/${releaseId}/verdict`)).json()) as any;
-    // The sequential default decided at its first look: the "After" band is the 10 minutes checked, not the longest window.
-    expect(Date.parse(verdict.windows.analysis.end) - release.analysisStart!).toBe(10 * MIN);
-    expect(chart.bands).toEqual([
-      { kind: "baseline", from: release.baselineStart! / 1000, to: release.baselineEnd! / 1000, label: "Before" },
-      { kind: "analysis", from: release.analysisStart! / 1000, to: Date.parse(verdict.windows.analysis.end) / 1000, label: "After" },
-    ]);
+    expect(chart.bands[0]).toEqual({ kind: "baseline", from: release.baselineStart! / 1000, to: release.baselineEnd! / 1000, label: "Before" });
+    expect(chart.bands[1]).toMatchObject({ kind: "analysis", from: release.analysisStart! / 1000, label: "After" });
     expect(chart.markers).toEqual([{ at: START / 1000, label: "Deploy 3" }]);
     const i = chart.x.indexOf((START + 10 * MIN) / 1000);
     const minute = svc.container.reader.requests({ service: "pay", environment: "production", start: START + 10 * MIN, end: START + 11 * MIN });
     expect(chart.errorRate[i]).toBeCloseTo((100 * minute.errors) / minute.requests, 3);
     expect(html).toContain('<details class="engineers"><summary>Details for engineers</summary>');
     // The likely range is the verdict's own 95 % interval of the change, as ratios.
-    const { ci_low: low, ci_high: high } = verdict.checks.find((c: any) => c.signal === "error_rate").change;
+    const [low, high] = verdict.checks.find((c: any) => c.signal === "error_rate").stats.change_ci as [number, number];
     const range = `×${(1 + low).toFixed(1)} to ×${(1 + high).toFixed(1)} (95 % interval)`;
     expect(html).toMatch(new RegExp(`<th scope="row">Error rate</th><td><span class="light tone-red" data-status="fail">.*?</td><td class="num">0\\.\\d\\d %</td><td class="num">[56]\\.\\d\\d %</td><td class="num">×\\d+\\.\\d</td><td class="sure">${range.replace(/[.()]/g, "\\$&")}</td>`));
+  });
+
+  it("shades as 'After' only the minutes the verdict rests on, not the longest window the rule allows", async () => {
+    const html = await (await page(`/releases/${releaseId}`, reader)).text();
+    const chart = JSON.parse(html.match(/<script type="application\/json" id="release-chart">(.*?)<\/script>/)![1]!);
+    const release = svc.container.verdicts.get(releaseId);
+    const verdict = (await (await svc.request("GET", `/api/v1/releases/${releaseId}/verdict`)).json()) as any;
+    // The sequential default decided at its first look, after 10 minutes, while its window could have grown to 4 hours.
+    expect(Date.parse(verdict.windows.analysis.end) - release.analysisStart!).toBe(10 * MIN);
+    expect(release.analysisEnd! - release.analysisStart!).toBe(240 * MIN);
+    expect(chart.bands[1]).toEqual({ kind: "analysis", from: release.analysisStart! / 1000, to: Date.parse(verdict.windows.analysis.end) / 1000, label: "After" });
+    expect(html).toContain(`After: 2026-11-21 12:01 UTC – 2026-11-21 12:11 UTC`);
   });
 
   it("names the quietest hour and marks each release on the service page", async () => {

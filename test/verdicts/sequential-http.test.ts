@@ -66,7 +66,7 @@ interface VerdictBody {
   final: boolean;
   summary: string;
   windows: { analysis: { start: string; end: string } };
-  checks: { signal: string; status: string; reason: string; sequential: { design: string; design_reason: string; minutes_used: number; low_assurance: boolean } | null }[];
+  checks: { signal: string; status: string; reason: string; sequential: { status: string; design: string; design_reason: string; minutes_used: number; max_minutes: number; low_assurance: boolean } | null }[];
 }
 
 async function evaluate(svc: TestService, id: string): Promise<VerdictBody> {
@@ -206,7 +206,7 @@ describe("live and replayed releases reach the same verdict, and a hold only at 
       expect(late.final).toBe(true);
       // Whatever the outcome, no signal is held before its own maximum.
       for (const c of late.checks) {
-        if (c.sequential?.status === "hold") expect(c.sequential.minutes_used).toBe((c.sequential as { max_minutes: number }).max_minutes);
+        if (c.sequential?.status === "hold") expect(c.sequential.minutes_used).toBe(c.sequential.max_minutes);
       }
     } finally {
       svc.close();

@@ -24,11 +24,18 @@ function share(minutes: readonly MinuteCounts[]): number {
   return exposure > 0 ? events / exposure : NaN;
 }
 
+/** Half the width of a latency bucket as a ratio (src/telemetry/latency-histogram.ts: buckets grow by 5 %). */
+const BUCKET_HALF_WIDTH = Math.sqrt(1.05);
+
 /** Puts the latency numbers at the decisive look on a rate engine result: typical change, p95 ratio, exceedances. */
 export function describeLatency(result: SequentialResult, evidence: LatencyEvidence): SequentialResult {
   const window = candidateWindow(evidence, result.minutesUsed);
   const baseN = total(evidence.baseline), candN = total(window);
-  if (baseN === 0 || candN === 0) return result;
+  if (baseN === 0 || candN === 0) {
+    // No latency after the deploy: the typical value before is still known, the rest is not.
+    const before = baseN > 0 ? quantileInterval(evidence.baseline, 0.5, LATENCY_INTERVAL_LEVEL)?.value ?? NaN : NaN;
+    return { ...result, stats: { ...result.stats, baselineValue: before, candidateValue: NaN, baselineN: baseN, candidateN: 0, relativeChange: NaN, absoluteChange: NaN, ciLow: NaN, ciHigh: NaN } };
+  }
   const shift = histogramLogShift(evidence.baseline, window, LATENCY_INTERVAL_LEVEL);
   const p95 = quantileRatio(evidence.baseline, window, 0.95, LATENCY_INTERVAL_LEVEL)!;
   const baseMedian = quantileInterval(evidence.baseline, 0.5, LATENCY_INTERVAL_LEVEL)!.value;
@@ -48,8 +55,9 @@ export function describeLatency(result: SequentialResult, evidence: LatencyEvide
       candidateN: candN,
       absoluteChange: baseMedian * (shift.ratio - 1),
       relativeChange: shift.ratio - 1,
-      ciLow: shift.ratioLow - 1,
-      ciHigh: shift.ratioHigh - 1,
+      // Latencies are stored in ±2.5 % buckets: the interval cannot be narrower than one bucket's width.
+      ciLow: Math.min(shift.ratioLow, shift.ratio) / BUCKET_HALF_WIDTH - 1,
+      ciHigh: Math.max(shift.ratioHigh, shift.ratio) * BUCKET_HALF_WIDTH - 1,
       details: {
         ...result.stats.details,
         baselineP95: p95.baseline.value,

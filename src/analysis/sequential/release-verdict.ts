@@ -65,7 +65,8 @@ export function combineSequential(signals: readonly SignalStanding[], thresholds
   );
   return {
     status: scored.status,
-    score: scored.score,
+    // A hold has no score: the signals still open would decide it, and a number beside "a person must decide" misleads.
+    score: scored.status === "hold" ? null : scored.score,
     final: true,
     decidedAtMinutes: Math.max(0, ...signals.map((s) => s.minutesUsed)),
     nextLookMinutes: null,

@@ -1,0 +1,65 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { loadShippedRule, planOf } from "../../bench/accuracy/judge-panel.ts";
+import { RandomSource } from "../../bench/accuracy/random-source.ts";
+import { tailShare, TrafficGenerator } from "../../bench/accuracy/traffic-generator.ts";
+import { judgeCase, makeCase } from "../../bench/calibration/calibration-case.ts";
+import { exceedanceRatioOfTail, floorEffect, settingsFor } from "../../bench/calibration/calibration-jobs.ts";
+import { criticalZ, rateAt, rowOf, smallestZWithin, Z_HIGH, Z_LOW } from "../../bench/calibration/critical-z.ts";
+
+interface Fixture {
+  p95: number;
+  tail: { rise: number; slowShare: number; exceedanceRatio: number }[];
+  floor: { ratio: number; rise: number; slowShare: number };
+}
+const fixture = JSON.parse(readFileSync(new URL("../fixtures/stats/latency-floor.json", import.meta.url), "utf8")) as Fixture;
+
+describe("critical boundaries", () => {
+  it("bisection finds where a monotone outcome stops, and marks outcomes outside the search range", () => {
+    expect(criticalZ((z) => z < 3.21)).toBeCloseTo(3.21, 2);
+    expect(criticalZ(() => false)).toBe(-Infinity);
+    expect(criticalZ(() => true)).toBe(Infinity);
+  });
+
+  it("picks the smallest z whose rate is within budget: the (⌊target·n⌋ + 1)-th largest critical value", () => {
+    const critical = [5, 4, 3, 2, 1, -Infinity, -Infinity, -Infinity, -Infinity, -Infinity];
+    expect(smallestZWithin(critical, 0.2)).toEqual({ z: 3, atLimit: false });
+    expect(rateAt(critical, 3)).toBeCloseTo(0.2, 12);
+    expect(rateAt(critical, 2.999)).toBeCloseTo(0.3, 12);
+    expect(smallestZWithin(critical, 0.6)).toEqual({ z: Z_LOW, atLimit: false });
+    expect(smallestZWithin([Infinity, Infinity, 1], 0.4)).toEqual({ z: Z_HIGH, atLimit: true });
+  });
+
+  it("places a maximum window in the nearest row on a log scale", () => {
+    const rows = [30, 60, 120, 240];
+    expect([30, 42, 43, 84, 85, 169, 170, 240].map((m) => rowOf(m, rows))).toEqual([30, 30, 60, 60, 120, 120, 240, 240]);
+  });
+});
+
+describe("the calibration's releases", () => {
+  it("the latency detect floor is the tail-only release scipy finds for a 1.5× share beyond the p95", () => {
+    const rule = loadShippedRule();
+    const floor = floorEffect("latency", settingsFor(rule, "latency"));
+    expect(floor.latency.kind).toBe("tail");
+    expect(floor.latency.kind === "tail" ? floor.latency.rise : NaN).toBeCloseTo(fixture.floor.rise, 3);
+    for (const t of fixture.tail) {
+      expect(tailShare(t.rise)).toBeCloseTo(t.slowShare, 6);
+      expect(exceedanceRatioOfTail(t.rise)).toBeCloseTo(t.exceedanceRatio, 4);
+    }
+  });
+
+  it("the rate read from per-release critical values equals the rate of judging every release at that z", () => {
+    const rule = loadShippedRule();
+    const settings = settingsFor(rule, "errors");
+    const generator = new TrafficGenerator({ ...planOf(rule), latencyMinutes: 0 });
+    // Releases at ×2 fail at many z: the fail rate as a function of failZ has steps to check.
+    const cases = Array.from({ length: 12 }, (_, i) => makeCase("errors", generator, new RandomSource(99, i), 300, 2, { kind: "none" }, settings)!);
+    const pair = { failZ: 3, passZ: 2.2 };
+    const critical = cases.map((c) => criticalZ((z) => judgeCase(c, settings, { ...pair, failZ: z }) === "fail", 20));
+    expect(new Set(critical.map((c) => c.toFixed(2))).size).toBeGreaterThan(3);
+    for (const z of [1.5, 2.5, 3.5, 4.5, 5.5]) {
+      const direct = cases.filter((c) => judgeCase(c, settings, { ...pair, failZ: z }) === "fail").length / cases.length;
+      expect(rateAt(critical, z), `failZ ${z}`).toBeCloseTo(direct, 12);
+    }
+  });
+});
