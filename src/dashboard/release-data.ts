@@ -55,14 +55,16 @@ export function releaseData(c: Container, id: string, t: Translate): ReleaseData
 /** Error rate and latency a minute around the release, the compared windows shaded and the deploy marked. */
 export function releaseChart(c: Container, r: ReleaseRow, t: Translate): ChartData {
   const deployAt = r.deployStartedAt ?? r.createdAt;
-  const analysisEnd = r.analysisEnd ?? deployAt + HOUR;
+  // The minutes the verdict rests on: a sequential verdict ends where its decision was made, not at the longest window.
+  const judged = (r.verdict as Verdict | null)?.windows?.analysis.end;
+  const analysisEnd = judged ? Date.parse(judged) : r.analysisEnd ?? deployAt + HOUR;
   const baselineNear = r.baselineStart !== null && r.baselineEnd !== null && deployAt - r.baselineStart <= MAX_CHART_SPAN && r.baselineEnd <= analysisEnd;
   const start = Math.min(baselineNear ? r.baselineStart! : deployAt - HOUR, deployAt) - 10 * MINUTE;
   const end = Math.min(analysisEnd + 10 * MINUTE, Math.ceil(c.now() / MINUTE) * MINUTE);
   const perMinute = c.reader.requests({ service: r.service, environment: r.environment, start, end }).perMinute;
   const bands: ChartData["bands"] = [];
   if (baselineNear) bands.push({ kind: "baseline", from: r.baselineStart! / 1000, to: r.baselineEnd! / 1000, label: t("chart.baseline") });
-  if (r.analysisStart !== null && r.analysisEnd !== null) bands.push({ kind: "analysis", from: r.analysisStart / 1000, to: r.analysisEnd / 1000, label: t("chart.analysis") });
+  if (r.analysisStart !== null && r.analysisEnd !== null) bands.push({ kind: "analysis", from: r.analysisStart / 1000, to: analysisEnd / 1000, label: t("chart.analysis") });
   return {
     ...requestSeries(perMinute, start, Math.max(end, start + MINUTE)),
     bands,

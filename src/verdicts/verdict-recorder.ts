@@ -40,11 +40,12 @@ export class VerdictRecorder {
     };
   }
 
-  recordInterim(release: ReleaseIdentity, verdict: Verdict, failures: number, nextCheckAt: number, now: number): void {
+  /** `changed`: whether the interim status differs from the last one; event sinks hear only of changes, not every look. */
+  recordInterim(release: ReleaseIdentity, verdict: Verdict, failures: number, nextCheckAt: number, now: number, changed = true): void {
     const json = JSON.stringify(verdict);
     this.s.evaluation.run(release.id, "interim", now, verdict.status, verdict.score, json);
     this.s.interim.run(json, verdict.score, verdict.summary, failures, nextCheckAt, now, release.id);
-    this.publish(release, verdict, false, now);
+    if (changed) this.publish(release, verdict, false, now);
   }
 
   recordFinal(release: ReleaseIdentity, verdict: FinalVerdict, rule: Rule, now: number): void {

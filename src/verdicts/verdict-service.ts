@@ -185,7 +185,9 @@ export class VerdictService {
       return verdict;
     }
     const nextLook = release.analysisStart! + (standing.nextLookMinutes ?? 0) * MINUTE + this.graceMs;
-    this.recorder.recordInterim(release, verdict, 0, Math.max(now + MINUTE, nextLook), now);
+    // A concurrent comparison looks every minute: Datadog and Kibana hear of the first look and of changes only.
+    const changed = (release.verdict as Verdict | null)?.status !== verdict.status;
+    this.recorder.recordInterim(release, verdict, 0, Math.max(now + MINUTE, nextLook), now, changed);
     return verdict;
   }
 

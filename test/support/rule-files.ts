@@ -14,8 +14,6 @@ export function rulesWith(rules: Record<string, { service: string; edit: (yaml: 
   return dir;
 }
 
-export const withBaseline = (baseline: string) => (yaml: string) => yaml.replace(/baseline:\n {2}kind: before_deploy\n {2}minutes: 60/, `baseline:\n${baseline}`);
-
 /**
  * The shipped default rule turned back into the fixed-window engine it had before issue 11: the 60 minutes before the
  * deploy (with 6 hours of wander history) against the 30 minutes after it, interim checks every 5 minutes and an early
