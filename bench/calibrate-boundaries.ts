@@ -17,7 +17,7 @@ import type { CalibratedSignal } from "./calibration/calibration-case.ts";
 import { floorEffect, settingsFor } from "./calibration/calibration-jobs.ts";
 import { CalibrationPool } from "./calibration/calibration-pool.ts";
 import type { CaseReport } from "./calibration/calibration-worker.ts";
-import { rateAt, smallestZWithin } from "./calibration/critical-z.ts";
+import { smallestZWithin } from "./calibration/critical-z.ts";
 
 const TRAINING_SEED = 7_700_001;
 /** Rows resting on fewer releases keep their current figures: a false-fail rate of 0.5 % needs hundreds to be seen. */
@@ -39,6 +39,21 @@ interface RowResult extends BoundaryRow {
   n0: number;
   n1: number;
   notes: string[];
+}
+
+/**
+ * Rows with too few releases take the figures of the nearest calibrated row (on a log scale): the releases that reach a
+ * short maximum are the busiest, whose bursts the longer row's figures were measured on, not the review's.
+ */
+function extendToThinRows(table: RowResult[]): RowResult[] {
+  const enough = (r: RowResult) => r.n0 >= MIN_UNCHANGED && r.n1 >= MIN_FLOOR;
+  const calibrated = table.filter(enough);
+  if (calibrated.length === 0) return table;
+  return table.map((row) => {
+    if (enough(row)) return { ...row, source: "benchmark" as const };
+    const near = calibrated.reduce((a, b) => (Math.abs(Math.log(b.maxMinutes / row.maxMinutes)) < Math.abs(Math.log(a.maxMinutes / row.maxMinutes)) ? b : a));
+    return { ...row, failZ: near.failZ, passZ: near.passZ, source: "benchmark-extended" as const, notes: [...row.notes, `too few releases: the ${near.maxMinutes}-minute row's figures`] };
+  });
 }
 
 async function calibrate(signal: CalibratedSignal, seed: number, perRpm: { unchanged: number; floor: number }, workers: number) {
@@ -63,12 +78,13 @@ async function calibrate(signal: CalibratedSignal, seed: number, perRpm: { uncha
           const next = { ...row, [set === "unchanged" ? "n0" : "n1"]: critical.length };
           if (!enough) return next;
           const notes = found.atLimit ? [`${set === "unchanged" ? "fail" : "pass"} z at the search limit`] : [];
-          return { ...next, ...(set === "unchanged" ? { failZ: found.z } : { passZ: found.z }), source: "benchmark" as const, notes };
+          return { ...next, ...(set === "unchanged" ? { failZ: found.z } : { passZ: found.z }), notes };
         });
       }
     }
     console.error(`calibrate ${signal}: pass ${pass + 1} done at ${((performance.now() - started) / 1000).toFixed(0)} s: ${table.map((r) => `${r.maxMinutes}: ${r.failZ.toFixed(2)}/${r.passZ.toFixed(2)} (${r.n0}/${r.n1})`).join(", ")}`);
   }
+  table = extendToThinRows(table);
   const zero = await pool.ask({ kind: "statuses", set: "unchanged", pairs: pairsOf(table) });
   const atFloor = await pool.ask({ kind: "statuses", set: "floor", pairs: pairsOf(table) });
   await pool.stop();
@@ -80,14 +96,14 @@ async function calibrate(signal: CalibratedSignal, seed: number, perRpm: { uncha
       const zr = z.filter((r) => r.rpm === rpm), fr = f.filter((r) => r.rpm === rpm);
       return `${rpm} rpm ${zr.length}/${fr.length}: ff ${pct(share(zr, (s) => s === "fail"))} hold ${pct(share(zr, (s) => s === "hold"))} miss ${pct(share(fr, (s) => s === "pass" || s === "warn"))}`;
     });
-    lines.push(`// ${row.maxMinutes} min: ${z.length} unchanged (false fail ${pct(share(z, (s) => s === "fail"))}, hold ${pct(share(z, (s) => s === "hold"))}), ${f.length} at the floor (miss ${pct(share(f, (s) => s === "pass" || s === "warn"))}, hold ${pct(share(f, (s) => s === "hold"))})${row.source === "benchmark" ? "" : " — too few releases: row kept"}${row.notes.length ? ` — ${row.notes.join("; ")}` : ""}`);
+    lines.push(`// ${row.maxMinutes} min: ${z.length} unchanged (false fail ${pct(share(z, (s) => s === "fail"))}, hold ${pct(share(z, (s) => s === "hold"))}), ${f.length} at the floor (miss ${pct(share(f, (s) => s === "pass" || s === "warn"))}, hold ${pct(share(f, (s) => s === "hold"))})${row.notes.length ? ` — ${row.notes.join("; ")}` : ""}`);
     lines.push(`//   by rpm (unchanged/floor): ${rpms.join(" · ")}`);
   }
   lines.push(`export const ${signal === "errors" ? "BOUNDARY_TABLE" : "LATENCY_BOUNDARY_TABLE"}: readonly BoundaryRow[] = [`);
   for (const r of table) lines.push(`  { maxMinutes: ${r.maxMinutes}, failZ: ${r.failZ.toFixed(2)}, passZ: ${r.passZ.toFixed(2)}, source: "${r.source}" },`);
   lines.push("];");
   console.log(lines.join("\n"));
-  return { table, zero, atFloor, rateAt };
+  return table;
 }
 
 async function main() {

@@ -4,7 +4,7 @@ import { checkSignalQuery } from "../sources/query-schemas.ts";
 import { SOURCE_KINDS, type SourceKind } from "../sources/source.ts";
 
 export { SOURCE_KINDS, type SourceKind };
-export const SIGNAL_KINDS = ["error_rate", "latency", "metric", "new_errors"] as const;
+export const SIGNAL_KINDS = ["error_rate", "latency", "metric", "new_errors", "error_budget"] as const;
 export const DIRECTIONS = ["increase", "decrease", "either"] as const;
 export const NO_DATA_POLICIES = ["pass", "hold", "fail"] as const;
 /**
@@ -57,6 +57,8 @@ const EffectFloor = z.strictObject({
   relative: z.number().min(0).describe("fraction of the baseline, e.g. 0.25 for +25 %"),
   absolute: z.number().min(0).default(0).describe("in the signal's unit: a fraction for error rates, ms for latency"),
 });
+/** error_budget judges against its objective, not a baseline: its `fail` may be left out and is not used. */
+const NO_FLOOR = { relative: 0, absolute: 0 };
 
 const SignalSchema = z
   .strictObject({
@@ -69,7 +71,7 @@ const SignalSchema = z
     route: Glob.optional().describe("only requests of these routes"),
     by_route: z.boolean().default(false).describe("compare each route with itself and combine, so a change in route mix is not blamed on the release"),
     direction: z.enum(DIRECTIONS).default("increase"),
-    fail: EffectFloor,
+    fail: EffectFloor.optional().describe("required, except for kind error_budget"),
     warn: EffectFloor.optional(),
     detect: EffectFloor.optional().describe("the rise a pass must rule out at 95 %, else hold with the minutes needed; default: the fail floor"),
     limit: z.number().min(0).optional().describe("fail whenever the candidate value is above this, whatever the baseline"),
@@ -81,6 +83,10 @@ const SignalSchema = z
     fail_on_own: z.boolean().optional().describe("new_errors: fail the release on this signal alone, else warn (default true)"),
     lookback_days: z.number().int().min(1).max(30).optional().describe("new_errors: a kind is new when unseen this many days before the deploy (default 7)"),
     min_events: z.number().int().min(1).optional().describe("new_errors: fewer events in new kinds never fail (default 3)"),
+    // error_budget (issue 11): the error rate against an SLO's burn rate, with no baseline
+    objective: z.number().min(0.5).max(0.99999).optional().describe("error_budget: the share of requests that must succeed, e.g. 0.999 (required)"),
+    burn_rate: z.number().min(1).optional()
+      .describe("error_budget: fail when the error rate is credibly above burn_rate × (1 − objective) (default 14.4: 2 % of 30 days' budget in an hour)"),
   })
   .superRefine((s, ctx) => {
     if (s.kind === "new_errors" && s.source !== "builtin") ctx.addIssue({ code: "custom", path: ["source"], message: "new_errors reads pushed logs: source builtin only" });
@@ -88,13 +94,24 @@ const SignalSchema = z
     for (const option of ["fail_on_own", "lookback_days", "min_events"] as const) {
       if (s.kind !== "new_errors" && s[option] !== undefined) ctx.addIssue({ code: "custom", path: [option], message: "only for kind: new_errors" });
     }
+    if (s.kind !== "error_budget" && s.fail === undefined) ctx.addIssue({ code: "custom", path: ["fail"], message: "required" });
+    for (const option of ["objective", "burn_rate"] as const) {
+      if (s.kind !== "error_budget" && s[option] !== undefined) ctx.addIssue({ code: "custom", path: [option], message: "only for kind: error_budget" });
+    }
+    if (s.kind === "error_budget") {
+      if (s.objective === undefined) ctx.addIssue({ code: "custom", path: ["objective"], message: "required when kind is error_budget" });
+      else if ((s.burn_rate ?? 14.4) * (1 - s.objective) >= 1) ctx.addIssue({ code: "custom", path: ["burn_rate"], message: "burn_rate × (1 − objective) must be below 1" });
+      if (s.source !== "builtin") ctx.addIssue({ code: "custom", path: ["source"], message: "error_budget reads pushed request logs: source builtin only" });
+      if (s.by_route) ctx.addIssue({ code: "custom", path: ["by_route"], message: "not for error_budget" });
+      if (s.direction !== "increase") ctx.addIssue({ code: "custom", path: ["direction"], message: "error_budget fails on a rise only: increase" });
+    }
     if (s.kind === "metric" && !s.metric) ctx.addIssue({ code: "custom", path: ["metric"], message: "required when kind is metric" });
     if (s.kind !== "metric" && s.metric) ctx.addIssue({ code: "custom", path: ["metric"], message: "only for kind: metric" });
     if (s.kind === "metric" && s.by_route) ctx.addIssue({ code: "custom", path: ["by_route"], message: "only for error_rate and latency" });
-    if (s.detect && s.detect.relative < s.fail.relative) {
+    if (s.fail && s.detect && s.detect.relative < s.fail.relative) {
       ctx.addIssue({ code: "custom", path: ["detect", "relative"], message: "must not be below fail.relative: a pass cannot promise to rule out less than a fail detects" });
     }
-    if (s.warn && s.warn.relative > s.fail.relative) {
+    if (s.fail && s.warn && s.warn.relative > s.fail.relative) {
       ctx.addIssue({ code: "custom", path: ["warn", "relative"], message: "must not exceed fail.relative" });
     }
     if (s.source !== "builtin" && s.by_route) ctx.addIssue({ code: "custom", path: ["by_route"], message: "only for source builtin, whose telemetry keeps each route apart" });
@@ -102,11 +119,15 @@ const SignalSchema = z
   .transform((s, ctx) => {
     if (s.kind === "new_errors") {
       if (s.query !== undefined) ctx.addIssue({ code: "custom", path: ["query"], message: "new_errors takes no query" });
-      return s.query !== undefined ? z.NEVER : { ...s, query: undefined, fail_on_own: s.fail_on_own ?? true, lookback_days: s.lookback_days ?? 7, min_events: s.min_events ?? 3 };
+      return s.query !== undefined ? z.NEVER : { ...s, query: undefined, fail: s.fail ?? NO_FLOOR, fail_on_own: s.fail_on_own ?? true, lookback_days: s.lookback_days ?? 7, min_events: s.min_events ?? 3 };
+    }
+    if (s.kind === "error_budget") {
+      if (s.query !== undefined) ctx.addIssue({ code: "custom", path: ["query"], message: "error_budget takes no query" });
+      return s.query !== undefined ? z.NEVER : { ...s, query: undefined, fail: s.fail ?? NO_FLOOR, burn_rate: s.burn_rate ?? 14.4 };
     }
     const checked = checkSignalQuery(s.source, s.kind, s.query);
     for (const issue of checked.issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
-    return checked.issues.length > 0 ? z.NEVER : { ...s, query: checked.query };
+    return checked.issues.length > 0 ? z.NEVER : { ...s, fail: s.fail ?? NO_FLOOR, query: checked.query };
   });
 
 export const RuleSchema = z
@@ -160,6 +181,9 @@ export const RuleSchema = z
     r.signals.forEach((s, i) => {
       if (seen.has(s.name)) ctx.addIssue({ code: "custom", path: ["signals", i, "name"], message: `duplicate signal name '${s.name}'` });
       seen.add(s.name);
+      if ((s.kind === "new_errors" || s.kind === "error_budget") && r.analysis.mode === "fixed") {
+        ctx.addIssue({ code: "custom", path: ["signals", i, "kind"], message: `${s.kind} is judged look by look: it needs analysis.mode sequential` });
+      }
     });
   });
 

@@ -141,7 +141,8 @@ export class Evaluator {
           return { ...common, data: { kind: "distribution", baseline: histogramSample(b.hist), candidate: histogramSample(c.hist) } };
         }
         case "new_errors":
-          return { ...common, data: { kind: "missing", why: "new kinds of error are judged by the sequential analysis (analysis.mode: sequential)" } };
+        case "error_budget":
+          return { ...common, data: { kind: "missing", why: `${signal.kind} is judged by the sequential analysis (analysis.mode: sequential)` } };
         case "metric": {
           // Minutes in time order: the step test allows for minute-to-minute correlation (src/analysis/classify-series.ts).
           const b = this.builtin.metricSeries(signal.metric!, baseline), c = this.builtin.metricSeries(signal.metric!, candidate);

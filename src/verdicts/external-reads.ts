@@ -45,8 +45,8 @@ export class ExternalReader {
     const source = this.sources.get(signal.source);
     if (!source) return { kind: "outage", reason: notConfigured(signal.source) };
     const query = (w: WindowSpec, version?: string): SourceQuery => ({
-      // new_errors is builtin only (rule-schema.ts), so never read here.
-      signal: { name: signal.name, kind: signal.kind as Exclude<SignalRule["kind"], "new_errors">, metric: signal.metric, route: signal.route, query: signal.query },
+      // new_errors and error_budget are builtin only (rule-schema.ts), so never read here.
+      signal: { name: signal.name, kind: signal.kind as Exclude<SignalRule["kind"], "new_errors" | "error_budget">, metric: signal.metric, route: signal.route, query: signal.query },
       service: input.service, environment: input.environment, version, hosts: w.hosts && [...w.hosts], excludeHosts: w.excludeHosts && [...w.excludeHosts],
       start: w.start, end: w.end, stepSeconds: 60,
     });

@@ -1,3 +1,4 @@
+import { judgeErrorBudget } from "../analysis/sequential/error-budget.ts";
 import { fitLatencyBaseline } from "../analysis/sequential/latency-baseline.ts";
 import { judgeLatencySequential } from "../analysis/sequential/latency-sequential.ts";
 import { ERROR_PLAN } from "../analysis/sequential/look-plan.ts";
@@ -27,7 +28,7 @@ const MIN_CONTROL_SHARE = 0.05;
 
 /** Is this signal judged by the sequential engine (pushed request logs), or by the fixed window (metrics, outside sources)? */
 export const isSequential = (rule: Rule, s: SignalRule) =>
-  rule.analysis.mode === "sequential" && s.source === "builtin" && !s.by_route && (s.kind === "error_rate" || s.kind === "latency" || s.kind === "new_errors");
+  rule.analysis.mode === "sequential" && s.source === "builtin" && !s.by_route && (s.kind === "error_rate" || s.kind === "latency" || s.kind === "new_errors" || s.kind === "error_budget");
 
 export interface SequentialVerdict {
   verdict: Verdict;
@@ -171,6 +172,9 @@ export class SequentialEvaluator {
   private judgeSignal(release: ReleaseRow, rule: Rule, signal: SignalRule, scope: EvidenceScope, alpha: number): SequentialResult {
     const latency = signal.kind === "latency";
     const settings = sequentialSettings(rule, signal, alpha);
+    if (signal.kind === "error_budget") {
+      return judgeErrorBudget(this.evidence.candidateRates(scope), settings, { objective: signal.objective!, burnRate: signal.burn_rate ?? 14.4 });
+    }
     const groupKey = scope.groups ? JSON.stringify(scope.groups) : scope.referenceStart ?? "history";
     const key = `${release.id}|${release.latestDeployId}|${signal.name}|${groupKey}`;
     if (!latency) {
@@ -226,7 +230,9 @@ export class SequentialEvaluator {
       case "concurrent":
         return { start: iso(analysisStart), end: iso(decidedEnd), label: comparison.label };
       case "reference":
-        return { start: iso(comparison.referenceStart!), end: iso(comparison.referenceStart! + decidedEnd - analysisStart), label: comparison.label };
+        // A reference window (week_ago, previous_release, pinned), or none at all: a fixed objective (error_budget).
+        if (comparison.referenceStart === undefined) return { start: null, end: null, label: used.design_reason };
+        return { start: iso(comparison.referenceStart), end: iso(comparison.referenceStart + decidedEnd - analysisStart), label: comparison.label };
       case "forecast": {
         const days = comparison.historyDays ?? rule.baseline.history_days;
         return { start: iso(deployStart - Math.round(days * 1440) * MINUTE), end: iso(deployStart), label: `a forecast from the service's own history: ${used.design_reason}` };

@@ -99,6 +99,11 @@ export class SequentialEvidenceReader {
     return hosts ? { hosts } : undefined;
   }
 
+  /** The candidate minutes alone: a signal judged against a fixed objective needs no history. */
+  candidateRates(s: EvidenceScope): MinuteCounts[] {
+    return this.counts(s, s.analysisStart, s.candidateEnd, s.groups?.candidate);
+  }
+
   /** The pre-deploy p95 bucket (the hour before the deploy, or the day before when that hour is quiet). */
   latencyThreshold(s: EvidenceScope): { bucket: number; hist: DenseHistogram } | undefined {
     const end = floorMinute(s.deployStartedAt);

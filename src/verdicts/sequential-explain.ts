@@ -33,10 +33,10 @@ function interval(r: SequentialResult): string {
   return ` (${level(r.intervalLevel)} interval ${times(1 + ciLow)} to ${times(1 + ciHigh)})`;
 }
 
-function errorSentence(r: SequentialResult): string {
+function errorSentence(r: SequentialResult, budget = false): string {
   const s = r.stats, d = s.details;
   const after = `${pct(s.candidateValue)} of requests failed in the ${r.minutesUsed} minutes after the release (${count(d.candidateEvents ?? s.candidateValue * s.candidateN)} of ${count(s.candidateN)})`;
-  const against = `against ${pct(s.baselineValue)} expected from ${AGAINST[r.design]}`;
+  const against = budget ? `against the ${pct(s.baselineValue)} the rule's error budget allows (${r.designReason})` : `against ${pct(s.baselineValue)} expected from ${AGAINST[r.design]}`;
   const ratio = 1 + s.relativeChange;
   switch (r.status) {
     case "fail":
@@ -65,7 +65,7 @@ function latencySentence(r: SequentialResult): string {
 export function explainSequential(signal: SignalRule, r: SequentialResult, analysisStart: number): Check {
   const s = r.stats;
   const numbers = s.candidateN === 0 ? `No ${signal.kind === "latency" ? "response times" : "requests"} in the ${r.minutesUsed} minutes after the deploy.`
-    : Number.isFinite(s.baselineValue) ? (signal.kind === "latency" ? latencySentence(r) : errorSentence(r)) : "";
+    : Number.isFinite(s.baselineValue) ? (signal.kind === "latency" ? latencySentence(r) : errorSentence(r, signal.kind === "error_budget")) : "";
   const pending = r.status === "continue"
     ? ` Not decided yet: ${r.why ?? "the evidence is not decisive"}; next look at ${hhmm(analysisStart + (r.nextLookMinutes ?? r.minutesUsed) * MINUTE)}, a decision by ${hhmm(analysisStart + r.maxMinutes * MINUTE)} at the latest.`
     : r.status === "hold" ? ` Undecided at the longest window this rule allows: ${r.why ?? "the evidence stayed inside the normal wander"}.`
@@ -87,7 +87,7 @@ export function explainSequential(signal: SignalRule, r: SequentialResult, analy
   };
 }
 
-const WORDS: Record<string, string> = { error_rate: "errors", latency: "response times" };
+const WORDS: Record<string, string> = { error_rate: "errors", latency: "response times", error_budget: "the error budget", new_errors: "new kinds of error" };
 
 /** One sentence for a person who is not an engineer. */
 export function summarizeSequential(target: string, standing: ReleaseStanding, checks: readonly Check[], analysisStart: number): string {

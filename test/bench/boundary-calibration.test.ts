@@ -3,7 +3,10 @@ import { describe, expect, it } from "vitest";
 import { loadShippedRule, planOf } from "../../bench/accuracy/judge-panel.ts";
 import { RandomSource } from "../../bench/accuracy/random-source.ts";
 import { tailShare, TrafficGenerator } from "../../bench/accuracy/traffic-generator.ts";
+import { latencyEvidence } from "../../bench/accuracy/sequential-engine-judge.ts";
 import { judgeCase, makeCase } from "../../bench/calibration/calibration-case.ts";
+import { fitLatencyBaseline } from "../../src/analysis/sequential/latency-baseline.ts";
+import { judgeLatencySequential } from "../../src/analysis/sequential/latency-sequential.ts";
 import { exceedanceRatioOfTail, floorEffect, settingsFor } from "../../bench/calibration/calibration-jobs.ts";
 import { criticalZ, rateAt, rowOf, smallestZWithin, Z_HIGH, Z_LOW } from "../../bench/calibration/critical-z.ts";
 
@@ -61,5 +64,24 @@ describe("the calibration's releases", () => {
       const direct = cases.filter((c) => judgeCase(c, settings, { ...pair, failZ: z }) === "fail").length / cases.length;
       expect(rateAt(critical, z), `failZ ${z}`).toBeCloseTo(direct, 12);
     }
+  });
+
+  it("a stored latency case is judged exactly as the release's full evidence is", () => {
+    const rule = loadShippedRule();
+    const settings = settingsFor(rule, "latency");
+    const generator = new TrafficGenerator(planOf(rule));
+    const statuses: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const spec = { kind: "tail", rise: 0.25 } as const;
+      const c = makeCase("latency", generator, new RandomSource(5, i), 100, 1, spec, settings)!;
+      const release = generator.generate({ rpm: 100, errorFactor: 1, latency: spec, traffic: "normal" }, new RandomSource(5, i));
+      const evidence = latencyEvidence(release);
+      for (const pair of [{ failZ: 2, passZ: 1 }, { failZ: 4, passZ: 2.5 }]) {
+        const direct = judgeLatencySequential(fitLatencyBaseline({ ...evidence.exceed }, settings), evidence, { ...settings, boundaries: pair }).status;
+        expect(judgeCase(c, settings, pair)).toBe(direct);
+        statuses.push(direct);
+      }
+    }
+    expect(new Set(statuses).size).toBeGreaterThan(1);
   });
 });

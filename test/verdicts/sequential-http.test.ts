@@ -2,6 +2,9 @@
  * Issue 11, "Done when", through the HTTP API: the sequential engine with the shipped default rule.
  * Traffic is pushed as request logs; the clock is the test's, so minutes pass without waiting.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seededSampler } from "../support/seeded-sampler.ts";
 import { createTestService, type TestService } from "../support/test-service.ts";
@@ -212,4 +215,26 @@ describe("live and replayed releases reach the same verdict, and a hold only at 
       svc.close();
     }
   }, 120_000);
+});
+
+describe("an absolute error budget beside the relative change (issue 11, low traffic)", () => {
+  it("fails a release that burns a 99.9 % objective thirty times too fast, with no history to compare with", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dg-budget-rules-"));
+    writeFileSync(join(dir, "budget.yaml"), [
+      "name: budget", "match: { service: checkout-slo }", "signals:",
+      "  - { name: availability, kind: error_budget, objective: 0.999, burn_rate: 14.4, critical: true, min_samples: 100 }",
+    ].join("\n"));
+    const svc = createTestService({ now: DEPLOY_AT + 5 * 3600_000, rulesDir: dir });
+    try {
+      const id = await deploy(svc, "checkout-slo", "5.0.0");
+      await push(svc, { service: "checkout-slo", rpm: 200, errorRate: () => 0.03, hosts: ["web-1"], from: DEPLOY_AT + MINUTE, minutes: 60, seed: 21 });
+      const v = await evaluate(svc, id);
+      expect(v.status, v.summary).toBe("fail");
+      expect(minutesOfData(v)).toBeLessThanOrEqual(15);
+      expect(v.checks[0]!.reason).toMatch(/error budget allows/);
+    } finally {
+      svc.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

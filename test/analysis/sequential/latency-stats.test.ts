@@ -59,7 +59,9 @@ describe("describeLatency: what a latency verdict shows", () => {
     const hl = histogramLogShift(baseline, window, 0.95);
     expect(r.intervalLevel).toBe(0.95);
     expect(r.stats.relativeChange).toBeCloseTo(hl.ratio - 1, 12);
-    expect([r.stats.ciLow, r.stats.ciHigh]).toEqual([hl.ratioLow - 1, hl.ratioHigh - 1]);
+    // Widened by half a bucket each way: latencies are stored to ±2.5 %.
+    expect(r.stats.ciLow).toBeCloseTo(hl.ratioLow / Math.sqrt(1.05) - 1, 12);
+    expect(r.stats.ciHigh).toBeCloseTo(hl.ratioHigh * Math.sqrt(1.05) - 1, 12);
     expect(r.stats.relativeChange).toBeGreaterThan(0.2);
     expect(r.stats.relativeChange).toBeLessThan(0.3);
     expect(r.stats.candidateN).toBe(3000);
@@ -82,8 +84,13 @@ describe("describeLatency: what a latency verdict shows", () => {
     expect([r.status, r.minutesUsed, r.stats.pValue, r.lowAssurance]).toEqual(["fail", 10, 1e-9, true]);
   });
 
-  it("leaves a result without candidate requests as it is", () => {
+  it("on a result without candidate requests, keeps its status and shows only the typical latency before", () => {
     const nodata = { ...rateResult, status: "nodata" as const, minutesUsed: 0 };
-    expect(describeLatency(nodata, evidence)).toBe(nodata);
+    const shown = describeLatency(nodata, evidence);
+    expect(shown.status).toBe("nodata");
+    expect(shown.stats.candidateN).toBe(0);
+    expect(Number.isNaN(shown.stats.candidateValue)).toBe(true);
+    expect(shown.stats.baselineValue).toBeGreaterThan(76);
+    expect(shown.stats.baselineValue).toBeLessThan(84);
   });
 });
