@@ -13,6 +13,7 @@ import type { RandomSource } from "../accuracy/random-source.ts";
 import type { LatencyEffect } from "../accuracy/release-scenario.ts";
 import { historyOnly, latencyEvidence, rateEvidence } from "../accuracy/sequential-engine-judge.ts";
 import type { TrafficGenerator } from "../accuracy/traffic-generator.ts";
+import { criticalZ, Z_HIGH } from "./critical-z.ts";
 
 export type CalibratedSignal = "errors" | "latency";
 
@@ -81,4 +82,19 @@ export function judgeCase(c: CalibrationCase, settings: SequentialSettings, pair
   if (!c.latency) return judgeRateSequential(c.model, c.candidate, withPair).status;
   const evidence: LatencyEvidence = { exceed: c.candidate, thresholdMs: c.latency.thresholdMs, baseline: c.latency.baseline, candidateMinutes: untrim(c.latency.minutes) };
   return judgeLatencySequential(c.model, evidence, withPair).status;
+}
+
+/**
+ * The critical fail z of each stage of a two-stage boundary: the early one with no late fails, the late one with no
+ * early fails (the other stage's z beyond the search range). The release fails at (zE, zL) iff early > zE or late > zL.
+ */
+export function stageCriticals(c: CalibrationCase, settings: SequentialSettings, pair: BoundaryPair): { early: number; late: number } {
+  const fails = (p: BoundaryPair) => judgeCase(c, settings, p) === "fail";
+  return { early: criticalZ((z) => fails({ ...pair, earlyFailZ: z, failZ: 2 * Z_HIGH })), late: criticalZ((z) => fails({ ...pair, earlyFailZ: 2 * Z_HIGH, failZ: z })) };
+}
+
+/** The early fail z below which this release fails at the first look (`firstLook` minutes of data). */
+export function firstLookCritical(c: CalibrationCase, settings: SequentialSettings, pair: BoundaryPair, firstLook: number): number {
+  const first = { ...c, candidate: { ...c.candidate, candidate: c.candidate.candidate.slice(0, firstLook) } };
+  return criticalZ((z) => judgeCase(first, settings, { ...pair, earlyFailZ: z, failZ: z }) === "fail");
 }

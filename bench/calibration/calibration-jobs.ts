@@ -7,8 +7,11 @@ import { EVEN_HOSTS, MODEL, mixtureCdf, mixtureQuantile } from "../accuracy/traf
 import { tailShare } from "../accuracy/traffic-generator.ts";
 import type { CalibratedSignal } from "./calibration-case.ts";
 
-/** Unchanged releases (false fails) and releases at the signal's detect floor (misses). */
-export type CaseSet = "unchanged" | "floor";
+/** Unchanged releases (false fails), releases at the signal's detect floor (misses), errors ×5 (fails by 10 minutes). */
+export type CaseSet = "unchanged" | "floor" | "strong";
+
+/** The errors ×5 release whose fail by the first look the early fail z must not slow down (issue 11's target). */
+export const STRONG_ERROR_FACTOR = 5;
 
 export interface GenerateJob {
   signal: CalibratedSignal;

@@ -5,19 +5,23 @@ import type { SequentialStatus } from "../../src/analysis/sequential/sequential-
 import { loadShippedRule, planOf } from "../accuracy/judge-panel.ts";
 import { RandomSource } from "../accuracy/random-source.ts";
 import { TrafficGenerator } from "../accuracy/traffic-generator.ts";
-import { type CalibrationCase, judgeCase, makeCase, maxMinutesUnder } from "./calibration-case.ts";
+import { type CalibrationCase, firstLookCritical, judgeCase, makeCase, maxMinutesUnder, stageCriticals } from "./calibration-case.ts";
 import { criticalZ, rowOf } from "./critical-z.ts";
-import { type CaseSet, type GenerateJob, settingsFor } from "./calibration-jobs.ts";
+import { type CaseSet, type GenerateJob, settingsFor, STRONG_ERROR_FACTOR } from "./calibration-jobs.ts";
 
 export type WorkerRequest =
   | { kind: "rebucket"; table: readonly BoundaryRow[] }
   | { kind: "critical"; set: CaseSet; pairs: Record<number, BoundaryPair> }
+  | { kind: "critical-stages"; set: CaseSet; pairs: Record<number, BoundaryPair> }
+  | { kind: "critical-first-look"; set: CaseSet; pairs: Record<number, BoundaryPair> }
   | { kind: "statuses"; set: CaseSet; pairs: Record<number, BoundaryPair> };
 
 export interface CaseReport {
   row: number;
   rpm: number;
   critical?: number;
+  /** critical-stages: `critical` is the early stage's (no late fails), `criticalLate` the late stage's (no early fails). */
+  criticalLate?: number;
   status?: SequentialStatus;
 }
 
@@ -25,13 +29,15 @@ const job = workerData as GenerateJob;
 const rule = loadShippedRule();
 const settings = settingsFor(rule, job.signal);
 const generator = new TrafficGenerator({ ...planOf(rule), latencyMinutes: job.signal === "latency" ? settings.plan.maxMaxMinutes : 0 });
-const cases: Record<CaseSet, CalibrationCase[]> = { unchanged: [], floor: [] };
+const cases: Record<CaseSet, CalibrationCase[]> = { unchanged: [], floor: [], strong: [] };
 let skipped = 0;
-for (const set of ["unchanged", "floor"] as const) {
-  const effect = set === "unchanged" ? { errorFactor: 1, latency: { kind: "none" } as const } : job.floor;
+const effects = { unchanged: { errorFactor: 1, latency: { kind: "none" } as const }, floor: job.floor, strong: { errorFactor: STRONG_ERROR_FACTOR, latency: { kind: "none" } as const } };
+const streams = { unchanged: 0, floor: 50_000_000, strong: 100_000_000 };
+for (const set of ["unchanged", "floor", "strong"] as const) {
+  const effect = effects[set];
   job.rpms.forEach((rpm, r) => {
     for (let i = job.worker; i < job.perRpm[set]; i += job.workers) {
-      const stream = (set === "unchanged" ? 0 : 50_000_000) + r * 1_000_000 + i;
+      const stream = streams[set] + r * 1_000_000 + i;
       const c = makeCase(job.signal, generator, new RandomSource(job.seed, stream), rpm, effect.errorFactor, effect.latency, settings);
       if (c) cases[set].push(c);
       else skipped++;
@@ -43,7 +49,7 @@ const rowsOf = (pairs: Record<number, BoundaryPair>) => Object.keys(pairs).map(N
 
 function answer(req: WorkerRequest): CaseReport[] | undefined {
   if (req.kind === "rebucket") {
-    for (const set of ["unchanged", "floor"] as const)
+    for (const set of ["unchanged", "floor", "strong"] as const)
       cases[set] = cases[set].map((c) => ({ ...c, model: { ...c.model, maxMinutes: maxMinutesUnder(c, settings, req.table) } }));
     return undefined;
   }
@@ -51,6 +57,11 @@ function answer(req: WorkerRequest): CaseReport[] | undefined {
   return cases[req.set].map((c) => {
     const row = rowOf(c.model.maxMinutes, rows), pair = req.pairs[row]!;
     if (req.kind === "statuses") return { row, rpm: c.rpm, status: judgeCase(c, settings, pair) };
+    if (req.kind === "critical-stages") {
+      const { early, late } = stageCriticals(c, settings, pair);
+      return { row, rpm: c.rpm, critical: early, criticalLate: late };
+    }
+    if (req.kind === "critical-first-look") return { row, rpm: c.rpm, critical: firstLookCritical(c, settings, pair, settings.plan.firstLookMinutes) };
     // Unchanged releases: the fail z below which this one fails. At the floor: the pass z below which it is missed.
     const hit = req.set === "unchanged"
       ? (z: number) => judgeCase(c, settings, { ...pair, failZ: z }) === "fail"

@@ -49,3 +49,25 @@ export function rowOf(maxMinutes: number, rows: readonly number[]): number {
   for (const r of rows) if (Math.abs(Math.log(maxMinutes / r)) < Math.abs(Math.log(maxMinutes / best))) best = r;
   return best;
 }
+
+/**
+ * The two-stage fail boundary with the false-fail budget split explicitly: the early z is the smallest with early-stage
+ * fails ≤ earlyShare·alpha, the late z the smallest with all fails ≤ alpha. A release fails at (zE, zL) exactly when
+ * its early critical value is above zE or its late one (judged with no early fails) is above zL, since looks without
+ * an early fail are decided as if the early stage had none.
+ */
+export function twoStageFailZ(early: readonly number[], late: readonly number[], alpha: number, earlyShare: number): { earlyZ: number; lateZ: number; atLimit: boolean } {
+  const e = smallestZWithin(early, earlyShare * alpha);
+  return { earlyZ: e.z, ...lateFailZ(early, late, e.z, alpha) };
+}
+
+/** The late z that spends what the early stage at `earlyZ` leaves of alpha. */
+export function lateFailZ(early: readonly number[], late: readonly number[], earlyZ: number, alpha: number): { lateZ: number; atLimit: boolean } {
+  const l = smallestZWithin(late.map((c, i) => (early[i]! > earlyZ ? Infinity : c)), alpha);
+  return { lateZ: l.z, atLimit: l.atLimit };
+}
+
+/** The share of releases that fail at (earlyZ, lateZ). */
+export function twoStageRateAt(early: readonly number[], late: readonly number[], earlyZ: number, lateZ: number): number {
+  return early.length === 0 ? NaN : early.filter((c, i) => c > earlyZ || late[i]! > lateZ).length / early.length;
+}

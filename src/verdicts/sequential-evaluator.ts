@@ -234,8 +234,9 @@ export class SequentialEvaluator {
         if (comparison.referenceStart === undefined) return { start: null, end: null, label: used.design_reason };
         return { start: iso(comparison.referenceStart), end: iso(comparison.referenceStart + decidedEnd - analysisStart), label: comparison.label };
       case "forecast": {
-        const days = comparison.historyDays ?? rule.baseline.history_days;
-        return { start: iso(deployStart - Math.round(days * 1440) * MINUTE), end: iso(deployStart), label: `a forecast from the service's own history: ${used.design_reason}` };
+        const errors = checks.find((c) => c.sequential === used);
+        const minutes = errors?.details.historyMinutes ?? Math.round((comparison.historyDays ?? rule.baseline.history_days) * 1440);
+        return { start: iso(deployStart - minutes * MINUTE), end: iso(deployStart), label: `a forecast from the service's own history: ${used.design_reason}` };
       }
       case "before_deploy":
         return { start: iso(deployStart - HOUR), end: iso(deployStart), label: `the hour before the deploy: ${used.design_reason}` };

@@ -19,12 +19,16 @@ const AGAINST: Record<DesignKind, string> = {
   reference: "the reference window",
 };
 
-/** "a rise this large appears in about 1 in 400 unchanged windows of this service", when history supports it. */
+/**
+ * "a rise this large appears in 3 of 130 windows of this service with no release", when history supports it: the A/A
+ * frequency (k + 1) / (m + 1) read back into its counts, so a rise never seen is said to be never seen.
+ */
 function frequency(r: SequentialResult): string {
-  const f = r.historyFrequency;
-  if (f === undefined || !(r.stats.relativeChange > 0)) return "";
-  if (f <= 0) return " The service's own history, checked window by window, never showed a rise this large without a release.";
-  return ` A rise this large appears in about 1 in ${count(Math.max(1, 1 / f))} windows of this service with no release.`;
+  const f = r.historyFrequency, m = r.stats.details.aaWindows;
+  if (f === undefined || m === undefined || !(r.stats.relativeChange > 0)) return "";
+  const k = Math.max(0, Math.round(f * (m + 1) - 1));
+  if (k === 0) return ` None of the ${count(m)} half-hour windows of this service's history with no release rose this much.`;
+  return ` A rise this large appears in ${count(k)} of ${count(m)} half-hour windows of this service's history with no release (about 1 in ${count(Math.max(1, m / k))}).`;
 }
 
 function interval(r: SequentialResult): string {

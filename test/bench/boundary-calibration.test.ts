@@ -4,11 +4,11 @@ import { loadShippedRule, planOf } from "../../bench/accuracy/judge-panel.ts";
 import { RandomSource } from "../../bench/accuracy/random-source.ts";
 import { tailShare, TrafficGenerator } from "../../bench/accuracy/traffic-generator.ts";
 import { latencyEvidence } from "../../bench/accuracy/sequential-engine-judge.ts";
-import { judgeCase, makeCase } from "../../bench/calibration/calibration-case.ts";
+import { firstLookCritical, judgeCase, makeCase, stageCriticals } from "../../bench/calibration/calibration-case.ts";
 import { fitLatencyBaseline } from "../../src/analysis/sequential/latency-baseline.ts";
 import { judgeLatencySequential } from "../../src/analysis/sequential/latency-sequential.ts";
 import { exceedanceRatioOfTail, floorEffect, settingsFor } from "../../bench/calibration/calibration-jobs.ts";
-import { criticalZ, rateAt, rowOf, smallestZWithin, Z_HIGH, Z_LOW } from "../../bench/calibration/critical-z.ts";
+import { criticalZ, lateFailZ, rateAt, rowOf, smallestZWithin, twoStageFailZ, twoStageRateAt, Z_HIGH, Z_LOW } from "../../bench/calibration/critical-z.ts";
 
 interface Fixture {
   p95: number;
@@ -31,6 +31,21 @@ describe("critical boundaries", () => {
     expect(rateAt(critical, 2.999)).toBeCloseTo(0.3, 12);
     expect(smallestZWithin(critical, 0.6)).toEqual({ z: Z_LOW, atLimit: false });
     expect(smallestZWithin([Infinity, Infinity, 1], 0.4)).toEqual({ z: Z_HIGH, atLimit: true });
+  });
+
+  it("splits the false-fail budget: the early z spends its share of alpha, the late z what is left of alpha", () => {
+    // Ten releases: three fail early below z 4–5, the others' late critical values fall from 3.5.
+    const early = [5, 4.5, 4, 1, 1, 1, 1, 1, 1, 1];
+    const late = [6, 6, 6, 3.5, 3.2, 3.1, 3, 2, 1, 1];
+    // Share 0.5 of alpha 0.4: early fails ≤ 0.2 → zE 4 (5 and 4.5 stay above); the late z gets the other 0.2.
+    const split = twoStageFailZ(early, late, 0.4, 0.5);
+    expect(split).toEqual({ earlyZ: 4, lateZ: 3.2, atLimit: false });
+    expect(twoStageRateAt(early, late, split.earlyZ, split.lateZ)).toBeCloseTo(0.4, 12);
+    expect(twoStageRateAt(early, late, split.earlyZ, 3.19)).toBeCloseTo(0.5, 12);
+    // All of alpha 0.3 spent early (zE 1: three early fails) leaves the late stage no fail: zL above every late value left.
+    expect(twoStageFailZ(early, late, 0.3, 1)).toEqual({ earlyZ: 1, lateZ: 3.5, atLimit: false });
+    expect(twoStageRateAt(early, late, 1, 3.5)).toBeCloseTo(0.3, 12);
+    expect(lateFailZ(early, late, 5, 0.1)).toEqual({ lateZ: 6, atLimit: false });
   });
 
   it("places a maximum window in the nearest row on a log scale", () => {
@@ -64,6 +79,41 @@ describe("the calibration's releases", () => {
       const direct = cases.filter((c) => judgeCase(c, settings, { ...pair, failZ: z }) === "fail").length / cases.length;
       expect(rateAt(critical, z), `failZ ${z}`).toBeCloseTo(direct, 12);
     }
+  });
+
+  it("a two-stage fail rate read from per-stage critical values equals judging every release at (early z, late z)", () => {
+    const rule = loadShippedRule();
+    const settings = settingsFor(rule, "errors");
+    const generator = new TrafficGenerator({ ...planOf(rule), latencyMinutes: 0 });
+    const cases = [1, 2].flatMap((factor) => Array.from({ length: 8 }, (_, i) => makeCase("errors", generator, new RandomSource(77, 100 * factor + i), 300, factor, { kind: "none" }, settings)!));
+    const pair = { failZ: 3, passZ: 2.2, earlyFailZ: 4, earlyUntilMinutes: 30 };
+    const stages = cases.map((c) => stageCriticals(c, settings, pair));
+    const early = stages.map((s) => s.early), late = stages.map((s) => s.late);
+    expect(new Set(late.map((c) => c.toFixed(2))).size).toBeGreaterThan(3);
+    for (const [zE, zL] of [[2, 2], [2.5, 4], [4, 2.5], [5, 3], [3, 5]] as const) {
+      const direct = cases.filter((c) => judgeCase(c, settings, { ...pair, earlyFailZ: zE, failZ: zL }) === "fail").length / cases.length;
+      expect(twoStageRateAt(early, late, zE, zL), `${zE}/${zL}`).toBeCloseTo(direct, 12);
+    }
+  });
+
+  it("a ×5 release fails at the first look exactly when its first-look critical value is above the early z", () => {
+    const rule = loadShippedRule();
+    const settings = settingsFor(rule, "errors");
+    const generator = new TrafficGenerator({ ...planOf(rule), latencyMinutes: 0 });
+    const pair = { failZ: 3, passZ: 2.2, earlyFailZ: 4, earlyUntilMinutes: 30 };
+    let seen = 0;
+    for (let i = 0; i < 10; i++) {
+      const c = makeCase("errors", generator, new RandomSource(78, i), 300, 5, { kind: "none" }, settings)!;
+      const critical = firstLookCritical(c, settings, pair, 10);
+      for (const zE of [2, 3, 4, 5, 6]) {
+        const first = { ...c, candidate: { ...c.candidate, candidate: c.candidate.candidate.slice(0, 10) } };
+        const fails = judgeCase(first, settings, { ...pair, earlyFailZ: zE }) === "fail";
+        expect(fails, `release ${i} at ${zE}`).toBe(critical > zE);
+        if (fails) seen++;
+      }
+    }
+    expect(seen).toBeGreaterThan(0);
+    expect(seen).toBeLessThan(50);
   });
 
   it("a stored latency case is judged exactly as the release's full evidence is", () => {

@@ -1,15 +1,28 @@
 /**
- * One constant pair of z boundaries per maximum window for the before/after and forecast designs: a Pocock-type
- * constant boundary (Pocock 1977, Biometrika 64) whose constants are calibrated on the fleet, because the wander's
- * heavy tail and the estimated τ² make the textbook constants wrong. Looks every 5 minutes from 10.
+ * The z boundaries per maximum window for the before/after and forecast designs, calibrated on the fleet because the
+ * wander's heavy tail and the estimated τ² make the textbook constants wrong. Looks every 5 minutes from 10. The fail
+ * boundary is a two-stage (Haybittle–Peto-like; Haybittle 1971, Br J Radiol 44; Peto et al. 1976) constant: a strict
+ * z before FAIL_SWITCH_MINUTES, where 1–3-minute error bursts move z, then a lower one; the pass boundary is one constant
+ * (Pocock 1977, Biometrika 64).
  */
 import { normalQuantile } from "../normal-distribution.ts";
 
 export interface BoundaryPair {
-  /** Fail when L / √V ≥ failZ (and the fail floors hold). */
+  /** Fail when L / √V ≥ failZ (and the fail floors hold); from `earlyUntilMinutes` on when there is an early stage. */
   failZ: number;
   /** Pass when L + passZ·√V is below the detect floor. */
   passZ: number;
+  /** The fail z of the looks before `earlyUntilMinutes` (none: failZ at every look). */
+  earlyFailZ?: number | undefined;
+  earlyUntilMinutes?: number | undefined;
+}
+
+/** The look from which the late fail z applies: the bursts' 10–25-minute looks are the early stage. */
+export const FAIL_SWITCH_MINUTES = 30;
+
+/** The fail z of the look at `minutes`. */
+export function failZAt(bounds: BoundaryPair, minutes: number): number {
+  return bounds.earlyFailZ !== undefined && minutes < (bounds.earlyUntilMinutes ?? FAIL_SWITCH_MINUTES) ? bounds.earlyFailZ : bounds.failZ;
 }
 
 export interface BoundaryRow extends BoundaryPair {
@@ -61,10 +74,14 @@ export function boundariesFor(maxMinutes: number, alpha = TABLE_ALPHA, beta = TA
     const i = rows.findIndex((r) => r.maxMinutes >= maxMinutes);
     const lo = rows[i - 1]!, hi = rows[i]!;
     const w = Math.log(maxMinutes / lo.maxMinutes) / Math.log(hi.maxMinutes / lo.maxMinutes);
-    pair = { failZ: lo.failZ + w * (hi.failZ - lo.failZ), passZ: lo.passZ + w * (hi.passZ - lo.passZ) };
+    const mix = (a: number, b: number) => a + w * (b - a);
+    const early = lo.earlyFailZ !== undefined || hi.earlyFailZ !== undefined ? mix(lo.earlyFailZ ?? lo.failZ, hi.earlyFailZ ?? hi.failZ) : undefined;
+    pair = { failZ: mix(lo.failZ, hi.failZ), passZ: mix(lo.passZ, hi.passZ), earlyFailZ: early };
   }
+  const failShift = normalQuantile(1 - alpha) - normalQuantile(1 - TABLE_ALPHA);
   return {
-    failZ: pair.failZ + normalQuantile(1 - alpha) - normalQuantile(1 - TABLE_ALPHA),
+    failZ: pair.failZ + failShift,
     passZ: pair.passZ + normalQuantile(1 - beta) - normalQuantile(1 - TABLE_BETA),
+    ...(pair.earlyFailZ !== undefined ? { earlyFailZ: pair.earlyFailZ + failShift, earlyUntilMinutes: FAIL_SWITCH_MINUTES } : {}),
   };
 }

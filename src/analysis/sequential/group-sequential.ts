@@ -1,11 +1,11 @@
 /**
- * The group-sequential test of a rate against its baseline, read against one constant boundary pair for all looks
- * (Pocock 1977; Jennison & Turnbull 2000, "Group Sequential Methods", ch. 2). At each look L = log((e + ½)/n) −
+ * The group-sequential test of a rate against its baseline, read against a two-stage constant fail boundary and one
+ * constant pass boundary (Haybittle 1971; Pocock 1977; Jennison & Turnbull 2000, "Group Sequential Methods", ch. 2). At each look L = log((e + ½)/n) −
  * log(forecast) and V = 1/(e + ½) + var(log forecast) + τ²(t): a Wald test on the log rate ratio with a random-effects
  * wander term. The ½ (Haldane–Anscombe) keeps a window without events finite.
  */
 import type { EffectFloor, Direction } from "../signal-result.ts";
-import type { BoundaryPair } from "./boundaries.ts";
+import { type BoundaryPair, failZAt } from "./boundaries.ts";
 import type { LookPlan, MinuteCounts } from "./sequential-types.ts";
 import { looksUpTo, nextLookAfter } from "./look-plan.ts";
 
@@ -80,7 +80,8 @@ export function judgeLook(minutes: number, events: number, exposure: number, bas
   const observed = events / exposure;
   const change = size?.(minutes) ?? { relative: observed / baseline.rate - 1, absolute: observed - baseline.rate };
   const sides = sidesOf(rules.direction);
-  const significant = (side: number) => side * z >= bounds.failZ;
+  const failZ = failZAt(bounds, minutes);
+  const significant = (side: number) => side * z >= failZ;
   if (sides.some((side) => significant(side) && beyond(side, change, rules.fail))) return { ...outcome, decision: "fail" };
   const upper = Math.exp(logRatio + bounds.passZ * sd), lower = Math.exp(logRatio - bounds.passZ * sd);
   const ruledOut = (side: number) =>

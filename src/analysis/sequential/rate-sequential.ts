@@ -6,7 +6,7 @@
  */
 import type { DesignKind, RateEvidence, SequentialResult, SequentialSettings, WanderCalibration } from "./sequential-types.ts";
 import { calibrateWander, historyFrequency, tau2At } from "./aa-wander.ts";
-import { BOUNDARY_TABLE, boundariesFor, TABLE_ALPHA, TABLE_BETA, type BoundaryRow } from "./boundaries.ts";
+import { BOUNDARY_TABLE, boundariesFor, failZAt, TABLE_ALPHA, TABLE_BETA, type BoundaryRow } from "./boundaries.ts";
 import { type ConcurrentModel, fitConcurrent, judgeConcurrent } from "./concurrent-judge.ts";
 import { type Forecaster, forecastKindFor, forecastRate, fitForecaster, indexSeries } from "./forecast-baseline.ts";
 import { type LookBaseline, type SizeAt, runLooks } from "./group-sequential.ts";
@@ -96,6 +96,11 @@ export function fitRateBaseline(
   return forecastModel("");
 }
 
+/** How much history the baseline rests on, for the verdict's window and its "1 in N windows" sentence. */
+function withHistory(stats: ReturnType<typeof rateStats>, calibration: WanderCalibration): ReturnType<typeof rateStats> {
+  return { ...stats, details: { ...stats.details, historyMinutes: calibration.historyMinutes, aaWindows: calibration.aaLogRatios.length } };
+}
+
 /** Every look from the first up to the data there is; stops at the first decisive look. */
 export function judgeRateSequential(
   model: RateBaselineModel,
@@ -117,7 +122,7 @@ export function judgeRateSequential(
   const bounds = settings.boundaries ?? boundariesFor(model.maxMinutes, settings.alpha, settings.beta, model.boundaryTable);
   const run = runLooks(evidence.candidate, settings.plan, model.maxMinutes, baselineAt, settings, bounds, size as SizeAt | undefined);
   const baselineN = reference ? reference.cumExposure[Math.min(run.look.minutes, reference.length)]! : model.forecast.levelExposure;
-  const method = `group-sequential log rate ratio against ${reference ? "the reference window" : model.design === "forecast" ? "the seasonal forecast" : "the hour before the deploy"} (constant boundary)`;
+  const method = `group-sequential log rate ratio against ${reference ? "the reference window" : model.design === "forecast" ? "the seasonal forecast" : "the hour before the deploy"} (${bounds.earlyFailZ !== undefined ? "two-stage fail boundary" : "constant boundary"})`;
   const decided = run.status === "fail" || run.status === "warn" || run.status === "pass" || run.status === "hold";
   const frequency = decided && !reference && run.look.exposure > 0 ? historyFrequency(model.calibration, run.look.logRatio) : undefined;
   const why = rateWhy(run, model.nouns ?? ERROR_NOUNS, settings.direction, settings.detect, settings.plan.firstLookMinutes, evidence.candidate.length);
@@ -129,7 +134,7 @@ export function judgeRateSequential(
     minutesUsed: run.status === "continue" ? Math.min(evidence.candidate.length, model.maxMinutes) : run.minutesUsed,
     maxMinutes: model.maxMinutes,
     nextLookMinutes: run.nextLookMinutes,
-    stats: rateStats(method, run.look, baselineN, settings.direction, bounds, model.maxMinutes),
+    stats: withHistory(rateStats(method, run.look, baselineN, settings.direction, { ...bounds, failZ: failZAt(bounds, run.look.minutes) }, model.maxMinutes), model.calibration),
     intervalLevel: RATE_INTERVAL_LEVEL,
     ...(frequency !== undefined ? { historyFrequency: frequency } : {}),
     ...(why !== undefined ? { why } : {}),

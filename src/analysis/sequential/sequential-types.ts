@@ -39,8 +39,11 @@ export interface SequentialSettings {
   /** Miss budget at the detect floor (0.05): a pass must rule out the detect floor at 1 − beta. */
   beta: number;
   plan: LookPlan;
-  /** Constant z boundaries to use instead of the calibrated table (the calibration itself sets them). */
-  boundaries?: { failZ: number; passZ: number } | undefined;
+  /**
+   * z boundaries to use instead of the calibrated table (the calibration itself sets them). With `earlyFailZ` the fail
+   * boundary is two-stage: earlyFailZ before `earlyUntilMinutes` (default 30), failZ from then on.
+   */
+  boundaries?: { failZ: number; passZ: number; earlyFailZ?: number | undefined; earlyUntilMinutes?: number | undefined } | undefined;
 }
 
 /**
