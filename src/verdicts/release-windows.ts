@@ -1,7 +1,7 @@
+import { ERROR_PLAN } from "../analysis/sequential/look-plan.ts";
 import type { Rule } from "../rules/rule-schema.ts";
 
 const MINUTE = 60_000;
-const FIRST_LOOK_MINUTES = 10;
 
 export interface ReleaseWindows {
   baselineStart: number;
@@ -32,7 +32,7 @@ export function computeWindows(rule: Pick<Rule, "baseline" | "analysis">, starte
 /** When the next evaluation is due: the next interim check, or the end of the window plus the ingest grace. */
 export function nextCheckAt(rule: Pick<Rule, "analysis">, windows: ReleaseWindows, now: number, graceMs: number): number {
   // Sequential: the first look, after 10 minutes of data (a replayed deploy whose minutes are stored is judged at once).
-  if (rule.analysis.mode === "sequential") return Math.max(now, windows.analysisStart + FIRST_LOOK_MINUTES * MINUTE + graceMs);
+  if (rule.analysis.mode === "sequential") return Math.max(now, windows.analysisStart + ERROR_PLAN.firstLookMinutes * MINUTE + graceMs);
   const finalAt = windows.analysisEnd + graceMs;
   const interim = Math.max(now, windows.analysisStart) + rule.analysis.interval_minutes * MINUTE;
   return Math.min(interim, finalAt);

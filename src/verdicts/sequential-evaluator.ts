@@ -14,17 +14,13 @@ import type { BaselineResolver } from "./baseline-resolver.ts";
 import type { Evaluator } from "./evaluator.ts";
 import { NO_READS, type ExternalReads } from "./external-reads.ts";
 import { explainSequential, summarizeSequential } from "./sequential-explain.ts";
-import { SequentialEvidenceReader, type EvidenceScope, type GroupFilter } from "./sequential-evidence.ts";
+import { SequentialEvidenceReader, type EvidenceScope } from "./sequential-evidence.ts";
+import { baselineWindow, ComparisonChooser } from "./sequential-comparison.ts";
 import type { Check, Verdict } from "./verdict.ts";
-import { floorMinute } from "./release-windows.ts";
 import { judgeNewErrors, newErrorsOptions, readNewErrorsInput } from "./new-errors-signal.ts";
 import type { ErrorSignatureReader } from "../telemetry/error-signature-reader.ts";
 
 const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const WEEK = 7 * 1440 * MINUTE;
-/** The share of a window's requests an old version must still serve for a version-against-version comparison. */
-const MIN_CONTROL_SHARE = 0.05;
 
 /** Is this signal judged by the sequential engine (pushed request logs), or by the fixed window (metrics, outside sources)? */
 export const isSequential = (rule: Rule, s: SignalRule) =>
@@ -60,6 +56,7 @@ class ModelCache<T> {
  */
 export class SequentialEvaluator {
   private readonly evidence: SequentialEvidenceReader;
+  private readonly comparisons: ComparisonChooser;
   private readonly models = new ModelCache<unknown>(256);
   /** Days of per-minute history are the big part: kept for fewer releases than the models fitted on them. */
   private readonly histories = new ModelCache<unknown>(48);
@@ -71,12 +68,13 @@ export class SequentialEvaluator {
     private readonly signatures: ErrorSignatureReader,
   ) {
     this.evidence = new SequentialEvidenceReader(reader);
+    this.comparisons = new ComparisonChooser(reader, baselines);
   }
 
   evaluate(release: ReleaseRow, rule: Rule, candidateEnd: number, now: number, external: ExternalReads = NO_READS): SequentialVerdict {
     const analysisStart = release.analysisStart!;
     const minutesSoFar = Math.max(0, Math.round((candidateEnd - analysisStart) / MINUTE));
-    const comparison = this.comparison(release, rule, candidateEnd);
+    const comparison = this.comparisons.choose(release, rule, candidateEnd);
     const sequential = rule.signals.filter((s) => isSequential(rule, s));
     const alpha = signalAlpha(rule, sequential);
     const fixedChecks = this.fixedChecks(release, rule, minutesSoFar, now, external);
@@ -123,7 +121,7 @@ export class SequentialEvaluator {
       rule: rule.name,
       final: standing.final,
       windows: {
-        baseline: this.baselineWindow(release, rule, comparison, checks, decidedEnd),
+        baseline: baselineWindow(release, rule, comparison, checks, decidedEnd),
         analysis: { start: iso(analysisStart), end: iso(decidedEnd) },
       },
       evaluated_at: iso(now),
@@ -187,62 +185,6 @@ export class SequentialEvaluator {
     const history = this.histories.get(`${key}|latency`, () => this.evidence.latencyHistory(scope, threshold.bucket)) as ReturnType<SequentialEvidenceReader["latencyHistory"]>;
     const model = this.models.get(`${key}|model`, () => fitLatencyBaseline(history, settings)) as ReturnType<typeof fitLatencyBaseline>;
     return judgeLatencySequential(model, this.evidence.latency(scope, history, threshold), settings);
-  }
-
-  /**
-   * baseline auto: updated hosts against the others while any others still serve, or the new version against the old
-   * while both serve; else the forecast from history (the engine falls back to the hour before on under a day of it).
-   */
-  private comparison(release: ReleaseRow, rule: Rule, candidateEnd: number): Pick<EvidenceScope, "groups" | "referenceStart"> & { label: string; historyDays?: number } {
-    const kind = rule.baseline.kind;
-    const window = { service: release.service, environment: release.environment, start: release.analysisStart!, end: Math.max(candidateEnd, release.analysisStart! + MINUTE) };
-    if (kind === "auto" || kind === "concurrent") {
-      const hosts = this.baselines.updatedHosts(release.latestDeployId);
-      if (hosts.length > 0 && this.reader.requestCounts({ ...window, excludeHosts: hosts }).size > 0) {
-        return { groups: { candidate: { hosts }, control: { excludeHosts: hosts } }, label: `the hosts not yet updated, over the same minutes (${hosts.length} updated)` };
-      }
-      const versions = this.reader.versionsServing(window);
-      const total = [...versions.values()].reduce((a, b) => a + b, 0);
-      const mine = versions.get(release.version) ?? 0;
-      if (mine > 0 && total - mine >= MIN_CONTROL_SHARE * total) {
-        const groups: { candidate: GroupFilter; control: GroupFilter } = { candidate: { version: release.version }, control: { excludeVersion: release.version } };
-        return { groups, label: `the traffic still served by the previous version, over the same minutes` };
-      }
-      return { label: "a forecast from the service's own history" };
-    }
-    // Under a day of history the engine compares with the hour before the deploy (and says it is of low assurance).
-    if (kind === "before_deploy") return { label: `the ${rule.baseline.minutes} minutes before the deploy`, historyDays: Math.min(0.99, (rule.baseline.minutes + rule.baseline.history_minutes) / 1440) };
-    if (kind === "week_ago") return { referenceStart: release.analysisStart! - WEEK, label: "the same hours a week earlier" };
-    const paired = this.baselines.resolve(release, rule, candidateEnd);
-    if (paired.kind === "missing") return { label: `a forecast from history (${paired.why})` };
-    return { referenceStart: paired.baseline.start, label: paired.label };
-  }
-
-  /**
-   * What the release was compared with, as the design the engine actually used (a concurrent comparison may have
-   * fallen back to the forecast): the error-rate signal's, else the first sequential signal's.
-   */
-  private baselineWindow(release: ReleaseRow, rule: Rule, comparison: { label: string; referenceStart?: number; historyDays?: number }, checks: readonly Check[], decidedEnd: number) {
-    const iso = (t: number) => new Date(t).toISOString();
-    const used = (checks.find((c) => c.kind === "error_rate" && c.sequential) ?? checks.find((c) => c.sequential))?.sequential;
-    const analysisStart = release.analysisStart!, deployStart = floorMinute(release.deployStartedAt ?? analysisStart);
-    switch (used?.design) {
-      case "concurrent":
-        return { start: iso(analysisStart), end: iso(decidedEnd), label: comparison.label };
-      case "reference":
-        // A reference window (week_ago, previous_release, pinned), or none at all: a fixed objective (error_budget).
-        if (comparison.referenceStart === undefined) return { start: null, end: null, label: used.design_reason };
-        return { start: iso(comparison.referenceStart), end: iso(comparison.referenceStart + decidedEnd - analysisStart), label: comparison.label };
-      case "forecast": {
-        const errors = checks.find((c) => c.sequential === used);
-        const minutes = errors?.details.historyMinutes ?? Math.round((comparison.historyDays ?? rule.baseline.history_days) * 1440);
-        return { start: iso(deployStart - minutes * MINUTE), end: iso(deployStart), label: `a forecast from the service's own history: ${used.design_reason}` };
-      }
-      case "before_deploy":
-        return { start: iso(deployStart - HOUR), end: iso(deployStart), label: `the hour before the deploy: ${used.design_reason}` };
-      default:
-        return { start: release.baselineStart === null ? null : iso(release.baselineStart), end: release.baselineEnd === null ? null : iso(release.baselineEnd), label: comparison.label };
-    }
   }
 
   /** Signals the fixed engine judges, once their window of `analysis.minutes` is complete. */
