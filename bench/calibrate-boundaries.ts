@@ -4,10 +4,14 @@
  * errors by fitRateBaseline / judgeRateSequential, latency by fitLatencyBaseline / judgeLatencySequential, with the
  * shipped rule's settings (sequentialSettings, signalAlpha). Unchanged before/after releases and releases at the detect
  * floor, all rpm pooled; per row of the table the fail z is the smallest with false fails ≤ alpha and the pass z the
- * smallest with misses (pass or warn at the floor) ≤ beta, alternating twice since each boundary moves the other's rate.
- * The error-rate maximum window depends on the table (resolvingMaxMinutes), so its rows are calibrated twice, each
- * release re-placed under the first result. Prints both tables as TypeScript with the release counts behind each row.
- * Options: --signal=errors|latency|both, --unchanged=N and --floor=N per rpm, --seed=N, --workers=N (2).
+ * smallest with misses (pass or warn at the floor) ≤ beta, each pass setting the fail z and then the pass z, since each
+ * boundary moves the other's rate. The error-rate maximum window depends on the table (resolvingMaxMinutes), so there
+ * are two passes, each re-placing the releases first, and a last fail step on the final pass z. With --early-share=S
+ * the error rows get a two-stage fail z (S·alpha for the looks before FAIL_SWITCH_MINUTES, the rest after; critical-z.ts)
+ * and a grid of the trade per share: false fails, ×2 fails and ×5 fails at the first look (--strong=N ×5 releases per
+ * rpm). Prints both tables as TypeScript with the release counts behind each row.
+ * Options: --signal=errors|latency|both, --unchanged=N, --floor=N and --strong=N per rpm, --early-share=S, --seed=N,
+ * --workers=N (2).
  */
 import { availableParallelism } from "node:os";
 import { BOUNDARY_TABLE, FAIL_SWITCH_MINUTES, LATENCY_BOUNDARY_TABLE, type BoundaryPair, type BoundaryRow } from "../src/analysis/sequential/boundaries.ts";
@@ -89,22 +93,23 @@ function shareGrid(table: RowResult[], previous: readonly BoundaryRow[], zero: C
 
 const FIRST_LOOK = 10;
 
-async function calibrate(signal: CalibratedSignal, seed: number, perRpm: { unchanged: number; floor: number; strong: number }, workers: number, earlyShare: number) {
+async function calibrate(signal: CalibratedSignal, seed: number, perRpm: { unchanged: number; floor: number; strong: number }, workers: number, earlyShare: number | undefined) {
   const started = performance.now();
   const settings = settingsFor(loadShippedRule(), signal);
   const floor = floorEffect(signal, settings);
-  const twoStage = signal === "errors";
+  const twoStage = signal === "errors" && earlyShare !== undefined;
   const pool = await CalibrationPool.start({ signal, seed, rpms: TRAFFIC_LEVELS, perRpm: { ...perRpm, strong: twoStage ? perRpm.strong : 0 }, floor }, workers);
   const g = pool.generated;
   console.error(`calibrate ${signal}: ${g.unchanged} unchanged and ${g.floor} floor releases in ${((performance.now() - started) / 1000).toFixed(0)} s (${g.skipped} outside the table's designs)`);
   const previous = signal === "errors" ? BOUNDARY_TABLE : LATENCY_BOUNDARY_TABLE;
-  let table: RowResult[] = previous.map((r) => ({ ...r, n0: 0, n1: 0, notes: [] }));
+  // One constant unless asked for two stages: the early z then starts from the one-constant fail z.
+  let table: RowResult[] = previous.map((r) => ({ ...r, earlyFailZ: twoStage ? r.earlyFailZ : undefined, n0: 0, n1: 0, notes: [] }));
   // Latency's maximum is always its plan's longest window: only that row has releases.
   if (signal === "latency") table = table.filter((r) => r.maxMinutes === settings.plan.maxMaxMinutes);
   const failStep = async () => {
     if (!twoStage) return passStep("unchanged");
     const reports = await pool.ask({ kind: "critical-stages", set: "unchanged", pairs: pairsOf(table) });
-    table = table.map((row) => stagesFor(row, byRow(reports, row.maxMinutes), settings.alpha, earlyShare));
+    table = table.map((row) => stagesFor(row, byRow(reports, row.maxMinutes), settings.alpha, earlyShare!));
     return reports;
   };
   const passStep = async (set: "unchanged" | "floor") => {
@@ -122,7 +127,7 @@ async function calibrate(signal: CalibratedSignal, seed: number, perRpm: { uncha
   };
   // Each boundary moves the other's rate a little: the error rows alternate once per pass, re-placing releases first.
   for (let pass = 0; pass < 2; pass++) {
-    if (twoStage) await pool.ask({ kind: "rebucket", table });
+    if (signal === "errors") await pool.ask({ kind: "rebucket", table });
     await failStep();
     await passStep("floor");
     console.error(`calibrate ${signal}: pass ${pass + 1} done at ${((performance.now() - started) / 1000).toFixed(0)} s: ${table.map((r) => `${r.maxMinutes}: ${r.earlyFailZ?.toFixed(2) ?? "–"}|${r.failZ.toFixed(2)}/${r.passZ.toFixed(2)} (${r.n0}/${r.n1})`).join(", ")}`);
@@ -159,7 +164,7 @@ async function main() {
   const which = process.argv.find((a) => a.startsWith("--signal="))?.slice(9) ?? "both";
   const seed = option("seed", TRAINING_SEED), workers = Math.min(option("workers", 2), availableParallelism());
   const perRpm = { unchanged: option("unchanged", 1500), floor: option("floor", 500), strong: option("strong", 300) };
-  const earlyShare = option("early-share", 0.7);
+  const earlyShare = process.argv.some((a) => a.startsWith("--early-share=")) ? option("early-share", 1) : undefined;
   for (const signal of ["errors", "latency"] as const) if (which === "both" || which === signal) await calibrate(signal, seed, perRpm, workers, earlyShare);
 }
 

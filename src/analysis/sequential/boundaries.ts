@@ -42,6 +42,11 @@ export const TABLE_BETA = 0.05;
  * busiest services, whose bursts need the 120 row's fail z: the review's 3.52 false-failed 3 of the 200), so those
  * rows repeat the 120 row. The 120 row is above the 240 row because the services that resolve in 2 h are the busy ones,
  * where an error burst alone moves z; it is not a property of the window length.
+ * No early stage: a two-stage fail z (`--early-share=S`, 28,000 unchanged / 8,000 ×2 / 2,000 ×5 training releases)
+ * buys little, because at the one-constant z only 0.36 of the 0.47 % false fails are early and the late looks need
+ * z ≈ 3.55 even with 70 % of alpha left to them (240 row: early share 0.5 → z 4.38/3.67, ×2 fails 62.9 % instead of
+ * 55.6 %, but ×5 fails at 10 minutes 81 % instead of 86 % at 300 rpm; an early z kept at 4.03 → late 3.99, ×2 56.6 %).
+ * The calibrated share 0.7 (4.04/3.95; 120 row 4.90/5.37) met the same 18 accuracy targets, so it was not adopted.
  */
 export const BOUNDARY_TABLE: readonly BoundaryRow[] = [
   { maxMinutes: 30, failZ: 5.18, passZ: 2.79, source: "benchmark-extended" },
