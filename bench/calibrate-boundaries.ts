@@ -10,7 +10,8 @@
  * the error rows get a two-stage fail z (S·alpha for the looks before FAIL_SWITCH_MINUTES, the rest after; critical-z.ts)
  * and a grid of the trade per share: false fails, ×2 fails and ×5 fails at the first look (--strong=N ×5 releases per
  * rpm). Prints both tables as TypeScript with the release counts behind each row.
- * Options: --signal=errors|latency|both, --unchanged=N, --floor=N and --strong=N per rpm, --early-share=S, --seed=N,
+ * With --by=band the error rows are keyed by expected errors per minute instead (calibration/band-calibration.ts).
+ * Options: --by=band, --signal=errors|latency|both, --unchanged=N, --floor=N and --strong=N per rpm, --early-share=S, --seed=N,
  * --workers=N (2).
  */
 import { availableParallelism } from "node:os";
@@ -19,6 +20,7 @@ import { loadShippedRule } from "./accuracy/judge-panel.ts";
 import { TRAFFIC_LEVELS } from "./accuracy/scenario-cells.ts";
 import type { CalibratedSignal } from "./calibration/calibration-case.ts";
 import { floorEffect, settingsFor } from "./calibration/calibration-jobs.ts";
+import { calibrateBands } from "./calibration/band-calibration.ts";
 import { CalibrationPool } from "./calibration/calibration-pool.ts";
 import type { CaseReport } from "./calibration/calibration-worker.ts";
 import { lateFailZ, rateAt, smallestZWithin, twoStageFailZ, twoStageRateAt } from "./calibration/critical-z.ts";
@@ -165,6 +167,7 @@ async function main() {
   const seed = option("seed", TRAINING_SEED), workers = Math.min(option("workers", 2), availableParallelism());
   const perRpm = { unchanged: option("unchanged", 1500), floor: option("floor", 500), strong: option("strong", 300) };
   const earlyShare = process.argv.some((a) => a.startsWith("--early-share=")) ? option("early-share", 1) : undefined;
+  if (process.argv.includes("--by=band")) return calibrateBands(seed, perRpm, workers);
   for (const signal of ["errors", "latency"] as const) if (which === "both" || which === signal) await calibrate(signal, seed, perRpm, workers, earlyShare);
 }
 

@@ -6,19 +6,22 @@ import { loadShippedRule, planOf } from "../accuracy/judge-panel.ts";
 import { RandomSource } from "../accuracy/random-source.ts";
 import { TrafficGenerator } from "../accuracy/traffic-generator.ts";
 import { type CalibrationCase, firstLookCritical, judgeCase, makeCase, maxMinutesUnder, stageCriticals } from "./calibration-case.ts";
-import { criticalZ, rowOf } from "./critical-z.ts";
+import { bandOf, criticalZ, rowOf } from "./critical-z.ts";
 import { type CaseSet, type GenerateJob, settingsFor, STRONG_ERROR_FACTOR } from "./calibration-jobs.ts";
 
 export type WorkerRequest =
   | { kind: "rebucket"; table: readonly BoundaryRow[] }
-  | { kind: "critical"; set: CaseSet; pairs: Record<number, BoundaryPair> }
+  | { kind: "rebucket-bands"; pairs: Record<number, BoundaryPair> }
+  | { kind: "critical"; set: CaseSet; pairs: Record<number, BoundaryPair>; byBand?: boolean }
   | { kind: "critical-stages"; set: CaseSet; pairs: Record<number, BoundaryPair> }
   | { kind: "critical-first-look"; set: CaseSet; pairs: Record<number, BoundaryPair> }
-  | { kind: "statuses"; set: CaseSet; pairs: Record<number, BoundaryPair> };
+  | { kind: "statuses"; set: CaseSet; pairs: Record<number, BoundaryPair>; byBand?: boolean };
 
 export interface CaseReport {
   row: number;
   rpm: number;
+  /** The baseline's expected errors per minute (the band key). */
+  eventsPerMinute: number;
   critical?: number;
   /** critical-stages: `critical` is the early stage's (no late fails), `criticalLate` the late stage's (no early fails). */
   criticalLate?: number;
@@ -54,19 +57,28 @@ function answer(req: WorkerRequest): CaseReport[] | undefined {
     return undefined;
   }
   const rows = rowsOf(req.pairs);
+  if (req.kind === "rebucket-bands") {
+    // The maximum window a band's pair gives: resolvingMaxMinutes holds a one-row table flat.
+    const table = (c: CalibrationCase): BoundaryRow[] => [{ maxMinutes: 240, ...req.pairs[bandOf(c.model.expectedEventsPerMinute, rows)]!, source: "benchmark" }];
+    for (const set of ["unchanged", "floor", "strong"] as const) cases[set] = cases[set].map((c) => ({ ...c, model: { ...c.model, maxMinutes: maxMinutesUnder(c, settings, table(c)) } }));
+    return undefined;
+  }
+  const byBand = "byBand" in req && req.byBand === true;
   return cases[req.set].map((c) => {
-    const row = rowOf(c.model.maxMinutes, rows), pair = req.pairs[row]!;
-    if (req.kind === "statuses") return { row, rpm: c.rpm, status: judgeCase(c, settings, pair) };
+    const eventsPerMinute = c.model.expectedEventsPerMinute;
+    const row = byBand ? bandOf(eventsPerMinute, rows) : rowOf(c.model.maxMinutes, rows), pair = req.pairs[row]!;
+    const base = { row, rpm: c.rpm, eventsPerMinute };
+    if (req.kind === "statuses") return { ...base, status: judgeCase(c, settings, pair) };
     if (req.kind === "critical-stages") {
       const { early, late } = stageCriticals(c, settings, pair);
-      return { row, rpm: c.rpm, critical: early, criticalLate: late };
+      return { ...base, critical: early, criticalLate: late };
     }
-    if (req.kind === "critical-first-look") return { row, rpm: c.rpm, critical: firstLookCritical(c, settings, pair, settings.plan.firstLookMinutes) };
+    if (req.kind === "critical-first-look") return { ...base, critical: firstLookCritical(c, settings, pair, settings.plan.firstLookMinutes) };
     // Unchanged releases: the fail z below which this one fails. At the floor: the pass z below which it is missed.
     const hit = req.set === "unchanged"
       ? (z: number) => judgeCase(c, settings, { ...pair, failZ: z }) === "fail"
       : (z: number) => { const s = judgeCase(c, settings, { ...pair, passZ: z }); return s === "pass" || s === "warn"; };
-    return { row, rpm: c.rpm, critical: criticalZ(hit) };
+    return { ...base, critical: criticalZ(hit) };
   });
 }
 

@@ -50,6 +50,13 @@ export function rowOf(maxMinutes: number, rows: readonly number[]): number {
   return best;
 }
 
+/** The band (its lower edge of expected errors per minute) that holds `eventsPerMinute`. */
+export function bandOf(eventsPerMinute: number, edges: readonly number[]): number {
+  let band = Math.min(...edges);
+  for (const e of edges) if (eventsPerMinute >= e && e > band) band = e;
+  return band;
+}
+
 /**
  * The two-stage fail boundary with the false-fail budget split explicitly: the early z is the smallest with early-stage
  * fails ≤ earlyShare·alpha, the late z the smallest with all fails ≤ alpha. A release fails at (zE, zL) exactly when
