@@ -65,8 +65,11 @@ export class SequentialEvidenceReader {
   /** The history part of the evidence: enough to fit the baseline model once per release. */
   rateHistory(s: EvidenceScope): Omit<RateEvidence, "candidate"> {
     const h = this.historySpan(s, s.historyDays);
-    const history = trimSilentStart(this.counts(s, h.start, h.end));
-    const historyStart = h.end - history.length * MINUTE;
+    // From the service's first stored minute: days of silent minutes before it are unknown, not quiet (and cost time).
+    const map = this.reader.requestCounts(this.query(s, h.start, h.end));
+    const first = map.size === 0 ? h.end : Math.min(...map.keys());
+    const history = dense(map, first, this.minutes(first, h.end), (m) => ({ events: m.errors, exposure: m.requests }));
+    const historyStart = first;
     const out: Omit<RateEvidence, "candidate"> = { history, historyStart, candidateStart: s.analysisStart };
     if (s.groups) {
       const g = this.historySpan(s, 1);

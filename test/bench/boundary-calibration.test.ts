@@ -8,7 +8,7 @@ import { firstLookCritical, judgeCase, makeCase, stageCriticals } from "../../be
 import { fitLatencyBaseline } from "../../src/analysis/sequential/latency-baseline.ts";
 import { judgeLatencySequential } from "../../src/analysis/sequential/latency-sequential.ts";
 import { exceedanceRatioOfTail, floorEffect, settingsFor } from "../../bench/calibration/calibration-jobs.ts";
-import { criticalZ, lateFailZ, rateAt, rowOf, smallestZWithin, twoStageFailZ, twoStageRateAt, Z_HIGH, Z_LOW } from "../../bench/calibration/critical-z.ts";
+import { bandOf, criticalZ, lateFailZ, rateAt, rowOf, smallestZWithin, twoStageFailZ, twoStageRateAt, Z_HIGH, Z_LOW } from "../../bench/calibration/critical-z.ts";
 
 interface Fixture {
   p95: number;
@@ -18,6 +18,12 @@ interface Fixture {
 const fixture = JSON.parse(readFileSync(new URL("../fixtures/stats/latency-floor.json", import.meta.url), "utf8")) as Fixture;
 
 describe("critical boundaries", () => {
+  it("places a release in the band whose lower edge of expected errors per minute it reaches", () => {
+    const edges = [0, 0.3, 1, 3];
+    expect([0, 0.29, 0.3, 0.99, 1, 2.99, 3, 40].map((e) => bandOf(e, edges))).toEqual([0, 0, 0.3, 0.3, 1, 1, 3, 3]);
+    expect(bandOf(Number.NaN, edges)).toBe(0);
+  });
+
   it("bisection finds where a monotone outcome stops, and marks outcomes outside the search range", () => {
     expect(criticalZ((z) => z < 3.21)).toBeCloseTo(3.21, 2);
     expect(criticalZ(() => false)).toBe(-Infinity);
