@@ -5,23 +5,11 @@
  * so by Ville's inequality it reaches 1/α with probability at most α at ANY look (Robbins 1970; Howard et al. 2021).
  */
 import { AnalysisInputError } from "../analysis-error.ts";
+import { gridSteps, logPriorWeights, MIXTURE_PRIOR_SD as RATE_PRIOR_SD } from "./mixture-prior.ts";
+export { RATE_PRIOR_SD };
 
 /** Which alternatives the mixture weighs: error rates above p0 (a burn is shown) or below it (a burn is ruled out). */
 export type RateSide = "above" | "below";
-
-/** Half-normal prior, sd 0.7, on |logit p − logit p0|, on 48 points from 0.01 to 3: the grid of mixture-sprt.ts. */
-export const RATE_PRIOR_SD = 0.7;
-const GRID_POINTS = 48;
-const GRID_FIRST = 0.01, GRID_LAST = 3.0;
-
-const gridSteps = Array.from({ length: GRID_POINTS }, (_, i) =>
-  i === GRID_POINTS - 1 ? GRID_LAST : GRID_FIRST + (i * (GRID_LAST - GRID_FIRST)) / (GRID_POINTS - 1),
-);
-const logPriorWeights = (() => {
-  const w = gridSteps.map((s) => Math.exp(-0.5 * (s / RATE_PRIOR_SD) ** 2));
-  const total = w.reduce((a, x) => a + x, 0);
-  return Float64Array.from(w, (x) => Math.log(x / total));
-})();
 
 /**
  * log of the mixture likelihood ratio after `events` errors in `exposure` requests, against p0, for one side. The

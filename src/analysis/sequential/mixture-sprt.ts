@@ -6,24 +6,12 @@
  * probability at most α at ANY minute: the test may be looked at every minute and stopped whenever it is decisive.
  */
 import { AnalysisInputError } from "../analysis-error.ts";
+import { gridSteps, logPriorWeights, MIXTURE_PRIOR_SD } from "./mixture-prior.ts";
+export { MIXTURE_PRIOR_SD };
 import type { MinuteCounts } from "./sequential-types.ts";
 
 /** Which alternatives the mixture weighs: θ above θ0 (a rise is the alternative) or below it. */
 export type MixtureSide = "above" | "below";
-
-/** Half-normal prior on |log θ − log θ0|, sd 0.7, on 48 points from 0.01 to 3 (as the review's seqlib.py). */
-export const MIXTURE_PRIOR_SD = 0.7;
-const GRID_POINTS = 48;
-const GRID_FIRST = 0.01, GRID_LAST = 3.0;
-
-const gridSteps = Array.from({ length: GRID_POINTS }, (_, i) =>
-  i === GRID_POINTS - 1 ? GRID_LAST : GRID_FIRST + (i * (GRID_LAST - GRID_FIRST)) / (GRID_POINTS - 1),
-);
-const logPriorWeights = (() => {
-  const w = gridSteps.map((s) => Math.exp(-0.5 * (s / MIXTURE_PRIOR_SD) ** 2));
-  const total = w.reduce((a, x) => a + x, 0);
-  return Float64Array.from(w, (x) => Math.log(x / total));
-})();
 
 /** The running state of one mixture: log likelihood ratio at each grid θ, updated minute by minute. */
 export interface MixtureState {
@@ -44,7 +32,7 @@ export function createMixture(theta0: number, side: MixtureSide, rho: number): M
   if (!(rho > 0 && Number.isFinite(rho))) throw new AnalysisInputError("INVALID_INPUT", `ρ must be positive and finite, got ${rho}`);
   const sign = side === "above" ? 1 : -1;
   const logThetas = Float64Array.from(gridSteps, (s) => Math.log(theta0) + sign * s);
-  return { theta0, side, rho, logThetas, logRatios: new Float64Array(GRID_POINTS), minutes: 0, candidateEvents: 0, controlEvents: 0 };
+  return { theta0, side, rho, logThetas, logRatios: new Float64Array(gridSteps.length), minutes: 0, candidateEvents: 0, controlEvents: 0 };
 }
 
 function checkMinute(m: MinuteCounts, group: string): void {
@@ -67,7 +55,7 @@ export function updateMixture(state: MixtureState, candidate: MinuteCounts, cont
   // log of c·log(πj/π0) + d·log((1−πj)/(1−π0)) with πj = θjρa/(θjρa + b): written so it never divides 0 by 0.
   const ra = state.rho * a, logTheta0 = Math.log(state.theta0);
   const logNull = Math.log(state.theta0 * ra + b);
-  for (let j = 0; j < GRID_POINTS; j++) {
+  for (let j = 0; j < gridSteps.length; j++) {
     const lt = state.logThetas[j]!;
     state.logRatios[j]! += c * (lt - logTheta0) + (c + d) * (logNull - Math.log(Math.exp(lt) * ra + b));
   }
@@ -76,9 +64,9 @@ export function updateMixture(state: MixtureState, candidate: MinuteCounts, cont
 /** log of the mixture likelihood ratio: log Σ wj·Λj (log-sum-exp). */
 export function logMixture(state: MixtureState): number {
   let top = -Infinity;
-  for (let j = 0; j < GRID_POINTS; j++) top = Math.max(top, state.logRatios[j]! + logPriorWeights[j]!);
+  for (let j = 0; j < gridSteps.length; j++) top = Math.max(top, state.logRatios[j]! + logPriorWeights[j]!);
   let sum = 0;
-  for (let j = 0; j < GRID_POINTS; j++) sum += Math.exp(state.logRatios[j]! + logPriorWeights[j]! - top);
+  for (let j = 0; j < gridSteps.length; j++) sum += Math.exp(state.logRatios[j]! + logPriorWeights[j]! - top);
   return top + Math.log(sum);
 }
 
