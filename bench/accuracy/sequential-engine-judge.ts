@@ -57,14 +57,15 @@ export function rateEvidence(r: SimulatedRelease, pick: "errors" | "exceed", win
   const hm = r.history.minutes, deploy = hm + r.deployAt;
   const from = historyDays === undefined ? 0 : Math.max(0, deploy - historyDays * DAY);
   const canary = r.treatedShare < 1;
+  // As the evaluator (sequential-evidence.ts#rateHistory): named updated hosts are forecast from their own history.
+  const own = canary && !r.ephemeral;
   const evidence: RateEvidence = {
-    history: counts(r, "all", from, deploy, pick), historyStart: r.historyStart + from * MINUTE,
+    history: counts(r, own ? 1 : "all", from, deploy, pick), historyStart: r.historyStart + from * MINUTE,
     candidate: counts(r, canary ? 1 : "all", deploy, deploy + windowMinutes, pick), candidateStart: r.historyStart + deploy * MINUTE,
   };
   if (canary) {
     const day = Math.max(0, deploy - DAY);
     // Fresh pods have no history of their own: the groups are exchangeable by construction.
-    const own = !r.ephemeral;
     evidence.concurrent = {
       control: counts(r, 0, deploy, deploy + windowMinutes, pick),
       candidateHistory: own ? counts(r, 1, day, deploy, pick) : [],
@@ -130,10 +131,14 @@ export class SequentialEngineJudge {
 /** The latency signal's evidence: a day of exceedances, the baseline hour's histogram and the candidate's minutes. */
 export function latencyEvidence(r: SimulatedRelease): LatencyEvidence {
   const window = LATENCY_PLAN.maxMaxMinutes, deploy = r.deployAt;
-  const exceed = rateEvidence(r, "exceed", window, 1);
-  const baseline = emptyDense();
-  for (let i = 0; i < deploy; i++) r.minutes[i]!.hist.forEach((c, b) => (baseline[b]! += c));
   const group = r.treatedShare < 1 ? 1 : null;
+  // As the evaluator (sequential-evidence.ts#latencyHosts): named updated hosts against their own history and hour
+  // before; fresh pods (a version comparison, no hosts named) against the whole service before the deploy.
+  const own = group !== null && !r.ephemeral;
+  const exceed = rateEvidence(r, "exceed", window, 1);
+  delete exceed.concurrent;
+  const baseline = emptyDense();
+  for (let i = 0; i < deploy; i++) (own ? r.minutes[i]!.groupHist[1] : r.minutes[i]!.hist).forEach((c, b) => (baseline[b]! += c));
   const candidateMinutes = r.minutes.slice(deploy, deploy + window).map((m) => (group === null ? m.hist : m.groupHist[group]));
   return { exceed, thresholdMs: thresholdMs(r.thresholdBucket, BUCKETS), baseline, candidateMinutes };
 }

@@ -151,8 +151,14 @@ export class TrafficGenerator {
       }
     });
 
+    // As the evaluator: the p95 of the updated hosts' own hour before (sequential-evidence.ts#latencyThreshold); a
+    // version comparison without named hosts (fresh pods) reads the whole service.
+    const own = spec.canary !== undefined && !ephemeral;
     const baseline = new Float64Array(BUCKETS);
-    for (let i = 0; i < deployAt; i++) for (let b = 0; b < BUCKETS; b++) baseline[b]! += this.minutes[i]!.hist[b]!;
+    for (let i = 0; i < deployAt; i++) {
+      const hist = own ? this.minutes[i]!.groupHist[1] : this.minutes[i]!.hist;
+      for (let b = 0; b < BUCKETS; b++) baseline[b]! += hist[b]!;
+    }
     const thresholdBucket = exceedanceThreshold(baseline);
     this.drawHistoryExceedances(thresholdBucket, group, hostLatency, rng);
     return {

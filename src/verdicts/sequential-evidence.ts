@@ -65,8 +65,12 @@ export class SequentialEvidenceReader {
   /** The history part of the evidence: enough to fit the baseline model once per release. */
   rateHistory(s: EvidenceScope): Omit<RateEvidence, "candidate"> {
     const h = this.historySpan(s, s.historyDays);
-    // From the service's first stored minute: days of silent minutes before it are unknown, not quiet (and cost time).
-    const map = this.reader.requestCounts(this.query(s, h.start, h.end));
+    // Named updated hosts are forecast from their own history: the service's would carry the other hosts' rates and a
+    // smaller wander than a few hosts have alone. New hosts with no history fall back to the service's.
+    const hosts = s.groups?.candidate.hosts;
+    const own = hosts ? this.reader.requestCounts(this.query(s, h.start, h.end, { hosts })) : undefined;
+    // From the first stored minute: days of silent minutes before it are unknown, not quiet (and cost time).
+    const map = own !== undefined && own.size > 0 ? own : this.reader.requestCounts(this.query(s, h.start, h.end));
     const first = map.size === 0 ? h.end : Math.min(...map.keys());
     const history = dense(map, first, this.minutes(first, h.end), (m) => ({ events: m.errors, exposure: m.requests }));
     const historyStart = first;
