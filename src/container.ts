@@ -2,6 +2,8 @@ import type { Logger } from "pino";
 import type { Config } from "./config.ts";
 import { AuditLog } from "./decisions/audit-log.ts";
 import { DecisionService } from "./decisions/decision-service.ts";
+import { DecidedViews } from "./decisions/decision-views.ts";
+import { VerdictQuality } from "./decisions/verdict-quality.ts";
 import { RollbackRequests } from "./decisions/rollback-requests.ts";
 import { rollbackRuleCheck } from "./decisions/rollback-rule-check.ts";
 import { RollbackRunner } from "./decisions/rollback-runner.ts";
@@ -25,7 +27,8 @@ import { SourceHealthCache } from "./sources/source-health.ts";
 import { withSourceWarnings } from "./sources/unconfigured-sources.ts";
 import { createDatadogEvents } from "./sources/datadog/datadog-events.ts";
 import { createEventIndexer } from "./sources/elasticsearch/event-indexer.ts";
-import { fanOut, type EventSink } from "./sources/event-sink.ts";
+import { fanOut, NO_EVENTS, type EventSink } from "./sources/event-sink.ts";
+import { sourceCallPolicy } from "./sources/source-call.ts";
 import { openDb, type Db } from "./store/db.ts";
 import { WriteQueue } from "./store/write-queue.ts";
 import { TelemetryStore } from "./telemetry/telemetry-store.ts";
@@ -33,19 +36,20 @@ import { WindowReader } from "./telemetry/window-reader.ts";
 import { PreDeployGate } from "./gates/pre-deploy-gate.ts";
 import { GateVerdicts } from "./gates/gate-verdicts.ts";
 import { ReleaseLookup } from "./gates/release-lookup.ts";
-import { verdictView } from "./verdicts/verdict-view.ts";
 import { TokenService } from "./tokens/token-service.ts";
 import { BaselineResolver } from "./verdicts/baseline-resolver.ts";
 import { BatchVerdicts } from "./verdicts/batch-verdicts.ts";
+import { BatchJudge } from "./verdicts/batch-judge.ts";
 import { Evaluator } from "./verdicts/evaluator.ts";
 import { ExternalReader } from "./verdicts/external-reads.ts";
 import { OnsetLocator } from "./verdicts/onset-locator.ts";
 import { VerdictService } from "./verdicts/verdict-service.ts";
+import { VerdictRecorder } from "./verdicts/verdict-recorder.ts";
+import { alertReaction, eventSinkReaction, rollbackReaction } from "./verdicts/verdict-reactions.ts";
 import { SequentialEvaluator } from "./verdicts/sequential-evaluator.ts";
 import { ErrorSignatureReader } from "./telemetry/error-signature-reader.ts";
 import { CapacityFitter } from "./capacity/capacity-fitter.ts";
 import { CapacityReader } from "./capacity/capacity-reader.ts";
-import { CapacityAwareRecorder } from "./capacity/capacity-recorder.ts";
 import { CapacityService } from "./capacity/capacity-service.ts";
 
 export interface Container {
@@ -75,6 +79,9 @@ export interface Container {
   /** The Slack Web API when a bot token is configured (messages edited in place, answers to button presses). */
   slackApi: SlackApi | undefined;
   decisions: DecisionService;
+  /** The one place a verdict is paired with the decision in force (release, or batch k). */
+  views: DecidedViews;
+  verdictQuality: VerdictQuality;
   audit: AuditLog;
   rollbacks: RollbackRunner;
   /** Deployment statuses and protection-rule answers, when DEPLOY_GUARD_GITHUB_TOKEN is set. */
@@ -112,21 +119,31 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
     createDatadogEvents(config, logger.child({ component: "datadog-events" })),
     createEventIndexer(config, logger.child({ component: "es-events" })),
   ].filter((s) => s !== undefined);
-  const events = eventSinks.length > 0 ? fanOut(eventSinks) : undefined;
-  const recorder = new CapacityAwareRecorder(capacity, db, outbox, () => void dispatcher.deliverDue().catch(() => undefined), rollbackRequests, events);
+  const events = eventSinks.length > 0 ? fanOut(eventSinks) : NO_EVENTS;
+  // A final verdict is completed (capacity) before it is stored; then, in order, what follows every recorded verdict.
+  const recorder = new VerdictRecorder(db, {
+    stages: [capacity],
+    reactions: [
+      rollbackReaction(rollbackRequests),
+      alertReaction(outbox, () => void dispatcher.deliverDue().catch(() => undefined)),
+      eventSinkReaction(events),
+    ],
+    onReactionError: (reaction, err) => logger.warn({ err, reaction }, "a reaction to a verdict failed"),
+  });
   const reader = new WindowReader(db);
   const sources = createSources(config, db, options.sources);
-  const evaluator = new Evaluator(sources.builtin, new ExternalReader(sources, { timeoutMs: config.sourceTimeoutMs, retries: config.sourceRetries, backoffMs: 500 }));
+  const evaluator = new Evaluator(sources.builtin, new ExternalReader(sources, sourceCallPolicy(config)));
   const baselines = new BaselineResolver(db);
   const sequential = new SequentialEvaluator(reader, evaluator, baselines, new ErrorSignatureReader(db));
   const verdicts = new VerdictService(db, rules, evaluator, baselines, new OnsetLocator(db, reader), recorder, sequential, graceMs, now, (release, err) =>
     logger.error({ err, release: release.id }, "evaluation failed; it will be retried at the next run"),
   );
-  const decisions = new DecisionService(db, verdicts, audit, rollbackRequests, now);
-  // Gates answer from the verdict view, so an operator's decision overrides the engine there too.
-  const gateVerdicts = new GateVerdicts(new ReleaseLookup(db), (r) => verdictView(r, decisions.current(r.id)));
-  const preDeployGate = new PreDeployGate(gateVerdicts, rules, reader, config.preDeployMinutes, now);
   const kickAlerts = () => void dispatcher.deliverDue().catch(() => undefined);
+  const decisions = new DecisionService(db, verdicts, audit, rollbackRequests, outbox, now, kickAlerts);
+  const views = new DecidedViews((id, batch) => decisions.current(id, batch));
+  // Gates answer from the verdict view, so an operator's decision overrides the engine there too.
+  const gateVerdicts = new GateVerdicts(new ReleaseLookup(db), (r) => views.verdict(r));
+  const preDeployGate = new PreDeployGate(gateVerdicts, rollbackRequests, rules, reader, config.preDeployMinutes, now);
   const github = githubApi && new GithubIntegration(githubApi, db, preDeployGate, logger.child({ component: "github" }), now, kickAlerts);
   return {
     config,
@@ -143,13 +160,15 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
     sources,
     sourceHealth: new SourceHealthCache(sources, now),
     capacity,
-    batches: new BatchVerdicts(db, verdicts, baselines, evaluator, recorder, now),
+    batches: new BatchVerdicts(db, verdicts, baselines, evaluator, recorder, new BatchJudge(reader), graceMs, now),
     gateVerdicts,
     preDeployGate,
     dispatcher,
     outbox,
     slackApi,
     decisions,
+    views,
+    verdictQuality: new VerdictQuality(db),
     audit,
     rollbacks,
     github,

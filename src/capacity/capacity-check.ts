@@ -1,6 +1,6 @@
 import { scoreChecks, type VerdictStatus } from "../analysis/score.ts";
 import { summarize } from "../verdicts/explain.ts";
-import type { Check, FinalVerdict } from "../verdicts/verdict.ts";
+import type { Check, FinalVerdict } from "../verdicts/verdict-types.ts";
 import type { ReleaseCapacity } from "./capacity-types.ts";
 
 /**

@@ -6,7 +6,7 @@ import type { Rule } from "../rules/rule-schema.ts";
 import type { RuleSet } from "../rules/rule-set.ts";
 import type { Db } from "../store/db.ts";
 import { capacityFits, releases, type CapacityFitRow, type ReleaseRow } from "../store/schema/index.ts";
-import type { FinalVerdict } from "../verdicts/verdict.ts";
+import type { FinalVerdict, FinalVerdictStage, ReleaseIdentity } from "../verdicts/verdict-types.ts";
 import { capacityCheck, unavailableCheck, withCapacityCheck } from "./capacity-check.ts";
 import type { CapacityFitter, Span } from "./capacity-fitter.ts";
 import type { CapacityRule } from "./capacity-rule.ts";
@@ -23,7 +23,7 @@ export function summarizeModel(rule: Rule, m: CapacityRule): ModelSummary {
 }
 
 /** Capacity models: the nightly refit, the before/after comparison of every release, and the views the API serves. */
-export class CapacityService {
+export class CapacityService implements FinalVerdictStage {
   constructor(
     private readonly db: Db,
     private readonly rules: RuleSet,
@@ -96,8 +96,11 @@ export class CapacityService {
     return result;
   }
 
-  /** The final verdict with the capacity check added; unchanged when the rule has no model. Never throws. */
-  amendFinal(identity: { id: string }, verdict: FinalVerdict, rule: Rule): FinalVerdict {
+  /**
+   * The last stage of a final verdict (src/verdicts/verdict-recorder.ts): the capacity check added and scored, before
+   * the verdict is stored; unchanged when the rule has no model. Never throws.
+   */
+  complete(identity: ReleaseIdentity, verdict: FinalVerdict, rule: Rule): FinalVerdict {
     if (!rule.capacity) return verdict;
     const release = this.db.select().from(releases).where(eq(releases.id, identity.id)).get();
     if (!release) return verdict;

@@ -7,6 +7,9 @@ const USAGE = `deploy-guard — judges every release from its own logs and metri
                                           wait for a verdict: exit 0 pass/warn, 1 fail, 2 hold/timeout, 3 usage/connection error
   deploy-guard gate --pre-deploy --url U --token T --service S [--environment E] [--timeout 10m]
                                           may a deploy start? exit 0 go, 2 hold (service already unhealthy), 3 usage/connection error
+  deploy-guard decide --release ID --action approve|hold|rollback|retry|skip|mark-wrong --reason "…" [--batch K] [--signal S]
+                      [--feedback false_fail|missed_regression] [--url U --token T]
+                                          an operator's decision, audited as via cli: exit 0 done, 1 refused, 3 usage/connection error
   deploy-guard rules check [--rules DIR]  validate the rule files
   deploy-guard dashboards export --format datadog|kibana [--dashboard NAME] [--service S] [--environment E] [--out FILE]
                                           a dashboard definition as a Datadog dashboard JSON or Kibana saved objects (NDJSON)
@@ -24,6 +27,8 @@ async function main(argv: string[]): Promise<number> {
         return await (await import("./serve-command.ts")).serveCommand(loadConfig());
       case "gate":
         return await (await import("./gate-command.ts")).gateCommand(rest);
+      case "decide":
+        return await (await import("./decide-command.ts")).decideCommand(rest);
       case "backtest":
         return (await import("./backtest-command.ts")).backtestCommand(rest);
       case "dashboards":

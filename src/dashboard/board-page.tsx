@@ -10,6 +10,7 @@ import { Layout } from "./layout.tsx";
 import { pageContext, type PageContext } from "./page-context.ts";
 import { HTML_PAGE, renderPage } from "./page-response.ts";
 import { LIGHTS, StatusLight } from "./status-light.tsx";
+import type { ReloadState } from "../rules/rule-set.ts";
 
 const BOARD_SIZE = 60;
 const DAY = 24 * 3600_000;
@@ -36,7 +37,7 @@ const json = createRoute({
 export function boardRoutes(app: Router, c: Container): void {
   app.openapi(page, (ctx) => {
     const p = pageContext(ctx, c);
-    return renderPage(ctx, <BoardPage p={p} releases={boardReleases(c)} now={c.now()} />);
+    return renderPage(ctx, <BoardPage p={p} releases={boardReleases(c)} now={c.now()} reload={c.rules.reloadState()} />);
   });
   app.openapi(json, (ctx) => {
     const { t } = pageContext(ctx, c);
@@ -46,7 +47,7 @@ export function boardRoutes(app: Router, c: Container): void {
   });
 }
 
-function BoardPage({ p, releases, now }: { p: PageContext; releases: BoardRelease[]; now: number }) {
+function BoardPage({ p, releases, now, reload }: { p: PageContext; releases: BoardRelease[]; now: number; reload: ReloadState }) {
   const { t } = p;
   const midnight = Math.floor(now / DAY) * DAY;
   const today = releases.filter((r) => r.deployed_at >= midnight);
@@ -55,6 +56,9 @@ function BoardPage({ p, releases, now }: { p: PageContext; releases: BoardReleas
     <Layout title={t("board.title")} lang={p.lang} page={p} scripts={["board.js"]}>
       <h1>{t("board.title")}</h1>
       <p class="intro">{t("board.intro")}</p>
+      {reload.status === "refused" && (
+        <p class="notice tone-red" role="alert" data-rules-refused>{t("board.rulesRefused", { files: reload.files.join(", "), error: reload.error })}</p>
+      )}
       {releases.length === 0 ? <p class="empty">{t("board.empty")}</p> : (
         <div data-board>
           <p class="hint" aria-live="polite">{t("board.live")}</p>
@@ -80,6 +84,7 @@ function Group({ title, releases, t, now }: { title: string; releases: BoardRele
               <time datetime={new Date(r.deployed_at).toISOString()} title={utcTime(r.deployed_at)}>{ago(r.deployed_at, now, t)}</time>
             </div>
             <p class="summary">{r.summary}</p>
+            {r.would_have && r.would_have !== "pass" && <p class="hint" data-would-have={r.would_have}>{t("board.wouldHave", { status: t(`status.${r.would_have}`) })}</p>}
             <a class="service-link" href={`/services/${encodeURIComponent(r.service)}?environment=${encodeURIComponent(r.environment)}`}>{r.service} →</a>
           </li>
         ))}

@@ -4,15 +4,25 @@ import type { Container } from "../container.ts";
 import { AppError, statusOf } from "../http/app-error.ts";
 import type { Router } from "../http/app.ts";
 import { WRITE_ERRORS } from "../http/problem-schema.ts";
-import { DECISION_ACTIONS } from "../store/schema/index.ts";
+import { DECISION_ACTIONS, DECISION_FEEDBACK } from "../store/schema/index.ts";
 import { Charts } from "./chart.tsx";
 import { checkFormPost } from "./dashboard-access.ts";
 import { Layout } from "./layout.tsx";
 import { pageContext, type PageContext } from "./page-context.ts";
 import { HTML_PAGE, renderPage } from "./page-response.ts";
 import { releaseData, type ReleaseData } from "./release-data.ts";
-import { Changes, Done, EngineerDetails } from "./release-sections.tsx";
+import { Changes, Done, EngineerDetails, MoreActions } from "./release-sections.tsx";
+import { decisionHeadline, type GATE_ACTIONS } from "../decisions/decision-overlay.ts";
+
+type GateAction = (typeof GATE_ACTIONS)[number];
 import { StatusLight } from "./status-light.tsx";
+
+// Empty form fields mean "not given": a select left at its blank option posts "".
+const blank = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+const DecisionForm = z.object({
+  action: z.enum(DECISION_ACTIONS), reason: z.string().max(1000), csrf: z.string().max(200),
+  signal: blank(z.string().max(100)), feedback: blank(z.enum(DECISION_FEEDBACK)), batch: blank(z.coerce.number().int().min(1)),
+});
 
 const IdParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" } }) });
 
@@ -25,7 +35,7 @@ const decide = createRoute({
   method: "post", path: "/releases/{id}/decision", summary: "Dashboard: an operator approves, rolls back or holds a release (session cookie + CSRF token)", tags: ["dashboard"],
   request: {
     params: IdParam,
-    body: { required: true, content: { "application/x-www-form-urlencoded": { schema: z.object({ action: z.enum(DECISION_ACTIONS), reason: z.string().max(1000), csrf: z.string().max(200) }) } } },
+    body: { required: true, content: { "application/x-www-form-urlencoded": { schema: DecisionForm } } },
   },
   responses: { 303: { description: "Decided; back to the release page" }, 403: WRITE_ERRORS[403], 409: HTML_PAGE[200], 422: HTML_PAGE[200] },
 });
@@ -39,11 +49,11 @@ export function releasePageRoutes(app: Router, c: Container): void {
   app.openapi(decide, async (ctx) => {
     const p = pageContext(ctx, c);
     const { id } = ctx.req.valid("param");
-    const { action, reason, csrf } = ctx.req.valid("form");
+    const { csrf, ...form } = ctx.req.valid("form");
     if (!p.operator) throw new AppError("FORBIDDEN", "Approving, rolling back or holding a release needs a token with the 'operator' scope.");
     checkFormPost(ctx, p.viewer, c.config.publicUrl, csrf);
     try {
-      await c.writes.run(() => c.decisions.decide({ releaseId: id, action, reason, actor: p.viewer.identity!.name, via: "dashboard" }));
+      await c.writes.run(() => c.decisions.decide({ ...form, releaseId: id, actor: p.viewer.identity!.name, via: "dashboard" }));
     } catch (err) {
       if (!(err instanceof AppError) || err.code === "INTERNAL" || err.code === "NOT_FOUND") throw err;
       return show(ctx, c, p, id, undefined, { message: err.message, status: statusOf(err.code) === 409 ? 409 : 422 });
@@ -74,7 +84,8 @@ function ReleasePage({ p, d, notice, error }: { p: PageContext; d: ReleaseData; 
         <h2 id="verdict-h" class="visually-hidden">{t("release.verdict")}</h2>
         <StatusLight status={v.status} t={t} large />
         <p class="sentence" lang="en">{v.summary}</p>
-        {v.decision && <p class="hint">{t("release.decidedBy", { actor: v.decision.actor, action: t(`action.${v.decision.action}.done`), engine: t(`status.${v.engine_status ?? v.status}`) })}</p>}
+        {v.decision && <p class="hint">{t("release.decidedBy", { actor: v.decision.actor, action: t(`action.${v.decision.action as GateAction}.done`), engine: t(`status.${v.engine_status ?? v.status}`) })}</p>}
+        {v.decision?.rollback && v.decision.rollback.status !== "done" && <p class={`notice ${v.decision.rollback.status === "requested" ? "tone-grey" : "tone-red"}`} lang="en" data-rollback={v.decision.rollback.status}>{decisionHeadline(v.decision)}. {v.decision.rollback.message}</p>}
       </section>
       <section>
         <h2>{t("release.changed")}</h2>
@@ -91,6 +102,7 @@ function ReleasePage({ p, d, notice, error }: { p: PageContext; d: ReleaseData; 
         {error && <p class="notice tone-red" role="alert">{t("action.failed", { message: error })}</p>}
         <Done d={d} t={t} />
         {p.operator && <Actions p={p} id={v.release_id} />}
+        {p.operator && <MoreActions p={p} d={d} />}
       </section>
       <section>
         <EngineerDetails d={d} t={t} />

@@ -1,6 +1,8 @@
+import { decisionHeadline } from "../decisions/decision-overlay.ts";
 import type { Check } from "../verdicts/verdict.ts";
 import { changeText, millis, percent, pValue, signedPercent, utcTime } from "./format.ts";
 import type { Translate } from "./i18n/i18n.ts";
+import type { PageContext } from "./page-context.ts";
 import type { ReleaseData } from "./release-data.ts";
 import { StatusLight } from "./status-light.tsx";
 
@@ -122,5 +124,66 @@ export function EngineerDetails({ d, t }: { d: ReleaseData; t: Translate }) {
         </ul>
       )}
     </details>
+  );
+}
+
+/**
+ * Judge again, set a signal aside, approve or hold one batch, or say the verdict was wrong. English only for now
+ * (lang="en"): the labels are not in the i18n catalogues yet.
+ */
+export function MoreActions({ p, d }: { p: PageContext; d: ReleaseData }) {
+  const id = encodeURIComponent(d.verdict.release_id);
+  const csrf = <input type="hidden" name="csrf" value={p.viewer.csrf ?? ""} />;
+  const reason = (key: string) => <><label for={`reason-${key}`}>Reason (required)</label><textarea id={`reason-${key}`} name="reason" rows={1} maxlength={1000} required></textarea></>;
+  return (
+    <div class="more-actions" lang="en">
+      <form method="post" action={`/releases/${id}/decision`} class="actions">
+        <h3>Judge again or set a signal aside</h3>
+        {csrf}{reason("retry")}
+        <label for="skip-signal">Signal to set aside</label>
+        <select id="skip-signal" name="signal"><option value="">—</option>{d.checks.map((c) => <option value={c.signal}>{c.signal}</option>)}</select>
+        <div class="buttons">
+          <button type="submit" name="action" value="retry" class="tone-grey">↻ Judge again with more data</button>
+          <button type="submit" name="action" value="skip" class="tone-grey">– Set the signal aside</button>
+        </div>
+      </form>
+      {d.batches.length > 0 && (
+        <form method="post" action={`/releases/${id}/decision`} class="actions">
+          <h3>One batch only</h3>
+          {csrf}{reason("batch")}
+          <label for="batch-index">Batch</label>
+          <select id="batch-index" name="batch">{d.batches.map((b) => <option value={String(b.batch.index)}>{b.batch.index} of {b.batch.total}</option>)}</select>
+          <div class="buttons">
+            <button type="submit" name="action" value="approve" class="tone-green">✓ Approve this batch</button>
+            <button type="submit" name="action" value="hold" class="tone-grey">‖ Hold this batch</button>
+          </div>
+        </form>
+      )}
+      <form method="post" action={`/releases/${id}/decision`} class="actions">
+        <h3>The verdict was wrong</h3>
+        <p class="hint">Recorded for the rule's false-fail and miss rate; the gate does not change.</p>
+        {csrf}{reason("mark")}
+        <label for="mark-feedback">What was wrong</label>
+        <select id="mark-feedback" name="feedback">
+          <option value="false_fail">It failed, but the release was fine (false fail)</option>
+          <option value="missed_regression">It passed, but the release was bad (missed regression)</option>
+        </select>
+        <div class="buttons"><button type="submit" name="action" value="mark_wrong" class="tone-grey">Mark the verdict wrong</button></div>
+      </form>
+      <Marks d={d} />
+    </div>
+  );
+}
+
+function Marks({ d }: { d: ReleaseData }) {
+  const marks = d.decisions.filter((x) => x.action === "mark_wrong" || x.action === "skip" || x.action === "retry" || x.batch !== null);
+  if (marks.length === 0) return null;
+  return (
+    <ul class="events decisions">
+      {marks.map((x) => (
+        <li data-action={x.action}><time>{utcTime(Date.parse(x.at))}</time> <strong>{x.actor}</strong>: {decisionHeadline(x)}
+          {x.batch !== null && ` (batch ${x.batch})`}{x.signal && ` (signal ${x.signal})`}{x.feedback && ` (${x.feedback.replace("_", " ")})`} — {x.reason}</li>
+      ))}
+    </ul>
   );
 }

@@ -104,6 +104,7 @@ function ServicePage({ p, d, hours, definition }: { p: PageContext; d: ServiceDa
                   <time datetime={r.deploy_started_at ?? r.created_at}>{utcTime(Date.parse(r.deploy_started_at ?? r.created_at))}</time>
                 </div>
                 <p class="summary">{r.summary}</p>
+                {r.would_have && r.would_have !== "pass" && <p class="hint" data-would-have={r.would_have}>{t("board.wouldHave", { status: t(`status.${r.would_have}`) })}</p>}
               </li>
             ))}
           </ol>

@@ -1,112 +1,130 @@
 import type { Statement } from "better-sqlite3";
 import { AppError } from "../http/app-error.ts";
+import type { NotificationOutbox } from "../notify/notification-outbox.ts";
+import type { Rule } from "../rules/rule-schema.ts";
 import type { Db } from "../store/db.ts";
 import { DECISION_ACTIONS, type ReleaseRow } from "../store/schema/index.ts";
-import type { VerdictService } from "../verdicts/verdict-service.ts";
 import type { AuditLog } from "./audit-log.ts";
-import { DECIDED_STATUS, type DecisionAction, type DecisionChannel, type DecisionView } from "./decision-overlay.ts";
+import { checkBatch, checkFields, checkMark, checkSignal, refuseSenseless, type DecisionFields } from "./decision-checks.ts";
+import {
+  DECIDED_STATUS, decisionHeadline, type DecisionAction, type DecisionChannel, type DecisionFeedback, type DecisionView, type RollbackOutcome,
+} from "./decision-overlay.ts";
+import { DecisionStore, notConfigured } from "./decision-store.ts";
 import type { RollbackRequests } from "./rollback-requests.ts";
 
 export { DECISION_ACTIONS };
-export type { DecisionAction, DecisionChannel, DecisionView };
+export type { DecisionAction, DecisionChannel, DecisionFeedback, DecisionView };
 
-export interface DecisionInput {
+export interface DecisionInput extends DecisionFields {
   releaseId: string;
-  action: DecisionAction;
-  reason: string;
   actor: string;
   via: DecisionChannel;
+  /** The presser of a Slack button, so the edited message can mention them. */
+  slackUserId?: string | undefined;
 }
 
-const DONE = { approve: "approved", rollback: "rolled back", hold: "put on hold" } as const satisfies Record<DecisionAction, string>;
-
-interface DecisionDbRow {
-  action: DecisionAction;
-  actor: string;
-  reason: string;
-  via: DecisionChannel;
-  decidedAt: number;
+/** What the decision service needs of the verdicts: retry and skipSignal re-judge the release (issue 12). */
+export interface DecidableVerdicts {
+  get(id: string): ReleaseRow;
+  ruleFor(release: ReleaseRow): Rule;
+  retry(releaseId: string, now: number): void;
+  skipSignal(releaseId: string, signal: string, actor: string, now: number): void;
 }
 
 /**
- * Operators' decisions on a release. The latest decision is what the gate answers; later engine verdicts are still
- * recorded and shown as engine_status, but never override a person. A hold is lifted only by approve or rollback.
+ * The one verb for operators' decisions, whoever calls it. It records the decision and its audit entry, does what the
+ * action asks (rollback request, re-judgement), and queues an update of every message already sent for the release,
+ * all in one transaction, so nothing is claimed that was not done and nothing is sent twice.
  */
 export class DecisionService {
-  private readonly s: Record<"insert" | "latest" | "all" | "deployStatus", Statement>;
+  readonly store: DecisionStore;
+  private readonly s: Record<"deployStatus", Statement>;
 
   constructor(
     private readonly db: Db,
-    private readonly verdicts: VerdictService,
+    private readonly verdicts: DecidableVerdicts,
     private readonly audit: AuditLog,
     private readonly rollbacks: RollbackRequests,
+    private readonly outbox: NotificationOutbox,
     private readonly now: () => number = Date.now,
+    private readonly onDecided: () => void = () => {},
   ) {
-    const p = (sql: string) => db.$client.prepare(sql);
-    const columns = "action, actor, reason, via, decided_at AS decidedAt";
-    this.s = {
-      insert: p("INSERT INTO release_decisions (release_id, action, reason, actor, via, engine_status, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-      latest: p(`SELECT ${columns} FROM release_decisions WHERE release_id = ? ORDER BY id DESC LIMIT 1`),
-      all: p(`SELECT ${columns} FROM release_decisions WHERE release_id = ? ORDER BY id DESC`),
-      deployStatus: p("SELECT status FROM deploys WHERE id = ?"),
-    };
+    this.store = new DecisionStore(db);
+    this.s = { deployStatus: db.$client.prepare("SELECT status FROM deploys WHERE id = ?") };
   }
 
-  /** Records a decision, its audit entry and (for rollback) the rollback request in one transaction. */
   decide(input: DecisionInput): DecisionView {
-    return this.db.$client.transaction(() => {
-      const release = this.verdicts.get(input.releaseId);
-      const reason = input.reason.trim();
-      if (!reason) throw new AppError("VALIDATION_FAILED", "reason: must not be empty", [{ path: "reason", message: "must not be empty" }]);
-      if (reason.length > 1000) throw new AppError("VALIDATION_FAILED", "reason: at most 1000 characters", [{ path: "reason", message: "at most 1000 characters" }]);
-      this.refuseSenseless(release, input.action);
-      const now = this.now();
-      this.s.insert.run(release.id, input.action, reason, input.actor, input.via, release.status, now);
-      const rule = this.verdicts.ruleFor(release);
-      let rollback = "";
-      if (input.action === "rollback") {
-        const trigger = { by: "decision" as const, actor: input.actor, reason, status: "fail", summary: `Rolled back by ${input.actor}: ${reason}` };
-        const result = this.rollbacks.request(release, rule.name, rule.actions.rollback, trigger, now);
-        rollback = result === "no_action" ? ` Rule '${rule.name}' has no rollback action, so the deploy tool must roll back.` : "";
-      }
-      this.audit.record("decision", release, input.actor, `${DONE[input.action]} by ${input.actor} via ${input.via}: "${reason}".${rollback}`, {
-        action: input.action, reason, via: input.via, engine_status: release.status, gate_status: DECIDED_STATUS[input.action],
-      }, now);
-      return { action: input.action, actor: input.actor, reason, at: new Date(now).toISOString(), via: input.via };
-    })();
+    const decided = this.db.$client.transaction(() => this.decideInTransaction(input))();
+    queueMicrotask(this.onDecided);
+    return decided;
   }
 
-  /** Newest first. */
+  /** Newest first, with skips and marks. */
   list(releaseId: string): DecisionView[] {
     this.verdicts.get(releaseId);
-    return (this.s.all.all(releaseId) as DecisionDbRow[]).map(view);
+    return this.store.all(releaseId);
   }
 
-  /** The decision in force, or null when the engine's verdict stands. */
-  current(releaseId: string): DecisionView | null {
-    const row = this.s.latest.get(releaseId) as DecisionDbRow | undefined;
-    return row ? view(row) : null;
+  /** The approve, hold or rollback in force for the release, or for batch k of it; null when the engine's verdict stands. */
+  current(releaseId: string, batch?: number): DecisionView | null {
+    return this.store.inForce(releaseId, batch);
   }
 
-  private refuseSenseless(release: ReleaseRow, action: DecisionAction): void {
-    const current = this.current(release.id);
+  private decideInTransaction(input: DecisionInput): DecisionView {
+    const release = this.verdicts.get(input.releaseId);
+    const reason = checkFields(input);
+    const rule = this.verdicts.ruleFor(release);
     const what = `${release.service} ${release.version} (${release.environment})`;
-    if (current?.action === action) {
-      throw new AppError("CONFLICT", `${what} was already ${DONE[action]} by ${current.actor} at ${current.at}.`);
-    }
-    const toolRolledBack = release.latestDeployId !== null && (this.s.deployStatus.get(release.latestDeployId) as { status: string } | undefined)?.status === "rolled_back";
-    const rolledBack = current?.action === "rollback" ? `was rolled back by ${current.actor} at ${current.at}` : toolRolledBack ? "was rolled back by its deploy tool" : undefined;
-    if (rolledBack && action === "approve") throw new AppError("CONFLICT", `${what} ${rolledBack}; a rolled-back release cannot be approved; deploy a fixed version instead.`);
-    if (rolledBack && action === "hold") throw new AppError("CONFLICT", `${what} ${rolledBack}; there is nothing left to hold.`);
-    if (rolledBack) throw new AppError("CONFLICT", `${what} ${rolledBack} already.`);
-    const requested = this.rollbacks.existing(release.id);
-    if (requested && action !== "rollback") {
-      throw new AppError("CONFLICT", `A rollback of ${what} was requested at ${new Date(requested.createdAt).toISOString()} (it is ${requested.status}); it cannot be ${DONE[action]} any more.`);
-    }
-    if (requested) throw new AppError("CONFLICT", `A rollback of ${what} was already requested at ${new Date(requested.createdAt).toISOString()} by its fail verdict (it is ${requested.status}).`);
+    checkBatch(release, input.batch, input.batch === undefined ? [] : this.store.batchesOf(release.latestDeployId));
+    checkSignal(rule, input.signal);
+    if (input.feedback) checkMark(release, input.feedback, this.store.mark(release.id, input.feedback), what);
+    refuseSenseless(this.stateOf(release, input.batch), input, what);
+    if (input.signal && this.store.hasSkipped(release.id, input.signal)) throw new AppError("CONFLICT", `Signal '${input.signal}' of ${what} was already set aside.`);
+    const now = this.now();
+    const row = {
+      releaseId: release.id, action: input.action, reason, actor: input.actor, via: input.via, engineStatus: release.status,
+      batch: input.batch ?? null, signal: input.signal ?? null, feedback: input.feedback ?? null, at: now,
+    };
+    const id = this.store.insert(row);
+    const rollback = input.action === "rollback" ? this.requestRollback(release, rule, input.actor, reason, now) : null;
+    if (input.action === "retry") this.verdicts.retry(release.id, now);
+    if (input.action === "skip") this.verdicts.skipSignal(release.id, input.signal!, input.actor, now);
+    const decision: DecisionView = { ...row, at: new Date(now).toISOString(), rollback };
+    this.record(release, decision, now);
+    this.outbox.enqueueDecision(this.verdicts.get(release.id), id, {
+      action: decision.action, by: input.actor, at: decision.at, via: input.via, reason, batch: decision.batch, signal: decision.signal,
+      feedback: decision.feedback, rollback, gate_status: DECIDED_STATUS[decision.action] ?? null,
+      ...(input.slackUserId ? { slack_user_id: input.slackUserId } : {}),
+    }, now);
+    return decision;
   }
-}
 
-function view(r: DecisionDbRow): DecisionView {
-  return { action: r.action, actor: r.actor, reason: r.reason, at: new Date(r.decidedAt).toISOString(), via: r.via };
+  private requestRollback(release: ReleaseRow, rule: Rule, actor: string, reason: string, now: number): RollbackOutcome {
+    const trigger = { by: "decision" as const, actor, reason, status: "fail", summary: `Rollback requested by ${actor}: ${reason}` };
+    const result = this.rollbacks.request(release, rule.name, rule.actions.rollback, trigger, now);
+    if (result === "no_action") return notConfigured(rule.name);
+    return { status: "requested", message: `deploy-guard is running the rollback of rule '${rule.name}'.` };
+  }
+
+  private record(release: ReleaseRow, d: DecisionView, now: number): void {
+    const scope = d.batch === null ? "" : ` for batch ${d.batch}`;
+    const extra = d.signal ? ` Signal '${d.signal}' set aside; the release is judged again without it.`
+      : d.feedback ? ` The engine's ${release.status} is marked ${d.feedback}; the gate does not change.`
+      : d.action === "retry" ? " The release is judged again with more data."
+      : d.rollback && d.rollback.status !== "requested" ? ` ${d.rollback.message}` : "";
+    this.audit.record("decision", release, d.actor, `${decisionHeadline(d)}${scope} via ${d.via}: "${d.reason}".${extra}`, {
+      action: d.action, reason: d.reason, via: d.via, engine_status: release.status, gate_status: DECIDED_STATUS[d.action] ?? null,
+      ...(d.batch !== null ? { batch: d.batch } : {}), ...(d.signal ? { signal: d.signal } : {}), ...(d.feedback ? { feedback: d.feedback } : {}),
+      ...(d.rollback ? { rollback: d.rollback } : {}),
+    }, now);
+  }
+
+  private stateOf(release: ReleaseRow, batch: number | undefined) {
+    const wide = this.store.inForce(release.id);
+    const toolRolledBack = release.latestDeployId !== null
+      && (this.s.deployStatus.get(release.latestDeployId) as { status: string } | undefined)?.status === "rolled_back";
+    const rolledBack = wide?.action === "rollback" ? `was marked for rollback by ${wide.actor} at ${wide.at}`
+      : toolRolledBack ? "was rolled back by its deploy tool" : undefined;
+    return { release, inForce: batch === undefined ? wide : this.store.inForce(release.id, batch), rolledBack, rollbackRequested: this.rollbacks.existing(release.id) };
+  }
 }

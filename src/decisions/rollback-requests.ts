@@ -1,9 +1,12 @@
 import type { Statement } from "better-sqlite3";
 import type { RollbackAction, Rule } from "../rules/rule-schema.ts";
 import type { Db } from "../store/db.ts";
-import type { ReleaseIdentity } from "../verdicts/verdict-recorder.ts";
+import type { FinalVerdictHook, ReleaseIdentity } from "../verdicts/verdict-types.ts";
 import type { AuditLog } from "./audit-log.ts";
 import { rollbackPayload, type RollbackTrigger } from "./rollback-payload.ts";
+
+/** Release-wide decisions that set or hand back the gate; skips, marks and one batch's decisions do not. */
+const IN_FORCE = "batch_index IS NULL AND action IN ('approve', 'hold', 'rollback', 'retry')";
 
 export type RollbackRequestResult = "requested" | "already_requested" | "no_action";
 
@@ -11,7 +14,7 @@ export type RollbackRequestResult = "requested" | "already_requested" | "no_acti
  * Writes the rollback outbox row (the release id is its key, so at most one rollback per release) and its audit
  * entry; callers run it inside the transaction of the verdict or decision that asks for it.
  */
-export class RollbackRequests {
+export class RollbackRequests implements FinalVerdictHook {
   private readonly s: Record<"insert" | "one" | "previous" | "decision", Statement>;
 
   constructor(
@@ -27,11 +30,12 @@ export class RollbackRequests {
       one: p("SELECT status, created_at AS createdAt FROM rollbacks WHERE release_id = ?"),
       // The last release before this one that passed (or a person approved) and nobody rolled back or held.
       previous: p(`SELECT r.version FROM releases r
-        LEFT JOIN release_decisions d ON d.id = (SELECT MAX(id) FROM release_decisions WHERE release_id = r.id)
+        LEFT JOIN release_decisions d ON d.id = (SELECT MAX(id) FROM release_decisions WHERE release_id = r.id AND ${IN_FORCE})
         WHERE r.service = ? AND r.environment = ? AND r.id <> ? AND r.rowid < (SELECT rowid FROM releases WHERE id = ?)
           AND (d.action = 'approve' OR (d.action IS NULL AND r.status IN ('pass', 'warn')))
+          AND NOT EXISTS (SELECT 1 FROM release_decisions m WHERE m.release_id = r.id AND m.feedback = 'missed_regression')
         ORDER BY r.rowid DESC LIMIT 1`),
-      decision: p("SELECT action FROM release_decisions WHERE release_id = ? ORDER BY id DESC LIMIT 1"),
+      decision: p(`SELECT action FROM release_decisions WHERE release_id = ? AND ${IN_FORCE} ORDER BY id DESC LIMIT 1`),
     };
   }
 

@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
 import type { Db } from "../store/db.ts";
+import { releases } from "../store/schema/index.ts";
 import type { RuleSet } from "../rules/rule-set.ts";
 import { ceilMinute, computeWindows, nextCheckAt } from "../verdicts/release-windows.ts";
 import type { VerdictRecorder } from "../verdicts/verdict-recorder.ts";
@@ -90,6 +92,11 @@ export class DeployService {
     this.store.startBatchVerdict(deployId, index, start, end, end + this.graceMs);
   }
 
+  private decidedFor(releaseId: string, deployId: string): boolean {
+    const row = this.db.select({ decidedAt: releases.decidedAt, deployId: releases.latestDeployId }).from(releases).where(eq(releases.id, releaseId)).get();
+    return row !== undefined && row.decidedAt !== null && row.deployId === deployId;
+  }
+
   private ruleOf(release: ReleaseRef) {
     return this.rules.forRelease(release);
   }
@@ -110,6 +117,8 @@ export class DeployService {
         if (input.batch) this.startBatchVerdict(release, deploy.id, input.batch.index, ts);
         if (input.batch && input.batch.index !== input.batch.total) return;
         this.store.markDeployEnded(deploy.id, "finished", ts);
+        // A batch that failed already decided the release; analysing it again could overwrite that fail with a pass.
+        if (this.decidedFor(release.id, deploy.id)) return;
         const rule = this.ruleOf(release);
         const windows = computeWindows(rule, startedAt, ts);
         const next = nextCheckAt(rule, windows, now, this.graceMs);

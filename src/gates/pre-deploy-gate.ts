@@ -1,4 +1,5 @@
 import type { RuleSet } from "../rules/rule-set.ts";
+import type { RollbackRequests } from "../decisions/rollback-requests.ts";
 import type { ReleaseRow } from "../store/schema/index.ts";
 import type { WindowReader } from "../telemetry/window-reader.ts";
 import { liveErrorChecks } from "./live-error-check.ts";
@@ -12,6 +13,7 @@ import type { GateVerdicts } from "./gate-verdicts.ts";
 export class PreDeployGate {
   constructor(
     private readonly verdicts: GateVerdicts,
+    private readonly ownRollbacks: Pick<RollbackRequests, "existing">,
     private readonly rules: RuleSet,
     private readonly reader: WindowReader,
     private readonly minutes: number,
@@ -43,7 +45,11 @@ export class PreDeployGate {
     const what = `The running release ${view.version}`;
     if (view.status === "fail") {
       if (this.verdicts.lookup.rolledBack(release)) return { status: "pass", reason: `${what} failed but was rolled back.` };
-      return { status: "hold", reason: `${what} failed and has not been rolled back: ${view.summary}` };
+      // deploy-guard's own rollback does not come back as a deploy event, so its outbox row is the evidence.
+      const own = this.ownRollbacks.existing(release.id);
+      if (own?.status === "succeeded") return { status: "pass", reason: `${what} failed but deploy-guard rolled it back.` };
+      const running = own?.status === "pending" ? " deploy-guard's rollback is still running." : own?.status === "failed" ? " deploy-guard's rollback failed." : "";
+      return { status: "hold", reason: `${what} failed and has not been rolled back:${running} ${view.summary}` };
     }
     if (view.status === "analyzing") {
       const failing = view.checks.filter((c) => c.status === "fail");

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Container } from "../container.ts";
+import { reloadView, ReloadSchema, ruleRoutes } from "../rules/rule-routes.ts";
 import { unconfiguredSignals } from "../sources/unconfigured-sources.ts";
 import type { Router } from "./app.ts";
 
@@ -8,6 +9,7 @@ const Health = z.object({
   checks: z.record(z.string(), z.string()).optional(),
   sources: z.record(z.string(), z.string()).optional().describe("each configured outside source: \"ok (12 ms)\" or \"failed: …\""),
   warnings: z.array(z.string()).optional(),
+  rules: ReloadSchema.optional().describe("the last reload of the rules folder: refused keeps the earlier rules in force (status degraded, still 200)"),
 });
 
 /**
@@ -15,6 +17,7 @@ const Health = z.object({
  * "degraded" with 200: the guard still judges pushed telemetry, and the source's signals follow their no-data policy.
  */
 export function healthRoutes(app: Router, c: Container): void {
+  ruleRoutes(app, c);
   app.openapi(
     createRoute({ method: "get", path: "/healthz", security: [], responses: { 200: { description: "The process is alive", content: { "application/json": { schema: Health } } } } }),
     (ctx) => ctx.json({ status: "ok" as const }, 200),
@@ -40,8 +43,10 @@ export function healthRoutes(app: Router, c: Container): void {
       const health = await c.sourceHealth.check();
       const sources = Object.fromEntries(Object.entries(health).map(([kind, h]) => [kind, h.line]));
       const warnings = unconfiguredSignals(c.rules.all(), c.config);
-      const degraded = warnings.length > 0 || Object.values(health).some((h) => !h.ok);
-      return ctx.json({ status: degraded ? ("degraded" as const) : ("ok" as const), checks, sources, ...(warnings.length > 0 ? { warnings } : {}) }, 200);
+      const reload = c.rules.reloadState();
+      const degraded = warnings.length > 0 || Object.values(health).some((h) => !h.ok) || reload.status === "refused";
+      const status = degraded ? ("degraded" as const) : ("ok" as const);
+      return ctx.json({ status, checks, sources, ...(warnings.length > 0 ? { warnings } : {}), rules: reloadView(reload) }, 200);
     },
   );
 }

@@ -1,5 +1,6 @@
 import type { VerdictStatus } from "../analysis/score.ts";
-import { checkNumbers, type DigestPayload, type NotificationPayload } from "./notification-payload.ts";
+import { decisionHeadline } from "../decisions/decision-overlay.ts";
+import { checkNumbers, type DecisionNote, type DigestPayload, type NotificationPayload } from "./notification-payload.ts";
 import { postJson, type DeliveryContext, type Notifier } from "./notifier.ts";
 
 export const HIPCHAT_COLORS: Record<VerdictStatus, "green" | "yellow" | "red" | "purple"> = { pass: "green", warn: "yellow", fail: "red", hold: "purple" };
@@ -27,10 +28,18 @@ function render(p: NotificationPayload, link: string | undefined, summaryMax: nu
   const checks = p.checks.slice(0, reasons);
   if (checks.length > 0) html += `<ul>${checks.map((c) => `<li><b>${escapeHtml(checkNumbers(c))}</b>: ${escapeHtml(cut(c.reason, 600))}</li>`).join("")}</ul>`;
   else html += "<br>";
-  if (p.decision) html += `${escapeHtml(`${p.decision.action} by ${cut(p.decision.by, 100)} at ${p.decision.at}`)}<br>`;
+  if (p.decision) html += `${escapeHtml(hipchatDecision(p.decision))}<br>`;
   html += `Score ${p.score ?? "–"} · release <code>${escapeHtml(cut(p.release_id, 100))}</code>`;
   if (link) html += ` · <a href="${escapeHtml(link)}">Open the release</a>`;
   return html;
+}
+
+/** The follow-up's decision line: what a person decided, and no more than was done. */
+export function hipchatDecision(d: DecisionNote): string {
+  const scope = d.batch ? ` (batch ${d.batch})` : d.signal ? ` (signal ${d.signal})` : d.feedback ? ` (${d.feedback.replace("_", " ")})` : "";
+  const reason = d.reason ? `: ${cut(d.reason, 300)}` : "";
+  const rollback = d.rollback && d.rollback.status !== "requested" && d.rollback.status !== "done" ? ` ${d.rollback.message}` : "";
+  return `${decisionHeadline({ action: d.action, actor: `${cut(d.by, 100)}${scope}`, rollback: d.rollback ?? null }, d.at)}${reason}.${rollback}`;
 }
 
 export function hipchatDigestHtml(d: DigestPayload): string {

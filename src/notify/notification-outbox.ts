@@ -2,7 +2,8 @@ import type { Statement } from "better-sqlite3";
 import type { Rule } from "../rules/rule-schema.ts";
 import type { RuleSet } from "../rules/rule-set.ts";
 import type { Db } from "../store/db.ts";
-import { PAYLOAD_VERSION, verdictPayload, type DecisionNote, type DigestPayload, type NotificationPayload, type VerdictContent } from "./notification-payload.ts";
+import type { ReleaseRow } from "../store/schema/index.ts";
+import { contentOf, PAYLOAD_VERSION, verdictPayload, type DecisionNote, type DigestPayload, type NotificationPayload, type VerdictContent } from "./notification-payload.ts";
 import { routesFor, type ResolvedRoute } from "./notification-routing.ts";
 import type { Notifier } from "./notifier.ts";
 
@@ -24,7 +25,7 @@ interface Release {
  * target and status queue once) and throttled per window into one "and K more" digest sent when the window closes.
  */
 export class NotificationOutbox {
-  private readonly s: Record<"insert" | "followUp" | "recent" | "digest" | "updateDigest" | "refs", Statement>;
+  private readonly s: Record<"insert" | "followUp" | "recent" | "digest" | "updateDigest" | "sentRoutes", Statement>;
 
   constructor(
     db: Db,
@@ -41,7 +42,9 @@ export class NotificationOutbox {
         WHERE channel = ? AND target IS ? AND service = ? AND kind = 'verdict' AND status != 'throttled' AND created_at >= ?`),
       digest: p("SELECT id, payload, status FROM notifications WHERE dedupe_key = ?"),
       updateDigest: p("UPDATE notifications SET payload = ? WHERE id = ?"),
-      refs: p("SELECT target FROM message_refs WHERE release_id = ? AND channel = ?"),
+      // Routes that got (or are about to get) a message for the release: throttled and dead ones have nothing to follow.
+      sentRoutes: p(`SELECT DISTINCT channel, target FROM notifications
+        WHERE release_id = ? AND kind = 'verdict' AND status IN ('pending', 'sent') ORDER BY channel, target`),
     };
   }
 
@@ -69,15 +72,21 @@ export class NotificationOutbox {
     return queued;
   }
 
-  /** Edits the release's Slack messages to show who decided; returns how many were queued. */
-  enqueueDecision(payload: NotificationPayload, decision: DecisionNote, now: number): number {
-    const release = { id: payload.release_id, service: payload.service, environment: payload.environment, version: payload.version };
-    const targets = this.s.refs.all(release.id, "slack") as { target: string }[];
-    for (const { target } of targets) {
-      const key = `${release.id}|slack|${target}|decision|${decision.action}|${now}`;
-      this.insert(release, { channel: "slack", target: target === "" ? null : target }, "verdict", key, { ...payload, decision }, "pending", now, now);
+  /**
+   * Follows every message already sent (or on its way) for the release with a person's decision: Slack edits its
+   * message in place (a webhook-only Slack posts a follow-up), HipChat posts a follow-up, the webhook gets a `decision`
+   * event. Keyed by the decision, so it is queued once; the dispatcher sends it after the release's earlier alerts.
+   */
+  enqueueDecision(release: ReleaseRow, decisionId: number, decision: DecisionNote, now: number): number {
+    const payload: NotificationPayload = { ...verdictPayload(release, contentOf(release), release.decidedAt ?? now), decision };
+    const routes = this.s.sentRoutes.all(release.id) as { channel: string; target: string | null }[];
+    let queued = 0;
+    for (const route of routes) {
+      if (route.channel === "github" || !this.notifiers.some((n) => n.channel === route.channel)) continue;
+      const key = `${release.id}|${route.channel}|${route.target ?? ""}|decision#${decisionId}`;
+      if (this.insert(release, route, "verdict", key, payload, "pending", now, now)) queued += 1;
     }
-    return targets.length;
+    return queued;
   }
 
   private insert(release: Release, route: ResolvedRoute, kind: string, key: string, payload: unknown, status: string, due: number, now: number): boolean {

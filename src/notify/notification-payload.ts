@@ -1,6 +1,7 @@
 import type { VerdictStatus } from "../analysis/score.ts";
-import type { DecisionAction } from "../decisions/decision-service.ts";
-import type { Check } from "../verdicts/verdict.ts";
+import type { DecisionAction, DecisionChannel, DecisionFeedback, RollbackOutcome } from "../decisions/decision-overlay.ts";
+import type { ReleaseRow, ReleaseStatus } from "../store/schema/index.ts";
+import type { Check, Verdict } from "../verdicts/verdict.ts";
 
 /** The generic webhook's contract (docs/integrations/notifications.md); bump on any breaking change. */
 export const PAYLOAD_VERSION = 1;
@@ -16,12 +17,21 @@ export interface CheckSummary {
   reason: string;
 }
 
-
+/** A person's decision as the follow-up of a release's messages shows it (and the webhook's `decision` event carries it). */
 export interface DecisionNote {
   action: DecisionAction;
   by: string;
   at: string;
   slack_user_id?: string;
+  via?: DecisionChannel;
+  reason?: string;
+  batch?: number | null;
+  signal?: string | null;
+  feedback?: DecisionFeedback | null;
+  /** rollback: whether deploy-guard rolls back, or nothing is configured and a person must. */
+  rollback?: RollbackOutcome | null;
+  /** What the gate answers under the decision; null when it still follows the engine. */
+  gate_status?: ReleaseStatus | null;
 }
 
 export interface NotificationPayload {
@@ -37,7 +47,7 @@ export interface NotificationPayload {
   reasons: string[];
   checks: CheckSummary[];
   decided_at: string;
-  /** Set when a person approved or rolled back the release (from Slack or the API). */
+  /** Set on the follow-up of a person's decision, whoever made it (API, dashboard, Slack, CLI). */
   decision?: DecisionNote;
 }
 
@@ -98,4 +108,13 @@ export function formatChange(change: number | null): string {
 /** "error_rate 0.50 % → 6.00 % (+1100 %)": one check's numbers in one line. */
 export function checkNumbers(c: CheckSummary): string {
   return `${c.signal} ${formatValue(c.kind, c.baseline)} → ${formatValue(c.kind, c.candidate)}${formatChange(c.change)}`;
+}
+
+const VERDICT_STATUSES: readonly VerdictStatus[] = ["pass", "warn", "fail", "hold"];
+
+/** What the release's alert showed, rebuilt from the stored verdict so an edited message keeps its reasons. */
+export function contentOf(release: ReleaseRow): VerdictContent {
+  const v = (release.verdict ?? null) as Partial<Verdict> | null;
+  const status = VERDICT_STATUSES.find((s) => s === release.status) ?? VERDICT_STATUSES.find((s) => s === v?.status) ?? "hold";
+  return { status, score: release.score, summary: release.summary ?? v?.summary ?? "", checks: v?.checks ?? [] };
 }

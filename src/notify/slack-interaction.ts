@@ -1,9 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { VerdictStatus } from "../analysis/score.ts";
-import type { DecisionAction } from "../decisions/decision-service.ts";
-import type { ReleaseRow } from "../store/schema/index.ts";
-import type { Verdict } from "../verdicts/verdict.ts";
-import type { VerdictContent } from "./notification-payload.ts";
+import type { DecisionAction } from "../decisions/decision-overlay.ts";
 import { APPROVE_ACTION, ROLLBACK_ACTION } from "./slack-message.ts";
 
 /** The part of Slack's block_actions payload deploy-guard reads; Slack sends much more, which is ignored. */
@@ -24,13 +20,4 @@ export function pressedButton(p: BlockActions): { action: DecisionAction; releas
     if (action && a.value) return { action, releaseId: a.value };
   }
   return undefined;
-}
-
-const VERDICT_STATUSES: readonly VerdictStatus[] = ["pass", "warn", "fail", "hold"];
-
-/** What the release's alert showed, rebuilt from the stored verdict so the edited message keeps its reasons. */
-export function contentOf(release: ReleaseRow): VerdictContent {
-  const v = (release.verdict ?? null) as Partial<Verdict> | null;
-  const status = VERDICT_STATUSES.find((s) => s === release.status) ?? VERDICT_STATUSES.find((s) => s === v?.status) ?? "hold";
-  return { status, score: release.score, summary: release.summary ?? v?.summary ?? "", checks: v?.checks ?? [] };
 }

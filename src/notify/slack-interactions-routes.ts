@@ -5,8 +5,7 @@ import { AppError } from "../http/app-error.ts";
 import type { Router } from "../http/app.ts";
 import { validationError } from "../http/problem.ts";
 import { WRITE_ERRORS } from "../http/problem-schema.ts";
-import { verdictPayload } from "./notification-payload.ts";
-import { BlockActionsSchema, contentOf, pressedButton } from "./slack-interaction.ts";
+import { BlockActionsSchema, pressedButton } from "./slack-interaction.ts";
 import { verifySlackRequest } from "./slack-signature.ts";
 
 const PATH = "/api/v1/slack/interactions";
@@ -62,12 +61,11 @@ export function slackInteractionRoutes(app: Router, c: Container): void {
       return ctx.body(null, 200);
     }
     try {
-      await c.writes.run(() => c.db.$client.transaction(() => {
-        const decision = c.decisions.decide({ releaseId: pressed.releaseId, action: pressed.action, reason: `via Slack by ${name}`, actor: `slack:${user.id}`, via: "slack" });
-        const release = c.verdicts.get(pressed.releaseId);
-        const payload = verdictPayload(release, contentOf(release), release.decidedAt ?? c.now());
-        c.outbox.enqueueDecision(payload, { action: pressed.action, by: name, at: decision.at, slack_user_id: user.id }, c.now());
-      })());
+      const decision = await c.writes.run(() => c.decisions.decide({
+        releaseId: pressed.releaseId, action: pressed.action, reason: `via Slack by ${name}`, actor: `slack:${user.id}`, via: "slack", slackUserId: user.id,
+      }));
+      // The edited message says so too; the presser is told at once, so nobody waits for a rollback that will not come.
+      if (decision.rollback?.status === "not_configured") tell(decision.rollback.message);
     } catch (err) {
       if (!(err instanceof AppError) || err.code === "INTERNAL") throw err;
       tell(err.message);

@@ -1,4 +1,5 @@
 import type { VerdictStatus } from "../analysis/score.ts";
+import { decisionHeadline } from "../decisions/decision-overlay.ts";
 import { checkNumbers, type DecisionNote, type DigestPayload, type NotificationPayload } from "./notification-payload.ts";
 
 export const APPROVE_ACTION = "deploy_guard_approve";
@@ -11,11 +12,19 @@ export const SLACK_LOOK: Record<VerdictStatus, { emoji: string; word: string; co
   hold: { emoji: ":pause_button:", word: "On hold", color: "#7C3AED" },
 };
 
-const DECIDED: Record<DecisionNote["action"], string> = {
-  approve: ":white_check_mark: Approved",
-  rollback: ":leftwards_arrow_with_hook: Roll back requested",
-  hold: ":pause_button: Put on hold",
+const DECIDED_EMOJI: Record<DecisionNote["action"], string> = {
+  approve: ":white_check_mark:", hold: ":pause_button:", rollback: ":leftwards_arrow_with_hook:", retry: ":repeat:", skip: ":heavy_minus_sign:", mark_wrong: ":memo:",
 };
+
+/** Who decided what, claiming no more than was done; a Slack presser is mentioned, anyone else named. */
+export function decisionLine(d: DecisionNote): string {
+  const who = d.slack_user_id ? `<@${d.slack_user_id}>` : escapeMrkdwn(d.by);
+  const scope = d.batch ? ` (batch ${d.batch})` : d.signal ? ` (${escapeMrkdwn(d.signal)})` : d.feedback ? ` (${d.feedback.replace("_", " ")})` : "";
+  let line = `${DECIDED_EMOJI[d.action]} ${decisionHeadline({ action: d.action, actor: `${who}${scope}`, rollback: d.rollback ?? null }, d.at)}`;
+  if (d.reason && d.via !== "slack") line += `: ${escapeMrkdwn(d.reason)}`;
+  if (d.rollback && d.rollback.status !== "requested" && d.rollback.status !== "done") line += `\n${escapeMrkdwn(d.rollback.message)}`;
+  return line;
+}
 
 /** Slack's mrkdwn treats only these three as control characters. */
 export const escapeMrkdwn = (s: string) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
@@ -47,8 +56,7 @@ export function slackMessage(p: NotificationPayload, releaseLink: string | undef
     blocks.push({ type: "section", text: { type: "mrkdwn", text: cut(`*Top reasons*\n${lines.join("\n")}`, 3000) } });
   }
   if (p.decision) {
-    const who = p.decision.slack_user_id ? `<@${p.decision.slack_user_id}>` : escapeMrkdwn(p.decision.by);
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: `${DECIDED[p.decision.action]} by ${who} at ${p.decision.at}` } });
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: cut(decisionLine(p.decision), 3000) } });
   } else if (interactive && p.status !== "pass") {
     blocks.push({ type: "actions", block_id: "deploy_guard_decision", elements: decisionButtons(p) });
   }

@@ -21,15 +21,17 @@ export class WebhookNotifier implements Notifier {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** A payload with a decision is the `decision` event: the release as it stood, and what a person decided. */
   async send(payload: NotificationPayload, context: DeliveryContext): Promise<void> {
-    await this.post(JSON.stringify({ ...payload, release_url: context.release ?? null }));
+    const event = payload.decision ? "decision" : "verdict";
+    await this.post(event, JSON.stringify({ ...payload, type: event, release_url: context.release ?? null }));
   }
 
   async sendDigest(digest: DigestPayload): Promise<void> {
-    await this.post(JSON.stringify(digest));
+    await this.post("digest", JSON.stringify(digest));
   }
 
-  private async post(body: string): Promise<void> {
-    await postJson(this.url, body, { "x-deploy-guard-signature": signBody(this.secret, body, Math.floor(this.now() / 1000)) });
+  private async post(event: string, body: string): Promise<void> {
+    await postJson(this.url, body, { "x-deploy-guard-event": event, "x-deploy-guard-signature": signBody(this.secret, body, Math.floor(this.now() / 1000)) });
   }
 }

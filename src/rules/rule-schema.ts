@@ -25,6 +25,11 @@ export type Direction = (typeof DIRECTIONS)[number];
 export type NoDataPolicy = (typeof NO_DATA_POLICIES)[number];
 
 export const ROLLBACK_ON = ["warn", "fail", "hold"] as const;
+/** When batch k+1 of a rolling deploy may start: after a bake with no fail, or only once the evidence rules a rise out. */
+export const BATCH_PROCEED = ["bake", "evidence"] as const;
+/** enforce: the verdict blocks; observe: judged, stored, shown and alerted as "would have failed", never blocking. */
+export const RULE_MODES = ["enforce", "observe"] as const;
+export type RuleMode = (typeof RULE_MODES)[number];
 
 /** Where a rollback goes; no secret lives in a rule: webhooks are signed with DEPLOY_GUARD_ROLLBACK_SECRET. */
 const RollbackActionSchema = z
@@ -46,7 +51,7 @@ const NotifyRouteSchema = z
     channel: z.enum(NOTIFY_CHANNELS),
     target: z.string().regex(/^[#@]?[\w .-]{1,100}$/, "a channel or room name or id, e.g. #payments-alerts or Ops").optional()
       .describe("Slack channel or HipChat room; the configured default when left out"),
-    on: z.array(z.enum(["pass", "warn", "fail", "hold"])).min(1).default(["warn", "fail"]),
+    on: z.array(z.enum(["pass", "warn", "fail", "hold"])).min(1).default(["warn", "fail", "hold"]),
     service: Glob.optional().describe("only releases of these services"),
   })
   .refine((r) => r.channel !== "webhook" || r.target === undefined, { message: "the webhook has one configured URL; it takes no target", path: ["target"] });
@@ -79,6 +84,7 @@ const SignalSchema = z
     weight: z.number().positive().default(1),
     critical: z.boolean().default(false),
     no_data: z.enum(NO_DATA_POLICIES).default("hold"),
+    mode: z.enum(RULE_MODES).default("enforce").describe("observe: judged and shown beside the others, never fails or holds the release"),
     // new_errors (issue 11): kinds of error unseen in the lookback, from pushed logs
     fail_on_own: z.boolean().optional().describe("new_errors: fail the release on this signal alone, else warn (default true)"),
     lookback_days: z.number().int().min(1).max(30).optional().describe("new_errors: a kind is new when unseen this many days before the deploy (default 7)"),
@@ -134,19 +140,23 @@ export const RuleSchema = z
   .strictObject({
     name: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, "lower-case letters, digits, . _ - only"),
     description: z.string().optional(),
+    mode: z.enum(RULE_MODES).default("enforce")
+      .describe("observe: judged, stored, shown and alerted as \"would have failed\", never blocking; promote by editing to enforce"),
     match: z.strictObject({ service: Glob.default("*"), environment: Glob.default("*") }).default({ service: "*", environment: "*" }),
     baseline: z
       .strictObject({
         kind: z.enum(BASELINE_KINDS).default("auto"),
         minutes: z.number().int().min(5).max(10080).default(60).describe("before_deploy: how many minutes before the deploy"),
         version: z.string().min(1).optional().describe("pinned: the version whose analysis window is the baseline"),
+        count: z.number().int().min(1).max(10).default(1).describe("previous_release: how many of the last good (passed or approved) releases to pool"),
         history_minutes: z.number().int().min(0).max(10080).default(360)
           .describe("fixed analysis with before_deploy: minutes before the baseline read to measure how far the error rate wanders between windows with no release; 0 turns it off"),
         history_days: z.number().min(1).max(14).default(7)
           .describe("sequential analysis: days of history read for the forecast and its A/A wander calibration (3 or more for full assurance)"),
       })
       .refine((b) => (b.kind === "pinned") === (b.version !== undefined), { message: "version is required for kind pinned, and only for it", path: ["version"] })
-      .default({ kind: "auto", minutes: 60, history_minutes: 360, history_days: 7 }),
+      .refine((b) => b.kind === "previous_release" || b.count === 1, { message: "count is only for kind previous_release", path: ["count"] })
+      .default({ kind: "auto", minutes: 60, count: 1, history_minutes: 360, history_days: 7 }),
     analysis: z
       .strictObject({
         mode: z.enum(["sequential", "fixed"]).default("sequential")
@@ -167,14 +177,23 @@ export const RuleSchema = z
       .refine((t) => t.warn <= t.pass, { message: "warn must not exceed pass", path: ["warn"] }),
     signals: z.array(SignalSchema).min(1, "a rule needs at least one signal"),
     capacity: CapacityRuleSchema.optional().describe("a capacity model: the resource against business volumes (docs/capacity.md)"),
+    batches: z
+      .strictObject({
+        proceed: z.enum(BATCH_PROCEED).default("bake")
+          .describe("bake: a batch's gate passes (provisional: true) once its hosts ran bake_minutes with no fail; evidence: only once a rise of the detect floor is ruled out"),
+        bake_minutes: z.number().int().min(5).max(60).default(10).describe("bake: minutes of the batch's own hosts' traffic before its gate may pass"),
+      })
+      .default({ proceed: "bake", bake_minutes: 10 })
+      .describe("rolling deploys (sequential analysis): when the next batch may start"),
     actions: z
       .strictObject({
         notify: z.array(z.enum(NOTIFY_CHANNELS)).default(["slack", "webhook", "hipchat"]),
-        notify_on: z.array(z.enum(["pass", "warn", "fail", "hold"])).default(["warn", "fail"]),
+        // A hold waits for a person, so it alerts by default (issue 12).
+        notify_on: z.array(z.enum(["pass", "warn", "fail", "hold"])).default(["warn", "fail", "hold"]),
         notify_routes: z.array(NotifyRouteSchema).optional().describe("when set, replaces notify and notify_on"),
         rollback: RollbackActionSchema.optional(),
       })
-      .default({ notify: ["slack", "webhook", "hipchat"], notify_on: ["warn", "fail"] }),
+      .default({ notify: ["slack", "webhook", "hipchat"], notify_on: ["warn", "fail", "hold"] }),
   })
   .superRefine((r, ctx) => {
     const seen = new Set<string>();

@@ -19,9 +19,15 @@ function specificity(glob: string): number {
   return glob.includes("*") ? 1 : 2;
 }
 
+/** The last reload: refused ones stay visible in /readyz, the API and the dashboard until a reload succeeds. */
+export type ReloadState =
+  | { status: "ok"; at: number | null }
+  | { status: "refused"; at: number; files: string[]; error: string; problems: RuleProblem[] };
+
 /** The rules in force; swapped whole on a valid reload, kept as they were on an invalid one. */
 export class RuleSet {
   private rules: Rule[] = [];
+  private lastReload: ReloadState = { status: "ok", at: null };
   private watcher: FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
 
@@ -30,6 +36,7 @@ export class RuleSet {
     private readonly logger: Logger,
     /** Checks that need the configuration, e.g. that a secret a rule relies on is set. */
     private readonly check: (rules: readonly Rule[]) => RuleProblem[] = () => [],
+    private readonly now: () => number = Date.now,
   ) {}
 
   private read(): LoadResult {
@@ -55,9 +62,12 @@ export class RuleSet {
     const result = this.read();
     if (!result.ok) {
       this.logger.error({ problems: result.problems }, `rules not reloaded, the previous rules stay in force:\n${formatProblems(result.problems)}`);
+      const files = [...new Set(result.problems.map((p) => p.file))];
+      this.lastReload = { status: "refused", at: this.now(), files, error: formatProblems(result.problems), problems: result.problems };
       return false;
     }
     this.rules = result.rules;
+    this.lastReload = { status: "ok", at: this.now() };
     this.logger.info({ rules: this.rules.map((r) => r.name) }, "rules reloaded");
     return true;
   }
@@ -73,6 +83,10 @@ export class RuleSet {
   close(): void {
     clearTimeout(this.timer);
     this.watcher?.close();
+  }
+
+  reloadState(): ReloadState {
+    return this.lastReload;
   }
 
   all(): readonly Rule[] {

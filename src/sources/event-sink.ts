@@ -12,3 +12,6 @@ export function fanOut(sinks: EventSink[]): EventSink {
   const all = (send: (s: EventSink) => Promise<void>) => Promise.all(sinks.map((s) => send(s).catch(() => undefined))).then(() => undefined);
   return { deploy: (e) => all((s) => s.deploy(e)), verdict: (v) => all((s) => s.verdict(v)) };
 }
+
+/** No sink configured: every event is dropped at once. */
+export const NO_EVENTS: EventSink = { deploy: () => Promise.resolve(), verdict: () => Promise.resolve() };

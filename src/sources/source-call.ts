@@ -1,11 +1,16 @@
+import type { Config } from "../config.ts";
+import { withRetries, type RetryPolicy, type Sleep } from "./bounded-retry.ts";
 import { NoDataError, SourceError, type MetricSource, type SourceQuery, type SourceSeries } from "./source.ts";
 
-export interface CallPolicy {
+/** The one retry and timeout layer for queries to outside sources; their clients make a single attempt each. */
+export interface CallPolicy extends RetryPolicy {
   /** How long one attempt may take before the guard stops waiting. */
   timeoutMs: number;
-  /** Further attempts after a retryable SourceError (5xx, 429, connection reset), with doubling waits. */
-  retries: number;
-  backoffMs: number;
+}
+
+/** The policy every source query of this process follows (DEPLOY_GUARD_SOURCE_TIMEOUT_MS and _SOURCE_RETRIES). */
+export function sourceCallPolicy(config: Pick<Config, "sourceTimeoutMs" | "sourceRetries">, backoffMs = 500): CallPolicy {
+  return { timeoutMs: config.sourceTimeoutMs, retries: config.sourceRetries, backoffMs };
 }
 
 const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`);
@@ -23,21 +28,22 @@ function withTimeout(source: MetricSource, q: SourceQuery, timeoutMs: number): P
   return Promise.race([source.query({ ...q, abort: abort.signal }), timedOut]).finally(() => clearTimeout(timer));
 }
 
+function asSourceError(source: MetricSource, err: unknown): SourceError | NoDataError {
+  if (err instanceof NoDataError || err instanceof SourceError) return err;
+  return new SourceError(source.kind, err instanceof Error ? err.message : String(err), false);
+}
+
 /**
- * One query, bounded: a timeout per attempt and a few retries for retryable errors. Always rejects with a SourceError
- * or a NoDataError, so the caller can turn any failure into the signal's no-data policy.
+ * One query, bounded: a timeout per attempt and `retries` more attempts for a retryable SourceError, with doubling
+ * waits. Always rejects with a SourceError or a NoDataError, so the caller can apply the signal's no-data policy.
  */
-export async function callSource(source: MetricSource, q: SourceQuery, policy: CallPolicy, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<SourceSeries> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await withTimeout(source, q, policy.timeoutMs);
-    } catch (err) {
-      if (err instanceof NoDataError) throw err;
-      const e = err instanceof SourceError ? err : new SourceError(source.kind, err instanceof Error ? err.message : String(err), false);
-      if (!e.retryable || attempt >= policy.retries) {
-        throw attempt === 0 ? e : new SourceError(e.source, `${e.message} (${attempt + 1} attempts)`, e.retryable);
-      }
-      await sleep(policy.backoffMs * 2 ** attempt);
-    }
-  }
+export function callSource(source: MetricSource, q: SourceQuery, policy: CallPolicy, wait?: Sleep): Promise<SourceSeries> {
+  return withRetries(() => withTimeout(source, q, policy.timeoutMs).catch((err: unknown) => Promise.reject(asSourceError(source, err))), policy, {
+    retryable: (err) => err instanceof SourceError && err.retryable,
+    giveUp: (err, attempts) => {
+      const e = err as SourceError | NoDataError;
+      return attempts > 1 && e instanceof SourceError ? new SourceError(e.source, `${e.message} (${attempts} attempts)`, e.retryable) : e;
+    },
+    ...(wait ? { wait } : {}),
+  });
 }

@@ -66,7 +66,7 @@ export class NoDataError extends Error {
 
 export interface MetricSource {
   readonly kind: SourceKind;
-  /** Throws SourceError (with retryable) or NoDataError; implementations bound their own time (timeout + bounded retries). */
+  /** One attempt; throws SourceError (with retryable) or NoDataError. callSource adds the timeout and the bounded retries. */
   query(q: SourceQuery): Promise<SourceSeries>;
   health(): Promise<SourceHealth>;
 }

@@ -11,7 +11,8 @@ const WEEK = 7 * 24 * HOUR;
 export type WindowSpec = Omit<WindowQuery, "service" | "environment" | "routeLike">;
 
 export type PairedWindows =
-  | { kind: "ok"; baseline: WindowSpec; candidate: WindowSpec; label: string }
+  /** `pooled`: previous_release with count > 1, the start of each good release's window, newest first. */
+  | { kind: "ok"; baseline: WindowSpec; candidate: WindowSpec; label: string; pooled?: number[] }
   | { kind: "missing"; why: string; candidate: WindowSpec };
 
 interface PastRelease {
@@ -19,11 +20,17 @@ interface PastRelease {
   version: string;
   status: string;
   analysisStart: number;
+  good: number;
 }
+
+/** A release an operator approved (as a whole, not one batch) counts as good: how a service's first release bootstraps. */
+const GOOD = `(status IN ('pass', 'warn') OR (SELECT d.action FROM release_decisions d WHERE d.release_id = releases.id
+  AND d.action IN ('approve', 'rollback', 'hold') AND d.batch_index IS NULL ORDER BY d.id DESC LIMIT 1) = 'approve')`;
 
 /**
  * Chooses the baseline a rule asks for and pairs it with the candidate window. Only releases that passed (or passed
- * with a warning) ever serve as a baseline: a failed, held or rolled-back release would hide the very regression.
+ * with a warning) or that an operator approved ever serve as a baseline: a failed, held or rolled-back release would
+ * hide the very regression.
  */
 export class BaselineResolver {
   private readonly previous: Statement;
@@ -33,9 +40,9 @@ export class BaselineResolver {
 
   constructor(private readonly db: Db) {
     const p = (sql: string) => db.$client.prepare(sql);
-    const columns = "id, version, status, analysis_start AS analysisStart FROM releases";
-    this.previous = p(`SELECT ${columns} WHERE service = ? AND environment = ? AND id != ? AND status IN ('pass', 'warn')
-      AND analysis_start IS NOT NULL AND deploy_finished_at < ? ORDER BY deploy_finished_at DESC LIMIT 1`);
+    const columns = `id, version, status, analysis_start AS analysisStart, ${GOOD} AS good FROM releases`;
+    this.previous = p(`SELECT ${columns} WHERE service = ? AND environment = ? AND id != ? AND ${GOOD}
+      AND analysis_start IS NOT NULL AND deploy_finished_at < ? ORDER BY deploy_finished_at DESC LIMIT ?`);
     this.pinned = p(`SELECT ${columns} WHERE service = ? AND environment = ? AND version = ?`);
     this.deployHosts = p("SELECT hosts FROM deploys WHERE id = ?");
     this.batchHosts = p("SELECT hosts FROM deploy_batches WHERE deploy_id = ? AND status = 'finished' AND hosts IS NOT NULL AND batch_index <= ?");
@@ -53,14 +60,22 @@ export class BaselineResolver {
       case "week_ago":
         return { kind: "ok", candidate, baseline: { start: analysisStart - WEEK, end: candidateEnd - WEEK }, label: "the same hours a week earlier" };
       case "previous_release": {
-        const prev = this.previous.get(release.service, release.environment, release.id, release.deployStartedAt ?? analysisStart) as PastRelease | undefined;
-        if (!prev) return { kind: "missing", candidate, why: "there is no earlier release of this service that passed" };
-        return { kind: "ok", candidate, baseline: { start: prev.analysisStart, end: prev.analysisStart + elapsed }, label: `release ${prev.version}, at the same time after its deploy` };
+        const prev = this.previous.all(release.service, release.environment, release.id, release.deployStartedAt ?? analysisStart, b.count) as PastRelease[];
+        const latest = prev[0];
+        if (!latest) {
+          // The first release of a service under this rule: the hour before the deploy, as `auto` would without history.
+          const fallback = this.resolve(release, { ...rule, baseline: { ...b, kind: "before_deploy" } }, candidateEnd);
+          return fallback.kind === "ok" ? { ...fallback, label: `${noEarlierGood(release.service)}: compared with ${fallback.label}` } : fallback;
+        }
+        const baseline = { start: latest.analysisStart, end: latest.analysisStart + elapsed };
+        if (prev.length === 1) return { kind: "ok", candidate, baseline, label: `release ${latest.version}, at the same time after its deploy` };
+        const versions = prev.map((p) => p.version).join(", ");
+        return { kind: "ok", candidate, baseline, pooled: prev.map((p) => p.analysisStart), label: `the last ${prev.length} good releases (${versions}) pooled, at the same time after their deploys` };
       }
       case "pinned": {
         const pin = this.pinned.get(release.service, release.environment, b.version) as PastRelease | undefined;
         if (!pin || pin.analysisStart === null) return { kind: "missing", candidate, why: `the pinned release ${b.version} was never deployed here` };
-        if (pin.status !== "pass" && pin.status !== "warn") return { kind: "missing", candidate, why: `the pinned release ${b.version} ended as '${pin.status}', and only releases that passed serve as a baseline` };
+        if (!pin.good) return { kind: "missing", candidate, why: `the pinned release ${b.version} ended as '${pin.status}', and only releases that passed or were approved serve as a baseline` };
         return { kind: "ok", candidate, baseline: { start: pin.analysisStart, end: pin.analysisStart + elapsed }, label: `the pinned release ${b.version}, at the same time after its deploy` };
       }
       case "concurrent": {
@@ -79,6 +94,11 @@ export class BaselineResolver {
         };
       }
     }
+  }
+
+  /** Whether a previous_release rule has any earlier good release to compare with. */
+  hasEarlierGood(release: ReleaseRow): boolean {
+    return this.previous.all(release.service, release.environment, release.id, release.deployStartedAt ?? release.analysisStart ?? 0, 1).length > 0;
   }
 
   /**
@@ -110,3 +130,5 @@ export class BaselineResolver {
     return row?.hosts ? (JSON.parse(row.hosts) as string[]) : [];
   }
 }
+
+export const noEarlierGood = (service: string) => `no earlier good release of ${service}`;

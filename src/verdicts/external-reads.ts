@@ -4,8 +4,7 @@ import type { Sources } from "../sources/registry.ts";
 import { notConfigured, SOURCE_INFO } from "../sources/source-info.ts";
 import { callSource, type CallPolicy } from "../sources/source-call.ts";
 import { NoDataError, SourceError, type SourceQuery } from "../sources/source.ts";
-import type { WindowSpec } from "./baseline-resolver.ts";
-import type { EvaluationInput } from "./evaluator.ts";
+import type { PairedWindows, WindowSpec } from "./baseline-resolver.ts";
 import { pairSeries } from "./series-pairing.ts";
 import { describeNewErrorKinds, type NewErrorKinds } from "../sources/elasticsearch/error-kinds.ts";
 
@@ -20,6 +19,15 @@ const findsErrorKinds = (s: object): s is ErrorKindFinder => typeof (s as Partia
 export type ExternalReads = ReadonlyMap<string, ExternalRead>;
 export const NO_READS: ExternalReads = new Map();
 
+/** What the fetch stage needs of an evaluation; EvaluationInput (evaluator.ts) is one, without this file importing it back. */
+export interface ReadInput {
+  service: string;
+  environment: string;
+  version: string;
+  rule: Rule;
+  paired: PairedWindows;
+}
+
 export const readsOutsideSources = (rule: Rule) => rule.signals.some((s) => s.source !== "builtin");
 
 /**
@@ -32,7 +40,7 @@ export class ExternalReader {
     private readonly policy: CallPolicy,
   ) {}
 
-  async read(input: EvaluationInput): Promise<ExternalReads> {
+  async read(input: ReadInput): Promise<ExternalReads> {
     const { paired } = input;
     if (paired.kind === "missing") return NO_READS;
     const outside = input.rule.signals.filter((s) => s.source !== "builtin");
@@ -40,7 +48,7 @@ export class ExternalReader {
     return new Map(outside.map((s, i) => [s.name, reads[i]!]));
   }
 
-  private async readSignal(signal: SignalRule, input: EvaluationInput, baseline: WindowSpec, candidate: WindowSpec): Promise<ExternalRead> {
+  private async readSignal(signal: SignalRule, input: ReadInput, baseline: WindowSpec, candidate: WindowSpec): Promise<ExternalRead> {
     const label = SOURCE_INFO[signal.source].label;
     const source = this.sources.get(signal.source);
     if (!source) return { kind: "outage", reason: notConfigured(signal.source) };

@@ -7,6 +7,8 @@ import type { Onset } from "./verdict.ts";
 import { floorMinute } from "./release-windows.ts";
 
 const MIN = 60_000;
+/** Deploys this close together cannot be told apart by time alone (as attributeChange's closeMs). */
+const CLOSE_MS = 2 * MIN;
 const hhmm = (t: number) => new Date(t).toISOString().slice(11, 16);
 
 /**
@@ -31,25 +33,50 @@ export class OnsetLocator {
   locate(release: ReleaseRow, kind: "error_rate" | "latency", end: number): Onset | undefined {
     const start = floorMinute((release.deployStartedAt ?? release.analysisStart!) - 60 * MIN);
     const q = { service: release.service, environment: release.environment, start, end };
-    const minutes = [...this.reader.requests(q).perMinute].sort((a, b) => a[0] - b[0]);
-    const cp = kind === "error_rate"
-      ? detectChangePoint(minutes.map(([t, m]) => ({ t, events: m.errors, exposure: m.requests })).filter((p) => p.exposure > 0))
-      : detectMeanShift(minutes.filter(([, m]) => m.latencyCount > 0).map(([t, m]) => ({ t, value: m.latencySum / m.latencyCount })));
+    const cp = this.changePoint(q, kind);
     if (!cp?.significant) return undefined;
-    const attribution = attributeChange(cp.t, this.causes(release.environment, start, end), {
-      maxLagMs: 30 * MIN, toleranceMs: MIN, changedHosts: this.changedHosts(q, cp.t, kind), service: release.service,
-    });
+    const causes = this.causes(release.environment, start, end);
+    const changedHosts = this.changedHosts(q, cp.t, kind);
+    const attribution = attributeChange(cp.t, causes, { maxLagMs: 30 * MIN, toleranceMs: MIN, changedHosts, service: release.service });
+    const rivals = attribution && attribution.hosts === undefined ? this.rivals(attribution, causes, q, cp.t, kind) : [];
     const fmt = (x: number) => (kind === "error_rate" ? `${(x * 100).toFixed(1)} %` : `${Math.round(x)} ms`);
     const what = kind === "error_rate" ? "errors" : "response times";
-    const follows = attribution ? ` It follows ${attribution.label}: ${attribution.reason}.` : " No deploy in the 30 minutes before it explains it.";
+    let follows = attribution ? ` It follows ${attribution.label}: ${attribution.reason}.` : " No deploy in the 30 minutes before it explains it.";
+    if (rivals.length > 0) {
+      const names = rivals.map((r) => r.label).join(" and ");
+      follows += ` Attribution is ambiguous: ${names} came within ${CLOSE_MS / MIN} minutes of it and that service's ${what} changed at the same time; no deploy named its hosts to tell them apart.`;
+    }
     return {
       at: new Date(cp.t).toISOString(),
       before: cp.before,
       after: cp.after,
       p_value: cp.pValue,
       follows: attribution?.id ?? null,
+      ...(rivals.length > 0 ? { ambiguous: true } : {}),
       reason: `The change in ${what} began at ${hhmm(cp.t)} UTC (${fmt(cp.before)} before, ${fmt(cp.after)} after).${follows}`,
     };
+  }
+
+  private changePoint(q: { service: string; environment: string; start: number; end: number }, kind: "error_rate" | "latency") {
+    const minutes = [...this.reader.requests(q).perMinute].sort((a, b) => a[0] - b[0]);
+    return kind === "error_rate"
+      ? detectChangePoint(minutes.map(([t, m]) => ({ t, events: m.errors, exposure: m.requests })).filter((p) => p.exposure > 0))
+      : detectMeanShift(minutes.filter(([, m]) => m.latencyCount > 0).map(([t, m]) => ({ t, value: m.latencySum / m.latencyCount })));
+  }
+
+  /**
+   * Deploys of other services, naming no hosts, close in time to the one blamed, whose own signal changed at about the
+   * same moment: with no hosts to tell them apart, either could be the cause (a shared dependency, a caller).
+   */
+  private rivals(blamed: ChangeCause, causes: ChangeCause[], q: { service: string; environment: string; start: number; end: number }, at: number, kind: "error_rate" | "latency"): ChangeCause[] {
+    const near = causes.filter((c) => c.service !== q.service && c.hosts === undefined && c.id !== blamed.id && Math.abs(c.at - blamed.at) <= CLOSE_MS);
+    const seen = new Set<string>();
+    return near.filter((c) => {
+      if (c.service === undefined || seen.has(c.service)) return false;
+      seen.add(c.service);
+      const other = this.changePoint({ ...q, service: c.service }, kind);
+      return other?.significant === true && Math.abs(other.t - at) <= CLOSE_MS + MIN;
+    });
   }
 
   private causes(environment: string, start: number, end: number): ChangeCause[] {

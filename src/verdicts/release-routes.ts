@@ -5,7 +5,8 @@ import { requireScope } from "../http/auth.ts";
 import { READ_ERRORS, WRITE_ERRORS } from "../http/problem-schema.ts";
 import { RELEASE_STATUSES } from "../store/schema/index.ts";
 import { AppError } from "../http/app-error.ts";
-import { batchVerdictView, BatchVerdictSchema, releaseView, ReleaseViewSchema, verdictView, VerdictViewSchema } from "./verdict-view.ts";
+import { batchGateView, BatchGateSchema, type BatchDecisions } from "./batch-verdict-view.ts";
+import { releaseView, ReleaseViewSchema, verdictView, VerdictViewSchema } from "./verdict-view.ts";
 
 const IdParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" } }) });
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
@@ -44,13 +45,13 @@ const BatchParams = IdParam.extend({ index: z.coerce.number().int().min(1).opena
 const batches = createRoute({
   method: "get", path: "/api/v1/releases/{id}/batches", summary: "The batches of the release's latest deploy, each with its own verdict",
   request: { params: IdParam },
-  responses: { 200: json(z.object({ batches: z.array(BatchVerdictSchema) }), "Batches"), ...READ_ERRORS },
+  responses: { 200: json(z.object({ batches: z.array(BatchGateSchema) }), "Batches"), ...READ_ERRORS },
 });
 
 const batchVerdict = createRoute({
   method: "get", path: "/api/v1/releases/{id}/batches/{index}/verdict", summary: "The verdict of batch k of a rolling deploy, for a pipeline that stops after batch k",
   request: { params: BatchParams },
-  responses: { 200: json(BatchVerdictSchema, "The batch's verdict"), ...READ_ERRORS },
+  responses: { 200: json(BatchGateSchema, "The batch's verdict: analyzing (with decide_by) until decisive, then pass to go on or fail to stop"), ...READ_ERRORS },
 });
 
 export function releaseRoutes(app: Router, c: Container): void {
@@ -61,17 +62,18 @@ export function releaseRoutes(app: Router, c: Container): void {
   app.use("/api/v1/releases/:id/evaluate", requireScope(c.tokens, "operator"));
   app.use("/api/v1/releases/:id/batches", read);
   app.use("/api/v1/releases/:id/batches/*", read);
+  // A decision naming batch k answers only batch k's gate (issue 12); a one-argument current() ignores the batch.
+  const decisions: BatchDecisions = c.decisions;
   app.openapi(batches, (ctx) => {
     const release = c.verdicts.get(ctx.req.valid("param").id);
-    const decision = c.decisions.current(release.id);
-    return ctx.json({ batches: c.batches.ofRelease(release).map((b) => batchVerdictView(release, b, decision)) }, 200);
+    return ctx.json({ batches: c.batches.ofRelease(release).map((b) => batchGateView(release, b, decisions.current(release.id, b.index))) }, 200);
   });
   app.openapi(batchVerdict, (ctx) => {
     const { id, index } = ctx.req.valid("param");
     const release = c.verdicts.get(id);
     const batch = c.batches.ofRelease(release).find((b) => b.index === index);
     if (!batch) throw new AppError("NOT_FOUND", `Release ${id} has no batch ${index} in its latest deploy.`);
-    return ctx.json(batchVerdictView(release, batch, c.decisions.current(id)), 200);
+    return ctx.json(batchGateView(release, batch, decisions.current(id, index)), 200);
   });
   app.openapi(list, (ctx) => ctx.json({ releases: c.verdicts.list(ctx.req.valid("query")).map((r) => releaseView(r, c.decisions.current(r.id))) }, 200));
   app.openapi(get, (ctx) => {

@@ -1,7 +1,7 @@
 import type { Rule } from "../rules/rule-schema.ts";
 import type { ReleaseRow } from "../store/schema/index.ts";
 import type { WindowReader } from "../telemetry/window-reader.ts";
-import type { BaselineResolver } from "./baseline-resolver.ts";
+import { noEarlierGood, type BaselineResolver } from "./baseline-resolver.ts";
 import { floorMinute } from "./release-windows.ts";
 import type { EvidenceScope, GroupFilter } from "./sequential-evidence.ts";
 import type { Check, Verdict } from "./verdict.ts";
@@ -13,7 +13,7 @@ const WEEK = 7 * 1440 * MINUTE;
 const MIN_CONTROL_SHARE = 0.05;
 
 /** What a release's sequential signals are compared with, before the engine's own fallbacks. */
-export type Comparison = Pick<EvidenceScope, "groups" | "referenceStart"> & { label: string; historyDays?: number };
+export type Comparison = Pick<EvidenceScope, "groups" | "referenceStart" | "referenceStarts"> & { label: string; historyDays?: number };
 
 /** `baseline: auto` and the explicit kinds, as groups of hosts or versions, a reference window, or history. */
 export class ComparisonChooser {
@@ -46,9 +46,14 @@ export class ComparisonChooser {
     // Under a day of history the engine compares with the hour before the deploy (and says it is of low assurance).
     if (kind === "before_deploy") return { label: `the ${rule.baseline.minutes} minutes before the deploy`, historyDays: Math.min(0.99, (rule.baseline.minutes + rule.baseline.history_minutes) / 1440) };
     if (kind === "week_ago") return { referenceStart: release.analysisStart! - WEEK, label: "the same hours a week earlier" };
+    if (kind === "previous_release" && !this.baselines.hasEarlierGood(release)) {
+      // The first release of a service under this rule bootstraps as `auto` would, and says so.
+      const auto = this.choose(release, { ...rule, baseline: { ...rule.baseline, kind: "auto" } }, candidateEnd);
+      return { ...auto, label: `${noEarlierGood(release.service)}: compared with ${auto.label}` };
+    }
     const paired = this.baselines.resolve(release, rule, candidateEnd);
     if (paired.kind === "missing") return { label: `a forecast from history (${paired.why})` };
-    return { referenceStart: paired.baseline.start, label: paired.label };
+    return { referenceStart: paired.baseline.start, label: paired.label, ...(paired.pooled && paired.pooled.length > 1 ? { referenceStarts: paired.pooled } : {}) };
   }
 }
 

@@ -19,6 +19,7 @@ import { baselineWindow, ComparisonChooser } from "./sequential-comparison.ts";
 import type { Check, Verdict } from "./verdict.ts";
 import { judgeNewErrors, newErrorsOptions, readNewErrorsInput } from "./new-errors-signal.ts";
 import type { ErrorSignatureReader } from "../telemetry/error-signature-reader.ts";
+import type { SkippedSignal } from "./release-overrides.ts";
 
 const MINUTE = 60_000;
 
@@ -71,7 +72,9 @@ export class SequentialEvaluator {
     this.comparisons = new ComparisonChooser(reader, baselines);
   }
 
-  evaluate(release: ReleaseRow, rule: Rule, candidateEnd: number, now: number, external: ExternalReads = NO_READS): SequentialVerdict {
+  /** `skipped`: signals an operator set aside for this release; shown, never counted. */
+  evaluate(release: ReleaseRow, rule: Rule, candidateEnd: number, now: number, external: ExternalReads = NO_READS,
+    skipped: ReadonlyMap<string, SkippedSignal> = new Map()): SequentialVerdict {
     const analysisStart = release.analysisStart!;
     const minutesSoFar = Math.max(0, Math.round((candidateEnd - analysisStart) / MINUTE));
     const comparison = this.comparisons.choose(release, rule, candidateEnd);
@@ -79,7 +82,12 @@ export class SequentialEvaluator {
     const alpha = signalAlpha(rule, sequential);
     const fixedChecks = this.fixedChecks(release, rule, minutesSoFar, now, external);
     const checks: Check[] = [];
-    const standings: SignalStanding[] = rule.signals.map((signal) => {
+    const standings = rule.signals.map((signal): SignalStanding | null => {
+      const skip = skipped.get(signal.name);
+      if (skip) {
+        checks.push({ ...waitingCheck(signal, `Set aside for this release by ${skip.by} at ${skip.at}; not judged.`), skipped: skip });
+        return null;
+      }
       const common = { critical: signal.critical, weight: signal.weight, noData: signal.no_data };
       if (!isSequential(rule, signal)) {
         const check = fixedChecks.get(signal.name);
@@ -109,7 +117,15 @@ export class SequentialEvaluator {
         return { ...common, status: "fail", minutesUsed: minutesSoFar, maxMinutes: minutesSoFar, nextLookMinutes: null };
       }
     });
-    const standing = combineSequential(standings, rule.thresholds);
+    // Observe-mode signals are judged and shown beside the others, but never fail, hold or keep the release waiting.
+    rule.signals.forEach((signal, i) => {
+      if (signal.mode === "observe" && standings[i]) {
+        const check = checks.find((c) => c.signal === signal.name);
+        if (check) check.observe = true;
+        standings[i] = null;
+      }
+    });
+    const standing = combineSequential(standings.filter((s): s is SignalStanding => s !== null), rule.thresholds);
     const iso = (t: number) => new Date(t).toISOString();
     const target = `${release.service} ${release.version} in ${release.environment}`;
     const decidedEnd = standing.final ? analysisStart + standing.decidedAtMinutes * MINUTE : candidateEnd;
@@ -174,7 +190,8 @@ export class SequentialEvaluator {
       return judgeErrorBudget(this.evidence.candidateRates(scope), settings, { objective: signal.objective!, burnRate: signal.burn_rate ?? 14.4 });
     }
     const groupKey = scope.groups ? JSON.stringify(scope.groups) : scope.referenceStart ?? "history";
-    const key = `${release.id}|${release.latestDeployId}|${signal.name}|${groupKey}`;
+    // The window's start and α change on a retry (VerdictService.retry): a retried release is fitted afresh.
+    const key = `${release.id}|${release.latestDeployId}|${release.analysisStart}|${rule.confidence}|${signal.name}|${groupKey}`;
     if (!latency) {
       const history = this.histories.get(key, () => this.evidence.rateHistory(scope)) as ReturnType<SequentialEvidenceReader["rateHistory"]>;
       const model = this.models.get(key, () => fitRateBaseline(history, settings)) as ReturnType<typeof fitRateBaseline>;
@@ -199,7 +216,7 @@ export class SequentialEvaluator {
   }
 }
 
-function waitingCheck(signal: SignalRule, reason: string): Check {
+export function waitingCheck(signal: SignalRule, reason: string): Check {
   return {
     signal: signal.name, kind: signal.kind, status: "nodata", classification: "nodata", critical: signal.critical, weight: signal.weight,
     no_data_policy: signal.no_data, baseline: { value: null, n: 0 }, candidate: { value: null, n: 0 },

@@ -22,6 +22,8 @@ export interface EvidenceScope {
   groups?: { candidate: GroupFilter; control: GroupFilter } | undefined;
   /** A fixed reference window (week_ago, previous_release, pinned): its start, aligned with the analysis start. */
   referenceStart?: number | undefined;
+  /** previous_release with `count` > 1: every pooled release's start; the reference is their minute-by-minute sum. */
+  referenceStarts?: number[] | undefined;
 }
 
 export type GroupFilter = Pick<WindowQuery, "hosts" | "excludeHosts" | "version" | "excludeVersion">;
@@ -75,6 +77,8 @@ export class SequentialEvidenceReader {
     const history = dense(map, first, this.minutes(first, h.end), (m) => ({ events: m.errors, exposure: m.requests }));
     const historyStart = first;
     const out: Omit<RateEvidence, "candidate"> = { history, historyStart, candidateStart: s.analysisStart };
+    // A reference window is chosen before any candidate minute: the model must know it is judged against one.
+    if (s.referenceStart !== undefined) out.reference = [];
     if (s.groups) {
       const g = this.historySpan(s, 1);
       const candidateHistory = this.counts(s, g.start, g.end, s.groups.candidate);
@@ -91,10 +95,15 @@ export class SequentialEvidenceReader {
     if (s.groups && history.concurrent) {
       evidence.concurrent = { ...history.concurrent, control: this.counts(s, s.analysisStart, s.candidateEnd, s.groups.control) };
     }
-    if (s.referenceStart !== undefined) {
-      evidence.reference = this.counts(s, s.referenceStart, s.referenceStart + (s.candidateEnd - s.analysisStart));
-    }
+    if (s.referenceStart !== undefined) evidence.reference = this.reference(s);
     return evidence;
+  }
+
+  /** The reference window's minutes over as many minutes as the candidate has; pooled releases summed minute by minute. */
+  private reference(s: EvidenceScope): MinuteCounts[] {
+    const span = s.candidateEnd - s.analysisStart;
+    const windows = (s.referenceStarts ?? [s.referenceStart!]).map((start) => this.counts(s, start, start + span));
+    return windows[0]!.map((_, i) => windows.reduce((sum, w) => ({ events: sum.events + w[i]!.events, exposure: sum.exposure + w[i]!.exposure }), { events: 0, exposure: 0 }));
   }
 
   /**

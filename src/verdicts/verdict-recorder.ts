@@ -1,85 +1,89 @@
 import type { Statement } from "better-sqlite3";
 import type { Db } from "../store/db.ts";
-import type { ReleaseRow } from "../store/schema/index.ts";
-import type { VerdictStatus } from "../analysis/score.ts";
-import type { FinalVerdict, Verdict } from "./verdict.ts";
 import type { Rule } from "../rules/rule-schema.ts";
-import type { NotificationOutbox } from "../notify/notification-outbox.ts";
-import type { VerdictContent } from "../notify/notification-payload.ts";
-import type { EventSink } from "../sources/event-sink.ts";
+import type { FinalVerdict, FinalVerdictStage, RecordedVerdict, ReleaseIdentity, Verdict, VerdictReaction, VerdictStatus } from "./verdict-types.ts";
 
-export type { NotificationPayload } from "../notify/notification-payload.ts";
+export type { FinalVerdictHook, ReleaseIdentity } from "./verdict-types.ts";
 
-export type ReleaseIdentity = Pick<ReleaseRow, "id" | "service" | "environment" | "version">;
+type InTransaction = Extract<VerdictReaction, { runs: "in-transaction" }>;
+type AfterCommit = Extract<VerdictReaction, { runs: "after-commit" }>;
 
-/** Asks for the rule's rollback in the final verdict's transaction (src/decisions/rollback-requests.ts). */
-export interface FinalVerdictHook {
-  onFinalVerdict(release: ReleaseIdentity, status: VerdictStatus, summary: string, rule: Rule, now: number): void;
+/** What the composition root gives the recorder (src/container.ts); none of it is required. */
+export interface RecorderWiring {
+  /** Applied in order to a final verdict before it is stored, so it is stored once, complete. */
+  stages?: readonly FinalVerdictStage[];
+  /** Run in order after each verdict is stored. */
+  reactions?: readonly VerdictReaction[];
+  /** An after-commit reaction that failed; it never reaches the verdict. */
+  onReactionError?: (reaction: string, err: unknown) => void;
 }
 
 /**
- * Stores verdicts with their release and queues their alerts; callers run it inside their transaction, so a verdict
- * and its alerts are stored together or not at all.
+ * Stores verdicts with their release, then runs the reactions wired to it. Callers run it inside their transaction:
+ * in-transaction reactions (alerts queued, rollback requested) are stored with the verdict or not at all.
  */
 export class VerdictRecorder {
-  private readonly s: Record<"evaluation" | "interim" | "final" | "outcome", Statement>;
+  private readonly s: Record<"evaluation" | "stored" | "interim" | "final" | "outcome", Statement>;
+  private readonly stages: readonly FinalVerdictStage[];
+  private readonly now: InTransaction[];
+  private readonly later: AfterCommit[];
+  private readonly onReactionError: (reaction: string, err: unknown) => void;
 
-  constructor(
-    db: Db,
-    private readonly outbox: NotificationOutbox,
-    private readonly onQueued: () => void = () => {},
-    private readonly onFinal: FinalVerdictHook | undefined = undefined,
-    private readonly events: EventSink | undefined = undefined,
-  ) {
+  constructor(db: Db, wiring: RecorderWiring = {}) {
     const p = (sql: string) => db.$client.prepare(sql);
     this.s = {
       evaluation: p("INSERT INTO evaluations (release_id, kind, evaluated_at, status, score, result) VALUES (?, ?, ?, ?, ?, ?)"),
+      stored: p("SELECT 1 FROM evaluations WHERE rowid = ?"),
       interim: p("UPDATE releases SET verdict = ?, score = ?, summary = ?, consecutive_failures = ?, next_check_at = ?, updated_at = ? WHERE id = ?"),
       final: p("UPDATE releases SET status = ?, verdict = ?, score = ?, summary = ?, decided_at = ?, next_check_at = NULL, updated_at = ? WHERE id = ?"),
       outcome: p("UPDATE releases SET status = ?, summary = ?, score = NULL, decided_at = ?, next_check_at = NULL, updated_at = ? WHERE id = ?"),
     };
+    this.stages = wiring.stages ?? [];
+    const reactions = wiring.reactions ?? [];
+    this.now = reactions.filter((r): r is InTransaction => r.runs === "in-transaction");
+    this.later = reactions.filter((r): r is AfterCommit => r.runs === "after-commit");
+    this.onReactionError = wiring.onReactionError ?? (() => {});
   }
 
-  /** `changed`: whether the interim status differs from the last one; event sinks hear only of changes, not every look. */
+  /** `changed`: whether the interim status differs from the last one; after-commit reactions use it to skip repeats. */
   recordInterim(release: ReleaseIdentity, verdict: Verdict, failures: number, nextCheckAt: number, now: number, changed = true): void {
     const json = JSON.stringify(verdict);
-    this.s.evaluation.run(release.id, "interim", now, verdict.status, verdict.score, json);
+    const row = this.s.evaluation.run(release.id, "interim", now, verdict.status, verdict.score, json).lastInsertRowid;
     this.s.interim.run(json, verdict.score, verdict.summary, failures, nextCheckAt, now, release.id);
-    if (changed) this.publish(release, verdict, false, now);
+    this.react({ kind: "interim", release, verdict, rule: undefined, changed, now }, row);
   }
 
-  recordFinal(release: ReleaseIdentity, verdict: FinalVerdict, rule: Rule, now: number): void {
+  /** Completes the verdict (capacity…), stores it and reacts; returns the verdict as stored. */
+  recordFinal(release: ReleaseIdentity, judged: FinalVerdict, rule: Rule, now: number): FinalVerdict {
+    const verdict = this.stages.reduce((v, stage) => stage.complete(release, v, rule), judged);
     const json = JSON.stringify(verdict);
-    this.s.evaluation.run(release.id, "final", now, verdict.status, verdict.score, json);
+    const row = this.s.evaluation.run(release.id, "final", now, verdict.status, verdict.score, json).lastInsertRowid;
     this.s.final.run(verdict.status, json, verdict.score, verdict.summary, now, now, release.id);
-    this.onFinal?.onFinalVerdict(release, verdict.status, verdict.summary, rule, now);
-    this.queue(release, verdict, rule, now);
-    this.publish(release, verdict, true, now);
+    this.react({ kind: "final", release, verdict, rule, changed: true, now }, row);
+    return verdict;
   }
 
-  /** A batch's verdict in a rolling deploy: alerts as a release verdict would, so on-call hears of a bad batch at once. */
+  /** A batch's verdict in a rolling deploy: stored by the batch service; reacted to at once, so on-call hears of a bad batch. */
   recordBatch(release: ReleaseIdentity, verdict: FinalVerdict, rule: Rule, now: number): void {
-    this.queue(release, verdict, rule, now);
+    this.react({ kind: "batch", release, verdict, rule, changed: true, now }, undefined);
   }
 
   /** An outcome reported by the deploy tool itself (failed, rolled back): final, with no statistics. */
   recordOutcome(release: ReleaseIdentity, status: VerdictStatus, summary: string, now: number): void {
-    this.s.evaluation.run(release.id, "final", now, status, null, JSON.stringify({ status, summary, checks: [] }));
+    const verdict = { status, score: null, summary, checks: [] };
+    const row = this.s.evaluation.run(release.id, "final", now, status, null, JSON.stringify(verdict)).lastInsertRowid;
     this.s.outcome.run(status, summary, now, now, release.id);
-    this.queue(release, { status, score: null, summary, checks: [] }, undefined, now);
-    this.publish(release, { status, score: null, summary }, true, now);
+    this.react({ kind: "outcome", release, verdict, rule: undefined, changed: true, now }, row);
   }
 
-  /** To the event sinks (Datadog events, Kibana annotations) once the caller's transaction is done; never awaited. */
-  private publish(release: ReleaseIdentity, v: { status: string; score: number | null; summary: string }, final: boolean, now: number): void {
-    const events = this.events;
-    if (!events) return;
-    const event = { release_id: release.id, service: release.service, environment: release.environment, version: release.version, status: v.status, summary: v.summary, score: v.score, at: now, final };
-    queueMicrotask(() => void events.verdict(event).catch(() => undefined));
-  }
-
-  /** Routing, de-duplication and throttling happen in the outbox (src/notify/notification-outbox.ts). */
-  private queue(release: ReleaseIdentity, content: VerdictContent, rule: Rule | undefined, now: number): void {
-    if (this.outbox.enqueue(release, content, rule, now)) queueMicrotask(this.onQueued);
+  /** `row`: the evaluation just written; after-commit reactions run only once it is committed, never for a rolled-back one. */
+  private react(v: RecordedVerdict, row: number | bigint | undefined): void {
+    for (const r of this.now) r.react(v);
+    if (this.later.length === 0) return;
+    // A microtask runs once the caller's synchronous transaction has committed or rolled back.
+    queueMicrotask(() => {
+      if (row !== undefined && !this.s.stored.get(row)) return;
+      for (const r of this.later) void r.react(v).catch((err: unknown) => this.onReactionError(r.name, err));
+    });
   }
 }

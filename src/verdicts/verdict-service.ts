@@ -13,6 +13,9 @@ import { isFinal, type FinalVerdict, type Verdict } from "./verdict.ts";
 import type { VerdictRecorder } from "./verdict-recorder.ts";
 import type { SequentialEvaluator } from "./sequential-evaluator.ts";
 import { ERROR_PLAN } from "../analysis/sequential/look-plan.ts";
+import { applyObserveMode } from "./observe-mode.ts";
+import { ReleaseOverrides } from "./release-overrides.ts";
+import { waitingCheck } from "./sequential-evaluator.ts";
 
 const MINUTE = 60_000;
 const RETRY_AFTER_MS = 5 * MINUTE;
@@ -22,6 +25,8 @@ export class VerdictService {
   private readonly byId;
   private readonly dueQuery;
   private readonly backOff;
+  private readonly reopen;
+  private readonly overrides: ReleaseOverrides;
 
   constructor(
     private readonly db: Db,
@@ -40,10 +45,24 @@ export class VerdictService {
       .where(and(eq(releases.status, "analyzing"), lte(releases.nextCheckAt, sql.placeholder("now"))))
       .orderBy(releases.nextCheckAt).limit(sql.placeholder("limit")).prepare();
     this.backOff = db.$client.prepare("UPDATE releases SET next_check_at = ? WHERE id = ?");
+    this.reopen = db.$client.prepare(`UPDATE releases SET status = 'analyzing', analysis_start = ?, analysis_end = ?, next_check_at = ?,
+      decided_at = NULL, consecutive_failures = 0, updated_at = ? WHERE id = ?`);
+    this.overrides = new ReleaseOverrides(db);
   }
 
   ruleFor(release: ReleaseRow): Rule {
     return this.rules.forRelease(release);
+  }
+
+  /**
+   * The rule as this release is judged now. A retry is a new sequential test on the new minutes only, at half the α of
+   * the test before it (α·2^-k for the k-th): the tests cover disjoint data, so by the union bound all retries together
+   * add at most α to the release's false-fail probability, however often a person asks.
+   */
+  private judgedRule(release: ReleaseRow): Rule {
+    const rule = this.ruleFor(release);
+    const retries = this.overrides.retries(release.id);
+    return retries === 0 ? rule : { ...rule, confidence: 1 - (1 - rule.confidence) / 2 ** retries };
   }
 
   /**
@@ -119,9 +138,11 @@ export class VerdictService {
 
   /** What a due release needs: only a later check (its window has not begun), or a verdict over the minutes so far. */
   private plan(release: ReleaseRow, now: number): Step {
-    const rule = this.ruleFor(release);
+    const rule = this.judgedRule(release);
     const windows = windowsOf(release);
-    if (rule.analysis.mode === "sequential") return this.planSequential(release, rule, windows, floorMinute(now - this.graceMs), now);
+    if (rule.analysis.mode === "sequential") {
+      return this.planSequential(release, rule, windows, Math.min(floorMinute(now - this.graceMs), this.arrivedEnd(release, windows, now)), now);
+    }
     if (now >= windows.analysisEnd + this.graceMs) return this.judgeStep(release, rule, windows.analysisEnd, true, now, null);
     const candidateEnd = Math.min(floorMinute(now), windows.analysisEnd);
     const next = nextCheckAt(rule, windows, now, this.graceMs);
@@ -129,7 +150,9 @@ export class VerdictService {
     return this.judgeStep(release, rule, candidateEnd, false, now, next);
   }
 
-  private judgeStep(release: ReleaseRow, rule: Rule, candidateEnd: number, final: boolean, now: number, next: number | null): JudgeStep {
+  private judgeStep(release: ReleaseRow, full: Rule, candidateEnd: number, final: boolean, now: number, next: number | null): JudgeStep {
+    const skipped = this.overrides.skipped(release.id);
+    const rule = skipped.size === 0 ? full : { ...full, signals: full.signals.filter((s) => !skipped.has(s.name)) };
     const paired = this.baselines.resolve(release, rule, candidateEnd);
     return { kind: "judge", release, candidateEnd, next, input: { ...identity(release), rule, paired, final, now } };
   }
@@ -151,6 +174,19 @@ export class VerdictService {
     return { kind: "judge", release, candidateEnd, next: null, input, sequential: true };
   }
 
+  /**
+   * A replayed deploy (its finish received long after it happened) has its telemetry still on the way: minutes after
+   * the last one stored have not arrived yet, rather than being silent, until the window's length of wall-clock time
+   * has passed since the deploy was received.
+   */
+  private arrivedEnd(release: ReleaseRow, windows: ReleaseWindows, now: number): number {
+    const finish = this.overrides.finishReceived(release.id, release.latestDeployId);
+    if (!finish || finish.receivedAt - finish.timestamp <= this.graceMs + MINUTE) return Infinity;
+    if (now >= finish.receivedAt + (windows.analysisEnd - windows.analysisStart) + this.graceMs) return Infinity;
+    const last = this.overrides.lastStoredMinute(release.service, release.environment, windows.analysisStart);
+    return last === undefined ? windows.analysisStart : last + MINUTE;
+  }
+
   /** Judges with the data read and records the verdict; runs inside the caller's transaction. */
   private apply(step: Step, reads: ExternalReads, now: number): Verdict | undefined {
     const { release } = step;
@@ -159,8 +195,8 @@ export class VerdictService {
       return undefined;
     }
     if (step.sequential) return this.applySequential(step, reads, now);
-    const { rule } = step.input;
-    const verdict = this.judge(step, reads);
+    const rule = this.ruleFor(release);
+    const verdict = applyObserveMode(this.judge(step, reads), rule);
     if (step.next === null) {
       this.recorder.recordFinal(release, verdict, rule, now);
       return verdict;
@@ -177,8 +213,10 @@ export class VerdictService {
 
   private applySequential(step: JudgeStep, reads: ExternalReads, now: number): Verdict {
     const { release } = step;
-    const rule = this.ruleFor(release);
-    const { verdict, standing } = this.sequential.evaluate(release, rule, step.candidateEnd, now, reads);
+    const rule = this.judgedRule(release);
+    const judged = this.sequential.evaluate(release, rule, step.candidateEnd, now, reads, this.overrides.skipped(release.id));
+    const { standing } = judged;
+    const verdict = applyObserveMode(judged.verdict, rule);
     if (isFinal(verdict)) {
       this.locateOnsets(step.release, rule, verdict, release.analysisStart! + standing.decidedAtMinutes * MINUTE);
       this.recorder.recordFinal(release, verdict, rule, now);
@@ -209,6 +247,10 @@ export class VerdictService {
       const onset = this.onsets.locate(step.release, check.kind, step.candidateEnd);
       if (onset) check.onset = onset;
     });
+    for (const [name, skip] of this.overrides.skipped(step.release.id)) {
+      const signal = this.ruleFor(step.release).signals.find((s) => s.name === name);
+      if (signal) verdict.checks.push({ ...waitingCheck(signal, `Set aside for this release by ${skip.by} at ${skip.at}; not judged.`), skipped: skip });
+    }
     return verdict;
   }
 
@@ -221,9 +263,10 @@ export class VerdictService {
     }
     const now = this.now();
     const windows = windowsOf(release);
-    const rule = this.ruleFor(release);
+    const rule = this.judgedRule(release);
     if (rule.analysis.mode === "sequential") {
       // Every look a live run would have made over the data stored up to now; still analyzing when none is decisive.
+      // A person asking now is judged on what is stored, even for a replayed deploy whose telemetry is still on its way.
       const step = this.planSequential(release, rule, windows, floorMinute(now), now);
       if (step.kind === "wait") throw new AppError("CONFLICT", `No decision before ${ERROR_PLAN.firstLookMinutes} minutes of data after the deploy; ask again after ${new Date(windows.analysisStart + ERROR_PLAN.firstLookMinutes * MINUTE).toISOString()}.`);
       return { step, reads: await this.evaluator.readOutside(step.input) };
@@ -239,6 +282,58 @@ export class VerdictService {
     if (!this.unchanged(release)) throw new AppError("CONFLICT", "The release changed while its sources were read; ask again.");
     const verdict = this.apply(step, reads, input.now)!;
     return this.get(release.id) ?? { ...release, verdict };
+  }
+
+  /**
+   * "Judge again with more data": reopens a held (or warned) release with a fresh window of the same length, starting
+   * where the last verdict's data ended; the scheduler judges it over the minutes stored from there on (see judgedRule).
+   */
+  retry(releaseId: string, now: number): void {
+    const release = this.get(releaseId);
+    if (release.status !== "hold" && release.status !== "warn") {
+      throw new AppError("CONFLICT", `Only a held or warned release can be judged again; this one is '${release.status}'.`);
+    }
+    const verdict = release.verdict as Verdict | null;
+    const lastEnd = verdict ? Date.parse(verdict.windows.analysis.end) : release.analysisEnd!;
+    const start = Math.ceil(lastEnd / MINUTE) * MINUTE;
+    this.db.$client.transaction(() => {
+      this.overrides.addRetry(release.id, start, now);
+      this.reopen.run(start, start + (release.analysisEnd! - release.analysisStart!), now, now, release.id);
+    })();
+  }
+
+  /**
+   * Sets one signal aside for this release and judges it again without it: a release waiting only for that signal may
+   * decide, and a hold caused only by it becomes the verdict of the rest.
+   */
+  skipSignal(releaseId: string, signal: string, actor: string, now: number): void {
+    const release = this.get(releaseId);
+    const rule = this.ruleFor(release);
+    if (!rule.signals.some((s) => s.name === signal)) {
+      const known = rule.signals.map((s) => s.name).join(", ");
+      throw new AppError("VALIDATION_FAILED", `Rule '${rule.name}' has no signal '${signal}'; its signals are ${known}.`, [{ path: "signal", message: `unknown signal; one of ${known}` }]);
+    }
+    // Asked again (a retried request, a second click): already done, nothing to change.
+    const skipped = this.overrides.skipped(release.id);
+    if (skipped.has(signal)) return;
+    if (release.status !== "analyzing" && release.status !== "hold" && release.status !== "warn") {
+      throw new AppError("CONFLICT", `A signal can be set aside only while a release is analyzing, held or warned; this one is '${release.status}'.`);
+    }
+    // A release with nothing left to judge would pass on no evidence at all.
+    if (rule.signals.every((s) => s.name === signal || skipped.has(s.name) || s.mode === "observe")) {
+      throw new AppError("CONFLICT", `'${signal}' is the last signal judged for this release; hold, approve or roll back instead.`);
+    }
+    this.db.$client.transaction(() => {
+      this.overrides.addSkip(release.id, signal, actor, now);
+      this.reopen.run(release.analysisStart, release.analysisEnd, now, now, release.id);
+    })();
+    // Judged at once when it reads only pushed telemetry; otherwise the scheduler reads its sources within a minute.
+    const reopened = this.get(release.id);
+    this.guarded(reopened, now, () => {
+      const step = this.plan(reopened, now);
+      if (step.kind === "judge" && readsOutsideSources(step.input.rule)) return;
+      this.apply(step, NO_READS, now);
+    });
   }
 
   get(id: string): ReleaseRow {

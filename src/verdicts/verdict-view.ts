@@ -13,13 +13,18 @@ const decisionFields = {
 export const CheckViewSchema = z
   .object({
     signal: z.string(),
-    status: z.enum(["pass", "warn", "fail", "nodata", "error"]),
+    status: z.enum(["pass", "warn", "fail", "nodata", "error", "skipped"]).openapi({ description: "skipped: set aside for this release by an operator" }),
+    skipped: z.object({ by: z.string(), at: z.string() }).nullable().openapi({ description: "who set the signal aside for this release, and when" }),
+    observe: z.boolean().openapi({ description: "a signal in observe mode: shown, never fails or holds the release" }),
     baseline: z.number().nullable().openapi({ description: "before the release: error rate as a fraction, latency median in ms, metric median" }),
     candidate: z.number().nullable().openapi({ description: "after the release, same unit" }),
     change: z.number().nullable().openapi({ description: "relative change, e.g. 0.4 for +40 %; null when unbounded or unknown" }),
     reason: z.string(),
     onset: z
-      .object({ at: z.string(), before: z.number(), after: z.number(), p_value: z.number(), follows: z.string().nullable(), reason: z.string() })
+      .object({
+        at: z.string(), before: z.number(), after: z.number(), p_value: z.number(), follows: z.string().nullable(), reason: z.string(),
+        ambiguous: z.boolean().optional().openapi({ description: "another service's deploy, naming no hosts, came as close and its signal changed too" }),
+      })
       .nullable()
       .openapi({ description: "for a failing signal: when it changed and which deploy or batch it follows" }),
     critical: z.boolean(),
@@ -73,6 +78,9 @@ export const VerdictViewSchema = z
     evaluated_at: z.string().nullable(),
     decide_by: z.string().nullable().openapi({ description: "while analyzing: when the verdict is due at the latest" }),
     next_look_at: z.string().nullable().openapi({ description: "while analyzing: when the data is looked at next" }),
+    observe: z.boolean().optional().openapi({ description: "judged by a rule in observe mode: never blocks, status is pass" }),
+    would_have: z.enum([...RELEASE_STATUSES]).nullable().optional().openapi({ description: "observe mode: what an enforcing rule would have answered" }),
+    observed_status: z.enum([...RELEASE_STATUSES]).nullable().optional().openapi({ description: "observe mode: the same as would_have, for gates" }),
     ...decisionFields,
   })
   .openapi("Verdict");
@@ -90,7 +98,10 @@ function waitingSummary(r: ReleaseRow): string {
 /** The verdict as the gate API shows it: the latest final or interim result of the release, or an operator's decision. */
 export function verdictView(r: ReleaseRow, decision: DecisionView | null = null): VerdictView {
   const v = r.verdict as Verdict | null;
-  const gate = overlayDecision({ status: r.status, final: r.decidedAt !== null, summary: r.summary ?? waitingSummary(r), decided_at: iso(r.decidedAt) }, decision);
+  // An observe-mode rule never blocks: the gate passes while it is still looking, too.
+  const observed = observedOf(r);
+  const status = observed === null ? r.status : "pass";
+  const gate = overlayDecision({ status, final: r.decidedAt !== null, summary: r.summary ?? waitingSummary(r), decided_at: iso(r.decidedAt) }, decision);
   return {
     release_id: r.id,
     service: r.service,
@@ -107,6 +118,9 @@ export function verdictView(r: ReleaseRow, decision: DecisionView | null = null)
     evaluated_at: v?.evaluated_at ?? null,
     decide_by: r.status === "analyzing" ? v?.decide_by ?? null : null,
     next_look_at: r.status === "analyzing" ? v?.next_look_at ?? null : null,
+    observe: observed !== null,
+    would_have: observed,
+    observed_status: observed,
     engine_status: r.status,
     decision,
   };
@@ -116,7 +130,9 @@ export function verdictView(r: ReleaseRow, decision: DecisionView | null = null)
 export function checkViews(v: Verdict | null): VerdictView["checks"] {
   return (v?.checks ?? []).map((c) => ({
       signal: c.signal,
-      status: c.status,
+      status: c.skipped ? ("skipped" as const) : c.status,
+      skipped: c.skipped ?? null,
+      observe: c.observe === true,
       baseline: c.baseline.value,
       candidate: c.candidate.value,
       change: c.change.relative,
@@ -141,19 +157,28 @@ export const ReleaseViewSchema = z
     baseline: z.object({ start: z.string().nullable(), end: z.string().nullable() }),
     analysis: z.object({ start: z.string().nullable(), end: z.string().nullable() }),
     decided_at: z.string().nullable(), created_at: z.string(),
+    would_have: z.enum([...RELEASE_STATUSES]).nullable().optional().openapi({ description: "observe mode: what an enforcing rule would have answered" }),
     ...decisionFields,
   })
   .openapi("Release");
 
+/** An observe-mode rule's answer as the gate gives it (pass), with what it observed; null for an enforcing rule. */
+function observedOf(r: ReleaseRow): ReleaseRow["status"] | null {
+  const v = r.verdict as Verdict | null;
+  return v?.observe === true && r.status !== "pending" ? (v.would_have ?? r.status) : null;
+}
+
 export function releaseView(r: ReleaseRow, decision: DecisionView | null = null) {
-  const gate = overlayDecision({ status: r.status, final: r.decidedAt !== null, summary: r.summary ?? waitingSummary(r), decided_at: iso(r.decidedAt) }, decision);
+  const observed = observedOf(r);
+  const engine = { status: observed === null ? r.status : ("pass" as const), final: r.decidedAt !== null, summary: r.summary ?? waitingSummary(r), decided_at: iso(r.decidedAt) };
+  const gate = overlayDecision(engine, decision);
   return {
     id: r.id, service: r.service, environment: r.environment, version: r.version, status: gate.status, score: r.score,
     summary: gate.summary, commit: r.commit, url: r.url, rule: r.ruleName,
     deploy_started_at: iso(r.deployStartedAt), deploy_finished_at: iso(r.deployFinishedAt),
     baseline: { start: iso(r.baselineStart), end: iso(r.baselineEnd) },
     analysis: { start: iso(r.analysisStart), end: iso(r.analysisEnd) },
-    decided_at: gate.decided_at, created_at: iso(r.createdAt)!,
+    decided_at: gate.decided_at, created_at: iso(r.createdAt)!, would_have: observed,
     engine_status: r.status, decision,
   };
 }

@@ -16,6 +16,8 @@ export interface Onset {
   /** The deploy id, or "deployId#batch", the change follows; null when no deploy explains it. */
   follows: string | null;
   reason: string;
+  /** Another service's deploy, naming no hosts, came as close and its signal changed too: either may be the cause. */
+  ambiguous?: boolean;
 }
 
 /** One signal's judgement, as stored with the release and shown by the API and the dashboard. */
@@ -36,6 +38,10 @@ export interface Check {
   reason: string;
   details: Record<string, number>;
   onset?: Onset;
+  /** Set aside for this release by an operator (issue 12): shown, never counted. */
+  skipped?: { by: string; at: string };
+  /** A signal in observe mode: judged and shown, never fails or holds the release. */
+  observe?: boolean;
   /** Sequential signals: how the signal stands, which comparison judged it, and over how many minutes. */
   sequential?: {
     status: SequentialStatus;
@@ -62,6 +68,9 @@ export interface Verdict {
   /** While analyzing: when every signal will have decided at the latest, and when the next look is due. */
   decide_by?: string;
   next_look_at?: string;
+  /** A rule in observe mode: the release passes, and `would_have` is what an enforcing rule would have said. */
+  observe?: boolean;
+  would_have?: VerdictStatus | "analyzing";
 }
 
 /** A verdict the release ends with: decided, never `analyzing`. */

@@ -11,7 +11,7 @@ interface Verdict {
   engine_status: string;
   decided_at: string | null;
   summary: string;
-  decision: { action: string; actor: string; reason: string; at: string; via: string } | null;
+  decision: { action: string; actor: string; reason: string; at: string; via: string; rollback: { status: string; message: string } | null } | null;
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -32,7 +32,7 @@ describe("manual decisions", () => {
     svc.clock.now = START + 41 * MIN;
     const held = await svc.request("POST", `/api/v1/releases/${id}/decision`, { action: "hold", reason: "  checking the payment provider  " }, op);
     expect(held.status).toBe(201);
-    const heldDecision = { action: "hold", actor: "release-captain", reason: "checking the payment provider", at: "2026-11-21T12:41:00.000Z", via: "api" };
+    const heldDecision = { action: "hold", actor: "release-captain", reason: "checking the payment provider", at: "2026-11-21T12:41:00.000Z", via: "api", batch: null };
     expect(await held.json()).toMatchObject({ decision: heldDecision, verdict: { status: "hold", final: false, engine_status: "fail", decided_at: null } });
     expect(await verdictOf(svc, id)).toMatchObject({ status: "hold", final: false, engine_status: "fail", decision: heldDecision });
 
@@ -41,7 +41,10 @@ describe("manual decisions", () => {
     expect(approved.status).toBe(201);
     const v = await verdictOf(svc, id);
     expect(v).toMatchObject({ status: "pass", final: true, engine_status: "fail", decided_at: "2026-11-21T12:45:00.000Z" });
-    expect(v.decision).toEqual({ action: "approve", actor: "release-captain", reason: "provider outage, not our release", at: "2026-11-21T12:45:00.000Z", via: "api" });
+    expect(v.decision).toEqual({
+      action: "approve", actor: "release-captain", reason: "provider outage, not our release", at: "2026-11-21T12:45:00.000Z", via: "api",
+      batch: null, signal: null, feedback: null, rollback: null,
+    });
     expect(v.summary).toMatch(/^Approved by release-captain: provider outage, not our release \(the engine's verdict: fail — /);
 
     // A later engine verdict is recorded and shown, but the person's decision is what the gate answers.
@@ -51,13 +54,20 @@ describe("manual decisions", () => {
     expect(listed.releases[0]).toMatchObject({ status: "pass", engine_status: "fail" });
 
     svc.clock.now = START + 50 * MIN;
-    expect((await svc.request("POST", `/api/v1/releases/${id}/decision`, { action: "rollback", reason: "refunds fail after all" }, op)).status).toBe(201);
-    expect(await verdictOf(svc, id)).toMatchObject({ status: "fail", final: true, engine_status: "fail", decision: { action: "rollback" } });
+    const rolled = await svc.request("POST", `/api/v1/releases/${id}/decision`, { action: "rollback", reason: "refunds fail after all" }, op);
+    expect(rolled.status).toBe(201);
+    // The default rule has no rollback action: the gate says fail, and nothing claims a rollback happened.
+    const notConfigured = { status: "not_configured", message: "No rollback is configured for rule 'default'; roll back by hand." };
+    expect(await rolled.json()).toMatchObject({ rollback: notConfigured, decision: { action: "rollback", rollback: notConfigured } });
+    const rolledView = await verdictOf(svc, id);
+    expect(rolledView).toMatchObject({ status: "fail", final: true, engine_status: "fail", decision: { action: "rollback", rollback: notConfigured } });
+    expect(rolledView.summary).toMatch(/^Roll back asked by release-captain — roll back by hand: refunds fail after all\. No rollback is configured for rule 'default'; roll back by hand\. \(the engine's verdict: fail/);
+    expect(rolledView.summary).not.toMatch(/Rolled back/);
 
     const again = await svc.request("POST", `/api/v1/releases/${id}/decision`, { action: "approve", reason: "try again" }, op);
     expect(again.status).toBe(409);
     expect(((await again.json()) as { detail: string }).detail).toBe(
-      "pay 3 (production) was rolled back by release-captain at 2026-11-21T12:50:00.000Z; a rolled-back release cannot be approved; deploy a fixed version instead.",
+      "pay 3 (production) was marked for rollback by release-captain at 2026-11-21T12:50:00.000Z; a rolled-back release cannot be approved; deploy a fixed version instead.",
     );
 
     const audit = (await (await svc.request("GET", `/api/v1/releases/${id}/audit`)).json()) as { events: { kind: string; actor: string; at: string; data: Record<string, unknown>; message: string }[] };
@@ -67,8 +77,8 @@ describe("manual decisions", () => {
       ["decision", "release-captain", "2026-11-21T12:45:00.000Z"],
       ["decision", "release-captain", "2026-11-21T12:41:00.000Z"],
     ]);
-    expect(audit.events[0]!.data).toEqual({ action: "rollback", reason: "refunds fail after all", via: "api", engine_status: "fail", gate_status: "fail" });
-    expect(audit.events[0]!.message).toBe("rolled back by release-captain via api: \"refunds fail after all\". Rule 'default' has no rollback action, so the deploy tool must roll back.");
+    expect(audit.events[0]!.data).toEqual({ action: "rollback", reason: "refunds fail after all", via: "api", engine_status: "fail", gate_status: "fail", rollback: notConfigured });
+    expect(audit.events[0]!.message).toBe("Roll back asked by release-captain — roll back by hand via api: \"refunds fail after all\". No rollback is configured for rule 'default'; roll back by hand.");
     expect(audit.events[3]!.data).toMatchObject({ action: "hold", reason: "checking the payment provider" });
   });
 
@@ -117,7 +127,7 @@ describe("decision access and input", () => {
     svc = createTestService({ now: START });
     const id = await reportedRelease(svc, "search", "7");
     const cases: [unknown, string][] = [
-      [{ action: "skip", reason: "x" }, "action"],
+      [{ action: "promote", reason: "x" }, "action"],
       [{ action: "approve", reason: "   " }, "reason"],
       [{ action: "approve" }, "reason"],
       [{ action: "approve", reason: "x".repeat(1001) }, "reason"],

@@ -38,7 +38,7 @@ describe("rollback command", () => {
     const env = Object.fromEntries(readFileSync(join(dir, "env.txt"), "utf8").trim().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
     expect(env).toMatchObject({
       DEPLOY_GUARD_RELEASE_ID: id, DEPLOY_GUARD_SERVICE: "pay", DEPLOY_GUARD_ENVIRONMENT: "production", DEPLOY_GUARD_VERSION: "42",
-      DEPLOY_GUARD_PREVIOUS_VERSION: "41", DEPLOY_GUARD_STATUS: "fail", DEPLOY_GUARD_SUMMARY: "Rolled back by admin (DEPLOY_GUARD_API_TOKEN): p99 doubled; rolling back",
+      DEPLOY_GUARD_PREVIOUS_VERSION: "41", DEPLOY_GUARD_STATUS: "fail", DEPLOY_GUARD_SUMMARY: "Rollback requested by admin (DEPLOY_GUARD_API_TOKEN): p99 doubled; rolling back",
       DEPLOY_GUARD_REQUESTED_BY: "decision", DEPLOY_GUARD_ROLLBACK_ATTEMPT: "1", PATH: process.env.PATH ?? "/usr/bin:/bin",
     });
     const all = JSON.stringify(env);

@@ -113,7 +113,7 @@ describe("rollback webhook on a final fail", () => {
     expect(hook.got).toHaveLength(1);
     expect(JSON.parse(hook.got[0]!.body)).toMatchObject({
       release_id: id, version: "5", status: "fail", requested_by: "decision", actor: "admin (DEPLOY_GUARD_API_TOKEN)", reason: "customers report double charges",
-      summary: "Rolled back by admin (DEPLOY_GUARD_API_TOKEN): customers report double charges",
+      summary: "Rollback requested by admin (DEPLOY_GUARD_API_TOKEN): customers report double charges",
     });
   });
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { startServer, type ServerProcess } from "../support/server-process.ts";
 import { ADMIN, api, createToken, EXAMPLES, startGroup, toolMissing, waitForOutput, type Running } from "./example-processes.ts";
@@ -62,6 +63,7 @@ async function releaseOf(service: string, version: string) {
 describe.skipIf(missing !== undefined)("the Ansible rolling-deploy example, run for real", () => {
   let good: Fleet;
   let bad: Fleet;
+  let badSecond: Fleet;
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), "dg-ansible-"));
@@ -72,7 +74,7 @@ describe.skipIf(missing !== undefined)("the Ansible rolling-deploy example, run 
     });
     ingestToken = await createToken(server.url, "ingest", "ansible");
     readToken = await createToken(server.url, "read", "ansible-gate");
-    [good, bad] = await Promise.all([startFleet("demo-good"), startFleet("demo-bad")]);
+    [good, bad, badSecond] = await Promise.all([startFleet("demo-good"), startFleet("demo-bad"), startFleet("demo-bad2")]);
   });
 
   afterAll(async () => {
@@ -117,6 +119,29 @@ describe.skipIf(missing !== undefined)("the Ansible rolling-deploy example, run 
     expect(batches[0].checks[0].baseline).toBeCloseTo(0.01, 2);
     expect(release).toMatchObject({ status: "fail", summary: expect.stringMatching(/^The release was rolled back \(reported by ansible\)/) });
     expect(release.deploys[0]).toMatchObject({ tool: "ansible", status: "rolled_back" });
+    expect(run.output).not.toContain(ingestToken);
+  }, 9 * MINUTE);
+
+  it.concurrent("stops at batch 2 when only the second batch's hosts err: the engine fails the release and every host is rolled back", async ({ expect }) => {
+    // The last batch is compared with the fleet before the deploy: let a whole minute of it be stored first.
+    while (Math.floor(Date.now() / MINUTE) * MINUTE < badSecond.readyAt + 20_000) await new Promise((r) => setTimeout(r, 1000));
+    const run = await playbook(badSecond, "1.3.0");
+    expect(run.code, run.output).not.toBe(0);
+    expect(run.output).toMatch(/Roll-out of demo-bad2 1\.3\.0 stopped at batch 2 of 2: demo-bad2 1\.3\.0 in production/);
+    expect(run.output).toContain("Rolled back instance1, instance2, instance3, instance4.");
+    expect(await versions(badSecond)).toEqual(["1.0.0", "1.0.0", "1.0.0", "1.0.0"]);
+    const { release, batches } = await releaseOf("demo-bad2", "1.3.0");
+    expect(batches.map((b) => [b.batch.index, b.status])).toEqual([[1, "pass"], [2, "fail"]]);
+    expect(release).toMatchObject({ status: "fail" });
+    expect(release.deploys[0]).toMatchObject({ tool: "ansible", status: "rolled_back" });
+    // The engine failed the release from batch 2's traffic before Ansible reported its roll-back.
+    const db = new Database(join(tmp, "guard.db"), { readonly: true });
+    try {
+      const finals = db.prepare("SELECT status, score FROM evaluations WHERE release_id = ? AND kind = 'final' ORDER BY rowid").all(release.id) as { status: string; score: number | null }[];
+      expect(finals[0]).toMatchObject({ status: "fail", score: expect.any(Number) });
+    } finally {
+      db.close();
+    }
     expect(run.output).not.toContain(ingestToken);
   }, 9 * MINUTE);
 

@@ -73,11 +73,18 @@ describe("Slack's Approve and Roll back buttons", () => {
     expect(blocks.some((b) => b.text?.text === ":white_check_mark: Approved by <@U0ALICE> at " + s.container.decisions.current(id)!.at)).toBe(true);
   });
 
-  it("requests a roll back on a press of Roll back", async () => {
+  it("answers a Roll back press on a rule without a rollback action truthfully: asked, not done, roll back by hand", async () => {
     const { s, slack, id } = await setUp();
     expect((await post(s, pressed("deploy_guard_rollback", id))).status).toBe(200);
-    expect(s.container.decisions.current(id)).toMatchObject({ action: "rollback", actor: "slack:U0ALICE" });
-    expect(JSON.stringify((await nextRequest(slack, 2)).json)).toContain(":leftwards_arrow_with_hook: Roll back requested by <@U0ALICE>");
+    expect(s.container.decisions.current(id)).toMatchObject({ action: "rollback", actor: "slack:U0ALICE", rollback: { status: "not_configured" } });
+    await nextRequest(slack, 3);
+    const byPath = (p: string) => slack.got.find((r) => r.path === p)!;
+    expect(byPath("/api/chat.postEphemeral").json).toMatchObject({ user: "U0ALICE", text: "No rollback is configured for rule 'default'; roll back by hand." });
+    const edited = JSON.stringify(byPath("/api/chat.update").json);
+    expect(edited).toContain(`:leftwards_arrow_with_hook: Roll back asked by <@U0ALICE> at ${s.container.decisions.current(id)!.at} — roll back by hand`);
+    expect(edited).toContain("No rollback is configured for rule 'default'; roll back by hand.");
+    expect(edited).not.toMatch(/Roll back requested|Rolled back/);
+    expect(s.container.audit.ofRelease(id)[0]!.message).toMatch(/^Roll back asked by slack:U0ALICE — roll back by hand via slack: .*No rollback is configured for rule 'default'; roll back by hand\.$/);
   });
 
   it("refuses a bad signature and a request older than five minutes with 401, deciding nothing", async () => {

@@ -95,4 +95,46 @@ describe("rules", () => {
       set.close();
     }
   });
+
+  it("keeps a refused reload's file and error until a reload succeeds", () => {
+    const dir = dirWith({ "all.yaml": minimal("all") });
+    const set = new RuleSet(dir, silent, undefined, () => Date.parse("2026-11-21T12:00:00Z"));
+    set.load();
+    expect(set.reloadState()).toEqual({ status: "ok", at: null });
+    writeFileSync(join(dir, "broken.yaml"), "name: broken\nsignals: nope\n");
+    set.reload();
+    expect(set.reloadState()).toMatchObject({ status: "refused", at: Date.parse("2026-11-21T12:00:00Z"), files: [expect.stringMatching(/broken\.yaml$/)] });
+    writeFileSync(join(dir, "broken.yaml"), minimal("fixed", "x"));
+    set.reload();
+    expect(set.reloadState().status).toBe("ok");
+  });
+});
+
+describe("rule options of issue 12", () => {
+  const parse = (text: string) => {
+    const dir = dirWith({ "r.yaml": text });
+    return loadRules(dir);
+  };
+
+  it("enforces by default, and takes mode: observe on a rule and on a signal", () => {
+    const plain = parse(minimal("plain"));
+    expect(plain.ok && plain.rules[0]!.mode).toBe("enforce");
+    expect(plain.ok && plain.rules[0]!.signals[0]!.mode).toBe("enforce");
+    const observed = parse(`mode: observe\n${minimal("trial").replace("    kind: error_rate\n", "    kind: error_rate\n    mode: observe\n")}`);
+    expect(observed.ok && [observed.rules[0]!.mode, observed.rules[0]!.signals[0]!.mode]).toEqual(["observe", "observe"]);
+  });
+
+  it("alerts on holds by default, since a hold waits for a person", () => {
+    const plain = parse(minimal("plain"));
+    expect(plain.ok && plain.rules[0]!.actions.notify_on).toEqual(["warn", "fail", "hold"]);
+    expect(DEFAULT_RULE.actions.notify_on).toContain("hold");
+  });
+
+  it("takes count only for previous_release", () => {
+    const pooled = parse(`baseline: { kind: previous_release, count: 3 }\n${minimal("p")}`);
+    expect(pooled.ok && pooled.rules[0]!.baseline.count).toBe(3);
+    const wrong = parse(`baseline: { kind: week_ago, count: 3 }\n${minimal("w")}`);
+    expect(wrong.ok).toBe(false);
+    expect(!wrong.ok && wrong.problems.map((p) => `${p.path}: ${p.message}`)).toEqual(["baseline.count: count is only for kind previous_release"]);
+  });
 });

@@ -47,16 +47,14 @@ describe("baselines, end to end through the API", () => {
     expect(v.windows.baseline).toMatchObject({ start: new Date(T + MIN - 7 * DAY).toISOString(), label: "the same hours a week earlier" });
   });
 
-  it("previous_release: compares with the last release that passed, at the same time after its deploy", async () => {
+  it("previous_release: a service's first release is compared with the hour before its deploy, and says why", async () => {
     svc = createTestService({ rulesDir: rulesWith({ prev: { service: "pr", edit: withBaseline("  kind: previous_release") } }), now: T });
-    // v1 has no earlier release: it cannot be judged and is held, so it cannot serve as a baseline either.
-    await logs("pr", T - DAY, 35, 0.005, 3);
+    await logs("pr", T - DAY - 60 * MIN, 95, 0.005, 3);
     svc.clock.now = T - DAY + 40 * MIN;
     const v1 = await judged(await release("pr", "1", T - DAY));
-    expect(v1.status).toBe("hold");
-    expect(v1.checks[0].reason).toContain("no baseline: there is no earlier release of this service that passed");
-    // An operator-approved v1 is what the next ones compare with; here its window is judged against a passing v0.
-    svc.container.db.$client.prepare("UPDATE releases SET status = 'pass' WHERE id = ?").run(v1.release_id);
+    expect(v1.status).toBe("pass");
+    expect(v1.windows.baseline.label).toBe("no earlier good release of pr: compared with the 60 minutes before the deploy");
+    // v1 passed on its own: v2 compares with it, with no help from outside the API.
     await logs("pr", T, 35, 0.05, 4);
     svc.clock.now = T + 40 * MIN;
     const v2 = await judged(await release("pr", "2", T));
@@ -70,14 +68,47 @@ describe("baselines, end to end through the API", () => {
     expect(v3.status).toBe("pass");
   });
 
-  it("pinned: compares with a named release, and refuses a pinned release that failed", async () => {
+  it("previous_release: a held release an operator approved serves as the baseline", async () => {
+    svc = createTestService({ rulesDir: rulesWith({ prev: { service: "pa", edit: withBaseline("  kind: previous_release") } }), now: T });
+    // No traffic before v1's deploy: v1 cannot be compared with anything and is held, until a person approves it.
+    await logs("pa", T - DAY, 35, 0.005, 3);
+    svc.clock.now = T - DAY + 40 * MIN;
+    const v1 = await judged(await release("pa", "1", T - DAY));
+    expect(v1.status).toBe("hold");
+    const approved = await svc.request("POST", `/api/v1/releases/${v1.release_id}/decision`, { action: "approve", reason: "checked by hand" });
+    expect(approved.status).toBe(201);
+    await logs("pa", T, 35, 0.05, 4);
+    svc.clock.now = T + 40 * MIN;
+    const v2 = await judged(await release("pa", "2", T));
+    expect(v2.windows.baseline.label).toBe("release 1, at the same time after its deploy");
+    expect(v2.status).toBe("fail");
+  });
+
+  it("previous_release with count: pools the last N good releases", async () => {
+    const edit = withBaseline("  kind: previous_release\n  count: 2");
+    svc = createTestService({ rulesDir: rulesWith({ prev: { service: "pn", edit } }), now: T });
+    for (const [i, start] of [T - 2 * DAY, T - DAY].entries()) {
+      await logs("pn", start - 60 * MIN, 95, 0.005, 20 + i);
+      svc.clock.now = start + 40 * MIN;
+      expect((await judged(await release("pn", String(i + 1), start))).status).toBe("pass");
+    }
+    await logs("pn", T, 35, 0.005, 30);
+    svc.clock.now = T + 40 * MIN;
+    const v3 = await judged(await release("pn", "3", T));
+    expect(v3.windows.baseline.label).toBe("the last 2 good releases (2, 1) pooled, at the same time after their deploys");
+  });
+
+  it("pinned: compares with a named release an operator approved, and refuses a pinned release that was held", async () => {
     svc = createTestService({ rulesDir: rulesWith({ pin: { service: "pin*", edit: withBaseline('  kind: pinned\n  version: "1.0"') } }), now: T });
+    const ids: Record<string, string> = {};
     for (const service of ["pin-a", "pin-b"]) {
       await logs(service, T - DAY, 35, 0.005, 6);
-      await release(service, "1.0", T - DAY);
+      ids[service] = await release(service, "1.0", T - DAY);
     }
-    svc.container.db.$client.prepare("UPDATE releases SET status = 'pass' WHERE service = 'pin-a'").run();
-    svc.container.db.$client.prepare("UPDATE releases SET status = 'fail' WHERE service = 'pin-b'").run();
+    // 1.0 pinned to itself cannot be judged: both are held; only pin-a's is approved.
+    svc.clock.now = T - DAY + 40 * MIN;
+    expect((await judged(ids["pin-a"]!)).status).toBe("hold");
+    expect((await svc.request("POST", `/api/v1/releases/${ids["pin-a"]}/decision`, { action: "approve", reason: "baseline by hand" })).status).toBe(201);
     await logs("pin-a", T, 35, 0.05, 7);
     await logs("pin-b", T, 35, 0.05, 7);
     svc.clock.now = T + 40 * MIN;
@@ -86,7 +117,7 @@ describe("baselines, end to end through the API", () => {
     expect(a.windows.baseline.label).toBe("the pinned release 1.0, at the same time after its deploy");
     const b = await judged(await release("pin-b", "2.0", T));
     expect(b.status).toBe("hold");
-    expect(b.checks[0].reason).toContain("the pinned release 1.0 ended as 'fail'");
+    expect(b.checks[0].reason).toContain("the pinned release 1.0 ended as 'hold'");
   });
 
   it("concurrent: compares updated hosts with the rest over the same minutes, so a fleet-wide rise is not blamed", async () => {

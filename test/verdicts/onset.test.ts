@@ -47,6 +47,41 @@ describe("change onset and attribution", () => {
     expect(onset.reason).not.toContain("payments");
   });
 
+  it("says attribution is ambiguous when another service deployed as close, naming no hosts, and its errors rose too", async () => {
+    svc = createTestService({ now: T + 40 * MIN });
+    for (const [service, seed] of [["checkout", 21], ["payments", 23]] as const) {
+      await send(generateTraffic({ service, start: T - 60 * MIN, minutes: 61, perMinute: 800, errorRate: 0.005, latencyMs: 80, seed }));
+      await send(generateTraffic({ service, start: T + MIN, minutes: 35, perMinute: 800, errorRate: 0.06, latencyMs: 80, seed: seed + 1 }));
+    }
+    await svc.request("POST", "/api/v1/deploys", { service: "checkout", version: "3", phase: "started", timestamp: T });
+    const done = (await (await svc.request("POST", "/api/v1/deploys", { service: "checkout", version: "3", phase: "finished", timestamp: T + MIN })).json()) as { release_id: string; deploy_id: string };
+    await svc.request("POST", "/api/v1/deploys", { service: "payments", version: "9", phase: "started", timestamp: T + 30_000 });
+    await svc.request("POST", "/api/v1/deploys", { service: "payments", version: "9", phase: "finished", timestamp: T + 90_000 });
+    svc.container.verdicts.runDue();
+    const v = (await (await svc.request("GET", `/api/v1/releases/${done.release_id}/verdict`)).json()) as Record<string, any>;
+    const onset = v.checks.find((c: any) => c.signal === "error_rate").onset;
+    expect(onset.follows).toBe(done.deploy_id);
+    expect(onset.ambiguous).toBe(true);
+    expect(onset.reason).toMatch(/Attribution is ambiguous: the deploy of payments 9 .* came within 2 minutes of it and that service's errors changed at the same time/);
+  });
+
+  it("is not ambiguous when the other service deployed as close but its own errors did not change", async () => {
+    svc = createTestService({ now: T + 40 * MIN });
+    await send(generateTraffic({ service: "checkout", start: T - 60 * MIN, minutes: 61, perMinute: 800, errorRate: 0.005, latencyMs: 80, seed: 31 }));
+    await send(generateTraffic({ service: "checkout", start: T + MIN, minutes: 35, perMinute: 800, errorRate: 0.06, latencyMs: 80, seed: 32 }));
+    await send(generateTraffic({ service: "payments", start: T - 60 * MIN, minutes: 96, perMinute: 800, errorRate: 0.005, latencyMs: 80, seed: 33 }));
+    await svc.request("POST", "/api/v1/deploys", { service: "checkout", version: "3", phase: "started", timestamp: T });
+    const done = (await (await svc.request("POST", "/api/v1/deploys", { service: "checkout", version: "3", phase: "finished", timestamp: T + MIN })).json()) as { release_id: string; deploy_id: string };
+    await svc.request("POST", "/api/v1/deploys", { service: "payments", version: "9", phase: "started", timestamp: T + 30_000 });
+    await svc.request("POST", "/api/v1/deploys", { service: "payments", version: "9", phase: "finished", timestamp: T + 90_000 });
+    svc.container.verdicts.runDue();
+    const v = (await (await svc.request("GET", `/api/v1/releases/${done.release_id}/verdict`)).json()) as Record<string, any>;
+    const onset = v.checks.find((c: any) => c.signal === "error_rate").onset;
+    expect(onset.follows).toBe(done.deploy_id);
+    expect(onset.ambiguous).toBeUndefined();
+    expect(onset.reason).not.toContain("payments");
+  });
+
   it("finds no onset for a release that passes", async () => {
     svc = createTestService({ now: T + 40 * MIN });
     await send(generateTraffic({ service: "calm", start: T - 60 * MIN, minutes: 96, perMinute: 500, errorRate: 0.005, latencyMs: 80, seed: 4 }));

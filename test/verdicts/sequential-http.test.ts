@@ -238,3 +238,33 @@ describe("an absolute error budget beside the relative change (issue 11, low tra
     }
   }, 60_000);
 });
+
+describe("explicit reference windows in the sequential engine", () => {
+  it("week_ago judges the release against the same minutes a week earlier, not against a forecast", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dg-weekago-"));
+    writeFileSync(join(dir, "week.yaml"), [
+      "name: week", "match: { service: weekly }", "baseline: { kind: week_ago }", "analysis: { mode: sequential }",
+      "signals:", "  - { name: errors, kind: error_rate, fail: { relative: 0.5, absolute: 0.001 }, detect: { relative: 1 }, critical: true }",
+    ].join("\n"));
+    const svc = createTestService({ rulesDir: dir, now: DEPLOY_AT + 5 * 3600_000 });
+    try {
+      const week = 7 * 1440 * MINUTE;
+      const shape = { service: "weekly", rpm: 300, hosts: ["web-1", "web-2"] };
+      // A week ago the same hours ran at 4 % errors; the hours just before the deploy at 0.5 %.
+      await push(svc, { ...shape, errorRate: () => 0.04, from: DEPLOY_AT - week, minutes: 240, seed: 21 });
+      await push(svc, { ...shape, errorRate: () => 0.005, from: DEPLOY_AT - 180 * MINUTE, minutes: 180, seed: 22 });
+      const id = await deploy(svc, "weekly", "3.0.0");
+      await push(svc, { ...shape, errorRate: () => 0.02, from: DEPLOY_AT + MINUTE, minutes: 120, seed: 23 });
+      const v = await evaluate(svc, id);
+      const errors = v.checks.find((c) => c.signal === "errors")!;
+      expect(errors.sequential?.design, JSON.stringify(v.checks)).toBe("reference");
+      // Against the forecast (0.5 %) a fourfold rise fails; against the week before (4 %) it is no rise. The silent
+      // week between the two blocks leaves the wander unmeasurable, so a pass is not asked for here.
+      expect(v.status).not.toBe("fail");
+      expect(errors.reason).toMatch(/3\.9\d % expected from the reference window/);
+    } finally {
+      svc.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

@@ -24,7 +24,9 @@ let pending = [];
 
 function load() {
   const r = JSON.parse(readFileSync(join(dir, "current", "release.json"), "utf8"));
-  return { version: String(r.version), errorRate: Number(r.error_rate) || 0 };
+  // A release may err on some hosts only (a host-specific fault): "error_rate_on": { "instance3": 0.2 }.
+  const rate = r.error_rate_on?.[host] ?? r.error_rate;
+  return { version: String(r.version), errorRate: Number(rate) || 0 };
 }
 
 // Errors are spread evenly (every 1/rate-th request) rather than drawn at random, so a run is repeatable.

@@ -33,6 +33,8 @@ export const en = {
   "board.col.release": "Release",
   "board.col.what": "What we found",
   "board.col.when": "Deployed",
+  "board.rulesRefused": "The rules folder was not reloaded: {files} has a problem, so the earlier rules stay in force. {error}",
+  "board.wouldHave": "Observe only: an enforcing rule would have answered {status}.",
 
   "service.title": "{service}",
   "service.environment": "Environment",

@@ -35,6 +35,8 @@ export const zhCN: Dictionary = {
   "board.col.release": "发布",
   "board.col.what": "检查结果",
   "board.col.when": "部署时间",
+  "board.rulesRefused": "规则目录未重新加载：{files} 有问题，之前的规则继续生效。{error}",
+  "board.wouldHave": "仅观察：如果强制执行，规则的结论会是 {status}。",
 
   "service.title": "{service}",
   "service.environment": "环境",

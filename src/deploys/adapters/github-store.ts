@@ -45,7 +45,9 @@ export class GithubStore {
         FROM github_deployments g
         JOIN deploys d ON d.id = g.deploy_id AND d.status = 'finished'
         JOIN releases r ON r.id = d.release_id AND r.latest_deploy_id = g.deploy_id
-        LEFT JOIN release_decisions x ON x.id = (SELECT max(id) FROM release_decisions WHERE release_id = r.id)
+        -- The gate's decision only: a retry hands the gate back to the engine; skips, marks and batch decisions do not move it.
+        LEFT JOIN release_decisions x ON x.id = (SELECT max(id) FROM release_decisions WHERE release_id = r.id AND batch_index IS NULL
+          AND action IN ('approve', 'hold', 'rollback', 'retry'))
         WHERE (r.status IN ('analyzing', 'pass', 'warn', 'fail', 'hold') OR x.id IS NOT NULL) AND ${STATE} IS NOT g.posted_status
         LIMIT 100`),
     };
@@ -64,7 +66,7 @@ export class GithubStore {
   statusChanges(): StatusChange[] {
     return (this.s.changes.all() as ChangeRow[]).map((row) => {
       const decided = row.action ? DECIDED_STATUS[row.action] : undefined;
-      const summary = row.action ? `${DONE[row.action]} by ${row.actor}: ${row.reason}` : row.summary;
+      const summary = decided ? `${DONE[row.action!]} by ${row.actor}: ${row.reason}` : row.summary;
       return {
         deploymentId: row.deploymentId, owner: row.owner, repo: row.repo, environment: row.ghEnvironment, state: row.state,
         release: { id: row.id, service: row.service, environment: row.environment, version: row.version, status: decided ?? row.status, score: row.score, summary },

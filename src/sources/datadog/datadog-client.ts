@@ -41,7 +41,7 @@ function configuration(m: DatadogModule, dd: DatadogConfig, timeoutMs: number, a
   });
 }
 
-/** The Datadog APIs for one account, built once on first use; retries are ours (bounded, short), not the client's. */
+/** The Datadog APIs for one account, built once on first use; the client never retries (enableRetry: false): callSource does. */
 export function datadogApis(dd: DatadogConfig): () => Promise<DatadogApis> {
   let apis: Promise<DatadogApis> | undefined;
   return () => {

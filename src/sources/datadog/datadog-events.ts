@@ -2,7 +2,8 @@ import type { v1 } from "@datadog/datadog-api-client";
 import type { Logger } from "pino";
 import type { Config } from "../../config.ts";
 import type { EventSink } from "../event-sink.ts";
-import { withRetries, type RetryPolicy } from "./bounded-retry.ts";
+import { withRetries, type RetryPolicy } from "../bounded-retry.ts";
+import { SourceError } from "../source.ts";
 import { datadogApis, describeTarget, type DatadogApis } from "./datadog-client.ts";
 import { toSourceError, type ErrorContext } from "./datadog-errors.ts";
 import { deployEventBody, verdictEventBody, type DeployEvent, type VerdictEvent } from "./event-payloads.ts";
@@ -49,7 +50,7 @@ export class DatadogEvents implements EventSink {
         throw toSourceError(err, this.ctx);
       }
     };
-    const done = withRetries(attempt, this.retry).then(
+    const done = withRetries(attempt, this.retry, { retryable: (err) => err instanceof SourceError && err.retryable }).then(
       () => undefined,
       (err: unknown) => this.logger.warn({ release_id: releaseId, event: kind, reason: err instanceof Error ? err.message : String(err) }, "could not post the event to Datadog; dropped"),
     );
@@ -63,6 +64,6 @@ export class DatadogEvents implements EventSink {
 export function createDatadogEvents(config: Config, logger: Logger, options: { backoffMs?: number } = {}): DatadogEvents | undefined {
   const dd = config.datadog;
   if (!dd?.events) return undefined;
-  const retry = { maxRetries: dd.maxRetries, backoffMs: options.backoffMs ?? 1000 };
+  const retry = { retries: dd.maxRetries, backoffMs: options.backoffMs ?? 1000 };
   return new DatadogEvents(datadogApis(dd), { target: describeTarget(dd), secrets: [dd.apiKey, dd.appKey] }, config.publicUrl, logger, retry);
 }

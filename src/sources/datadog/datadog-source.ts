@@ -1,7 +1,6 @@
 import type { v2 } from "@datadog/datadog-api-client";
 import type { Config, DatadogConfig } from "../../config.ts";
 import { SourceError, type MetricSource, type SourceHealth, type SourceQuery, type SourceSeries } from "../source.ts";
-import { withRetries, type RetryPolicy } from "./bounded-retry.ts";
 import { datadogApis, describeTarget, type DatadogApis } from "./datadog-client.ts";
 import { toSourceError, type ErrorContext } from "./datadog-errors.ts";
 import { datadogQueryKindIssue, datadogQuerySchema, type DatadogQuery } from "./query-schema.ts";
@@ -18,7 +17,10 @@ function parseQuery(q: SourceQuery): DatadogQuery {
   return parsed.data;
 }
 
-/** Reads error counts and metric values per interval from Datadog: metric queries (timeseries API) or log counts. */
+/**
+ * Reads error counts and metric values per interval from Datadog: metric queries (timeseries API) or log counts.
+ * One attempt per query; callSource (src/sources/source-call.ts) retries what the error calls retryable.
+ */
 export class DatadogSource implements MetricSource {
   readonly kind = "datadog" as const;
   private readonly ctx: ErrorContext;
@@ -26,14 +28,12 @@ export class DatadogSource implements MetricSource {
   constructor(
     private readonly apis: () => Promise<DatadogApis>,
     private readonly dd: DatadogConfig,
-    private readonly retry: RetryPolicy,
   ) {
     this.ctx = { target: describeTarget(dd), timeoutMs: dd.timeoutMs, secrets: [dd.apiKey, dd.appKey] };
   }
 
   async query(q: SourceQuery): Promise<SourceSeries> {
-    const dq = parseQuery(q);
-    return withRetries(() => this.once(q, dq), this.retry, q.abort);
+    return this.once(q, parseQuery(q));
   }
 
   async health(): Promise<SourceHealth> {
@@ -103,11 +103,10 @@ export function timeseriesRequest(q: SourceQuery, templates: Record<string, stri
 }
 
 /** The Datadog source when DEPLOY_GUARD_DD_API_KEY and DEPLOY_GUARD_DD_APP_KEY are set. */
-export function createDatadogSource(config: Config, options: { backoffMs?: number } = {}): MetricSource | undefined {
+export function createDatadogSource(config: Config): MetricSource | undefined {
   if (!config.datadog) return undefined;
-  const retry = { maxRetries: config.datadog.maxRetries, backoffMs: options.backoffMs ?? 500 };
   const apis = datadogApis(config.datadog);
   // Load the client now, in the background, so the first verdict or /readyz does not wait for it.
   void apis().catch(() => undefined);
-  return new DatadogSource(apis, config.datadog, retry);
+  return new DatadogSource(apis, config.datadog);
 }

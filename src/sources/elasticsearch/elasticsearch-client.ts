@@ -6,15 +6,15 @@ export interface ClientOptions {
   Connection?: typeof BaseConnection;
 }
 
-/** The official client, with the configured timeout and bounded retries (502/503/504 and connection errors). */
+/** The official client with the configured timeout and no retries of its own: callSource (and the events queue) retry. */
 export function createElasticsearchClient(es: ElasticsearchConfig, options: ClientOptions = {}): Client {
   return new Client({
     ...("node" in es.target ? { node: es.target.node } : { cloud: { id: es.target.cloudId } }),
     ...(es.auth ? { auth: es.auth } : {}),
     ...(options.Connection ? { Connection: options.Connection } : {}),
     requestTimeout: es.timeoutMs,
-    // The client retries 502/503/504 and lost connections, never a timed-out search, so a query's time stays bounded.
-    maxRetries: es.maxRetries,
+    // Its default (3 retries of 502/503/504 and lost connections) would multiply with callSource's: one retry layer.
+    maxRetries: 0,
     redaction: { type: "replace" },
     name: "deploy-guard",
   });

@@ -13,26 +13,27 @@ type ApiAnswer =
 
 /** Prometheus error types that a later try may not hit (query timeouts, a server shutting down). */
 const RETRYABLE_ERROR_TYPES = new Set(["timeout", "canceled", "unavailable", "internal"]);
-const MAX_BACKOFF_MS = 5_000;
 
-/** The HTTP API of a Prometheus (or a compatible server: Thanos, Mimir, VictoriaMetrics), each call timed out and retried. */
+/**
+ * The HTTP API of a Prometheus (or a compatible server: Thanos, Mimir, VictoriaMetrics): one timed-out attempt per
+ * call; retries are callSource's (src/sources/source-call.ts), which the errors' `retryable` guides.
+ */
 export class PrometheusClient {
   private readonly host: string;
 
-  constructor(
-    private readonly config: PrometheusConfig,
-    private readonly backoffMs = 250,
-  ) {
+  constructor(private readonly config: PrometheusConfig) {
     this.host = new URL(config.url).host;
   }
 
   /**
    * POST /api/v1/query_range (a form body, so long queries fit); start and end in unix seconds, both included.
-   * `abort` is the caller giving up: the request is dropped and not retried.
+   * `abort` is the caller giving up: the request is dropped.
    */
   async queryRange(query: string, start: number, end: number, stepSeconds: number, abort?: AbortSignal): Promise<MatrixSeries[]> {
     const body = new URLSearchParams({ query, start: String(start), end: String(end), step: String(stepSeconds) });
-    const answer = await this.withRetries(() => this.call("/api/v1/query_range", body, abort), abort);
+    const answer = await this.call("/api/v1/query_range", body, abort).catch((err: unknown) => {
+      throw err instanceof SourceError ? err : this.transportError(err, abort);
+    });
     if (answer.data.resultType !== "matrix" || !Array.isArray(answer.data.result)) {
       throw new SourceError("prometheus", `${this.host} answered a ${answer.data.resultType} where a matrix was expected`, false);
     }
@@ -49,20 +50,6 @@ export class PrometheusClient {
       return { ok: true, detail: `ok (${Math.round(performance.now() - began)} ms)` };
     } catch (err) {
       return { ok: false, detail: this.transportError(err).message };
-    }
-  }
-
-  private async withRetries(attempt: () => Promise<ApiAnswer & { status: "success" }>, abort: AbortSignal | undefined) {
-    for (let n = 0; ; n++) {
-      try {
-        return await attempt();
-      } catch (err) {
-        const error = err instanceof SourceError ? err : this.transportError(err, abort);
-        if (!error.retryable || n >= this.config.maxRetries || abort?.aborted) {
-          throw n === 0 ? error : new SourceError("prometheus", `${error.message} (after ${n + 1} attempts)`, error.retryable);
-        }
-        await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_BACKOFF_MS, this.backoffMs * 2 ** n)));
-      }
     }
   }
 

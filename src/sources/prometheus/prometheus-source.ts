@@ -5,8 +5,8 @@ import { prometheusQueryProblem, prometheusQuerySchema, type PrometheusQuery } f
 import { renderPromql, TemplateError } from "./query-template.ts";
 
 /** The Prometheus source when DEPLOY_GUARD_PROMETHEUS_URL is set. */
-export function createPrometheusSource(config: Config, backoffMs?: number): MetricSource | undefined {
-  return config.prometheus ? new PrometheusSource(new PrometheusClient(config.prometheus, backoffMs)) : undefined;
+export function createPrometheusSource(config: Config): MetricSource | undefined {
+  return config.prometheus ? new PrometheusSource(new PrometheusClient(config.prometheus)) : undefined;
 }
 
 /**

@@ -18,3 +18,4 @@ export * from "./github-deployments.ts";
 export * from "./github-protection-answers.ts";
 export * from "./capacity-fits.ts";
 export * from "./error-signatures.ts";
+export * from "./release-overrides.ts";

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../../../src/config.ts";
 import { createDatadogSource } from "../../../src/sources/datadog/datadog-source.ts";
+import { callSource } from "../../../src/sources/source-call.ts";
 import { NoDataError, SourceError, type MetricSource, type SourceQuery } from "../../../src/sources/source.ts";
 import { cassette, example, ReplayServer } from "./replay-server.ts";
 
@@ -14,8 +15,8 @@ const server = new ReplayServer();
 let source: MetricSource;
 
 function sourceWith(env: Record<string, string> = {}): MetricSource {
-  const config = loadConfig({ DEPLOY_GUARD_DD_API_KEY: API_KEY, DEPLOY_GUARD_DD_APP_KEY: APP_KEY, DEPLOY_GUARD_DD_BASE_URL: server.url, DEPLOY_GUARD_DD_MAX_RETRIES: "2", ...env });
-  const s = createDatadogSource(config, { backoffMs: 5 });
+  const config = loadConfig({ DEPLOY_GUARD_DD_API_KEY: API_KEY, DEPLOY_GUARD_DD_APP_KEY: APP_KEY, DEPLOY_GUARD_DD_BASE_URL: server.url, ...env });
+  const s = createDatadogSource(config);
   if (!s) throw new Error("expected a Datadog source");
   return s;
 }
@@ -138,22 +139,25 @@ describe("Datadog source: errors, retries and health", () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it("retries a 429 and a 503, then returns the recorded answer", async () => {
+  it("calls a 429 and a 503 retryable; callSource's retries then get the recorded answer", async () => {
     server.answer("POST", TIMESERIES, example("too-many-requests.json", 429), example("service-unavailable.json", 503),
       cassette("v2/Metrics_2046978582/Timeseries-cross-product-query-returns-OK-response_1643865340"));
-    const series = await source.query(query(P95, { start: 1711977600000, end: 1711981200000 }));
+    const window = { start: 1711977600000, end: 1711981200000 };
+    await expect(source.query(query(P95, window))).rejects.toMatchObject({ retryable: true, message: expect.stringMatching(/^429 from /) });
+    expect(server.requests).toHaveLength(1);
+    const series = await callSource(source, query(P95, window), { timeoutMs: 5000, retries: 2, backoffMs: 1 });
     expect(series.kind === "values" && series.points.map((p) => p.value)).toEqual([1000, 1000, 87_000]);
     expect(server.requests).toHaveLength(3);
   });
 
-  it("gives up after the configured retries with a retryable error", async () => {
+  it("asks once: a 503 is a retryable error, and the client does not try again by itself", async () => {
     server.answer("POST", TIMESERIES, example("service-unavailable.json", 503));
     await expect(source.query(query(P95))).rejects.toMatchObject({ retryable: true, message: expect.stringMatching(/^503 from .*Service Unavailable$/) });
-    expect(server.requests).toHaveLength(3);
+    expect(server.requests).toHaveLength(1);
   });
 
   it("counts a slow answer as a retryable timeout", async () => {
-    const slow = sourceWith({ DEPLOY_GUARD_DD_TIMEOUT_MS: "150", DEPLOY_GUARD_DD_MAX_RETRIES: "0" });
+    const slow = sourceWith({ DEPLOY_GUARD_DD_TIMEOUT_MS: "150" });
     server.answer("POST", TIMESERIES, { ...example("timeseries-error-rate.json"), delayMs: 1000 });
     await expect(slow.query(query(P95))).rejects.toMatchObject({ retryable: true, message: expect.stringMatching(/^timed out after 150 ms waiting for 127\.0\.0\.1:\d+$/) });
   });

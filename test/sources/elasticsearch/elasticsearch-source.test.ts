@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { callSource } from "../../../src/sources/source-call.ts";
 import { NoDataError, SourceError } from "../../../src/sources/source.ts";
 import { readSeries } from "../../../src/sources/elasticsearch/series-reader.ts";
 import { errorBody, errorRateAnswer, latencyAnswer, searchAnswer, SHARED_VECTORS } from "./es-answers.ts";
@@ -166,7 +167,7 @@ describe("Elasticsearch source: failures say whether a retry can help", () => {
     expect(err).toMatchObject({ retryable: false, message: "404 from es.internal:9200: index_not_found_exception: no such index [logs-checkout-*]" });
   });
 
-  it("a 503 is retried by the client and the second answer is used", async () => {
+  it("a 503 is retryable: callSource asks again and uses the second answer", async () => {
     const { mock, source, requests } = mockedSource();
     let calls = 0;
     mock.add({ method: "POST", path: "/:index/_search" }, () =>
@@ -174,19 +175,19 @@ describe("Elasticsearch source: failures say whether a retry can help", () => {
         ? new esErrors.ResponseError({ statusCode: 503, body: errorBody(503, "search_phase_execution_exception", "all shards failed"), headers: {}, warnings: null, meta: {} as never })
         : errorRateAnswer([{ t: minute(0), docs: 50, errors: 2 }]),
     );
-    const series = await source.query(query());
+    const series = await callSource(source, query(), { timeoutMs: 5000, retries: 1, backoffMs: 1 });
     expect(series).toEqual({ kind: "counts", points: [{ t: minute(0), events: 2, exposure: 50 }] });
     expect(requests).toHaveLength(2);
   });
 
-  it("503 on every attempt stops after the configured retries, retryable", async () => {
+  it("503 is asked once by the client, whatever DEPLOY_GUARD_ES_MAX_RETRIES says, and is retryable", async () => {
     const { mock, source, requests } = mockedSource({ DEPLOY_GUARD_ES_MAX_RETRIES: "2" });
     mock.add({ method: "POST", path: "/:index/_search" }, () =>
       new esErrors.ResponseError({ statusCode: 503, body: errorBody(503, "cluster_block_exception", "blocked by: [SERVICE_UNAVAILABLE/1/state not recovered]"), headers: {}, warnings: null, meta: {} as never }),
     );
     const err = await failure(source.query(query()));
     expect(err).toMatchObject({ retryable: true, message: "503 from es.internal:9200: cluster_block_exception: blocked by: [SERVICE_UNAVAILABLE/1/state not recovered]" });
-    expect(requests).toHaveLength(3);
+    expect(requests).toHaveLength(1);
   });
 
   it("429 (too many requests) and timeouts are retryable", async () => {

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.ts";
 import { createPrometheusSource } from "../../../src/sources/prometheus/prometheus-source.ts";
+import { callSource } from "../../../src/sources/source-call.ts";
 import { SourceError, type SourceQuery } from "../../../src/sources/source.ts";
 
 interface Seen {
@@ -45,7 +46,7 @@ const latency: SourceQuery = {
   service: 'check"out', environment: "production", hosts: ["web-1.eu"], start: T0, end: T0 + 3 * 60_000, stepSeconds: 60,
 };
 const source = (env: Record<string, string> = {}) =>
-  createPrometheusSource(loadConfig({ DEPLOY_GUARD_PROMETHEUS_URL: `${url}/prom/`, DEPLOY_GUARD_PROMETHEUS_MAX_RETRIES: "2", ...env }), 5)!;
+  createPrometheusSource(loadConfig({ DEPLOY_GUARD_PROMETHEUS_URL: `${url}/prom/`, ...env }))!;
 
 describe("the Prometheus source over HTTP", () => {
   it("posts the rendered PromQL to query_range one step late, with the bearer token, and aligns points to interval starts", async () => {
@@ -73,18 +74,21 @@ describe("the Prometheus source over HTTP", () => {
     expect(seen[0]?.headers.authorization).toBe(`Basic ${Buffer.from("guard:s3cret-pass").toString("base64")}`);
   });
 
-  it("retries a 503 and succeeds on the next try", async () => {
+  it("asks once and calls a 503 retryable; callSource's retry then gets the answer", async () => {
+    const s = source();
     replies.push({ status: 503, body: JSON.stringify({ status: "error", errorType: "timeout", error: "query timed out in expression evaluation" }) });
-    replies.push({ status: 200, body: matrix([[[T0 / 1000 + 60, "7"]]]) });
-    expect(await source().query(latency)).toEqual({ kind: "values", points: [{ t: T0, value: 7 }] });
-    expect(seen).toHaveLength(2);
+    expect(await s.query(latency).catch((e: unknown) => e)).toMatchObject({ retryable: true, message: expect.stringContaining("503 timeout: query timed out") });
+    expect(seen).toHaveLength(1);
+    replies.push({ status: 503, body: "{}" }, { status: 200, body: matrix([[[T0 / 1000 + 60, "7"]]]) });
+    expect(await callSource(s, latency, { timeoutMs: 2000, retries: 2, backoffMs: 1 })).toEqual({ kind: "values", points: [{ t: T0, value: 7 }] });
+    expect(seen).toHaveLength(3);
   });
 
-  it("gives up after the configured retries, still retryable, quoting the last answer", async () => {
+  it("a bad gateway on every attempt: retryable, quoting the last answer and how often it was asked", async () => {
     for (let i = 0; i < 3; i++) replies.push({ status: 502, body: "<html>bad gateway</html>" });
-    const err = await source().query(latency).catch((e: unknown) => e);
+    const err = await callSource(source(), latency, { timeoutMs: 2000, retries: 2, backoffMs: 1 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SourceError);
-    expect(err).toMatchObject({ retryable: true, message: `signal latency_p95, value: 502 from ${url.slice(7)} (after 3 attempts)` });
+    expect(err).toMatchObject({ retryable: true, message: `signal latency_p95, value: 502 from ${url.slice(7)} (3 attempts)` });
     expect(seen).toHaveLength(3);
   });
 
@@ -118,7 +122,7 @@ describe("the Prometheus source over HTTP", () => {
     await new Promise<void>((r) => slow.listen(0, "127.0.0.1", r));
     const port = (slow.address() as AddressInfo).port;
     try {
-      const config = loadConfig({ DEPLOY_GUARD_PROMETHEUS_URL: `http://127.0.0.1:${port}`, DEPLOY_GUARD_PROMETHEUS_TIMEOUT_MS: "200", DEPLOY_GUARD_PROMETHEUS_MAX_RETRIES: "0" });
+      const config = loadConfig({ DEPLOY_GUARD_PROMETHEUS_URL: `http://127.0.0.1:${port}`, DEPLOY_GUARD_PROMETHEUS_TIMEOUT_MS: "200" });
       const err = await createPrometheusSource(config)!.query(latency).catch((e: unknown) => e);
       expect(err).toMatchObject({ retryable: true, message: `signal latency_p95, value: 127.0.0.1:${port} timed out after 200 ms` });
     } finally {

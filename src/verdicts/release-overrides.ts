@@ -1,0 +1,53 @@
+import type { Statement } from "better-sqlite3";
+import type { Db } from "../store/db.ts";
+
+export interface SkippedSignal {
+  by: string;
+  at: string;
+}
+
+/** Reads and appends operators' changes to how a release is judged: skipped signals and retries (release_overrides). */
+export class ReleaseOverrides {
+  private readonly s: Record<"skips" | "retries" | "insert" | "receivedAt" | "lastMinute", Statement>;
+
+  constructor(db: Db) {
+    const p = (sql: string) => db.$client.prepare(sql);
+    this.s = {
+      skips: p("SELECT signal, actor, created_at AS createdAt FROM release_overrides WHERE release_id = ? AND kind = 'skip_signal' ORDER BY id"),
+      retries: p("SELECT count(*) AS n FROM release_overrides WHERE release_id = ? AND kind = 'retry'"),
+      insert: p("INSERT INTO release_overrides (release_id, kind, signal, actor, window_start, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
+      receivedAt: p(`SELECT timestamp, received_at AS receivedAt FROM deploy_events WHERE release_id = ? AND deploy_id = ? AND phase = 'finished'
+        ORDER BY received_at DESC LIMIT 1`),
+      // Requests or metrics: a rule of metric signals waits for its metrics. Asked only for replayed deploys (rare).
+      lastMinute: p(`SELECT max(minute) AS minute FROM (SELECT max(minute) AS minute FROM request_rollups WHERE service = ? AND environment = ? AND minute >= ?
+        UNION ALL SELECT max(minute) FROM metric_rollups WHERE service = ? AND environment = ? AND minute >= ?)`),
+    };
+  }
+
+  skipped(releaseId: string): Map<string, SkippedSignal> {
+    const rows = this.s.skips.all(releaseId) as { signal: string; actor: string | null; createdAt: number }[];
+    return new Map(rows.map((r) => [r.signal, { by: r.actor ?? "an operator", at: new Date(r.createdAt).toISOString() }]));
+  }
+
+  retries(releaseId: string): number {
+    return (this.s.retries.get(releaseId) as { n: number }).n;
+  }
+
+  addSkip(releaseId: string, signal: string, actor: string, now: number): void {
+    this.s.insert.run(releaseId, "skip_signal", signal, actor, null, now);
+  }
+
+  addRetry(releaseId: string, windowStart: number, now: number): void {
+    this.s.insert.run(releaseId, "retry", null, null, windowStart, now);
+  }
+
+  /** When the deploy's finish was received, and the time it says it happened (a replay receives it long after). */
+  finishReceived(releaseId: string, deployId: string | null): { timestamp: number; receivedAt: number } | undefined {
+    return deployId === null ? undefined : (this.s.receivedAt.get(releaseId, deployId) as { timestamp: number; receivedAt: number } | undefined);
+  }
+
+  /** The last minute with stored requests of the service since `from`, or undefined when none has arrived. */
+  lastStoredMinute(service: string, environment: string, from: number): number | undefined {
+    return (this.s.lastMinute.get(service, environment, from, service, environment, from) as { minute: number | null }).minute ?? undefined;
+  }
+}
