@@ -63,13 +63,11 @@ const ConfigSchema = z.object({
   DEPLOY_GUARD_ES_USERNAME: z.string().min(1).optional(),
   DEPLOY_GUARD_ES_PASSWORD: z.string().min(1).optional(),
   DEPLOY_GUARD_ES_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  DEPLOY_GUARD_ES_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   DEPLOY_GUARD_PROMETHEUS_URL: url.refine((u) => !/^\w+:\/\/[^/]*@/.test(u), "no credentials in the URL: use DEPLOY_GUARD_PROMETHEUS_TOKEN or _USERNAME and _PASSWORD").optional(),
   DEPLOY_GUARD_PROMETHEUS_TOKEN: z.string().min(1).optional(),
   DEPLOY_GUARD_PROMETHEUS_USERNAME: z.string().min(1).optional(),
   DEPLOY_GUARD_PROMETHEUS_PASSWORD: z.string().min(1).optional(),
   DEPLOY_GUARD_PROMETHEUS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  DEPLOY_GUARD_PROMETHEUS_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   DEPLOY_GUARD_ES_EVENTS_INDEX: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,254}$/, "a lower-case index or data stream name, e.g. deploy-guard-events").optional(),
 });
 
@@ -123,14 +121,12 @@ export interface PrometheusConfig {
   url: string;
   auth: { token: string } | { username: string; password: string } | undefined;
   timeoutMs: number;
-  maxRetries: number;
 }
 
 export interface ElasticsearchConfig {
   target: { node: string } | { cloudId: string };
   auth: { apiKey: string } | { username: string; password: string } | undefined;
   timeoutMs: number;
-  maxRetries: number;
   eventsIndex: string | undefined;
 }
 
@@ -141,6 +137,7 @@ export interface DatadogConfig {
   apiKey: string;
   appKey: string;
   timeoutMs: number;
+  /** Further tries of an event post (deploys and verdicts as Datadog events); queries follow DEPLOY_GUARD_SOURCE_RETRIES. */
   maxRetries: number;
   events: boolean;
 }
@@ -223,7 +220,7 @@ function elasticsearchConfig(e: z.infer<typeof ConfigSchema>): ElasticsearchConf
   }
   const auth = e.DEPLOY_GUARD_ES_API_KEY ? { apiKey: e.DEPLOY_GUARD_ES_API_KEY }
     : e.DEPLOY_GUARD_ES_USERNAME && e.DEPLOY_GUARD_ES_PASSWORD ? { username: e.DEPLOY_GUARD_ES_USERNAME, password: e.DEPLOY_GUARD_ES_PASSWORD } : undefined;
-  return { target, auth, timeoutMs: e.DEPLOY_GUARD_ES_TIMEOUT_MS, maxRetries: e.DEPLOY_GUARD_ES_MAX_RETRIES, eventsIndex: e.DEPLOY_GUARD_ES_EVENTS_INDEX };
+  return { target, auth, timeoutMs: e.DEPLOY_GUARD_ES_TIMEOUT_MS, eventsIndex: e.DEPLOY_GUARD_ES_EVENTS_INDEX };
 }
 
 function datadogConfig(e: z.infer<typeof ConfigSchema>): DatadogConfig | undefined {
@@ -247,7 +244,7 @@ function prometheusConfig(e: z.infer<typeof ConfigSchema>): PrometheusConfig | u
     return undefined;
   }
   const auth = token ? { token } : username && password ? { username, password } : undefined;
-  return { url: e.DEPLOY_GUARD_PROMETHEUS_URL.replace(/\/+$/, ""), auth, timeoutMs: e.DEPLOY_GUARD_PROMETHEUS_TIMEOUT_MS, maxRetries: e.DEPLOY_GUARD_PROMETHEUS_MAX_RETRIES };
+  return { url: e.DEPLOY_GUARD_PROMETHEUS_URL.replace(/\/+$/, ""), auth, timeoutMs: e.DEPLOY_GUARD_PROMETHEUS_TIMEOUT_MS };
 }
 
 /** What the command-line tools may take from the environment, so a token need not appear in a process list. */

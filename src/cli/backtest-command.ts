@@ -59,8 +59,10 @@ export async function backtestCommand(args: string[], out = process.stdout, err 
       const v = await replay.judge(r);
       if (!v) continue;
       judged++;
+      // An observe-mode rule never blocks: its column shows the engine's answer, marked, as "would have" alerts do.
+      const wouldBe = rule.mode === "observe" ? `${v.status} (observe)` : v.status;
       if (v.status !== r.status) changed.set(`${r.status}→${v.status}`, (changed.get(`${r.status}→${v.status}`) ?? 0) + 1);
-      out.write(`${r.id.padEnd(26)} ${r.service.slice(0, 16).padEnd(16)} ${r.version.slice(0, 12).padEnd(12)} ${new Date(r.deployStartedAt!).toISOString().slice(0, 16).replace("T", " ").padEnd(17)} ${r.status.padEnd(9)} ${v.status.padEnd(9)} ${String(v.score ?? "–").padStart(5)}  ${v.why}\n`);
+      out.write(`${r.id.padEnd(26)} ${r.service.slice(0, 16).padEnd(16)} ${r.version.slice(0, 12).padEnd(12)} ${new Date(r.deployStartedAt!).toISOString().slice(0, 16).replace("T", " ").padEnd(17)} ${r.status.padEnd(9)} ${wouldBe.padEnd(9)} ${String(v.score ?? "–").padStart(5)}  ${v.why}\n`);
     }
     const flips = [...changed].map(([k, n]) => `${k} ${n}`).join(", ");
     out.write(`\n${judged} release(s) replayed; ${[...changed.values()].reduce((a, b) => a + b, 0)} would change${flips ? ` (${flips})` : ""}.\n`);

@@ -3,6 +3,7 @@ import type { Config } from "../config.ts";
 import type { Rule } from "../rules/rule-schema.ts";
 import { BuiltinSource } from "../sources/builtin-source.ts";
 import type { Sources } from "../sources/registry.ts";
+import { sourceCallPolicy } from "../sources/source-call.ts";
 import type { Db } from "../store/db.ts";
 import type { ReleaseRow } from "../store/schema/index.ts";
 import { ErrorSignatureReader } from "../telemetry/error-signature-reader.ts";
@@ -36,7 +37,7 @@ export class BacktestReplay {
   constructor(db: Db, private readonly rule: Rule, private readonly now: number, outside?: { config: Config; sources: Sources }) {
     const reader = new WindowReader(db);
     this.evaluator = outside
-      ? new Evaluator(outside.sources.builtin, new ExternalReader(outside.sources, { timeoutMs: outside.config.sourceTimeoutMs, retries: outside.config.sourceRetries, backoffMs: 500 }))
+      ? new Evaluator(outside.sources.builtin, new ExternalReader(outside.sources, sourceCallPolicy(outside.config)))
       : new Evaluator(new BuiltinSource(reader, db));
     this.resolver = new BaselineResolver(db);
     this.sequential = new SequentialEvaluator(reader, this.evaluator, this.resolver, new ErrorSignatureReader(db));

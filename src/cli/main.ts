@@ -10,7 +10,8 @@ const USAGE = `deploy-guard — judges every release from its own logs and metri
   deploy-guard decide --release ID --action approve|hold|rollback|retry|skip|mark-wrong --reason "…" [--batch K] [--signal S]
                       [--feedback false_fail|missed_regression] [--url U --token T]
                                           an operator's decision, audited as via cli: exit 0 done, 1 refused, 3 usage/connection error
-  deploy-guard rules check [--rules DIR]  validate the rule files
+  deploy-guard rules check [--rules DIR] [--db PATH [--since 30d]]
+                                          validate the rule files; with --db, each observe-mode rule's record so far
   deploy-guard dashboards export --format datadog|kibana [--dashboard NAME] [--service S] [--environment E] [--out FILE]
                                           a dashboard definition as a Datadog dashboard JSON or Kibana saved objects (NDJSON)
   deploy-guard backtest --rules FILE [--since 30d] [--service S] [--db PATH]

@@ -1,11 +1,19 @@
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { formatProblems, loadRules } from "../rules/rule-loader.ts";
+import { formatObserveRecord, observeRecords } from "../rules/observe-record.ts";
+import type { Rule } from "../rules/rule-schema.ts";
 import { cliEnv, ConfigError, loadConfig } from "../config.ts";
 import { unconfiguredSignals } from "../sources/unconfigured-sources.ts";
+import { openDb } from "../store/db.ts";
+import { parseDuration } from "./duration.ts";
 
-/** `deploy-guard rules check`: validates the rule files the way the service would load them. */
+/**
+ * `deploy-guard rules check`: validates the rule files the way the service would load them; with --db, also prints how
+ * each observe-mode rule would have voted on the releases it judged, the record to read before promoting it to enforce.
+ */
 export function rulesCheckCommand(args: string[]): number {
-  const { values } = parseArgs({ args, options: { rules: { type: "string" } }, strict: true });
+  const { values } = parseArgs({ args, options: { rules: { type: "string" }, db: { type: "string" }, since: { type: "string" } }, strict: true });
   const dir = values.rules ?? cliEnv().rulesDir;
   const result = loadRules(dir);
   if (!result.ok) {
@@ -13,7 +21,8 @@ export function rulesCheckCommand(args: string[]): number {
     return 1;
   }
   for (const r of result.rules) {
-    process.stdout.write(`ok  ${r.name}  (service ${r.match.service}, environment ${r.match.environment}; ${r.signals.map((s) => s.name).join(", ")})\n`);
+    const mode = r.mode === "observe" ? "; observe only" : "";
+    process.stdout.write(`ok  ${r.name}  (service ${r.match.service}, environment ${r.match.environment}; ${r.signals.map((s) => s.name).join(", ")}${mode})\n`);
   }
   process.stdout.write(`${result.rules.length} rule(s) valid in ${dir}\n`);
   // Valid, but judged as missing data here: a source the rules read that this environment does not configure.
@@ -23,5 +32,37 @@ export function rulesCheckCommand(args: string[]): number {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`warning: sources not checked, the environment's configuration is invalid:\n${err.message}\n`);
   }
-  return 0;
+  return values.db === undefined ? 0 : printObserveRecords(result.rules, values.db, values.since ?? "30d");
+}
+
+function printObserveRecords(rules: Rule[], path: string, sinceText: string): number {
+  const observing = rules.filter((r) => r.mode === "observe");
+  const span = parseDuration(sinceText);
+  const since = span !== undefined ? Date.now() - span : Date.parse(sinceText);
+  if (Number.isNaN(since)) {
+    process.stderr.write(`--since '${sinceText}' is neither a duration (30d) nor a date.\n`);
+    return 3;
+  }
+  // openDb would create an empty database: a mistyped path must say so instead.
+  if (!existsSync(path)) {
+    process.stderr.write(`--db ${path}: no such database file.\n`);
+    return 1;
+  }
+  if (observing.length === 0) {
+    process.stdout.write("No rule is in observe mode.\n");
+    return 0;
+  }
+  const db = openDb(path);
+  try {
+    const records = new Map(observeRecords(db, since).map((r) => [r.rule, r]));
+    const from = new Date(since).toISOString().slice(0, 10);
+    process.stdout.write(`\nObserve record since ${from} (promote a rule to enforce once it would have failed only bad releases):\n`);
+    for (const rule of observing) {
+      const record = records.get(rule.name);
+      process.stdout.write(`${record ? formatObserveRecord(record) : `observe  ${rule.name}: no release judged since ${from}`}\n`);
+    }
+    return 0;
+  } finally {
+    db.$client.close();
+  }
 }

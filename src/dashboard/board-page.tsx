@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Container } from "../container.ts";
-import type { Router } from "../http/app.ts";
+import type { Router } from "../http/router.ts";
 import { READ_ERRORS } from "../http/problem-schema.ts";
 import { RELEASE_STATUSES } from "../store/schema/index.ts";
-import { releaseView } from "../verdicts/verdict-view.ts";
+import type { releaseView } from "../verdicts/verdict-view.ts";
 import { ago, utcTime } from "./format.ts";
 import type { Translate } from "./i18n/i18n.ts";
 import { Layout } from "./layout.tsx";
@@ -19,7 +19,7 @@ type BoardRelease = ReturnType<typeof releaseView> & { deployed_at: number };
 
 function boardReleases(c: Container): BoardRelease[] {
   return c.verdicts.list({ limit: BOARD_SIZE }).map((r) => ({
-    ...releaseView(r, c.decisions.current(r.id)),
+    ...c.views.release(r),
     deployed_at: r.deployFinishedAt ?? r.deployStartedAt ?? r.createdAt,
   }));
 }

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { CapacityStatus, ServiceCapacity } from "../capacity/capacity-types.ts";
 import type { Container } from "../container.ts";
 import { AppError } from "../http/app-error.ts";
-import type { Router } from "../http/app.ts";
+import type { Router } from "../http/router.ts";
 import type { Lang } from "./i18n/i18n.ts";
 import { Layout } from "./layout.tsx";
 import { pageContext, type PageContext } from "./page-context.ts";

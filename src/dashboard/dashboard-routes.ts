@@ -1,5 +1,5 @@
 import type { Container } from "../container.ts";
-import type { Router } from "../http/app.ts";
+import type { Router } from "../http/router.ts";
 import { bodySizeLimit } from "../http/body-size.ts";
 import { boardRoutes } from "./board-page.tsx";
 import { capacityPageRoutes } from "./capacity-page.tsx";

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { Container } from "../container.ts";
-import type { Router } from "../http/app.ts";
+import type { Router } from "../http/router.ts";
 import { WRITE_ERRORS } from "../http/problem-schema.ts";
 import { TokenService } from "../tokens/token-service.ts";
 import { checkFormPost, safeNext, SESSION_COOKIE, viewerOf } from "./dashboard-access.ts";

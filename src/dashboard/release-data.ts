@@ -3,7 +3,8 @@ import type { Container } from "../container.ts";
 import type { AuditView } from "../decisions/audit-log.ts";
 import type { DecisionView } from "../decisions/decision-overlay.ts";
 import { notifications, type ReleaseRow } from "../store/schema/index.ts";
-import { batchVerdictView, verdictView, type VerdictView } from "../verdicts/verdict-view.ts";
+import type { BatchGateView } from "../verdicts/batch-verdict-view.ts";
+import type { VerdictView } from "../verdicts/verdict-view.ts";
 import type { Check, Verdict } from "../verdicts/verdict.ts";
 import { requestSeries, type ChartData } from "./chart-data.ts";
 import type { Translate } from "./i18n/i18n.ts";
@@ -28,26 +29,25 @@ export interface ReleaseData {
   decisions: DecisionView[];
   audit: AuditView[];
   alerts: AlertLine[];
-  batches: ReturnType<typeof batchVerdictView>[];
+  batches: BatchGateView[];
   chart: ChartData;
 }
 
 /** Everything the release page shows; never a notification's error text, which may quote a webhook URL. */
 export function releaseData(c: Container, id: string, t: Translate): ReleaseData {
   const row = c.verdicts.get(id);
-  const decision = c.decisions.current(id);
   const alerts = c.db
     .select({ channel: notifications.channel, target: notifications.target, status: notifications.status, at: notifications.createdAt, sentAt: notifications.sentAt })
     .from(notifications).where(eq(notifications.releaseId, id)).orderBy(asc(notifications.id)).all()
     .map((a) => ({ channel: a.channel, target: a.target, status: a.status, at: a.sentAt ?? a.at }));
   return {
     row,
-    verdict: verdictView(row, decision),
+    verdict: c.views.verdict(row),
     checks: (row.verdict as Verdict | null)?.checks ?? [],
     decisions: c.decisions.list(id),
     audit: c.audit.ofRelease(id),
     alerts,
-    batches: c.batches.ofRelease(row).map((b) => batchVerdictView(row, b, decision)),
+    batches: c.batches.ofRelease(row).map((b) => c.views.batch(row, b)),
     chart: releaseChart(c, row, t),
   };
 }

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { Container } from "../container.ts";
 import { AppError, statusOf } from "../http/app-error.ts";
-import type { Router } from "../http/app.ts";
+import type { Router } from "../http/router.ts";
 import { WRITE_ERRORS } from "../http/problem-schema.ts";
 import { DECISION_ACTIONS, DECISION_FEEDBACK } from "../store/schema/index.ts";
 import { Charts } from "./chart.tsx";

@@ -1,5 +1,5 @@
 import type { Container } from "../container.ts";
-import { releaseView } from "../verdicts/verdict-view.ts";
+import type { releaseView } from "../verdicts/verdict-view.ts";
 import { requestSeries, type ChartData } from "./chart-data.ts";
 import type { Translate } from "./i18n/i18n.ts";
 import { quietestHour, type QuietHour } from "./quiet-hour.ts";
@@ -52,6 +52,6 @@ export function serviceData(c: Container, service: string, environment: string |
 
   const counts = c.reader.requestCounts({ ...q, start: end - HISTORY_DAYS * DAY, end });
   const quiet = quietestHour(new Map([...counts].map(([m, v]) => [m, v.requests])), end - HISTORY_DAYS * DAY, end);
-  return { service, environment: env, environments, releases: mine.slice(0, 50).map((r) => releaseView(r, c.decisions.current(r.id))), health, chart, quiet };
+  return { service, environment: env, environments, releases: mine.slice(0, 50).map((r) => c.views.release(r)), health, chart, quiet };
 }
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Child } from "hono/jsx";
 import type { Container } from "../container.ts";
-import type { Router } from "../http/app.ts";
+import type { Router } from "../http/router.ts";
 import { Charts } from "./chart.tsx";
 import type { DashboardDefinition, PanelKind } from "./definitions/definition-schema.ts";
 import { millis, percent, utcTime } from "./format.ts";

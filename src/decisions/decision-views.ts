@@ -1,6 +1,7 @@
 import type { ReleaseRow } from "../store/schema/index.ts";
 import type { BatchRow } from "../verdicts/batch-verdicts.ts";
-import { batchVerdictView, releaseView, verdictView, type VerdictView } from "../verdicts/verdict-view.ts";
+import { batchGateView, type BatchGateView } from "../verdicts/batch-verdict-view.ts";
+import { releaseView, verdictView, type VerdictView } from "../verdicts/verdict-view.ts";
 import type { DecisionView } from "./decision-overlay.ts";
 
 /**
@@ -19,7 +20,7 @@ export class DecidedViews {
   }
 
   /** Batch k under the decision in force for batch k: its own, or the release's. */
-  batch(r: ReleaseRow, b: BatchRow): ReturnType<typeof batchVerdictView> {
-    return batchVerdictView(r, b, this.current(r.id, b.index));
+  batch(r: ReleaseRow, b: BatchRow): BatchGateView {
+    return batchGateView(r, b, this.current(r.id, b.index));
   }
 }

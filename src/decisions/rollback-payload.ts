@@ -1,4 +1,4 @@
-import type { ReleaseIdentity } from "../verdicts/verdict-recorder.ts";
+import type { ReleaseIdentity } from "../verdicts/verdict-types.ts";
 
 /** What a rollback target is told: the JSON body of the webhook, and the command's environment. */
 export interface RollbackPayload {

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Container } from "../container.ts";
 import { AppError, type FieldError } from "../http/app-error.ts";
-import type { Router } from "../http/app.ts";
+import type { Router } from "../http/router.ts";
 import { requireScope } from "../http/auth.ts";
 import { parseBodyRecords } from "../http/body-records.ts";
 import { WRITE_ERRORS } from "../http/problem-schema.ts";

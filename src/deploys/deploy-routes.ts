@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Container } from "../container.ts";
-import type { Router } from "../http/app.ts";
+import type { Router } from "../http/router.ts";
 import { requireScope } from "../http/auth.ts";
 import { WRITE_ERRORS } from "../http/problem-schema.ts";
 import { DeployAcceptedSchema, DeployEventSchema } from "./deploy-event.ts";

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Container } from "../container.ts";
 import { AppError, type FieldError } from "../http/app-error.ts";
-import type { Router } from "../http/app.ts";
+import type { Router } from "../http/router.ts";
 import { WRITE_ERRORS } from "../http/problem-schema.ts";
 import { zodFieldErrors } from "../http/problem.ts";
 import { INBOUND_TOOLS, type InboundAdapter, type InboundRequest } from "./adapters/adapter.ts";

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Container } from "../container.ts";
 import { AppError } from "../http/app-error.ts";
-import type { Router } from "../http/app.ts";
+import type { Router } from "../http/router.ts";
 import { READ_ERRORS, WRITE_ERRORS } from "../http/problem-schema.ts";
 import { ProblemSchema } from "../http/problem-schema.ts";
 import { canaryStepAnswer, FLAGGER_GATE_HOOKS, rollbackAnswer, type FlaggerGateHook, type GateAnswer } from "./flagger-gate.ts";

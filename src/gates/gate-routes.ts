@@ -1,5 +1,5 @@
 import type { Container } from "../container.ts";
-import type { Router } from "../http/app.ts";
+import type { Router } from "../http/router.ts";
 import { flaggerRoutes } from "./flagger-routes.ts";
 import { preDeployRoutes } from "./pre-deploy-routes.ts";
 

@@ -1,3 +1,4 @@
+import type { Rule } from "../rules/rule-schema.ts";
 import type { RuleSet } from "../rules/rule-set.ts";
 import type { RollbackRequests } from "../decisions/rollback-requests.ts";
 import type { ReleaseRow } from "../store/schema/index.ts";
@@ -5,6 +6,11 @@ import type { WindowReader } from "../telemetry/window-reader.ts";
 import { liveErrorChecks } from "./live-error-check.ts";
 import type { PreDeployCheck, PreDeployResult } from "./pre-deploy-result.ts";
 import type { GateVerdicts } from "./gate-verdicts.ts";
+
+/** Whether a signal only observes: its own mode, or its rule's, is observe. */
+function observes(rule: Rule, signal: string | null): boolean {
+  return rule.mode === "observe" || rule.signals.some((s) => s.name === signal && s.mode === "observe");
+}
 
 /**
  * Answers "may a new deploy of this service start?": hold while the running release has an open failing verdict
@@ -23,7 +29,9 @@ export class PreDeployGate {
   check(service: string, environment: string): PreDeployResult {
     const now = this.now();
     const rule = this.rules.forRelease({ ruleName: null, service, environment });
-    const checks = [this.openVerdict(service, environment), ...liveErrorChecks(this.reader, rule, service, environment, this.minutes, now)];
+    const live = liveErrorChecks(this.reader, rule, service, environment, this.minutes, now).map((c) => (c.status === "hold" && observes(rule, c.signal)
+      ? { ...c, status: "not_judged" as const, reason: `${c.reason} The signal is in observe mode, so this does not hold the deploy.` } : c));
+    const checks = [this.openVerdict(service, environment), ...live];
     const holds = checks.filter((c) => c.status === "hold");
     const target = `${service} in ${environment}`;
     const reason = holds.length > 0
@@ -52,7 +60,8 @@ export class PreDeployGate {
       return { status: "hold", reason: `${what} failed and has not been rolled back:${running} ${view.summary}` };
     }
     if (view.status === "analyzing") {
-      const failing = view.checks.filter((c) => c.status === "fail");
+      // An observe-mode signal is judged and shown, never blocking: its fail does not hold the next deploy either.
+      const failing = view.checks.filter((c) => c.status === "fail" && !c.observe);
       if (failing.length > 0) {
         return { status: "hold", reason: `${what} is still being watched and its latest check fails (${failing.map((c) => c.reason).join("; ")}).` };
       }

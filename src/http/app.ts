@@ -1,4 +1,3 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import type { Container } from "../container.ts";
 import { auditRoutes } from "../decisions/audit-routes.ts";
@@ -9,25 +8,19 @@ import { deployRoutes } from "../deploys/deploy-routes.ts";
 import { webhookRoutes } from "../deploys/webhook-routes.ts";
 import { slackInteractionRoutes } from "../notify/slack-interactions-routes.ts";
 import { dashboardRoutes } from "../dashboard/dashboard-routes.ts";
+import { ruleRoutes } from "../rules/rule-routes.ts";
 import { telemetryRoutes } from "../telemetry/telemetry-routes.ts";
 import { gateRoutes } from "../gates/gate-routes.ts";
 import { tokenRoutes } from "../tokens/token-routes.ts";
 import { releaseRoutes } from "../verdicts/release-routes.ts";
 import { AppError } from "./app-error.ts";
 import { bodySizeLimit } from "./body-size.ts";
-import type { AppEnv } from "./app-env.ts";
 import { healthRoutes } from "./health-routes.ts";
-import { problemResponse, validationError } from "./problem.ts";
+import { problemResponse } from "./problem.ts";
 import { requestLog } from "./request-log.ts";
+import { createRouter, type Router } from "./router.ts";
 
-export function createRouter() {
-  return new OpenAPIHono<AppEnv>({
-    defaultHook: (result) => {
-      if (!result.success) throw validationError(result.error, result.target === "json" ? "" : result.target);
-    },
-  });
-}
-export type Router = ReturnType<typeof createRouter>;
+export { createRouter, type Router } from "./router.ts";
 
 /** The Hono app: middleware, every route, the generated OpenAPI document and RFC 9457 errors. */
 export function createApp(c: Container): Router {
@@ -43,6 +36,7 @@ export function createApp(c: Container): Router {
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
   healthRoutes(app, c);
+  ruleRoutes(app, c);
   deployRoutes(app, c);
   deployBatchRoutes(app, c);
   webhookRoutes(app, c);

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Container } from "../container.ts";
-import { reloadView, ReloadSchema, ruleRoutes } from "../rules/rule-routes.ts";
+import { reloadView, ReloadSchema } from "../rules/rule-routes.ts";
 import { unconfiguredSignals } from "../sources/unconfigured-sources.ts";
-import type { Router } from "./app.ts";
+import type { Router } from "./router.ts";
 
 const Health = z.object({
   status: z.enum(["ok", "degraded", "unavailable"]),
@@ -17,7 +17,6 @@ const Health = z.object({
  * "degraded" with 200: the guard still judges pushed telemetry, and the source's signals follow their no-data policy.
  */
 export function healthRoutes(app: Router, c: Container): void {
-  ruleRoutes(app, c);
   app.openapi(
     createRoute({ method: "get", path: "/healthz", security: [], responses: { 200: { description: "The process is alive", content: { "application/json": { schema: Health } } } } }),
     (ctx) => ctx.json({ status: "ok" as const }, 200),

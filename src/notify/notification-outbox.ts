@@ -1,4 +1,5 @@
 import type { Statement } from "better-sqlite3";
+import type { VerdictStatus } from "../analysis/score.ts";
 import type { Rule } from "../rules/rule-schema.ts";
 import type { RuleSet } from "../rules/rule-set.ts";
 import type { Db } from "../store/db.ts";
@@ -18,6 +19,19 @@ interface Release {
   service: string;
   environment: string;
   version: string;
+}
+
+/** A verdict as the recorder hands it over: an observe-mode rule's also says what enforcing would have answered. */
+type ObservedContent = VerdictContent & { observe?: boolean; would_have?: VerdictStatus | "analyzing" };
+
+/**
+ * What a verdict is routed and de-duplicated on: an observe-mode release passes, but is alerted as what it would have
+ * been, so notify_on [fail] still tells the team "would have failed". Null: nothing decided yet to alert on.
+ */
+function alertStatus(content: ObservedContent): VerdictStatus | null {
+  if (!content.observe) return content.status;
+  const would = content.would_have ?? content.status;
+  return would === "analyzing" ? null : would;
 }
 
 /**
@@ -56,15 +70,17 @@ export class NotificationOutbox {
    * Queues a verdict's alerts; with no rule given, the release's rule is looked up (outcomes reported by a deploy
    * tool). Returns whether anything is due now.
    */
-  enqueue(release: Release, content: VerdictContent, rule: Rule | undefined, now: number): boolean {
+  enqueue(release: Release, content: ObservedContent, rule: Rule | undefined, now: number): boolean {
     const r = rule ?? this.rules.forRelease({ ruleName: null, service: release.service, environment: release.environment });
     const payload = verdictPayload(release, content, now);
+    const status = alertStatus(content);
+    if (status === null) return false;
     let queued = false;
-    for (const route of routesFor(r, release.service, content.status)) {
+    for (const route of routesFor(r, release.service, status)) {
       const notifier = this.notifiers.find((n) => n.channel === route.channel);
       if (!notifier) continue;
       const throttled = notifier.sendDigest !== undefined && this.overLimit(route, release, now);
-      const key = `${release.id}|${route.channel}|${route.target ?? ""}|${content.status}`;
+      const key = `${release.id}|${route.channel}|${route.target ?? ""}|${status}`;
       const inserted = this.insert(release, route, "verdict", key, payload, throttled ? "throttled" : "pending", now, now);
       if (inserted && throttled) this.addToDigest(route, release, payload, now);
       queued ||= inserted && !throttled;

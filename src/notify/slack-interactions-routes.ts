@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { Container } from "../container.ts";
 import { AppError } from "../http/app-error.ts";
-import type { Router } from "../http/app.ts";
+import type { Router } from "../http/router.ts";
 import { validationError } from "../http/problem.ts";
 import { WRITE_ERRORS } from "../http/problem-schema.ts";
 import { BlockActionsSchema, pressedButton } from "./slack-interaction.ts";

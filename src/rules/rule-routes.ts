@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Container } from "../container.ts";
-import type { Router } from "../http/app.ts";
+import type { Router } from "../http/router.ts";
 import { requireScope } from "../http/auth.ts";
 import { READ_ERRORS } from "../http/problem-schema.ts";
 import { RULE_MODES, type Rule } from "./rule-schema.ts";

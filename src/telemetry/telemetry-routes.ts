@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { Container } from "../container.ts";
 import type { AppEnv } from "../http/app-env.ts";
-import type { Router } from "../http/app.ts";
+import type { Router } from "../http/router.ts";
 import { requireScope } from "../http/auth.ts";
 import { WRITE_ERRORS } from "../http/problem-schema.ts";
 import { parseBodyRecords } from "../http/body-records.ts";

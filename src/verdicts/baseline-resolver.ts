@@ -23,9 +23,13 @@ interface PastRelease {
   good: number;
 }
 
-/** A release an operator approved (as a whole, not one batch) counts as good: how a service's first release bootstraps. */
-const GOOD = `(status IN ('pass', 'warn') OR (SELECT d.action FROM release_decisions d WHERE d.release_id = releases.id
-  AND d.action IN ('approve', 'rollback', 'hold') AND d.batch_index IS NULL ORDER BY d.id DESC LIMIT 1) = 'approve')`;
+/**
+ * A release an operator approved (as a whole, not one batch) counts as good: how a service's first release bootstraps.
+ * A pass an operator marked as a missed regression does not.
+ */
+const GOOD = `((status IN ('pass', 'warn') OR (SELECT d.action FROM release_decisions d WHERE d.release_id = releases.id
+  AND d.action IN ('approve', 'rollback', 'hold') AND d.batch_index IS NULL ORDER BY d.id DESC LIMIT 1) = 'approve')
+  AND NOT EXISTS (SELECT 1 FROM release_decisions m WHERE m.release_id = releases.id AND m.action = 'mark_wrong' AND m.feedback = 'missed_regression'))`;
 
 /**
  * Chooses the baseline a rule asks for and pairs it with the candidate window. Only releases that passed (or passed

@@ -8,12 +8,8 @@ import type { Verdict } from "./verdict.ts";
 import type { VerdictRecorder } from "./verdict-recorder.ts";
 import type { VerdictService } from "./verdict-service.ts";
 import { floorMinute } from "./release-windows.ts";
-import { batchSignals, type BatchJudge } from "./batch-judge.ts";
-import { bakedPass, watchEnded } from "./batch-bake.ts";
-import type { BatchSpan } from "./batch-evidence.ts";
-import { isFinal, type FinalVerdict } from "./verdict.ts";
-
-const MINUTE = 60_000;
+import type { BatchJudge } from "./batch-judge.ts";
+import { BatchLooks, type DueBatch } from "./batch-looks.ts";
 
 export interface BatchRow {
   deployId: string;
@@ -36,13 +32,6 @@ interface BatchPlan {
   input: EvaluationInput;
 }
 
-interface DueBatch {
-  deployId: string;
-  index: number;
-  total: number;
-  releaseId: string;
-}
-
 const COLUMNS = `deploy_id AS deployId, batch_index AS "index", batch_total AS total, status, hosts, verdict_status AS verdictStatus,
   verdict, score, window_start AS windowStart, window_end AS windowEnd, decided_at AS decidedAt`;
 
@@ -53,12 +42,13 @@ function parse(row: Record<string, unknown> | undefined): BatchRow | undefined {
 
 /**
  * Per-batch verdicts of rolling deploys, so a pipeline can stop after batch k. Under a sequential rule a batch is
- * judged look by look (src/verdicts/batch-judge.ts); a failed batch fails the release at once through the recorder's
- * final-verdict path, which also asks for the rule's rollback (once: the rollback outbox is keyed by release).
- * Rules in fixed mode keep the fixed window of `batch_minutes`.
+ * judged look by look (src/verdicts/batch-looks.ts); rules in fixed mode keep the fixed window of `batch_minutes`.
+ * Either way a failed batch fails the release at once through the recorder's final-verdict path, which also asks for
+ * the rule's rollback (once: the rollback outbox is keyed by release).
  */
 export class BatchVerdicts {
-  private readonly s: Record<"due" | "one" | "ofDeploy" | "decide" | "deployStart" | "stillDue" | "interim" | "provisional" | "later" | "spans", Statement>;
+  private readonly s: Record<"due" | "one" | "ofDeploy" | "decide" | "deployStart" | "stillDue" | "later", Statement>;
+  private readonly looks: BatchLooks;
 
   constructor(
     private readonly db: Db,
@@ -66,10 +56,11 @@ export class BatchVerdicts {
     private readonly baselines: BaselineResolver,
     private readonly evaluator: Evaluator,
     private readonly recorder: VerdictRecorder,
-    private readonly judge: BatchJudge,
+    judge: BatchJudge,
     private readonly graceMs: number,
     private readonly now: () => number = Date.now,
   ) {
+    this.looks = new BatchLooks(db, releases, judge, recorder, graceMs);
     const p = (sql: string) => db.$client.prepare(sql);
     this.s = {
       // A batch not yet looked at is due as soon as it ends, so its gate can say at once when it will be decided.
@@ -82,12 +73,7 @@ export class BatchVerdicts {
       decide: p("UPDATE deploy_batches SET verdict_status = ?, verdict = ?, score = ?, decided_at = ?, next_check_at = NULL WHERE deploy_id = ? AND batch_index = ?"),
       deployStart: p("SELECT started_at AS startedAt FROM deploys WHERE id = ?"),
       stillDue: p("SELECT COUNT(*) AS n FROM deploy_batches WHERE deploy_id = ? AND batch_index = ? AND verdict_status = 'analyzing'"),
-      interim: p("UPDATE deploy_batches SET verdict = ?, score = NULL, next_check_at = ? WHERE deploy_id = ? AND batch_index = ?"),
-      // A provisional pass (a bake without a fail) keeps being looked at: a later fail still fails the release.
-      provisional: p(`UPDATE deploy_batches SET verdict_status = 'pass', verdict = ?, score = NULL, decided_at = coalesce(decided_at, ?), next_check_at = ?
-        WHERE deploy_id = ? AND batch_index = ?`),
       later: p("UPDATE deploy_batches SET next_check_at = ? WHERE deploy_id = ? AND batch_index = ?"),
-      spans: p(`SELECT batch_index AS "index", hosts, started_at AS startedAt, window_start AS windowStart FROM deploy_batches WHERE deploy_id = ? ORDER BY batch_index`),
     };
   }
 
@@ -144,77 +130,9 @@ export class BatchVerdicts {
       const release = this.releases.get(d.releaseId);
       if (!this.isSequential(release)) continue;
       ran++;
-      this.db.$client.transaction(() => this.look(d, now))();
+      this.db.$client.transaction(() => this.looks.look(d, now))();
     }
     return ran;
-  }
-
-  private look(d: DueBatch, now: number): void {
-    const release = this.releases.get(d.releaseId);
-    const rule = this.releases.ruleFor(release);
-    if (d.index === d.total || batchSignals(rule).length === 0) return this.mirror(release, d, now);
-    const spans = (this.s.spans.all(d.deployId) as { index: number; hosts: string | null; startedAt: number; windowStart: number | null }[])
-      .map((b): BatchSpan => ({ ...b, hosts: b.hosts ? (JSON.parse(b.hosts) as string[]) : [] }));
-    const releaseDecided = release.decidedAt !== null && release.latestDeployId === d.deployId;
-    const provisional = parse(this.s.one.get(d.deployId, d.index) as Record<string, unknown>)!.verdictStatus === "pass";
-    if (provisional && (releaseDecided || watchEnded(spans, d.index))) return void this.s.later.run(null, d.deployId, d.index);
-    if (releaseDecided && release.status === "fail") return this.failWithRelease(release, d, now);
-    if (!provisional && watchEnded(spans, d.index)) return this.superseded(d);
-    const judged = this.judge.judge(release, rule, spans, d.index, d.total, floorMinute(now - this.graceMs), now);
-    const verdict = judged.verdict;
-    const next = Math.max(now + MINUTE, (judged.nextLookAt ?? now) + this.graceMs);
-    if (!isFinal(verdict)) {
-      const target = `${release.service} ${release.version} in ${release.environment}, batch ${d.index} of ${d.total}`;
-      const baked = bakedPass(rule, judged, d.index, d.total, target);
-      if (baked) {
-        this.s.provisional.run(JSON.stringify(baked), now, next, d.deployId, d.index);
-        if (!provisional) this.recorder.recordBatch(release, baked, rule, now);
-      } else if (provisional) this.s.later.run(next, d.deployId, d.index);
-      else this.s.interim.run(JSON.stringify(verdict), next, d.deployId, d.index);
-      return;
-    }
-    // A provisional pass that the evidence neither confirms nor overturns by the maximum stays as it was.
-    if (provisional && verdict.status === "hold") return void this.s.later.run(null, d.deployId, d.index);
-    this.s.decide.run(verdict.status, JSON.stringify(verdict), verdict.score, now, d.deployId, d.index);
-    // A failed batch ends the release: its final verdict path alerts and asks for the rule's rollback.
-    if (verdict.status === "fail" && release.decidedAt === null && release.latestDeployId === d.deployId) this.recorder.recordFinal(release, verdict, rule, now);
-    else if (!(provisional && verdict.status === "pass")) this.recorder.recordBatch(release, verdict, rule, now);
-  }
-
-  /**
-   * A batch still undecided when the next one finished (a person let the pipeline on): its hosts are judged with the
-   * next batch's, so looking on would only stall on a shrinking old side and hold.
-   */
-  private superseded(d: DueBatch): void {
-    const row = parse(this.s.one.get(d.deployId, d.index) as Record<string, unknown>)!;
-    const after = d.index + 1 === d.total ? "the release's verdict" : `batch ${d.index + 1}'s verdict`;
-    const summary = `Batch ${d.index} of ${d.total} was not decided before batch ${d.index + 1} finished; its hosts are judged in ${after}.`;
-    const { decide_by: _by, next_look_at: _next, ...rest } = row.verdict ?? ({ checks: [] } as Partial<Verdict>);
-    this.s.interim.run(JSON.stringify({ ...rest, summary }), null, d.deployId, d.index);
-  }
-
-  /** A later batch of a release that has already failed (an earlier batch's late fail) answers fail too: stop. */
-  private failWithRelease(release: ReleaseRow, d: DueBatch, now: number): void {
-    const summary = `Batch ${d.index} of ${d.total}: the release has already failed. ${release.summary ?? ""}`.trim();
-    const v = release.verdict as Verdict | null;
-    const verdict = { ...(v ?? { checks: [], rule: release.ruleName ?? "", windows: null, evaluated_at: new Date(now).toISOString() }), status: "fail", score: release.score, final: true, summary };
-    this.s.decide.run("fail", JSON.stringify(verdict), release.score, now, d.deployId, d.index);
-  }
-
-  /**
-   * The last batch leaves no host on the old version: the release's own verdict (its engine falls back to the
-   * forecast, or the hour before) is this batch's, so the two can never disagree.
-   */
-  private mirror(release: ReleaseRow, d: DueBatch, now: number): void {
-    const v = release.verdict as Verdict | null;
-    if (release.latestDeployId !== d.deployId || release.decidedAt === null || release.status === "analyzing" || release.status === "pending") {
-      this.s.later.run(now + MINUTE, d.deployId, d.index);
-      return;
-    }
-    const summary = `Batch ${d.index} of ${d.total} left no host on the old version, so its verdict is the release's: ${release.summary ?? v?.summary ?? ""}`;
-    const verdict: FinalVerdict = { ...(v ?? { checks: [], rule: release.ruleName ?? "", windows: null as unknown as Verdict["windows"], evaluated_at: new Date(now).toISOString() }),
-      status: release.status, score: release.score, final: true, summary };
-    this.s.decide.run(verdict.status, JSON.stringify(verdict), release.score, now, d.deployId, d.index);
   }
 
   private plan(release: ReleaseRow, deployId: string, index: number, now: number): BatchPlan {

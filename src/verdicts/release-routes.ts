@@ -1,12 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Container } from "../container.ts";
-import type { Router } from "../http/app.ts";
+import type { Router } from "../http/router.ts";
 import { requireScope } from "../http/auth.ts";
 import { READ_ERRORS, WRITE_ERRORS } from "../http/problem-schema.ts";
 import { RELEASE_STATUSES } from "../store/schema/index.ts";
 import { AppError } from "../http/app-error.ts";
 import { batchGateView, BatchGateSchema, type BatchDecisions } from "./batch-verdict-view.ts";
-import { releaseView, ReleaseViewSchema, verdictView, VerdictViewSchema } from "./verdict-view.ts";
+import { ReleaseViewSchema, VerdictViewSchema } from "./verdict-view.ts";
 
 const IdParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" } }) });
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
@@ -75,14 +75,14 @@ export function releaseRoutes(app: Router, c: Container): void {
     if (!batch) throw new AppError("NOT_FOUND", `Release ${id} has no batch ${index} in its latest deploy.`);
     return ctx.json(batchGateView(release, batch, decisions.current(id, index)), 200);
   });
-  app.openapi(list, (ctx) => ctx.json({ releases: c.verdicts.list(ctx.req.valid("query")).map((r) => releaseView(r, c.decisions.current(r.id))) }, 200));
+  app.openapi(list, (ctx) => ctx.json({ releases: c.verdicts.list(ctx.req.valid("query")).map((r) => c.views.release(r)) }, 200));
   app.openapi(get, (ctx) => {
     const { id } = ctx.req.valid("param");
-    return ctx.json({ ...releaseView(c.verdicts.get(id), c.decisions.current(id)), deploys: c.verdicts.deploysOf(id) }, 200);
+    return ctx.json({ ...c.views.release(c.verdicts.get(id)), deploys: c.verdicts.deploysOf(id) }, 200);
   });
   app.openapi(verdict, (ctx) => {
     const { id } = ctx.req.valid("param");
-    return ctx.json(verdictView(c.verdicts.get(id), c.decisions.current(id)), 200);
+    return ctx.json(c.views.verdict(c.verdicts.get(id)), 200);
   });
   app.openapi(evaluate, async (ctx) => {
     const { id } = ctx.req.valid("param");
@@ -93,6 +93,6 @@ export function releaseRoutes(app: Router, c: Container): void {
       c.audit.record("evaluation_forced", judged, actor, `Evaluated now by ${actor}: the engine says ${judged.status}.`, { engine_status: judged.status, score: judged.score });
       return judged;
     });
-    return ctx.json(verdictView(row, c.decisions.current(id)), 200);
+    return ctx.json(c.views.verdict(row), 200);
   });
 }

@@ -84,6 +84,23 @@ describe("baselines, end to end through the API", () => {
     expect(v2.status).toBe("fail");
   });
 
+  it("previous_release: a pass an operator marked as a missed regression never serves as the baseline", async () => {
+    svc = createTestService({ rulesDir: rulesWith({ prev: { service: "pm", edit: withBaseline("  kind: previous_release") } }), now: T });
+    for (const [i, start] of [T - 2 * DAY, T - DAY].entries()) {
+      await logs("pm", start - 60 * MIN, 95, 0.005, 40 + i);
+      svc.clock.now = start + 40 * MIN;
+      expect((await judged(await release("pm", String(i + 1), start))).status).toBe("pass");
+    }
+    const v2 = (await (await svc.request("GET", "/api/v1/releases?service=pm")).json()) as { releases: { id: string; version: string }[] };
+    const second = v2.releases.find((r) => r.version === "2")!;
+    const marked = await svc.request("POST", `/api/v1/releases/${second.id}/decision`, { action: "mark_wrong", feedback: "missed_regression", reason: "errors rose the next day" });
+    expect(marked.status).toBe(201);
+    await logs("pm", T, 35, 0.005, 50);
+    svc.clock.now = T + 40 * MIN;
+    const v3 = await judged(await release("pm", "3", T));
+    expect(v3.windows.baseline.label).toBe("release 1, at the same time after its deploy");
+  });
+
   it("previous_release with count: pools the last N good releases", async () => {
     const edit = withBaseline("  kind: previous_release\n  count: 2");
     svc = createTestService({ rulesDir: rulesWith({ prev: { service: "pn", edit } }), now: T });
