@@ -11,7 +11,7 @@
  * and a grid of the trade per share: false fails, ×2 fails and ×5 fails at the first look (--strong=N ×5 releases per
  * rpm). Prints both tables as TypeScript with the release counts behind each row.
  * With --by=band the error rows are keyed by expected errors per minute instead (calibration/band-calibration.ts).
- * Options: --by=band, --signal=errors|latency|both, --unchanged=N, --floor=N and --strong=N per rpm, --early-share=S, --seed=N,
+ * Options: --by=band, --miss-per-rpm, --signal=errors|latency|both, --unchanged=N, --floor=N and --strong=N per rpm, --early-share=S, --seed=N,
  * --workers=N (2).
  */
 import { availableParallelism } from "node:os";
@@ -94,6 +94,16 @@ function shareGrid(table: RowResult[], previous: readonly BoundaryRow[], zero: C
 }
 
 const FIRST_LOOK = 10;
+/** --miss-per-rpm: the pass z keeps the misses within beta at every traffic level of the row, not only pooled. */
+const missPerRpm = process.argv.includes("--miss-per-rpm");
+
+/** The largest of the per-rpm smallest pass z (each rpm with at least MIN_FLOOR releases in the row). */
+function largestPerRpm(reports: CaseReport[], beta: number): { z: number; atLimit: boolean } {
+  const perRpm = TRAFFIC_LEVELS.map((rpm) => reports.filter((r) => r.rpm === rpm).map((r) => r.critical!))
+    .filter((c) => c.length >= MIN_FLOOR).map((c) => smallestZWithin(c, beta));
+  if (perRpm.length === 0) return smallestZWithin(reports.map((r) => r.critical!), beta);
+  return perRpm.reduce((a, b) => (b.z > a.z ? b : a));
+}
 
 async function calibrate(signal: CalibratedSignal, seed: number, perRpm: { unchanged: number; floor: number; strong: number }, workers: number, earlyShare: number | undefined) {
   const started = performance.now();
@@ -119,7 +129,7 @@ async function calibrate(signal: CalibratedSignal, seed: number, perRpm: { uncha
     table = table.map((row) => {
       const critical = byRow(reports, row.maxMinutes).map((r) => r.critical!);
       const enough = critical.length >= (set === "unchanged" ? MIN_UNCHANGED : MIN_FLOOR);
-      const found = smallestZWithin(critical, set === "unchanged" ? settings.alpha : settings.beta);
+      const found = set === "floor" && missPerRpm ? largestPerRpm(byRow(reports, row.maxMinutes), settings.beta) : smallestZWithin(critical, set === "unchanged" ? settings.alpha : settings.beta);
       const next = { ...row, [set === "unchanged" ? "n0" : "n1"]: critical.length };
       if (!enough) return next;
       const notes = found.atLimit ? [`${set === "unchanged" ? "fail" : "pass"} z at the search limit`] : [];

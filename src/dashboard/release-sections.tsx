@@ -127,63 +127,69 @@ export function EngineerDetails({ d, t }: { d: ReleaseData; t: Translate }) {
   );
 }
 
-/**
- * Judge again, set a signal aside, approve or hold one batch, or say the verdict was wrong. English only for now
- * (lang="en"): the labels are not in the i18n catalogues yet.
- */
+/** Judge again, set a signal aside, approve or hold one batch, or say the verdict was wrong. */
 export function MoreActions({ p, d }: { p: PageContext; d: ReleaseData }) {
+  const { t } = p;
   const id = encodeURIComponent(d.verdict.release_id);
   const csrf = <input type="hidden" name="csrf" value={p.viewer.csrf ?? ""} />;
-  const reason = (key: string) => <><label for={`reason-${key}`}>Reason (required)</label><textarea id={`reason-${key}`} name="reason" rows={1} maxlength={1000} required></textarea></>;
+  const reason = (key: string) => <><label for={`reason-${key}`}>{t("action.reason")}</label><textarea id={`reason-${key}`} name="reason" rows={1} maxlength={1000} required></textarea></>;
   return (
-    <div class="more-actions" lang="en">
-      <form method="post" action={`/releases/${id}/decision`} class="actions">
-        <h3>Judge again or set a signal aside</h3>
+    <div class="more-actions">
+      <form method="post" action={`/releases/${id}/decision`} class="actions" data-form="again">
+        <h3>{t("more.again.title")}</h3>
         {csrf}{reason("retry")}
-        <label for="skip-signal">Signal to set aside</label>
+        <label for="skip-signal">{t("more.again.signal")}</label>
         <select id="skip-signal" name="signal"><option value="">—</option>{d.checks.map((c) => <option value={c.signal}>{c.signal}</option>)}</select>
         <div class="buttons">
-          <button type="submit" name="action" value="retry" class="tone-grey">↻ Judge again with more data</button>
-          <button type="submit" name="action" value="skip" class="tone-grey">– Set the signal aside</button>
+          <button type="submit" name="action" value="retry" class="tone-grey">↻ {t("more.again.retry")}</button>
+          <button type="submit" name="action" value="skip" class="tone-grey">– {t("more.again.skip")}</button>
         </div>
       </form>
       {d.batches.length > 0 && (
-        <form method="post" action={`/releases/${id}/decision`} class="actions">
-          <h3>One batch only</h3>
+        <form method="post" action={`/releases/${id}/decision`} class="actions" data-form="batch">
+          <h3>{t("more.batch.title")}</h3>
           {csrf}{reason("batch")}
-          <label for="batch-index">Batch</label>
-          <select id="batch-index" name="batch">{d.batches.map((b) => <option value={String(b.batch.index)}>{b.batch.index} of {b.batch.total}</option>)}</select>
+          <label for="batch-index">{t("more.batch.label")}</label>
+          <select id="batch-index" name="batch">{d.batches.map((b) => <option value={String(b.batch.index)}>{t("release.batch", { index: b.batch.index, total: b.batch.total })}</option>)}</select>
           <div class="buttons">
-            <button type="submit" name="action" value="approve" class="tone-green">✓ Approve this batch</button>
-            <button type="submit" name="action" value="hold" class="tone-grey">‖ Hold this batch</button>
+            <button type="submit" name="action" value="approve" class="tone-green">✓ {t("more.batch.approve")}</button>
+            <button type="submit" name="action" value="hold" class="tone-grey">‖ {t("more.batch.hold")}</button>
           </div>
         </form>
       )}
-      <form method="post" action={`/releases/${id}/decision`} class="actions">
-        <h3>The verdict was wrong</h3>
-        <p class="hint">Recorded for the rule's false-fail and miss rate; the gate does not change.</p>
+      <form method="post" action={`/releases/${id}/decision`} class="actions" data-form="mark">
+        <h3>{t("more.mark.title")}</h3>
+        <p class="hint">{t("more.mark.help")}</p>
         {csrf}{reason("mark")}
-        <label for="mark-feedback">What was wrong</label>
+        <label for="mark-feedback">{t("more.mark.what")}</label>
         <select id="mark-feedback" name="feedback">
-          <option value="false_fail">It failed, but the release was fine (false fail)</option>
-          <option value="missed_regression">It passed, but the release was bad (missed regression)</option>
+          <option value="false_fail">{t("more.mark.false_fail")}</option>
+          <option value="missed_regression">{t("more.mark.missed_regression")}</option>
         </select>
-        <div class="buttons"><button type="submit" name="action" value="mark_wrong" class="tone-grey">Mark the verdict wrong</button></div>
+        <div class="buttons"><button type="submit" name="action" value="mark_wrong" class="tone-grey">{t("more.mark.submit")}</button></div>
       </form>
-      <Marks d={d} />
+      <Marks d={d} t={t} />
     </div>
   );
 }
 
-function Marks({ d }: { d: ReleaseData }) {
+/** The decisions that do not set the gate; the headline and the reason are shown as written (English). */
+function Marks({ d, t }: { d: ReleaseData; t: Translate }) {
   const marks = d.decisions.filter((x) => x.action === "mark_wrong" || x.action === "skip" || x.action === "retry" || x.batch !== null);
   if (marks.length === 0) return null;
   return (
     <ul class="events decisions">
-      {marks.map((x) => (
-        <li data-action={x.action}><time>{utcTime(Date.parse(x.at))}</time> <strong>{x.actor}</strong>: {decisionHeadline(x)}
-          {x.batch !== null && ` (batch ${x.batch})`}{x.signal && ` (signal ${x.signal})`}{x.feedback && ` (${x.feedback.replace("_", " ")})`} — {x.reason}</li>
-      ))}
+      {marks.map((x) => {
+        const about = [
+          ...(x.batch !== null ? [t("more.marks.batch", { index: x.batch })] : []),
+          ...(x.signal ? [t("more.marks.signal", { signal: x.signal })] : []),
+          ...(x.feedback ? [t(`more.marks.${x.feedback}`)] : []),
+        ];
+        return (
+          <li data-action={x.action}><time>{utcTime(Date.parse(x.at))}</time> <strong>{x.actor}</strong>: <span lang="en">{decisionHeadline(x)}</span>
+            {about.map((a) => ` (${a})`).join("")} — <span lang="en">{x.reason}</span></li>
+        );
+      })}
     </ul>
   );
 }

@@ -154,7 +154,23 @@ describe("operator actions", () => {
     expect(await (await page(`/releases/${releaseId}`, reader)).text()).not.toContain('class="actions"');
     const html = await (await page(`/releases/${releaseId}`, operator)).text();
     expect(html).toContain(`<form method="post" action="/releases/${releaseId}/decision" class="actions">`);
-    expect(html.match(/<button type="submit" name="action" value="(\w+)"/g)).toHaveLength(3);
+    // The "Step in" form sets the gate: exactly approve, hold and roll back; retry, skip and marks are forms of their own.
+    const forms = html.split("<form ").slice(1).map((f) => f.slice(0, f.indexOf("</form>")));
+    const actionsOf = (f: string) => [...f.matchAll(/<button type="submit" name="action" value="(\w+)"/g)].map((m) => m[1]);
+    expect(forms.filter((f) => f.includes("<h3>Step in</h3>")).map(actionsOf)).toEqual([["approve", "hold", "rollback"]]);
+    expect(forms.map(actionsOf).flat().sort()).toEqual(["approve", "hold", "mark_wrong", "retry", "rollback", "skip"]);
+  });
+
+  it("labels the retry, skip and mark-wrong forms in the page's language", async () => {
+    const zh = await (await page(`/releases/${releaseId}?lang=zh-CN`, operator)).text();
+    expect(zh).toContain("<h3>重新判断，或暂不考虑某个信号</h3>");
+    expect(zh).toContain("等更多数据后重新判断</button>");
+    expect(zh).toContain('<option value="false_fail">判为失败，但发布其实没有问题（误报）</option>');
+    expect(zh).not.toContain("Judge again with more data");
+    expect(zh).not.toContain('class="more-actions" lang="en"');
+    const en = await (await page(`/releases/${releaseId}?lang=en`, operator)).text();
+    expect(en).toContain("↻ Judge again with more data</button>");
+    expect(en).toContain("<h3>The verdict was wrong</h3>");
   });
 
   it("refuses a decision without the session's CSRF token, from another origin, or from a read token", async () => {

@@ -13,8 +13,8 @@ const messageOf = (env: Record<string, string>) => {
 
 describe("Elasticsearch configuration", () => {
   it("reads the connection, credentials, bounds and events index from the environment", () => {
-    const c = loadConfig({ DEPLOY_GUARD_ES_URL: "https://es.internal:9200", DEPLOY_GUARD_ES_USERNAME: "guard", DEPLOY_GUARD_ES_PASSWORD: "pw-123456", DEPLOY_GUARD_ES_TIMEOUT_MS: "3000", DEPLOY_GUARD_ES_MAX_RETRIES: "1", DEPLOY_GUARD_ES_EVENTS_INDEX: "deploy-guard-events" });
-    expect(c.elasticsearch).toEqual({ target: { node: "https://es.internal:9200" }, auth: { username: "guard", password: "pw-123456" }, timeoutMs: 3000, maxRetries: 1, eventsIndex: "deploy-guard-events" });
+    const c = loadConfig({ DEPLOY_GUARD_ES_URL: "https://es.internal:9200", DEPLOY_GUARD_ES_USERNAME: "guard", DEPLOY_GUARD_ES_PASSWORD: "pw-123456", DEPLOY_GUARD_ES_TIMEOUT_MS: "3000", DEPLOY_GUARD_ES_EVENTS_INDEX: "deploy-guard-events" });
+    expect(c.elasticsearch).toEqual({ target: { node: "https://es.internal:9200" }, auth: { username: "guard", password: "pw-123456" }, timeoutMs: 3000, eventsIndex: "deploy-guard-events" });
     expect(loadConfig({}).elasticsearch).toBeUndefined();
   });
 

@@ -47,7 +47,7 @@ describe("the prometheus query block", () => {
 describe("Prometheus configuration", () => {
   it("reads the URL, the auth and the limits", () => {
     expect(loadConfig({ DEPLOY_GUARD_PROMETHEUS_URL: "https://mimir.internal/prometheus/", DEPLOY_GUARD_PROMETHEUS_TOKEN: "tok-123" }).prometheus)
-      .toEqual({ url: "https://mimir.internal/prometheus", auth: { token: "tok-123" }, timeoutMs: 10_000, maxRetries: 2 });
+      .toEqual({ url: "https://mimir.internal/prometheus", auth: { token: "tok-123" }, timeoutMs: 10_000 });
   });
 
   it("refuses credentials in the URL without echoing them, and half-given auth", () => {
