@@ -4,7 +4,7 @@ import { standardizeToCandidateMix } from "../analysis/route-mix.ts";
 import type { SignalSettings } from "../analysis/signal-result.ts";
 import type { Rule, SignalRule } from "../rules/rule-schema.ts";
 import { routeLike, type BuiltinSource } from "../sources/builtin-source.ts";
-import { histogramSample } from "../telemetry/latency-histogram.ts";
+import { histogramSample, type DenseHistogram } from "../telemetry/latency-histogram.ts";
 import type { RequestWindow, WindowQuery } from "../telemetry/window-reader.ts";
 import { explainErrorRate, explainLatency, explainLimit, explainMetric, summarize } from "./explain.ts";
 import type { PairedWindows, WindowSpec } from "./baseline-resolver.ts";
@@ -29,6 +29,18 @@ export const settingsOf = (s: SignalRule, confidence: number): SignalSettings =>
 });
 
 /** Signals of one evaluation that read the same window (error rate and latency do) read it once. */
+/** previous_release with `count` > 1: the baseline is the sum of each pooled release's window of the same length. */
+function pooledRequests(reads: WindowCache, baseline: WindowQuery, pooled: number[] | undefined): RequestWindow {
+  if (!pooled || pooled.length < 2) return reads.requests(baseline);
+  const span = baseline.end - baseline.start;
+  const windows = pooled.map((start) => reads.requests({ ...baseline, start, end: start + span }));
+  const hist = windows[0]!.hist.slice() as DenseHistogram;
+  for (const w of windows.slice(1)) w.hist.forEach((n, i) => (hist[i] = hist[i]! + n));
+  const sum = (k: "requests" | "errors" | "latencyCount" | "latencySum") => windows.reduce((a, w) => a + w[k], 0);
+  return { requests: sum("requests"), errors: sum("errors"), latencyCount: sum("latencyCount"), latencySum: sum("latencySum"), hist,
+    perMinute: new Map(windows.flatMap((w) => [...w.perMinute])) };
+}
+
 class WindowCache {
   private readonly cache = new Map<string, RequestWindow>();
 
@@ -128,7 +140,7 @@ export class Evaluator {
       if (signal.by_route) return { ...common, data: this.byRoute(signal.kind, baseline, candidate, reads, input.rule) };
       switch (signal.kind) {
         case "error_rate": {
-          const b = reads.requests(baseline), c = reads.requests(candidate);
+          const b = pooledRequests(reads, baseline, paired.pooled), c = reads.requests(candidate);
           const baselineSeries = [...b.perMinute.values()].map((m) => ({ events: m.errors, exposure: m.requests }));
           const history = this.history(input.rule, baseline);
           return {
@@ -137,7 +149,7 @@ export class Evaluator {
           };
         }
         case "latency": {
-          const b = reads.requests(baseline), c = reads.requests(candidate);
+          const b = pooledRequests(reads, baseline, paired.pooled), c = reads.requests(candidate);
           return { ...common, data: { kind: "distribution", baseline: histogramSample(b.hist), candidate: histogramSample(c.hist) } };
         }
         case "new_errors":

@@ -104,15 +104,21 @@ describe("baselines, end to end through the API", () => {
   it("previous_release with count: pools the last N good releases", async () => {
     const edit = withBaseline("  kind: previous_release\n  count: 2");
     svc = createTestService({ rulesDir: rulesWith({ prev: { service: "pn", edit } }), now: T });
+    const baselineN = (v: unknown) => (v as { checks: { signal: string; stats: { baseline_n: number } }[] }).checks.find((c) => c.signal === "error_rate")!.stats.baseline_n;
+    let second = 0;
     for (const [i, start] of [T - 2 * DAY, T - DAY].entries()) {
       await logs("pn", start - 60 * MIN, 95, 0.005, 20 + i);
       svc.clock.now = start + 40 * MIN;
-      expect((await judged(await release("pn", String(i + 1), start))).status).toBe("pass");
+      const v = await judged(await release("pn", String(i + 1), start));
+      expect(v.status).toBe("pass");
+      if (i === 1) second = baselineN(v);
     }
     await logs("pn", T, 35, 0.005, 30);
     svc.clock.now = T + 40 * MIN;
     const v3 = await judged(await release("pn", "3", T));
     expect(v3.windows.baseline.label).toBe("the last 2 good releases (2, 1) pooled, at the same time after their deploys");
+    // Release 2 was compared with release 1 alone; release 3 with both, minute by minute: about twice the requests.
+    expect(baselineN(v3)).toBeGreaterThan(1.8 * second);
   });
 
   it("pinned: compares with a named release an operator approved, and refuses a pinned release that was held", async () => {
