@@ -6,6 +6,7 @@
  */
 import type { WanderCalibration } from "./sequential-types.ts";
 import { type ForecastKind, type MinuteSeries, MINUTE_MS, factorAt, fitForecaster, supportsKind } from "./forecast-baseline.ts";
+import { type BurstCap, capFor, cappedEvents } from "./burst-winsor.ts";
 
 /** The fleet's wander between a 30-minute window and its baseline (review §1.1: log sd 0.20). */
 export const FLEET_TAU2 = 0.04;
@@ -23,18 +24,23 @@ export interface WanderFit {
   lowAssurance: boolean;
 }
 
-export function calibrateWander(s: MinuteSeries, kind: ForecastKind, maxMinutes: number, priorTau2 = FLEET_TAU2): WanderFit {
+/** With `cap`, each scored minute's events are cut as the judged candidate's are (burst-winsor.ts). */
+export function calibrateWander(s: MinuteSeries, kind: ForecastKind, maxMinutes: number, priorTau2 = FLEET_TAU2, cap?: BurstCap): WanderFit {
   const squares = new Float64Array(maxMinutes), noise = new Float64Array(maxMinutes), counts = new Float64Array(maxMinutes);
   const at30: number[] = [];
   for (let origin = s.length - AA_STEP_MINUTES; origin > 0 && supportsKind(s, origin, kind); origin -= AA_STEP_MINUTES) {
     const f = fitForecaster(s, origin, kind);
     if (!(f.level > 0)) continue;
-    let weighted = 0;
+    const minuteCap = capFor(f.levelEvents, cap);
+    let weighted = 0, e = 0;
     const last = Math.min(maxMinutes, s.length - origin);
     for (let t = 1; t <= last; t++) {
       const j = origin + t - 1;
-      weighted += (s.cumExposure[j + 1]! - s.cumExposure[j]!) * factorAt(f, s.start + j * MINUTE_MS);
-      const e = s.cumEvents[j + 1]! - s.cumEvents[origin]!, n = s.cumExposure[j + 1]! - s.cumExposure[origin]!;
+      const exposure = s.cumExposure[j + 1]! - s.cumExposure[j]!, factor = factorAt(f, s.start + j * MINUTE_MS);
+      weighted += exposure * factor;
+      const events = s.cumEvents[j + 1]! - s.cumEvents[j]!;
+      e += minuteCap === undefined ? events : cappedEvents(events, f.level * factor * exposure, minuteCap);
+      const n = s.cumExposure[j + 1]! - s.cumExposure[origin]!;
       if (n <= 0) continue;
       const logRatio = Math.log((e + 0.5) / n) - Math.log((f.level * weighted) / n);
       squares[t - 1] = squares[t - 1]! + logRatio * logRatio;

@@ -4,12 +4,13 @@
  * concurrent comparison when its groups' wander is no larger than the forecast's, else the seasonal forecast, or the
  * hour before the deploy under a day of history, or an explicit reference window.
  */
-import type { DesignKind, RateEvidence, SequentialResult, SequentialSettings, WanderCalibration } from "./sequential-types.ts";
+import type { DesignKind, MinuteCounts, RateEvidence, SequentialResult, SequentialSettings, WanderCalibration } from "./sequential-types.ts";
 import { calibrateWander, historyFrequency, tau2At } from "./aa-wander.ts";
-import { BOUNDARY_TABLE, boundariesFor, failZAt, TABLE_ALPHA, TABLE_BETA, type BoundaryRow } from "./boundaries.ts";
+import { BOUNDARY_TABLE, boundariesFor, failZAt, TABLE_ALPHA, TABLE_BETA, type BoundaryPair, type BoundaryRow } from "./boundaries.ts";
 import { type ConcurrentModel, fitConcurrent, judgeConcurrent } from "./concurrent-judge.ts";
-import { type Forecaster, forecastKindFor, forecastRate, fitForecaster, indexSeries } from "./forecast-baseline.ts";
-import { type LookBaseline, type SizeAt, runLooks } from "./group-sequential.ts";
+import { BURST_CAP, type BurstCap, capFor, winsorizeMinutes } from "./burst-winsor.ts";
+import { type Forecaster, factorAt, forecastKindFor, forecastRate, fitForecaster, indexSeries, MINUTE_MS } from "./forecast-baseline.ts";
+import { type LookBaseline, type LookOutcome, type SizeAt, judgeLook, runLooks } from "./group-sequential.ts";
 import { maxMinutesFor } from "./look-plan.ts";
 import { ERROR_NOUNS, type RateNouns, RATE_INTERVAL_LEVEL, rateStats, rateWhy } from "./rate-sentences.ts";
 
@@ -26,6 +27,8 @@ export interface RateBaselineModel {
   concurrent?: ConcurrentModel;
   /** Words for sentences; the latency signal passes its own. */
   nouns?: RateNouns;
+  /** Each candidate minute's events are cut at this cap (errors only: the A/A wander was measured on cut counts). */
+  burstCap?: BurstCap | undefined;
   /** The calibrated boundaries of this kind of signal (errors by default; latency has its own). */
   boundaryTable?: readonly BoundaryRow[];
 }
@@ -64,10 +67,10 @@ export function fitRateBaseline(
   const forecast = fitForecaster(series, series.length, kind);
   const expectedRate = forecastRate(forecast, [], evidence.candidateStart, 0);
   const expectedEventsPerMinute = expectedRate * recentExposurePerMinute(evidence.history);
-  const { calibration, lowAssurance: shortHistory } = calibrateWander(series, kind, settings.plan.maxMaxMinutes);
+  const { calibration, lowAssurance: shortHistory } = calibrateWander(series, kind, settings.plan.maxMaxMinutes, undefined, BURST_CAP);
   const maxMinutes = resolvingMaxMinutes(settings.plan, expectedEventsPerMinute, calibration, forecast.varLog, settings.detect);
   const days = (series.length / 1440).toFixed(1);
-  const base = { maxMinutes, expectedRate, expectedEventsPerMinute, forecast, calibration };
+  const base = { maxMinutes, expectedRate, expectedEventsPerMinute, forecast, calibration, burstCap: BURST_CAP };
   const forecastModel = (prefix: string): RateBaselineModel =>
     kind === "before_deploy"
       ? { ...base, design: "before_deploy", lowAssurance: true, designReason: `${prefix}under a day of history (${days} d): compared with the hour before the deploy, of low assurance` }
@@ -120,11 +123,23 @@ export function judgeRateSequential(
     return { rate: n > 0 ? (e + 0.5) / n : NaN, varLog: 1 / (e + 0.5), tau2, events: e };
   };
   const bounds = settings.boundaries ?? boundariesFor(model.maxMinutes, settings.alpha, settings.beta, model.boundaryTable);
-  const run = runLooks(evidence.candidate, settings.plan, model.maxMinutes, baselineAt, settings, bounds, size as SizeAt | undefined);
+  // A reference window is not a forecast: its minutes have no expected count to cut at.
+  const cap = reference === undefined ? capFor(model.forecast.levelEvents, model.burstCap) : undefined;
+  const candidate = cap === undefined ? evidence.candidate
+    : winsorizeMinutes(evidence.candidate, (i) => model.forecast.level * factorAt(model.forecast, evidence.candidateStart + i * MINUTE_MS), cap);
+  // The test reads the capped counts; the floors and what a person is shown read the counts as they are.
+  const raw = cumulative(evidence.candidate);
+  const rawSize: SizeAt = (t) => {
+    const rate = baselineAt(t).rate, observed = raw.exposure[t]! > 0 ? raw.events[t]! / raw.exposure[t]! : 0;
+    return { relative: observed / rate - 1, absolute: observed - rate };
+  };
+  const tested = runLooks(candidate, settings.plan, model.maxMinutes, baselineAt, settings, bounds, (size ?? (cap ? rawSize : undefined)) as SizeAt | undefined);
+  const run = cap === undefined ? tested : { ...tested, look: shownLook(tested.look, raw, settings, bounds) };
   const baselineN = reference ? reference.cumExposure[Math.min(run.look.minutes, reference.length)]! : model.forecast.levelExposure;
-  const method = `group-sequential log rate ratio against ${reference ? "the reference window" : model.design === "forecast" ? "the seasonal forecast" : "the hour before the deploy"} (${bounds.earlyFailZ !== undefined ? "two-stage fail boundary" : "constant boundary"})`;
+  const method = `group-sequential log rate ratio against ${reference ? "the reference window" : model.design === "forecast" ? "the seasonal forecast" : "the hour before the deploy"} (${bounds.earlyFailZ !== undefined ? "two-stage fail boundary" : "constant boundary"}${cap ? `; each minute's errors capped at ${cap.multiple}× its forecast for the test` : ""})`;
   const decided = run.status === "fail" || run.status === "warn" || run.status === "pass" || run.status === "hold";
-  const frequency = decided && !reference && run.look.exposure > 0 ? historyFrequency(model.calibration, run.look.logRatio) : undefined;
+  // The A/A windows were scored on capped counts too: compare like with like.
+  const frequency = decided && !reference && run.look.exposure > 0 ? historyFrequency(model.calibration, tested.look.logRatio) : undefined;
   const why = rateWhy(run, model.nouns ?? ERROR_NOUNS, settings.direction, settings.detect, settings.plan.firstLookMinutes, evidence.candidate.length);
   return {
     status: run.status,
@@ -139,4 +154,20 @@ export function judgeRateSequential(
     ...(frequency !== undefined ? { historyFrequency: frequency } : {}),
     ...(why !== undefined ? { why } : {}),
   };
+}
+
+function cumulative(minutes: readonly MinuteCounts[]): { events: number[]; exposure: number[] } {
+  const events = [0], exposure = [0];
+  minutes.forEach((m, i) => {
+    events.push(events[i]! + m.events);
+    exposure.push(exposure[i]! + m.exposure);
+  });
+  return { events, exposure };
+}
+
+/** The deciding look as a person reads it: the counts as they are, with the test's z and decision on the capped ones. */
+function shownLook(look: LookOutcome, raw: { events: number[]; exposure: number[] }, rules: SequentialSettings, bounds: BoundaryPair): LookOutcome {
+  const t = look.minutes;
+  const plain = judgeLook(t, raw.events[t]!, raw.exposure[t]!, look.baseline, rules, bounds);
+  return { ...plain, z: look.z, decision: look.decision };
 }
