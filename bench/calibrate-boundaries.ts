@@ -11,13 +11,17 @@
  * and a grid of the trade per share: false fails, ×2 fails and ×5 fails at the first look (--strong=N ×5 releases per
  * rpm). Prints both tables as TypeScript with the release counts behind each row.
  * With --by=band the error rows are keyed by expected errors per minute instead (calibration/band-calibration.ts).
- * Options: --by=band, --miss-per-rpm, --signal=errors|latency|both, --unchanged=N, --floor=N and --strong=N per rpm, --early-share=S, --seed=N,
+ * Options: --by=band, --miss-per-rpm, --rpms=20,100, --signal=errors|latency|both, --unchanged=N, --floor=N and --strong=N per rpm, --early-share=S, --seed=N,
  * --workers=N (2).
  */
 import { availableParallelism } from "node:os";
 import { BOUNDARY_TABLE, FAIL_SWITCH_MINUTES, LATENCY_BOUNDARY_TABLE, type BoundaryPair, type BoundaryRow } from "../src/analysis/sequential/boundaries.ts";
 import { loadShippedRule } from "./accuracy/judge-panel.ts";
-import { TRAFFIC_LEVELS } from "./accuracy/scenario-cells.ts";
+import { TRAFFIC_LEVELS as ALL_TRAFFIC_LEVELS } from "./accuracy/scenario-cells.ts";
+
+/** --rpms=20,100: calibrate on these traffic levels only (a row for quiet services). */
+const RPMS_ARG = process.argv.find((a) => a.startsWith("--rpms="))?.slice(7);
+const TRAFFIC_LEVELS: readonly number[] = RPMS_ARG ? RPMS_ARG.split(",").map(Number) : ALL_TRAFFIC_LEVELS;
 import type { CalibratedSignal } from "./calibration/calibration-case.ts";
 import { floorEffect, settingsFor } from "./calibration/calibration-jobs.ts";
 import { calibrateBands } from "./calibration/band-calibration.ts";

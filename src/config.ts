@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { httpUrl } from "./http/url-field.ts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
-const url = z.url({ protocol: /^https?$/ });
+const url = httpUrl();
 
 /** Values never echoed in an error message: tokens, secrets, and webhook URLs (which carry their own secret). */
 export const SECRET_VARS = new Set(["DEPLOY_GUARD_API_TOKEN", "DEPLOY_GUARD_WEBHOOK_SECRET", "DEPLOY_GUARD_ROLLBACK_SECRET", "DEPLOY_GUARD_GITHUB_WEBHOOK_SECRET", "DEPLOY_GUARD_GITHUB_TOKEN", "DEPLOY_GUARD_GITLAB_WEBHOOK_TOKEN", "DEPLOY_GUARD_SLACK_WEBHOOK_URL", "DEPLOY_GUARD_WEBHOOK_URL",
@@ -25,6 +26,12 @@ const ConfigSchema = z.object({
   DEPLOY_GUARD_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DEPLOY_GUARD_EVAL_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   DEPLOY_GUARD_INGEST_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  DEPLOY_GUARD_INGEST_MAX_AHEAD_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  DEPLOY_GUARD_INGEST_MAX_DELAY_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  DEPLOY_GUARD_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
+  DEPLOY_GUARD_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  DEPLOY_GUARD_KEEPALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  DEPLOY_GUARD_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   DEPLOY_GUARD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
   DEPLOY_GUARD_CAPACITY_REFIT_CRON: z.string().regex(/^(\S+\s+){5}\S+$/, "a six-field cron expression (seconds first), e.g. '0 30 2 * * *'").default("0 30 2 * * *"),
   DEPLOY_GUARD_PRE_DEPLOY_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
@@ -37,7 +44,9 @@ const ConfigSchema = z.object({
   DEPLOY_GUARD_SLACK_API_URL: url.default("https://slack.com/api"),
   DEPLOY_GUARD_SLACK_CHANNEL: z.string().regex(/^[#@]?[\w.-]{1,80}$/, "a channel name or id, e.g. #deploys or C0123456789").optional(),
   DEPLOY_GUARD_SLACK_SIGNING_SECRET: z.string().min(8).optional(),
-  DEPLOY_GUARD_SLACK_APPROVERS: z.string().regex(/^\w+(,\s*\w+)*$/, "comma-separated Slack user ids, e.g. U012AB3CD,U045EF6GH").optional(),
+  DEPLOY_GUARD_SLACK_APPROVERS: z.string().trim().regex(/^(\*|anyone|\w+(\s*,\s*\w+)*)$/, "comma-separated Slack user ids, e.g. U012AB3CD,U045EF6GH, or * (anyone in the channel)").optional(),
+  DEPLOY_GUARD_SESSION_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  DEPLOY_GUARD_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(43_200).default(60),
   DEPLOY_GUARD_HIPCHAT_URL: url.optional(),
   DEPLOY_GUARD_HIPCHAT_TOKEN: z.string().min(8).optional(),
   DEPLOY_GUARD_HIPCHAT_ROOM: z.string().min(1).max(100).optional(),
@@ -84,6 +93,11 @@ export interface Config {
   logLevel: z.infer<typeof ConfigSchema>["DEPLOY_GUARD_LOG_LEVEL"];
   evalIntervalSeconds: number;
   ingestGraceSeconds: number;
+  /** How far ahead of the server's clock a record or deploy event may be dated (clock skew); later ones are refused. */
+  ingestMaxAheadSeconds: number;
+  ingestMaxDelaySeconds: number;
+  /** Slow and idle clients (src/http/server-limits.ts). */
+  serverLimits: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
   retentionDays: number;
   /** When the nightly capacity refit runs (node-cron, seconds first). */
   capacityRefitCron: string;
@@ -94,7 +108,10 @@ export interface Config {
   slackWebhookUrl: string | undefined;
   webhookUrl: string | undefined;
   webhookSecret: string | undefined;
-  slack: { botToken: string | undefined; apiUrl: string; channel: string | undefined; signingSecret: string | undefined; approvers: string[] };
+  /** approvers: the Slack user ids whose button presses decide; "anyone" only when chosen explicitly; [] = nobody. */
+  slack: { botToken: string | undefined; apiUrl: string; channel: string | undefined; signingSecret: string | undefined; approvers: string[] | "anyone" };
+  /** Dashboard sign-ins: a session ends maxAgeMs after sign-in or after idleMs without a request. */
+  dashboardSessions: { maxAgeMs: number; idleMs: number };
   hipchat: { url: string; token: string; room: string } | undefined;
   notifyThrottle: { max: number; windowMs: number };
   /** Signs rollback webhooks; a rule with a rollback webhook is refused without it. */
@@ -179,6 +196,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.DEPLOY_GUARD_LOG_LEVEL,
     evalIntervalSeconds: e.DEPLOY_GUARD_EVAL_INTERVAL_SECONDS,
     ingestGraceSeconds: e.DEPLOY_GUARD_INGEST_GRACE_SECONDS,
+    ingestMaxAheadSeconds: e.DEPLOY_GUARD_INGEST_MAX_AHEAD_SECONDS,
+    ingestMaxDelaySeconds: e.DEPLOY_GUARD_INGEST_MAX_DELAY_SECONDS,
+    serverLimits: {
+      headersTimeoutMs: e.DEPLOY_GUARD_HEADERS_TIMEOUT_MS, requestTimeoutMs: e.DEPLOY_GUARD_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.DEPLOY_GUARD_KEEPALIVE_TIMEOUT_MS, maxConnections: e.DEPLOY_GUARD_MAX_CONNECTIONS,
+    },
     retentionDays: e.DEPLOY_GUARD_RETENTION_DAYS,
     capacityRefitCron: e.DEPLOY_GUARD_CAPACITY_REFIT_CRON,
     preDeployMinutes: e.DEPLOY_GUARD_PRE_DEPLOY_MINUTES,
@@ -189,8 +212,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookSecret: e.DEPLOY_GUARD_WEBHOOK_SECRET,
     slack: {
       botToken: e.DEPLOY_GUARD_SLACK_BOT_TOKEN, apiUrl: e.DEPLOY_GUARD_SLACK_API_URL, channel: e.DEPLOY_GUARD_SLACK_CHANNEL,
-      signingSecret: e.DEPLOY_GUARD_SLACK_SIGNING_SECRET, approvers: e.DEPLOY_GUARD_SLACK_APPROVERS?.split(",").map((s) => s.trim()) ?? [],
+      signingSecret: e.DEPLOY_GUARD_SLACK_SIGNING_SECRET, approvers: slackApprovers(e.DEPLOY_GUARD_SLACK_APPROVERS),
     },
+    dashboardSessions: { maxAgeMs: e.DEPLOY_GUARD_SESSION_HOURS * 3_600_000, idleMs: e.DEPLOY_GUARD_SESSION_IDLE_MINUTES * 60_000 },
     hipchat: e.DEPLOY_GUARD_HIPCHAT_URL && e.DEPLOY_GUARD_HIPCHAT_TOKEN && e.DEPLOY_GUARD_HIPCHAT_ROOM
       ? { url: e.DEPLOY_GUARD_HIPCHAT_URL, token: e.DEPLOY_GUARD_HIPCHAT_TOKEN, room: e.DEPLOY_GUARD_HIPCHAT_ROOM } : undefined,
     notifyThrottle: { max: e.DEPLOY_GUARD_NOTIFY_THROTTLE_MAX, windowMs: e.DEPLOY_GUARD_NOTIFY_THROTTLE_MINUTES * 60_000 },
@@ -206,6 +230,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     datadog: datadogConfig(e),
     prometheus: prometheusConfig(e),
   };
+}
+
+function slackApprovers(list: string | undefined): string[] | "anyone" {
+  if (list === "*" || list === "anyone") return "anyone";
+  return list?.split(",").map((s) => s.trim()) ?? [];
 }
 
 function elasticsearchConfig(e: z.infer<typeof ConfigSchema>): ElasticsearchConfig | undefined {

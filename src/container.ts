@@ -7,6 +7,7 @@ import { VerdictQuality } from "./decisions/verdict-quality.ts";
 import { RollbackRequests } from "./decisions/rollback-requests.ts";
 import { rollbackRuleCheck } from "./decisions/rollback-rule-check.ts";
 import { RollbackRunner } from "./decisions/rollback-runner.ts";
+import { RollbackResolution } from "./decisions/rollback-resolution.ts";
 import { GithubApi } from "./deploys/adapters/github-api.ts";
 import { GithubIntegration } from "./deploys/adapters/github-integration.ts";
 import { DeployService } from "./deploys/deploy-service.ts";
@@ -21,6 +22,8 @@ import { SlackNotifier } from "./notify/slack-notifier.ts";
 import { WebhookNotifier } from "./notify/webhook-notifier.ts";
 import { RuleSet } from "./rules/rule-set.ts";
 import { DashboardDefinitions } from "./dashboard/definitions/dashboard-definitions.ts";
+import { SessionService } from "./dashboard/session-service.ts";
+import { SlackReplayGuard } from "./notify/slack-replay-guard.ts";
 import { createSources, type Sources } from "./sources/registry.ts";
 import type { MetricSource, SourceKind } from "./sources/source.ts";
 import { SourceHealthCache } from "./sources/source-health.ts";
@@ -31,7 +34,9 @@ import { fanOut, NO_EVENTS, type EventSink } from "./sources/event-sink.ts";
 import { sourceCallPolicy } from "./sources/source-call.ts";
 import { openDb, type Db } from "./store/db.ts";
 import { WriteQueue } from "./store/write-queue.ts";
+import { StorageHealth } from "./http/storage-full.ts";
 import { TelemetryStore } from "./telemetry/telemetry-store.ts";
+import { IngestPolicy } from "./telemetry/ingest-policy.ts";
 import { WindowReader } from "./telemetry/window-reader.ts";
 import { PreDeployGate } from "./gates/pre-deploy-gate.ts";
 import { GateVerdicts } from "./gates/gate-verdicts.ts";
@@ -45,6 +50,7 @@ import { ExternalReader } from "./verdicts/external-reads.ts";
 import { OnsetLocator } from "./verdicts/onset-locator.ts";
 import { VerdictService } from "./verdicts/verdict-service.ts";
 import { VerdictRecorder } from "./verdicts/verdict-recorder.ts";
+import { LateDataStage } from "./verdicts/late-data-stage.ts";
 import { alertReaction, eventSinkReaction, rollbackReaction } from "./verdicts/verdict-reactions.ts";
 import { SequentialEvaluator } from "./verdicts/sequential-evaluator.ts";
 import { ErrorSignatureReader } from "./telemetry/error-signature-reader.ts";
@@ -61,6 +67,10 @@ export interface Container {
   /** Dashboard definitions: `dashboards.dashboardFor(service)` gives the panels, in order, a service page shows. */
   dashboards: DashboardDefinitions;
   tokens: TokenService;
+  /** Dashboard sign-ins, server-side: the cookie holds a session id, never a token. */
+  sessions: SessionService;
+  /** Slack button presses already handled, so a replayed press decides nothing. */
+  slackReplays: SlackReplayGuard;
   telemetry: TelemetryStore;
   /** Per-minute roll-ups of pushed telemetry, read for verdicts and the dashboard's charts. */
   reader: WindowReader;
@@ -84,9 +94,13 @@ export interface Container {
   verdictQuality: VerdictQuality;
   audit: AuditLog;
   rollbacks: RollbackRunner;
+  /** A person's answer to a rollback whose fate a crash made unknown: retry or done. */
+  rollbackResolution: RollbackResolution;
   /** Deployment statuses and protection-rule answers, when DEPLOY_GUARD_GITHUB_TOKEN is set. */
   github: GithubIntegration | undefined;
   writes: WriteQueue;
+  /** Whether the disk is full: /readyz reports it, the error handler answers 503 while it is. */
+  storage: StorageHealth;
   close: () => void;
 }
 
@@ -109,7 +123,10 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
   ];
   const dispatcher = new NotificationDispatcher(db, notifiers, config.publicUrl, logger.child({ component: "alerts" }), now);
   const audit = new AuditLog(db, now);
-  const rollbacks = new RollbackRunner(db, audit, config.rollbackSecret, logger.child({ component: "rollbacks" }), now, config.commandBaseEnv);
+  // The outbox is built below; an unknown rollback is only found at run time, after it exists.
+  const rollbacks = new RollbackRunner(db, audit, config.rollbackSecret, logger.child({ component: "rollbacks" }), now, config.commandBaseEnv, (release, message, at) => {
+    if (outbox.enqueueRollbackUnknown(release, message, at) > 0) queueMicrotask(() => void dispatcher.deliverDue().catch(() => undefined));
+  });
   const rollbackRequests = new RollbackRequests(db, audit, config.publicUrl, () => void rollbacks.runDue().catch(() => undefined));
   const outbox = new NotificationOutbox(db, rules, notifiers, config.notifyThrottle);
   const graceMs = config.ingestGraceSeconds * 1000;
@@ -122,7 +139,7 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
   const events = eventSinks.length > 0 ? fanOut(eventSinks) : NO_EVENTS;
   // A final verdict is completed (capacity) before it is stored; then, in order, what follows every recorded verdict.
   const recorder = new VerdictRecorder(db, {
-    stages: [capacity],
+    stages: [capacity, new LateDataStage(db, audit)],
     reactions: [
       rollbackReaction(rollbackRequests),
       alertReaction(outbox, () => void dispatcher.deliverDue().catch(() => undefined)),
@@ -144,6 +161,7 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
   // Gates answer from the verdict view, so an operator's decision overrides the engine there too.
   const gateVerdicts = new GateVerdicts(new ReleaseLookup(db), (r) => views.verdict(r));
   const preDeployGate = new PreDeployGate(gateVerdicts, rollbackRequests, rules, reader, config.preDeployMinutes, now);
+  const tokens = new TokenService(db, config.apiToken, now);
   const github = githubApi && new GithubIntegration(githubApi, db, preDeployGate, logger.child({ component: "github" }), now, kickAlerts);
   return {
     config,
@@ -152,10 +170,12 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
     now,
     rules,
     dashboards,
-    tokens: new TokenService(db, config.apiToken, now),
+    tokens,
+    sessions: new SessionService(db, (id) => tokens.identifyById(id), config.apiToken, config.dashboardSessions, now),
+    slackReplays: new SlackReplayGuard(db, now),
     telemetry: new TelemetryStore(db),
     reader,
-    deploys: new DeployService(db, rules, recorder, graceMs, now, events),
+    deploys: new DeployService(db, rules, recorder, graceMs, now, events, IngestPolicy.fromConfig(config, now)),
     verdicts,
     sources,
     sourceHealth: new SourceHealthCache(sources, now),
@@ -171,8 +191,10 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
     verdictQuality: new VerdictQuality(db),
     audit,
     rollbacks,
+    rollbackResolution: new RollbackResolution(db, audit, () => void rollbacks.runDue().catch(() => undefined)),
     github,
     writes: new WriteQueue(db),
+    storage: new StorageHealth(db, config.dbPath, now),
     close: () => {
       rules.close();
       db.$client.close();

@@ -1,8 +1,10 @@
 import { serve, type ServerType } from "@hono/node-server";
 import pino, { type Logger } from "pino";
+import { adminTokenPath, writeAdminToken } from "./cli/admin-token-file.ts";
 import type { Config } from "./config.ts";
 import { createContainer, type Container } from "./container.ts";
 import { createApp } from "./http/app.ts";
+import { applyConnectionCap, DEFAULT_SERVER_LIMITS, serverOptions, type ServerLimits } from "./http/server-limits.ts";
 import { jobList } from "./jobs/job-list.ts";
 import { startJobs } from "./jobs/schedule.ts";
 
@@ -17,20 +19,33 @@ export function createLogger(config: Pick<Config, "logLevel">): Logger {
   return pino({ level: config.logLevel, base: { service: "deploy-guard" }, redact: ["req.headers.authorization", "token", "*.token"] });
 }
 
-/** Start-up only: config → store → container → http server + jobs; resolves once listening. */
-export async function startService(config: Config, logger = createLogger(config)): Promise<RunningService> {
-  const container = createContainer(config, logger);
+/** On first start without DEPLOY_GUARD_API_TOKEN: an admin token in a 0600 file; the log says where, never what. */
+function bootstrapAdminToken(container: Container, config: Config, logger: Logger): void {
   const generated = container.tokens.bootstrapAdmin();
-  if (generated) {
-    // Printed once, to the terminal only (not the log): only its hash is kept.
-    process.stderr.write(`\nFirst start: an admin API token was generated. It is shown this once; keep it safe:\n\n  ${generated}\n\n`);
+  if (!generated) return;
+  const file = adminTokenPath(config.dbPath);
+  try {
+    writeAdminToken(file, generated);
+  } catch (err) {
+    // A token nobody can read would block the next start from making another: revoke it, so the next start tries again.
+    const id = container.tokens.identify(generated)?.id;
+    if (id) container.tokens.revoke(id);
+    throw new Error(`could not write the first-start admin token to ${file} (${(err as Error).message}); make the data directory writable, or set DEPLOY_GUARD_API_TOKEN`, { cause: err });
   }
+  logger.warn({ file }, `first start: an admin API token was generated and written to ${file} (readable by this user only); store it safely, then delete the file`);
+}
+
+/** Start-up only: config → store → container → http server + jobs; resolves once listening. */
+export async function startService(config: Config, logger = createLogger(config), limits: ServerLimits = DEFAULT_SERVER_LIMITS): Promise<RunningService> {
+  const container = createContainer(config, logger);
+  bootstrapAdminToken(container, config, logger);
   container.rules.watch();
   const app = createApp(container);
   const { server, port } = await new Promise<{ server: ServerType; port: number }>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => resolve({ server: s, port: info.port }));
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: serverOptions(limits) }, (info) => resolve({ server: s, port: info.port }));
     s.once("error", reject);
   });
+  applyConnectionCap(server, limits);
   const jobs = startJobs(jobList(config, container), logger);
   void container.verdicts.runAllDue();
   logger.info({ port, db: config.dbPath, rules: config.rulesDir }, "deploy-guard listening");
@@ -40,7 +55,12 @@ export async function startService(config: Config, logger = createLogger(config)
     (stopping ??= (async () => {
       logger.info("shutting down");
       await jobs.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle kept-alive sockets would hold close() open; a request still running gets 10 s to finish.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      const force = setTimeout(() => (server as { closeAllConnections?: () => void }).closeAllConnections?.(), 10_000);
+      await closed;
+      clearTimeout(force);
       container.close();
       logger.info("stopped");
     })());

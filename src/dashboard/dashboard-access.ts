@@ -15,21 +15,25 @@ export interface Viewer {
   csrf: string | undefined;
 }
 
-/** The token of this browser session: the HttpOnly cookie, or a bearer header for scripts. */
-function presentedToken(ctx: Context): string | undefined {
-  const bearer = ctx.req.header("authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
-  return bearer ?? getCookie(ctx, SESSION_COOKIE);
+/** Derived from the session id (or a script's bearer token), so it needs no server state and changes with every sign-in. */
+export function csrfFor(secret: string): string {
+  return createHmac("sha256", secret).update("deploy-guard dashboard csrf v1").digest("base64url");
 }
 
-/** Derived from the session token, so it needs no server state and changes with every sign-in. */
-export function csrfFor(token: string): string {
-  return createHmac("sha256", token).update("deploy-guard dashboard csrf v1").digest("base64url");
-}
+// A page asks several times per request; the session is looked up once.
+const viewers = new WeakMap<Request, Viewer>();
 
+/** A bearer header (scripts) is a token; the HttpOnly cookie (browsers) is a server-side session id, never a token. */
 export function viewerOf(ctx: Context, c: Container): Viewer {
-  const token = presentedToken(ctx);
-  const identity = token ? c.tokens.identify(token) : null;
-  return { identity, csrf: token && identity ? csrfFor(token) : undefined };
+  const known = viewers.get(ctx.req.raw);
+  if (known) return known;
+  const bearer = ctx.req.header("authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+  const session = bearer ? undefined : getCookie(ctx, SESSION_COOKIE);
+  const identity = bearer ? c.tokens.identify(bearer) : session ? c.sessions.resolve(session) : null;
+  const secret = bearer ?? session;
+  const viewer = { identity, csrf: secret && identity ? csrfFor(secret) : undefined };
+  viewers.set(ctx.req.raw, viewer);
+  return viewer;
 }
 
 export function canRead(viewer: Viewer, c: Container): boolean {
@@ -65,7 +69,7 @@ export function dashboardAccess(c: Container): MiddlewareHandler<AppEnv> {
 
 /**
  * A form post must come from this site (Origin, or Referer when a browser sends no Origin) and carry the
- * session's CSRF token; SameSite=Strict on the cookie is the third guard.
+ * session's CSRF token; SameSite=Lax on the cookie is the third guard.
  */
 export function checkFormPost(ctx: Context, viewer: Viewer, publicUrl: string | undefined, sent: string | undefined): void {
   const from = ctx.req.header("origin") ?? originOf(ctx.req.header("referer"));

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { deleteCookie, setCookie } from "hono/cookie";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Container } from "../container.ts";
 import type { Router } from "../http/router.ts";
 import { WRITE_ERRORS } from "../http/problem-schema.ts";
@@ -18,12 +18,12 @@ const show = createRoute({
   responses: HTML_PAGE,
 });
 const signIn = createRoute({
-  method: "post", path: "/login", summary: "Dashboard: sign in with an API token (kept in an HttpOnly, SameSite=Strict cookie)", tags: ["dashboard"], security: [],
+  method: "post", path: "/login", summary: "Dashboard: sign in with an API token; the HttpOnly, SameSite=Lax cookie holds a server-side session id, never the token", tags: ["dashboard"], security: [],
   request: { body: form(z.object({ token: z.string().trim().min(1).max(500), next: z.string().max(2000).optional() })) },
   responses: { 303: { description: "Signed in" }, 401: HTML_PAGE[200], 403: WRITE_ERRORS[403] },
 });
 const signOut = createRoute({
-  method: "post", path: "/logout", summary: "Dashboard: sign out", tags: ["dashboard"], security: [],
+  method: "post", path: "/logout", summary: "Dashboard: sign out; the session is revoked at once, so the old cookie signs nobody in", tags: ["dashboard"], security: [],
   request: { body: form(z.object({ csrf: z.string().max(200).optional() })) },
   responses: { 303: { description: "Signed out" }, 403: WRITE_ERRORS[403] },
 });
@@ -36,12 +36,15 @@ export function loginRoutes(app: Router, c: Container): void {
     const p = pageContext(ctx, c);
     const identity = c.tokens.identify(token);
     const error = !identity ? p.t("login.invalid") : !TokenService.allows(identity.scope, "read") ? p.t("login.noRead") : undefined;
-    if (error) return renderPage(ctx, <LoginPage p={p} next={safeNext(next)} error={error} />, 401);
-    setCookie(ctx, SESSION_COOKIE, token, { path: "/", httpOnly: true, sameSite: "Strict", secure: isHttps(ctx, c), maxAge: 12 * 3600 });
+    if (error || !identity) return renderPage(ctx, <LoginPage p={p} next={safeNext(next)} error={error} />, 401);
+    const session = c.sessions.open(identity);
+    setCookie(ctx, SESSION_COOKIE, session.id, { path: "/", httpOnly: true, sameSite: "Lax", secure: isHttps(ctx, c), maxAge: session.maxAgeSeconds });
     return ctx.redirect(safeNext(next), 303);
   });
   app.openapi(signOut, (ctx) => {
     checkFormPost(ctx, viewerOf(ctx, c), c.config.publicUrl, ctx.req.valid("form").csrf);
+    const session = getCookie(ctx, SESSION_COOKIE);
+    if (session) c.sessions.revoke(session);
     deleteCookie(ctx, SESSION_COOKIE, { path: "/", secure: isHttps(ctx, c) });
     return ctx.redirect("/", 303);
   });

@@ -25,7 +25,7 @@ interface DecisionDbRow {
   signal: string | null;
   feedback: DecisionFeedback | null;
   ruleName: string | null;
-  rollbackStatus: "pending" | "succeeded" | "failed" | null;
+  rollbackStatus: "pending" | "running" | "succeeded" | "failed" | "unknown" | null;
 }
 
 const COLUMNS = `d.action, d.actor, d.reason, d.via, d.decided_at AS decidedAt, d.batch_index AS batch, d.signal, d.feedback,
@@ -91,7 +91,10 @@ function rollbackOutcome(r: DecisionDbRow): RollbackOutcome | null {
     case null:
       return notConfigured(r.ruleName);
     case "pending":
+    case "running":
       return { status: "requested", message: `deploy-guard is running the rollback of rule '${r.ruleName ?? "?"}'.` };
+    case "unknown":
+      return { status: "failed", message: `deploy-guard stopped while the rollback ran, so it may or may not have run: check, then POST /api/v1/releases/{id}/rollback/resolution with "retry" or "done".` };
     case "succeeded":
       return { status: "done", message: "deploy-guard's rollback succeeded." };
     case "failed":

@@ -3,7 +3,8 @@ import type { Logger } from "pino";
 import { backoffMs } from "../notify/notification-dispatcher.ts";
 import type { RollbackAction } from "../rules/rule-schema.ts";
 import type { Db } from "../store/db.ts";
-import type { AuditLog } from "./audit-log.ts";
+import { EffectAttemptStore } from "../store/effect-attempt-store.ts";
+import type { AuditLog, AuditRelease } from "./audit-log.ts";
 import { commandEnv, type RollbackPayload } from "./rollback-payload.ts";
 import { describeTarget } from "./rollback-requests.ts";
 import { postRollbackWebhook, runRollbackCommand, type AttemptOutcome } from "./rollback-targets.ts";
@@ -15,13 +16,18 @@ interface DueRollback {
   attempts: number;
 }
 
+/** Tells a person that a rollback may or may not have run (an alert through the outbox). */
+export type UnknownRollbackAlert = (release: AuditRelease, message: string, now: number) => void;
+
 /**
  * Works through the rollback outbox apart from verdicts, so a slow or dead target delays nothing else. Each attempt
- * is claimed first (attempts + 1 and a lease), so a re-run of the job never starts the same attempt twice.
+ * is claimed and recorded 'started' in one commit before it runs; one cut off by a crash is never run again blindly:
+ * the rollback becomes 'unknown' and a person is alerted to check it and retry it or mark it done.
  */
 export class RollbackRunner {
   private chain: Promise<unknown> = Promise.resolve();
-  private readonly s: Record<"due" | "claim" | "done", Statement>;
+  private readonly s: Record<"due" | "claim" | "done" | "one" | "unknown", Statement>;
+  private readonly attempts: EffectAttemptStore;
 
   constructor(
     private readonly db: Db,
@@ -30,12 +36,16 @@ export class RollbackRunner {
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
     private readonly baseEnv: Record<string, string> = {},
+    private readonly alertPerson: UnknownRollbackAlert = () => {},
   ) {
+    this.attempts = new EffectAttemptStore(db);
     const p = (sql: string) => db.$client.prepare(sql);
     this.s = {
       due: p("SELECT release_id AS releaseId, action, payload, attempts FROM rollbacks WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT 20"),
-      claim: p("UPDATE rollbacks SET attempts = ?, next_attempt_at = ? WHERE release_id = ? AND status = 'pending' AND attempts = ?"),
+      claim: p("UPDATE rollbacks SET status = 'running', attempts = ?, next_attempt_at = ? WHERE release_id = ? AND status = 'pending' AND attempts = ?"),
       done: p("UPDATE rollbacks SET status = ?, next_attempt_at = ?, last_error = ?, finished_at = ? WHERE release_id = ?"),
+      one: p("SELECT payload, action, status FROM rollbacks WHERE release_id = ?"),
+      unknown: p("UPDATE rollbacks SET status = 'unknown', last_error = ? WHERE release_id = ? AND status = 'running'"),
     };
   }
 
@@ -46,10 +56,35 @@ export class RollbackRunner {
     return run;
   }
 
+  /** Attempts of this rollback, oldest first: started, succeeded, failed or unknown. */
+  attemptsOf(releaseId: string) {
+    return this.attempts.ofSubject("rollback", releaseId);
+  }
+
   private async runOnce(): Promise<number> {
+    this.settleOrphans();
     const due = this.s.due.all(this.now()) as DueRollback[];
     await Promise.all(due.map((r) => this.attempt(r)));
     return due.length;
+  }
+
+  /** An attempt a dead process left running: its command may have run, so it is not retried; a person decides. */
+  private settleOrphans(): void {
+    for (const o of this.attempts.orphans("rollback")) {
+      const row = this.s.one.get(o.subject) as { payload: string; action: string; status: string } | undefined;
+      if (!row) continue;
+      const payload = JSON.parse(row.payload) as RollbackPayload;
+      const release = { id: payload.release_id, service: payload.service, environment: payload.environment, version: payload.version };
+      const target = describeTarget(JSON.parse(row.action) as RollbackAction);
+      const message = `Rollback of ${payload.service} ${payload.version} (${payload.environment}) may or may not have run: deploy-guard stopped during attempt ${o.attempt} via ${target}, started ${new Date(o.startedAt).toISOString()}. It will not be retried on its own; check the service, then retry the rollback or mark it done.`;
+      const now = this.now();
+      this.db.$client.transaction(() => {
+        this.s.unknown.run("the process stopped during the attempt; its fate is unknown", o.subject);
+        this.audit.record("rollback_unknown", release, "deploy-guard", message, { attempt: o.attempt, target, started_at: new Date(o.startedAt).toISOString(), status: "unknown" }, now);
+        this.alertPerson(release, message, now);
+      })();
+      this.logger.error({ release: o.subject, attempt: o.attempt }, "a rollback attempt was cut off by a restart; its fate is unknown and a person has been alerted");
+    }
   }
 
   private async attempt(row: DueRollback): Promise<void> {
@@ -57,10 +92,13 @@ export class RollbackRunner {
     const payload = JSON.parse(row.payload) as RollbackPayload;
     const attempt = row.attempts + 1;
     const started = this.now();
-    const lease = started + action.timeout_seconds * 1000 + 60_000;
-    if (this.s.claim.run(attempt, lease, row.releaseId, row.attempts).changes !== 1) return;
+    const claimed = this.db.$client.transaction(() => {
+      if (this.s.claim.run(attempt, started, row.releaseId, row.attempts).changes !== 1) return undefined;
+      return this.attempts.start("rollback", row.releaseId, `rollback-${row.releaseId}`, started);
+    })();
+    if (!claimed) return;
     const outcome = await this.execute(action, payload, attempt).catch((err: unknown): AttemptOutcome => ({ ok: false, retryable: true, detail: (err as Error).message }));
-    this.record(row.releaseId, action, payload, attempt, outcome, started);
+    this.record(row.releaseId, action, payload, attempt, outcome, started, claimed.id);
   }
 
   private execute(action: RollbackAction, payload: RollbackPayload, attempt: number): Promise<AttemptOutcome> {
@@ -71,7 +109,7 @@ export class RollbackRunner {
     return postRollbackWebhook(action.webhook.url, this.secret, payload, attempt, timeoutMs, this.now());
   }
 
-  private record(releaseId: string, action: RollbackAction, payload: RollbackPayload, attempt: number, outcome: AttemptOutcome, started: number): void {
+  private record(releaseId: string, action: RollbackAction, payload: RollbackPayload, attempt: number, outcome: AttemptOutcome, started: number, attemptId: number): void {
     const now = this.now();
     const giveUp = !outcome.ok && (!outcome.retryable || attempt >= action.max_attempts);
     const status = outcome.ok ? "succeeded" : giveUp ? "failed" : "pending";
@@ -81,6 +119,7 @@ export class RollbackRunner {
     const release = { id: payload.release_id, service: payload.service, environment: payload.environment, version: payload.version };
     this.db.$client.transaction(() => {
       this.s.done.run(status, next, outcome.ok ? null : outcome.detail, status === "pending" ? null : now, releaseId);
+      this.attempts.finish(attemptId, outcome.ok ? "succeeded" : "failed", outcome.ok ? null : outcome.detail, now);
       this.audit.record("rollback_attempt", release, "deploy-guard", `Rollback attempt ${attempt} of ${action.max_attempts} via ${target}: ${result}.`, {
         attempt, max_attempts: action.max_attempts, outcome: outcome.ok ? "succeeded" : "failed", status, target, detail: outcome.detail,
         http_status: outcome.http_status ?? null, exit_code: outcome.exit_code ?? null, signal: outcome.signal ?? null,

@@ -43,7 +43,7 @@ export function deployBatchRoutes(app: Router, c: Container): void {
     if (errors.length > 0) {
       throw new AppError("VALIDATION_FAILED", `Nothing of the ${body.records.length} events was stored: ${errors[0]!.path}: ${errors[0]!.message}.`, errors.slice(0, 100));
     }
-    const results = await c.writes.run(() => events.map((e) => c.deploys.record(e)));
+    const results = await c.writes.run(() => events.map((e) => c.deploys.record(e, ctx.get("token"))));
     ctx.get("logFields").records = results.length;
     return ctx.json({ results }, 202);
   });

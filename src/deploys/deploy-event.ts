@@ -1,9 +1,11 @@
 import { z } from "@hono/zod-openapi";
+import { nameField } from "../http/name-field.ts";
 import { TimestampField } from "../http/timestamp-field.ts";
+import { httpUrl } from "../http/url-field.ts";
 import { DEPLOY_PHASES } from "../store/schema/index.ts";
 
-const Name = z.string().trim().min(1).max(200);
-const Host = z.string().trim().min(1).max(255);
+const Name = nameField(200);
+const Host = nameField(255);
 
 export const DeployEventSchema = z
   .strictObject({
@@ -23,9 +25,9 @@ export const DeployEventSchema = z
       .refine((b) => b.index <= b.total, { message: "index must not exceed total", path: ["index"] })
       .optional(),
     hosts: z.array(Host).max(100_000).optional(),
-    commit: z.string().trim().min(1).max(100).optional(),
-    url: z.url().max(2000).optional(),
-    tool: z.string().trim().min(1).max(50).optional(),
+    commit: nameField(100).optional(),
+    url: httpUrl().max(2000).optional(),
+    tool: nameField(50).optional(),
   })
   .openapi("DeployEvent");
 

@@ -6,8 +6,12 @@ import type { RuleSet } from "../rules/rule-set.ts";
 import { ceilMinute, computeWindows, nextCheckAt } from "../verdicts/release-windows.ts";
 import type { VerdictRecorder } from "../verdicts/verdict-recorder.ts";
 import type { EventSink } from "../sources/event-sink.ts";
+import { requireAccess } from "../http/auth.ts";
+import type { IngestPolicy } from "../telemetry/ingest-policy.ts";
+import type { TokenIdentity } from "../tokens/token-service.ts";
 import type { DeployEventInput } from "./deploy-event.ts";
 import { DeployStore, type DeployRef, type ReleaseRef } from "./deploy-store.ts";
+import { requireSameEvent, type EventReuse } from "./event-identity.ts";
 
 export const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString("base64url")}`;
 
@@ -28,18 +32,29 @@ export class DeployService {
     private readonly graceMs: number,
     private readonly now: () => number = Date.now,
     private readonly events: EventSink | undefined = undefined,
+    private readonly policy: IngestPolicy | undefined = undefined,
   ) {
     this.store = new DeployStore(db);
   }
 
-  record(input: DeployEventInput): DeployAccepted {
+  /**
+   * `who`: the token that sent the event, checked against its services and, for a past date, the backfill scope;
+   * undefined only for deploy-guard's own callers.
+   */
+  record(input: DeployEventInput, who?: TokenIdentity, reuse: EventReuse = "content"): DeployAccepted {
     const now = this.now();
     const ts = input.timestamp ?? now;
+    requireAccess(who, input.service, input.environment);
     const accepted = this.db.$client.transaction((): DeployAccepted => {
       if (input.event_id) {
         const seen = this.store.event(input.event_id);
-        if (seen) return { release_id: seen.releaseId, deploy_id: seen.deployId, duplicate: true };
+        if (seen) {
+          requireSameEvent(seen, input, reuse);
+          return { release_id: seen.releaseId, deploy_id: seen.deployId, duplicate: true };
+        }
       }
+      // After the duplicate check, so a re-sent event stays a duplicate however late it comes.
+      this.policy?.checkDeploy(ts, input.service, input.environment, who);
       const release = this.findOrCreateRelease(input, now);
       const deploy = this.findOrCreateDeploy(input, release, ts, now);
       this.applyPhase(input, release, deploy, ts, now);

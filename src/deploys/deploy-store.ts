@@ -2,6 +2,7 @@ import type { Statement } from "better-sqlite3";
 import type { Db } from "../store/db.ts";
 import type { DeployPhase } from "../store/schema/index.ts";
 import type { ReleaseWindows } from "../verdicts/release-windows.ts";
+import type { StoredDeployEvent } from "./event-identity.ts";
 
 export interface ReleaseRef {
   id: string;
@@ -30,7 +31,8 @@ export class DeployStore {
   constructor(db: Db) {
     const p = (sql: string) => db.$client.prepare(sql);
     this.s = {
-      event: p("SELECT release_id AS releaseId, deploy_id AS deployId FROM deploy_events WHERE event_id = ?"),
+      event: p(`SELECT event_id AS eventId, release_id AS releaseId, deploy_id AS deployId, phase, timestamp, received_at AS receivedAt, payload
+        FROM deploy_events WHERE event_id = ?`),
       release: p(`SELECT id, service, environment, rule_name AS ruleName, latest_deploy_id AS latestDeployId, "commit", url
         FROM releases WHERE service = ? AND environment = ? AND version = ?`),
       insertRelease: p(`INSERT INTO releases (id, service, environment, version, status, rule_name, "commit", url, consecutive_failures, created_at, updated_at)
@@ -57,8 +59,9 @@ export class DeployStore {
     };
   }
 
-  event(eventId: string): { releaseId: string; deployId: string } | undefined {
-    return this.s.event!.get(eventId) as { releaseId: string; deployId: string } | undefined;
+  /** The stored event with this id, payload included, so a re-used id can be told from a re-send. */
+  event(eventId: string): StoredDeployEvent | undefined {
+    return this.s.event!.get(eventId) as StoredDeployEvent | undefined;
   }
 
   release(service: string, environment: string, version: string): ReleaseRef | undefined {

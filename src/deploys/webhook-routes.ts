@@ -4,7 +4,8 @@ import { AppError, type FieldError } from "../http/app-error.ts";
 import type { Router } from "../http/router.ts";
 import { WRITE_ERRORS } from "../http/problem-schema.ts";
 import { zodFieldErrors } from "../http/problem.ts";
-import { INBOUND_TOOLS, type InboundAdapter, type InboundRequest } from "./adapters/adapter.ts";
+import { readCappedBody } from "../http/body-size.ts";
+import { INBOUND_TOOLS, type InboundAdapter, type InboundHeaders, type InboundRequest } from "./adapters/adapter.ts";
 import { createInboundAdapters } from "./adapters/registry.ts";
 import { DeployAcceptedSchema, DeployEventSchema, type DeployEventInput } from "./deploy-event.ts";
 
@@ -18,7 +19,9 @@ const postWebhook = createRoute({
   summary: "Receive a deploy tool's own webhook (GitHub, GitLab, Argo CD, Flagger, Jenkins, Spinnaker) as deploy events",
   description:
     "Each tool authenticates its own way: GitHub X-Hub-Signature-256, GitLab X-Gitlab-Token, the others an ingest API token " +
-    "(Authorization: Bearer, or ?token= for Flagger and Jenkins). All events of one delivery are stored together or not at all. See docs/integrations/.",
+    "(Authorization: Bearer, or ?token= for Flagger and Jenkins), checked before the body is read. Bodies are capped per tool " +
+    "(GitHub and GitLab 1 MB, Argo CD and Jenkins 2 MB, Flagger 256 KB, Spinnaker 4 MB): larger ones get 413. " +
+    "All events of one delivery are stored together or not at all. See docs/integrations/.",
   security: [],
   request: {
     params: z.object({ tool: z.enum(INBOUND_TOOLS).openapi({ param: { name: "tool", in: "path" }, example: "gitlab" }) }),
@@ -35,8 +38,11 @@ export function webhookRoutes(app: Router, c: Container): void {
   const adapters = createInboundAdapters(c.config, c.tokens, c.github);
   app.openapi(postWebhook, async (ctx) => {
     const adapter = adapters[ctx.req.valid("param").tool];
-    const req: InboundRequest = { rawBody: await ctx.req.text(), header: (name) => ctx.req.header(name), query: (name) => ctx.req.query(name) };
-    adapter.verify(req);
+    const headers: InboundHeaders = { header: (name) => ctx.req.header(name), query: (name) => ctx.req.query(name) };
+    const signature = adapter.authorize(headers);
+    const body = await readCappedBody(ctx.req.raw, adapter.maxBodyBytes, `A ${adapter.tool} webhook body`, (chunk) => signature?.update(chunk));
+    signature?.verify();
+    const req: InboundRequest = { ...headers, rawBody: body.toString("utf8") };
     const result = adapter.read(parseJson(req.rawBody), req);
     const log = ctx.get("logFields");
     log.tool = adapter.tool;
@@ -45,7 +51,7 @@ export function webhookRoutes(app: Router, c: Container): void {
       return ctx.json({ accepted: [], ignored: result.ignored }, 202);
     }
     const events = validate(adapter, result.events);
-    const accepted = await c.writes.run(() => events.map((e) => c.deploys.record(e)));
+    const accepted = await c.writes.run(() => events.map((e) => c.deploys.record(e, undefined, "step")));
     log.records = accepted.length;
     return ctx.json({ accepted }, 202);
   });

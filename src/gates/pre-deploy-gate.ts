@@ -56,7 +56,9 @@ export class PreDeployGate {
       // deploy-guard's own rollback does not come back as a deploy event, so its outbox row is the evidence.
       const own = this.ownRollbacks.existing(release.id);
       if (own?.status === "succeeded") return { status: "pass", reason: `${what} failed but deploy-guard rolled it back.` };
-      const running = own?.status === "pending" ? " deploy-guard's rollback is still running." : own?.status === "failed" ? " deploy-guard's rollback failed." : "";
+      const running = own?.status === "pending" || own?.status === "running" ? " deploy-guard's rollback is still running."
+        : own?.status === "failed" ? " deploy-guard's rollback failed."
+        : own?.status === "unknown" ? " deploy-guard stopped while its rollback ran: it may or may not have run; a person must check." : "";
       return { status: "hold", reason: `${what} failed and has not been rolled back:${running} ${view.summary}` };
     }
     if (view.status === "analyzing") {

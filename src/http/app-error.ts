@@ -22,12 +22,15 @@ export interface FieldError {
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly errors: FieldError[];
+  /** RFC 9457 extension members added to the problem, e.g. the stored event a 409 conflicts with. */
+  readonly extensions: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, errors: FieldError[] = []) {
+  constructor(code: ErrorCode, message: string, errors: FieldError[] = [], extensions: Record<string, unknown> = {}) {
     super(message);
     this.name = "AppError";
     this.code = code;
     this.errors = errors;
+    this.extensions = extensions;
   }
 }
 

@@ -3,6 +3,7 @@ import type { Container } from "../container.ts";
 import { auditRoutes } from "../decisions/audit-routes.ts";
 import { capacityRoutes } from "../capacity/capacity-routes.ts";
 import { decisionRoutes } from "../decisions/decision-routes.ts";
+import { rollbackResolutionRoutes } from "../decisions/rollback-resolution-routes.ts";
 import { deployBatchRoutes } from "../deploys/deploy-batch-routes.ts";
 import { deployRoutes } from "../deploys/deploy-routes.ts";
 import { webhookRoutes } from "../deploys/webhook-routes.ts";
@@ -15,6 +16,7 @@ import { tokenRoutes } from "../tokens/token-routes.ts";
 import { releaseRoutes } from "../verdicts/release-routes.ts";
 import { AppError } from "./app-error.ts";
 import { bodySizeLimit } from "./body-size.ts";
+import { errorHandler } from "./error-handler.ts";
 import { healthRoutes } from "./health-routes.ts";
 import { problemResponse } from "./problem.ts";
 import { requestLog } from "./request-log.ts";
@@ -28,10 +30,7 @@ export function createApp(c: Container): Router {
   app.use(requestId({ limitLength: 100 }));
   app.use(requestLog(c.logger));
   app.use("/api/*", bodySizeLimit(c.config.maxBodyBytes));
-  app.onError((err, ctx) => {
-    if (!(err instanceof AppError) || err.code === "INTERNAL") c.logger.error({ err, requestId: ctx.get("requestId") }, "unhandled error");
-    return problemResponse(ctx, err);
-  });
+  app.onError(errorHandler(c.logger, c.storage));
   app.notFound((ctx) => problemResponse(ctx, new AppError("NOT_FOUND", `There is no ${ctx.req.method} ${ctx.req.path}; see /openapi.json.`)));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
@@ -46,6 +45,7 @@ export function createApp(c: Container): Router {
   gateRoutes(app, c);
   decisionRoutes(app, c);
   auditRoutes(app, c);
+  rollbackResolutionRoutes(app, c);
   tokenRoutes(app, c);
   slackInteractionRoutes(app, c);
   dashboardRoutes(app, c);

@@ -34,6 +34,7 @@ export function healthRoutes(app: Router, c: Container): void {
       try {
         c.db.$client.prepare("SELECT 1").get();
         checks.database = "ok";
+        checks.storage = c.storage.check();
       } catch (err) {
         checks.database = `failed: ${(err as Error).message}`;
       }

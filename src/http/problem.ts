@@ -30,6 +30,7 @@ export function problemResponse(c: Context, err: unknown): Response {
   else appError = new AppError("INTERNAL", "An unexpected error occurred; it has been logged with this request id.");
   const status = statusOf(appError.code);
   const body = {
+    ...appError.extensions,
     type: `https://deploy-guard.dev/problems/${appError.code.toLowerCase().replaceAll("_", "-")}`,
     title: TITLES[appError.code],
     status,

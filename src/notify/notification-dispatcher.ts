@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import type { Statement } from "better-sqlite3";
 import type { Logger } from "pino";
 import type { Db } from "../store/db.ts";
+import { EffectAttemptStore } from "../store/effect-attempt-store.ts";
 import type { DigestPayload, NotificationPayload } from "./notification-payload.ts";
 import { DeliveryError, type Notifier } from "./notifier.ts";
 
@@ -19,6 +21,12 @@ interface Row {
   kind: "verdict" | "digest";
   payload: string;
   attempts: number;
+  created_at: number;
+}
+
+/** Stable for the life of one notification, and not guessable from the release id alone. */
+export function alertIdempotencyKey(row: { id: number; release_id: string; created_at: number }): string {
+  return `dg-alert-${row.id}-${createHash("sha256").update(`${row.id}|${row.release_id}|${row.created_at}`).digest("hex").slice(0, 24)}`;
 }
 
 /**
@@ -30,6 +38,9 @@ export class NotificationDispatcher {
   private inFlight: Promise<number> | undefined;
   private rerun: Promise<number> | undefined;
   private readonly s: Record<"due" | "sent" | "failed" | "ref" | "saveRef", Statement>;
+  private readonly attempts: EffectAttemptStore;
+
+  private readonly db: Db["$client"];
 
   constructor(
     db: Db,
@@ -38,9 +49,11 @@ export class NotificationDispatcher {
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {
+    this.db = db.$client;
+    this.attempts = new EffectAttemptStore(db);
     const p = (sql: string) => db.$client.prepare(sql);
     this.s = {
-      due: p(`SELECT n.id, n.release_id, n.channel, n.target, n.kind, n.payload, n.attempts FROM notifications n
+      due: p(`SELECT n.id, n.release_id, n.channel, n.target, n.kind, n.payload, n.attempts, n.created_at FROM notifications n
         WHERE n.status = 'pending' AND n.next_attempt_at <= ? AND NOT EXISTS (
           SELECT 1 FROM notifications o WHERE o.status = 'pending' AND o.kind = 'verdict' AND n.kind = 'verdict' AND o.id < n.id
             AND o.release_id = n.release_id AND o.channel = n.channel AND o.target IS n.target AND o.next_attempt_at > ?)
@@ -74,6 +87,9 @@ export class NotificationDispatcher {
   }
 
   private async run(): Promise<number> {
+    for (const o of this.attempts.orphans("alert")) {
+      this.logger.warn({ notification: Number(o.subject), attempt: o.attempt }, "an alert delivery was cut off by a restart; it is retried with its idempotency key");
+    }
     const now = this.now();
     const due = this.s.due.all(now, now) as Row[];
     const queues = new Map<string, Row[]>();
@@ -92,27 +108,37 @@ export class NotificationDispatcher {
     const attempt = row.attempts + 1;
     const target = row.target ?? undefined;
     const log = { notification: row.id, channel: row.channel, target: row.target, release: row.release_id, kind: row.kind };
+    const idempotencyKey = alertIdempotencyKey(row);
+    const uncertainSince = this.attempts.unknownSince("alert", String(row.id));
+    // Committed before the call goes out: a crash during it leaves a 'started' row, never a silent second send.
+    const record = this.attempts.start("alert", String(row.id), idempotencyKey, this.now());
     try {
       if (!notifier) throw new DeliveryError(`channel '${row.channel}' is not configured`, false);
       if (row.kind === "digest") {
         if (!notifier.sendDigest) throw new DeliveryError(`channel '${row.channel}' cannot send digests`, false);
-        await notifier.sendDigest(JSON.parse(row.payload) as DigestPayload, { release: undefined, target });
+        await notifier.sendDigest(JSON.parse(row.payload) as DigestPayload, { release: undefined, target, idempotencyKey, uncertainSince });
       } else {
         const stored = JSON.parse(row.payload) as NotificationPayload;
         const payload = { ...stored, checks: stored.checks ?? [] };
         const link = this.publicUrl ? `${this.publicUrl.replace(/\/$/, "")}/releases/${encodeURIComponent(row.release_id)}` : undefined;
         const ref = (this.s.ref.get(row.release_id, row.channel, row.target ?? "") as { ref: string } | undefined)?.ref;
-        const receipt = await notifier.send(payload, { release: link, target, ref });
+        const receipt = await notifier.send(payload, { release: link, target, ref, idempotencyKey, uncertainSince });
         if (receipt?.ref) this.s.saveRef.run(row.release_id, row.channel, row.target ?? "", receipt.ref, this.now());
       }
-      this.s.sent.run(attempt, this.now(), row.id);
+      this.db.transaction(() => {
+        this.s.sent.run(attempt, this.now(), row.id);
+        this.attempts.finish(record.id, "succeeded", null, this.now());
+      })();
       this.logger.info(log, "alert sent");
       return true;
     } catch (err) {
       const retryable = !(err instanceof DeliveryError) || err.retryable;
       const giveUp = !retryable || attempt >= MAX_ATTEMPTS;
       const message = err instanceof DeliveryError ? err.message : `unexpected ${(err as Error).name ?? "error"} in the notifier`;
-      this.s.failed.run(giveUp ? "failed" : "pending", attempt, message, this.now() + backoffMs(attempt), row.id);
+      this.db.transaction(() => {
+        this.s.failed.run(giveUp ? "failed" : "pending", attempt, message, this.now() + backoffMs(attempt), row.id);
+        this.attempts.finish(record.id, "failed", message, this.now());
+      })();
       this.logger.warn({ ...log, attempt, giveUp, error: message }, "alert not delivered");
       return false;
     }

@@ -105,6 +105,22 @@ export class NotificationOutbox {
     return queued;
   }
 
+  /**
+   * A person must look at a rollback whose fate a crash made unknown: alerted wherever the release's rule sends a
+   * failure, once per release (the dedupe key), summary saying what to check.
+   */
+  enqueueRollbackUnknown(release: Release, message: string, now: number): number {
+    const rule = this.rules.forRelease({ ruleName: null, service: release.service, environment: release.environment });
+    const payload = verdictPayload(release, { status: "fail", score: null, summary: message, checks: [] }, now);
+    let queued = 0;
+    for (const route of routesFor(rule, release.service, "fail")) {
+      if (route.channel === "github" || !this.notifiers.some((n) => n.channel === route.channel)) continue;
+      const key = `${release.id}|${route.channel}|${route.target ?? ""}|rollback-unknown`;
+      if (this.insert(release, route, "verdict", key, payload, "pending", now, now)) queued += 1;
+    }
+    return queued;
+  }
+
   private insert(release: Release, route: ResolvedRoute, kind: string, key: string, payload: unknown, status: string, due: number, now: number): boolean {
     const info = this.s.insert.run(release.id, route.channel, route.target, release.service, kind, key, JSON.stringify(payload), status, due, now);
     return info.changes > 0;

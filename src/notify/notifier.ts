@@ -8,6 +8,10 @@ export interface DeliveryContext {
   target?: string | undefined;
   /** What an earlier send() of this release to this target returned, so the message is edited, not repeated. */
   ref?: string | undefined;
+  /** The same on every attempt at this alert: a receiver that saw it already can drop the repeat. */
+  idempotencyKey?: string | undefined;
+  /** Set when an earlier attempt was cut off by a crash (when it started): it may have been delivered. */
+  uncertainSince?: number | undefined;
 }
 
 export interface DeliveryReceipt {

@@ -5,7 +5,7 @@ import { AppError } from "../http/app-error.ts";
 import type { Router } from "../http/router.ts";
 import { validationError } from "../http/problem.ts";
 import { WRITE_ERRORS } from "../http/problem-schema.ts";
-import { BlockActionsSchema, pressedButton } from "./slack-interaction.ts";
+import { approverRefusal, BlockActionsSchema, pressedButton, REPLAY_ANSWER } from "./slack-interaction.ts";
 import { verifySlackRequest } from "./slack-signature.ts";
 
 const PATH = "/api/v1/slack/interactions";
@@ -13,7 +13,7 @@ const PATH = "/api/v1/slack/interactions";
 const interactions = createRoute({
   method: "post", path: PATH, security: [],
   summary: "Slack interactivity: the Approve and Roll back buttons on alerts",
-  description: "Slack's Request URL. Verified with X-Slack-Signature (DEPLOY_GUARD_SLACK_SIGNING_SECRET) instead of a token; requests older than 5 minutes are refused.",
+  description: "Slack's Request URL. Verified with X-Slack-Signature (DEPLOY_GUARD_SLACK_SIGNING_SECRET) instead of a token; requests older than 5 minutes are refused, and so is a replay of a press already handled. Only the Slack users in DEPLOY_GUARD_SLACK_APPROVERS (or anyone, with `*`) may decide; with no list, presses decide nothing.",
   request: { body: { required: true, content: { "application/x-www-form-urlencoded": { schema: z.object({ payload: z.string().min(2) }) } } } },
   responses: {
     200: { description: "Handled. A refused or senseless press is answered to the presser alone, in Slack" },
@@ -36,15 +36,16 @@ function verifySlack(c: Container): MiddlewareHandler {
 export function slackInteractionRoutes(app: Router, c: Container): void {
   app.use(PATH, verifySlack(c));
   app.openapi(interactions, async (ctx) => {
+    const payload = ctx.req.valid("form").payload;
     let json: unknown;
     try {
-      json = JSON.parse(ctx.req.valid("form").payload);
+      json = JSON.parse(payload);
     } catch {
       throw new AppError("MALFORMED_BODY", "payload: not JSON");
     }
     const parsed = BlockActionsSchema.safeParse(json);
     if (!parsed.success) throw validationError(parsed.error, "payload");
-    const pressed = parsed.data.type === "block_actions" ? pressedButton(parsed.data) : undefined;
+    const pressed = parsed.data.type === "block_actions" ? pressedButton(parsed.data, payload) : undefined;
     if (!pressed) return ctx.body(null, 200);
     const user = parsed.data.user;
     const name = user.username ?? user.name ?? user.id;
@@ -55,9 +56,16 @@ export function slackInteractionRoutes(app: Router, c: Container): void {
           c.logger.warn({ error: err.message, user: user.id }, "could not answer a Slack button press"));
       }
     };
-    if (c.config.slack.approvers.length > 0 && !c.config.slack.approvers.includes(user.id)) {
-      tell("You are not on deploy-guard's list of approvers (DEPLOY_GUARD_SLACK_APPROVERS); nothing was decided.");
-      ctx.get("logFields").refused = "not an approver";
+    // Checked before the approver list, so a replay is refused as a replay whoever's press it copies.
+    if (!c.slackReplays.firstTime(pressed.pressKey)) {
+      tell(REPLAY_ANSWER);
+      ctx.get("logFields").refused = "replayed press";
+      return ctx.body(null, 200);
+    }
+    const refusal = approverRefusal(c.config.slack.approvers, user.id);
+    if (refusal) {
+      tell(refusal);
+      ctx.get("logFields").refused = c.config.slack.approvers.length === 0 ? "no approvers configured" : "not an approver";
       return ctx.body(null, 200);
     }
     try {

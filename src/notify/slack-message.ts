@@ -63,7 +63,8 @@ export function slackMessage(p: NotificationPayload, releaseLink: string | undef
   const context = [`release \`${escapeMrkdwn(p.release_id)}\``];
   if (releaseLink) context.push(`<${releaseLink}|Open the release>`);
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: context.join(" · ") }] });
-  return { text: cut(`${title}: ${p.summary}`, 3000), attachments: [{ color: look.color, blocks }] };
+  // The fallback text is mrkdwn too (and is what notifications show): a name there could otherwise ping <!channel>.
+  return { text: cut(escapeMrkdwn(`${title}: ${p.summary}`), 3000), attachments: [{ color: look.color, blocks }] };
 }
 
 function decisionButtons(p: NotificationPayload): unknown[] {
@@ -93,5 +94,5 @@ export function slackDigest(d: DigestPayload): SlackMessage {
     { type: "section", text: { type: "mrkdwn", text: cut(lines.join("\n"), 3000) } },
     { type: "context", elements: [{ type: "mrkdwn", text: `Held back between ${d.window.start} and ${d.window.end} so the channel is not flooded.` }] },
   ];
-  return { text: cut(`${title}: ${d.releases.map((r) => `${r.version} ${r.status}`).join(", ")}`, 3000), attachments: [{ color: "#9CA3AF", blocks }] };
+  return { text: cut(escapeMrkdwn(`${title}: ${d.releases.map((r) => `${r.version} ${r.status}`).join(", ")}`), 3000), attachments: [{ color: "#9CA3AF", blocks }] };
 }

@@ -24,14 +24,18 @@ export class WebhookNotifier implements Notifier {
   /** A payload with a decision is the `decision` event: the release as it stood, and what a person decided. */
   async send(payload: NotificationPayload, context: DeliveryContext): Promise<void> {
     const event = payload.decision ? "decision" : "verdict";
-    await this.post(event, JSON.stringify({ ...payload, type: event, release_url: context.release ?? null }));
+    await this.post(event, JSON.stringify({ ...payload, type: event, release_url: context.release ?? null }), context.idempotencyKey);
   }
 
-  async sendDigest(digest: DigestPayload): Promise<void> {
-    await this.post("digest", JSON.stringify(digest));
+  async sendDigest(digest: DigestPayload, context?: DeliveryContext): Promise<void> {
+    await this.post("digest", JSON.stringify(digest), context?.idempotencyKey);
   }
 
-  private async post(event: string, body: string): Promise<void> {
-    await postJson(this.url, body, { "x-deploy-guard-event": event, "x-deploy-guard-signature": signBody(this.secret, body, Math.floor(this.now() / 1000)) });
+  /** Idempotency-Key: one per notification, the same on a retry, so a receiver can drop a repeat after our crash. */
+  private async post(event: string, body: string, key: string | undefined): Promise<void> {
+    await postJson(this.url, body, {
+      "x-deploy-guard-event": event, "x-deploy-guard-signature": signBody(this.secret, body, Math.floor(this.now() / 1000)),
+      ...(key ? { "idempotency-key": key } : {}),
+    });
   }
 }

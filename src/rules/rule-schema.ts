@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CapacityRuleSchema } from "../capacity/capacity-rule.ts";
+import { httpUrl } from "../http/url-field.ts";
 import { checkSignalQuery } from "../sources/query-schemas.ts";
 import { SOURCE_KINDS, type SourceKind } from "../sources/source.ts";
 
@@ -35,7 +36,7 @@ export type RuleMode = (typeof RULE_MODES)[number];
 const RollbackActionSchema = z
   .strictObject({
     on: z.array(z.enum(ROLLBACK_ON)).min(1).default(["fail"]).describe("final verdicts that roll back; an operator's rollback decision always does"),
-    webhook: z.strictObject({ url: z.url({ protocol: /^https?$/ }) }).optional().describe("POSTed a signed JSON payload"),
+    webhook: z.strictObject({ url: httpUrl() }).optional().describe("POSTed a signed JSON payload"),
     command: z.array(z.string().min(1)).min(1).optional().describe("argv, run without a shell, with the release's details in its environment"),
     timeout_seconds: z.number().int().min(1).max(3600).default(60),
     max_attempts: z.number().int().min(1).max(20).default(5).describe("attempts before the rollback is recorded as failed"),

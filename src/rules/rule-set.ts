@@ -1,16 +1,27 @@
-import { watch, type FSWatcher } from "node:fs";
+import { statSync, watch, type FSWatcher } from "node:fs";
 import type { Logger } from "pino";
 import { formatProblems, loadRules, type LoadResult, type RuleProblem } from "./rule-loader.ts";
 import { DEFAULT_RULE } from "./default-rule.ts";
 import type { Rule } from "./rule-schema.ts";
 
 function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*")}$`);
+  // `s`: "*" covers every character, so no name (even one that slipped past validation with a newline) escapes a "*" rule.
+  return new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*")}$`, "s");
 }
 
 /** Whether a rule's match covers this service and environment. */
 export function ruleMatches(rule: Rule, service: string, environment: string): boolean {
   return globToRegExp(rule.match.service).test(service) && globToRegExp(rule.match.environment).test(environment);
+}
+
+/** Which folder is at the path: a re-created folder has another inode (or, with a reused inode, another birth time). */
+function folderIdentity(dir: string): string | undefined {
+  try {
+    const st = statSync(dir);
+    return st.isDirectory() ? `${st.dev}:${st.ino}:${st.birthtimeMs}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** How specific a match is: exact names beat partial globs, which beat "*". */
@@ -30,6 +41,8 @@ export class RuleSet {
   private lastReload: ReloadState = { status: "ok", at: null };
   private watcher: FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private poller: NodeJS.Timeout | undefined;
+  private watched: string | undefined;
 
   constructor(
     private readonly dir: string,
@@ -59,7 +72,11 @@ export class RuleSet {
   }
 
   reload(): boolean {
-    const result = this.read();
+    let result = this.read();
+    // An empty folder is far likelier a deploy or a checkout half done than a wish to judge nothing by its own rules.
+    if (result.ok && result.rules.length === 0 && this.rules.length > 0) {
+      result = { ok: false, problems: [{ file: this.dir, path: "(folder)", message: "holds no rule file; an empty rule set is refused, restore a rule file" }] };
+    }
     if (!result.ok) {
       this.logger.error({ problems: result.problems }, `rules not reloaded, the previous rules stay in force:\n${formatProblems(result.problems)}`);
       const files = [...new Set(result.problems.map((p) => p.file))];
@@ -72,16 +89,48 @@ export class RuleSet {
     return true;
   }
 
-  watch(): void {
-    this.watcher = watch(this.dir, () => {
-      clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.reload(), 200);
-    });
-    this.watcher.on("error", (err) => this.logger.error({ err }, "rules folder watch failed"));
+  /**
+   * Reloads on every change. A watch follows the folder's inode, so a folder deleted and re-created would go deaf:
+   * a light poll (a stat every pollMs) notices the new folder, re-arms the watch and reloads.
+   */
+  watch(pollMs = 2000): void {
+    this.arm();
+    this.poller = setInterval(() => {
+      if (this.watched !== folderIdentity(this.dir)) this.rearm();
+    }, pollMs);
+    this.poller.unref();
+  }
+
+  private arm(): void {
+    this.watched = folderIdentity(this.dir);
+    if (this.watched === undefined) return;
+    try {
+      this.watcher = watch(this.dir, () => (folderIdentity(this.dir) === this.watched ? this.schedule() : this.rearm()));
+      this.watcher.on("error", (err) => {
+        this.logger.warn({ err }, "rules folder watch stopped; watching again once the folder is back");
+        this.rearm();
+      });
+    } catch (err) {
+      this.logger.warn({ err }, "rules folder cannot be watched yet");
+      this.watched = undefined;
+    }
+  }
+
+  private rearm(): void {
+    this.watcher?.close();
+    this.watcher = undefined;
+    this.arm();
+    this.schedule();
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.reload(), 200);
   }
 
   close(): void {
     clearTimeout(this.timer);
+    clearInterval(this.poller);
     this.watcher?.close();
   }
 

@@ -1,4 +1,5 @@
 import type { Db } from "./db.ts";
+import { isStorageFull } from "./storage-full-error.ts";
 
 interface Pending {
   work: () => unknown;
@@ -9,7 +10,8 @@ interface Pending {
 /**
  * Group commit: writes that arrive while the event loop is busy share one transaction, and so one fsync. Each runs
  * in its own savepoint (better-sqlite3 nests transactions that way), so one failing write rolls back only itself;
- * every caller is answered only after the shared commit, so an acknowledged write is on disk.
+ * every caller is answered only after the shared commit, so an acknowledged write is on disk. A flush stops taking
+ * writes after `sliceMs`, so a queue of large batches never holds other requests for their sum.
  */
 export class WriteQueue {
   private pending: Pending[] = [];
@@ -18,6 +20,7 @@ export class WriteQueue {
   constructor(
     private readonly db: Db,
     private readonly maxBatch = 256,
+    private readonly sliceMs = 20,
   ) {}
 
   run<T>(work: () => T): Promise<T> {
@@ -31,13 +34,22 @@ export class WriteQueue {
   }
 
   private flush(): void {
-    const batch = this.pending.splice(0, this.maxBatch);
-    this.scheduled = this.pending.length > 0;
-    if (this.scheduled) setImmediate(() => this.flush());
+    const taken = this.pending.splice(0, this.maxBatch);
     const outcomes: { ok: boolean; value: unknown }[] = [];
+    const started = performance.now();
+    let done = taken.length;
     try {
       this.db.$client.transaction(() => {
-        for (const item of batch) {
+        for (const item of taken) {
+          if (outcomes.length > 0 && performance.now() - started > this.sliceMs) {
+            done = outcomes.length;
+            break;
+          }
+          // After a full disk SQLite has rolled everything back; a write run now would commit on its own.
+          if (!this.db.$client.inTransaction) {
+            outcomes.push({ ok: false, value: outcomes.find((o) => !o.ok)?.value ?? new Error("the shared transaction was rolled back") });
+            continue;
+          }
           try {
             outcomes.push({ ok: true, value: this.db.$client.transaction(item.work)() });
           } catch (error) {
@@ -46,9 +58,16 @@ export class WriteQueue {
         }
       })();
     } catch (error) {
-      for (const item of batch) item.reject(error);
+      // SQLite rolls the whole transaction back on a full disk, so the commit fails too: every caller hears why.
+      const full = outcomes.find((o) => !o.ok && isStorageFull(o.value));
+      // A transaction that could not even begin failed every write taken.
+      for (const item of taken.slice(0, done)) item.reject(full ? full.value : error);
       return;
+    } finally {
+      this.pending.unshift(...taken.slice(done));
+      this.scheduled = this.pending.length > 0;
+      if (this.scheduled) setImmediate(() => this.flush());
     }
-    batch.forEach((item, i) => (outcomes[i]!.ok ? item.resolve(outcomes[i]!.value) : item.reject(outcomes[i]!.value)));
+    taken.slice(0, done).forEach((item, i) => (outcomes[i]!.ok ? item.resolve(outcomes[i]!.value) : item.reject(outcomes[i]!.value)));
   }
 }

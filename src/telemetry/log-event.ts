@@ -28,18 +28,18 @@ export function validateLogEvents(body: BodyRecords): LogEvent[] {
   body.records.forEach((raw, i) => {
     const r = v.object(i, raw);
     if (!r) return;
-    const level = v.string(i, r, "level", { max: 20 })?.toLowerCase();
+    const level = v.name(i, r, "level", { max: 20 })?.toLowerCase();
     const status = v.number(i, r, "status", { integer: true, min: 100, max: 599 });
     out.push({
       ts: v.timestamp(i, r, "timestamp") ?? 0,
-      service: v.string(i, r, "service", { required: true }) ?? "",
-      environment: v.string(i, r, "environment") ?? "production",
-      host: v.string(i, r, "host", { max: 255 }),
-      version: v.string(i, r, "version"),
+      service: v.name(i, r, "service", { required: true }) ?? "",
+      environment: v.name(i, r, "environment") ?? "production",
+      host: v.name(i, r, "host", { max: 255 }),
+      version: v.name(i, r, "version"),
       level,
       status,
       latencyMs: v.number(i, r, "latency_ms", { min: 0, max: 1e8 }),
-      route: v.string(i, r, "route", { max: 500 }),
+      route: v.name(i, r, "route", { max: 500 }),
       message: v.string(i, r, "message", { max: 65_536 }),
       isError: isErrorEvent(status, level),
     });

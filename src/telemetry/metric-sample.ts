@@ -26,10 +26,10 @@ export function validateMetricSamples(body: BodyRecords): MetricSample[] {
       name: name ?? "",
       value: v.number(i, r, "value", { required: true }) ?? 0,
       ts: v.timestamp(i, r, "timestamp") ?? 0,
-      service: v.string(i, r, "service", { required: true }) ?? "",
-      environment: v.string(i, r, "environment") ?? "production",
-      host: v.string(i, r, "host", { max: 255 }),
-      version: v.string(i, r, "version"),
+      service: v.name(i, r, "service", { required: true }) ?? "",
+      environment: v.name(i, r, "environment") ?? "production",
+      host: v.name(i, r, "host", { max: 255 }),
+      version: v.name(i, r, "version"),
       tags: tagsOf(v, body, i, r.tags),
     });
   });

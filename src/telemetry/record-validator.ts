@@ -1,7 +1,11 @@
 import { AppError, type FieldError } from "../http/app-error.ts";
+import { nameProblem } from "../http/name-field.ts";
 import { parseTimestamp } from "../http/timestamp-field.ts";
 
 const MAX_ERRORS = 100;
+
+/** A short view of a wrong value; never JSON.stringify of an array or object, which may be nested deeper than the stack. */
+const shown = (v: unknown) => (Array.isArray(v) ? "an array" : typeof v === "object" && v !== null ? "an object" : JSON.stringify(v).slice(0, 40));
 
 /**
  * A small hand-written validator for the hot ingest path (tens of thousands of records a request):
@@ -24,6 +28,7 @@ export class RecordValidator {
     return undefined;
   }
 
+  /** A free-text field (a log message): any characters, up to max. Names go through name() instead. */
   string(i: number, r: Record<string, unknown>, field: string, opts: { required?: boolean; max?: number } = {}): string | undefined {
     const v = r[field];
     if (v === undefined || v === null) return opts.required ? this.add(i, field, "is required") : undefined;
@@ -34,10 +39,17 @@ export class RecordValidator {
     return v === "" ? undefined : v;
   }
 
+  /** A service, environment, version, host, route or level: a string with no control characters or bidi overrides. */
+  name(i: number, r: Record<string, unknown>, field: string, opts: { required?: boolean; max?: number } = {}): string | undefined {
+    const v = this.string(i, r, field, opts);
+    const problem = v === undefined ? undefined : nameProblem(v);
+    return problem ? this.add(i, field, problem) : v;
+  }
+
   number(i: number, r: Record<string, unknown>, field: string, opts: { required?: boolean; min?: number; max?: number; integer?: boolean } = {}): number | undefined {
     const v = r[field];
     if (v === undefined || v === null) return opts.required ? this.add(i, field, "is required") : undefined;
-    if (typeof v !== "number" || !Number.isFinite(v)) return this.add(i, field, `must be a finite number, got ${JSON.stringify(v)?.slice(0, 40)}`);
+    if (typeof v !== "number" || !Number.isFinite(v)) return this.add(i, field, `must be a finite number, got ${shown(v)}`);
     if (opts.integer && !Number.isInteger(v)) return this.add(i, field, "must be an integer");
     if (opts.min !== undefined && v < opts.min) return this.add(i, field, `must be at least ${opts.min}`);
     if (opts.max !== undefined && v > opts.max) return this.add(i, field, `must be at most ${opts.max}`);

@@ -6,6 +6,7 @@ import type { Router } from "../http/router.ts";
 import { requireScope } from "../http/auth.ts";
 import { WRITE_ERRORS } from "../http/problem-schema.ts";
 import { parseBodyRecords } from "../http/body-records.ts";
+import { IngestPolicy } from "./ingest-policy.ts";
 import { validateLogEvents } from "./log-event.ts";
 import { validateMetricSamples } from "./metric-sample.ts";
 
@@ -33,11 +34,15 @@ const MetricSampleDoc = z
 
 const Accepted = z.object({ accepted: z.number().int() }).openapi("IngestAccepted");
 
+const OUT_OF_BOUNDS =
+  "Refused whole: 403 for a record outside the token's services, or older than the ingest grace without the backfill scope; 422 for one older than the retention or too far ahead of the clock.";
+
 function document(app: Router, path: string, key: string, item: z.ZodType, summary: string): void {
   app.openAPIRegistry.registerPath({
     method: "post",
     path,
     summary,
+    description: OUT_OF_BOUNDS,
     request: {
       body: {
         required: true,
@@ -59,15 +64,20 @@ async function records(ctx: Context<AppEnv>, key: string) {
 export function telemetryRoutes(app: Router, c: Container): void {
   document(app, "/api/v1/logs", "events", LogEventDoc, "Push request/log events (JSON or NDJSON); a batch is stored whole or not at all");
   document(app, "/api/v1/metrics", "samples", MetricSampleDoc, "Push metric samples (JSON or NDJSON); a batch is stored whole or not at all");
+  const policy = IngestPolicy.fromConfig(c.config, c.now);
   app.post("/api/v1/logs", requireScope(c.tokens, "ingest"), async (ctx) => {
-    const events = validateLogEvents(await records(ctx, "events"));
-    await c.writes.run(() => c.telemetry.insertLogs(events));
+    const body = await records(ctx, "events");
+    const events = validateLogEvents(body);
+    const late = policy.check(events, ctx.get("token"), body.where, "events");
+    await c.writes.run(() => c.telemetry.insertLogs(events, late, c.now()));
     ctx.get("logFields").records = events.length;
     return ctx.json({ accepted: events.length }, 202);
   });
   app.post("/api/v1/metrics", requireScope(c.tokens, "ingest"), async (ctx) => {
-    const samples = validateMetricSamples(await records(ctx, "samples"));
-    await c.writes.run(() => c.telemetry.insertMetrics(samples));
+    const body = await records(ctx, "samples");
+    const samples = validateMetricSamples(body);
+    const late = policy.check(samples, ctx.get("token"), body.where, "samples");
+    await c.writes.run(() => c.telemetry.insertMetrics(samples, late, c.now()));
     ctx.get("logFields").records = samples.length;
     return ctx.json({ accepted: samples.length }, 202);
   });

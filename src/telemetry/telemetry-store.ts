@@ -2,10 +2,18 @@ import type { Statement } from "better-sqlite3";
 import type { Db } from "../store/db.ts";
 import { ErrorSignatureWriter } from "./error-signature-writer.ts";
 import { bucketOf, encodeHistogram, type Histogram } from "./latency-histogram.ts";
+import type { LateMinute } from "./ingest-policy.ts";
 import type { LogEvent } from "./log-event.ts";
 import type { MetricSample } from "./metric-sample.ts";
 
 const MINUTE = 60_000;
+/** Rows deleted per transaction by the retention job (about 10 ms each). */
+const PRUNE_CHUNK = 5000;
+/** What retention deletes, and the column that dates each row. */
+const PRUNED = [
+  ["log_events", "ts"], ["metric_samples", "ts"], ["request_rollups", "minute"], ["service_rollups", "minute"],
+  ["metric_rollups", "minute"], ["error_signature_minutes", "minute"], ["error_signatures", "last_seen"],
+] as const;
 
 interface RequestRollup {
   service: string; environment: string; minute: number; version: string; host: string; route: string;
@@ -46,6 +54,7 @@ export class TelemetryStore {
   private readonly upsertServiceRollup: Statement;
   private readonly insertSample: Statement;
   private readonly upsertMetricRollup: Statement;
+  private readonly insertLate: Statement;
   // error signatures (issue 11): kinds of error counted in the same transaction as the log events
   private readonly signatures: ErrorSignatureWriter;
 
@@ -72,6 +81,9 @@ export class TelemetryStore {
     this.insertSample = sqlite.prepare(
       "INSERT INTO metric_samples (name, ts, value, service, environment, host, version, tags) VALUES (?,?,?,?,?,?,?,?)",
     );
+    this.insertLate = sqlite.prepare(
+      "INSERT INTO late_telemetry (service, environment, minute, token_id, token_name, received_at, records) VALUES (?,?,?,?,?,?,?)",
+    );
     this.upsertMetricRollup = sqlite.prepare(
       `INSERT INTO metric_rollups (name, service, environment, minute, version, host, count, sum, min, max) VALUES (?,?,?,?,?,?,?,?,?,?)
        ON CONFLICT DO UPDATE SET count = count + excluded.count, sum = sum + excluded.sum,
@@ -79,7 +91,8 @@ export class TelemetryStore {
     );
   }
 
-  insertLogs(events: LogEvent[]): void {
+  /** `late`: which token wrote into minutes past their grace (src/telemetry/ingest-policy.ts), stored with the batch. */
+  insertLogs(events: LogEvent[], late: readonly LateMinute[] = [], receivedAt = 0): void {
     const detailed = new Map<string, RequestRollup>();
     const perService = new Map<string, RequestRollup>();
     for (const e of events) {
@@ -102,10 +115,11 @@ export class TelemetryStore {
         this.upsertServiceRollup.run(r.service, r.environment, r.minute, r.requests, r.errors, r.latencyCount, r.latencySum, encodeHistogram(r.hist));
       }
       this.signatures.write(signatureBatch);
+      this.writeLate(late, receivedAt);
     })();
   }
 
-  insertMetrics(samples: MetricSample[]): void {
+  insertMetrics(samples: MetricSample[], late: readonly LateMinute[] = [], receivedAt = 0): void {
     const rollups = new Map<string, MetricRollup>();
     for (const s of samples) {
       const minute = Math.floor(s.ts / MINUTE) * MINUTE;
@@ -127,22 +141,29 @@ export class TelemetryStore {
       for (const r of rollups.values()) {
         this.upsertMetricRollup.run(r.name, r.service, r.environment, r.minute, r.version, r.host, r.count, r.sum, r.min, r.max);
       }
+      this.writeLate(late, receivedAt);
     })();
   }
 
-  /** Deletes raw rows and roll-ups older than the cut-off; returns how many rows went. */
-  prune(before: number): number {
-    const sqlite = this.db.$client;
-    return sqlite.transaction(() => {
-      let n = 0;
-      n += sqlite.prepare("DELETE FROM log_events WHERE ts < ?").run(before).changes;
-      n += sqlite.prepare("DELETE FROM metric_samples WHERE ts < ?").run(before).changes;
-      n += sqlite.prepare("DELETE FROM request_rollups WHERE minute < ?").run(before).changes;
-      n += sqlite.prepare("DELETE FROM service_rollups WHERE minute < ?").run(before).changes;
-      n += sqlite.prepare("DELETE FROM metric_rollups WHERE minute < ?").run(before).changes;
-      n += sqlite.prepare("DELETE FROM error_signature_minutes WHERE minute < ?").run(before).changes;
-      n += sqlite.prepare("DELETE FROM error_signatures WHERE last_seen < ?").run(before).changes;
-      return n;
-    })();
+  private writeLate(late: readonly LateMinute[], receivedAt: number): void {
+    for (const m of late) this.insertLate.run(m.service, m.environment, m.minute, m.tokenId, m.tokenName, receivedAt, m.records);
+  }
+
+  /**
+   * Deletes raw rows and roll-ups older than the cut-off, at most `chunk` rows per transaction and yielding to the event
+   * loop between chunks, so a million old rows never hold a request for long. Returns how many rows went.
+   */
+  async prune(before: number, chunk = PRUNE_CHUNK): Promise<number> {
+    let n = 0;
+    for (const [table, column] of PRUNED) {
+      const del = this.db.$client.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${column} < ? LIMIT ?)`);
+      for (;;) {
+        const changes = del.run(before, chunk).changes;
+        n += changes;
+        if (changes < chunk) break;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+    return n;
   }
 }

@@ -81,6 +81,11 @@ export const VerdictViewSchema = z
     observe: z.boolean().optional().openapi({ description: "judged by a rule in observe mode: never blocks, status is pass" }),
     would_have: z.enum([...RELEASE_STATUSES]).nullable().optional().openapi({ description: "observe mode: what an enforcing rule would have answered" }),
     observed_status: z.enum([...RELEASE_STATUSES]).nullable().optional().openapi({ description: "observe mode: the same as would_have, for gates" }),
+    late_data: z
+      .object({ records: z.number().int(), share: z.number(), tokens: z.array(z.object({ id: z.string(), name: z.string(), records: z.number().int() })) })
+      .nullable()
+      .optional()
+      .openapi({ description: "final verdicts: records of its windows that arrived after their minute closed (backfill), and the tokens that wrote them" }),
     ...decisionFields,
   })
   .openapi("Verdict");
@@ -121,6 +126,7 @@ export function verdictView(r: ReleaseRow, decision: DecisionView | null = null)
     observe: observed !== null,
     would_have: observed,
     observed_status: observed,
+    late_data: v?.late_data ?? null,
     engine_status: r.status,
     decision,
   };

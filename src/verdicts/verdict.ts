@@ -55,6 +55,14 @@ export interface Check {
   };
 }
 
+/** Records of the verdict's windows that arrived after their minute closed (backfill), and the tokens that wrote them. */
+export interface LateData {
+  records: number;
+  /** Of every record in the windows, 0–1. */
+  share: number;
+  tokens: { id: string; name: string; records: number }[];
+}
+
 export interface Verdict {
   /** `analyzing` for an interim verdict of the sequential engine: no signal is decisive yet. */
   status: VerdictStatus | "analyzing";
@@ -71,6 +79,8 @@ export interface Verdict {
   /** A rule in observe mode: the release passes, and `would_have` is what an enforcing rule would have said. */
   observe?: boolean;
   would_have?: VerdictStatus | "analyzing";
+  /** Final verdicts: how much of the data arrived late, and from which tokens (src/verdicts/late-data-stage.ts). */
+  late_data?: LateData;
 }
 
 /** A verdict the release ends with: decided, never `analyzing`. */

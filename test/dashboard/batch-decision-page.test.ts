@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { START, tokenFor } from "../decisions/release-fixtures.ts";
 import { createTestService, type TestService } from "../support/test-service.ts";
+import { sessionCookie } from "./sign-in.ts";
 
 let svc: TestService;
 afterEach(() => svc?.close());
@@ -24,7 +25,7 @@ describe("the release page's batches (issue 12: one view builder)", () => {
     expect(res.status, await res.clone().text()).toBe(201);
 
     const operator = await tokenFor(svc, "ops-alice", "operator");
-    const html = await (await svc.app.request(`/releases/${id}?lang=en`, { headers: { cookie: `dg_session=${operator}` } })).text();
+    const html = await (await svc.app.request(`/releases/${id}?lang=en`, { headers: { cookie: await sessionCookie(svc, operator) } })).text();
     const lines = batchLines(html);
     expect(lines.map(([index]) => index)).toEqual(["1", "2"]);
     const gate = (await (await svc.request("GET", `/api/v1/releases/${id}/batches/1/verdict`)).json()) as { status: string; summary: string };

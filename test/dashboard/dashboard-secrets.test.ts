@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, SECRET_VARS } from "../../src/config.ts";
 import { failingRelease, MIN, START, tokenFor } from "../decisions/release-fixtures.ts";
 import { createTestService, type TestService } from "../support/test-service.ts";
+import { sessionCookie } from "./sign-in.ts";
 
 function secretValue(name: string): string {
   const marker = `S3CR3T${name.replace(/\W/g, "").toLowerCase()}x9`;
@@ -63,10 +64,11 @@ describe("no secret reaches a page", () => {
     const secrets = [...SECRET_VARS].filter((n) => env[n]).map((n) => env[n]!);
     for (const token of [operator, env.DEPLOY_GUARD_API_TOKEN!]) {
       for (const path of ["/", "/board.json", `/releases/${releaseId}`, "/services/pay", "/services/pay?hours=168", "/login", "/releases/nope"]) {
-        const res = await svc.app.request(path, { headers: { cookie: `dg_session=${token}` } });
+        const cookie = await sessionCookie(svc, token);
+        const res = await svc.app.request(path, { headers: { cookie } });
         expect(res.status, path).toBeLessThan(500);
         const body = await res.text();
-        for (const secret of [...secrets, operator]) expect(body.includes(secret), `${path} shows ${secret.slice(0, 12)}…`).toBe(false);
+        for (const secret of [...secrets, operator, cookie.slice("dg_session=".length)]) expect(body.includes(secret), `${path} shows ${secret.slice(0, 12)}…`).toBe(false);
       }
     }
   });

@@ -70,7 +70,9 @@ describe("manual decisions", () => {
       "pay 3 (production) was marked for rollback by release-captain at 2026-11-21T12:50:00.000Z; a rolled-back release cannot be approved; deploy a fixed version instead.",
     );
 
-    const audit = (await (await svc.request("GET", `/api/v1/releases/${id}/audit`)).json()) as { events: { kind: string; actor: string; at: string; data: Record<string, unknown>; message: string }[] };
+    const all = (await (await svc.request("GET", `/api/v1/releases/${id}/audit`)).json()) as { events: { kind: string; actor: string; at: string; data: Record<string, unknown>; message: string }[] };
+    // The fixture lays its traffic down after the minutes closed: the verdict's late-data entry is tested in test/tokens.
+    const audit = { events: all.events.filter((e) => e.kind !== "late_data") };
     expect(audit.events.map((e) => [e.kind, e.actor, e.at])).toEqual([
       ["decision", "release-captain", "2026-11-21T12:50:00.000Z"],
       ["evaluation_forced", "admin (DEPLOY_GUARD_API_TOKEN)", "2026-11-21T12:45:00.000Z"],

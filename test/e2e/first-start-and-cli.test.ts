@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -6,11 +6,14 @@ import { countRows } from "../support/sqlite-count.ts";
 import { ROOT, runCli, startServer } from "../support/server-process.ts";
 
 describe("first start", () => {
-  it("generates an admin token, prints it once, keeps only its hash and never logs it", async () => {
-    const dbPath = join(mkdtempSync(join(tmpdir(), "dg-first-")), "guard.db");
+  it("writes a generated admin token to a 0600 file beside the database, logs where, and never logs the token", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "dg-first-"));
+    const dbPath = join(dataDir, "guard.db");
     const first = await startServer({ DEPLOY_GUARD_DB: dbPath });
-    const token = first.output().match(/\n {2}(dg_[\w-]+)\n/)?.[1];
-    expect(token).toBeDefined();
+    const file = join(dataDir, "admin-token");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const token = readFileSync(file, "utf8").trim();
+    expect(token).toMatch(/^dg_[\w-]{20,}$/);
     const res = await fetch(`${first.url}/api/v1/deploys`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -18,15 +21,20 @@ describe("first start", () => {
     });
     expect(res.status).toBe(202);
     await first.stop();
-    // Printed exactly once, outside the JSON log lines.
-    expect(first.output().split(token!).length - 1).toBe(1);
-    expect(first.output().split("\n").filter((l) => l.startsWith("{") && l.includes(token!))).toEqual([]);
+    // stdout and stderr together: the token is nowhere, the file is named in a log line.
+    expect(first.output()).not.toContain(token);
+    const notice = first.output().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as { msg: string; file?: string })
+      .find((l) => l.msg.startsWith("first start: an admin API token was generated"));
+    expect(notice).toMatchObject({ file });
+    expect(notice!.msg).toContain(file);
     expect(countRows(dbPath, `SELECT count(*) AS n FROM api_tokens WHERE token_hash = '${token}'`)).toBe(0);
     expect(countRows(dbPath, "SELECT count(*) AS n FROM api_tokens WHERE scope = 'admin'")).toBe(1);
 
+    const written = statSync(file).mtimeMs;
     const second = await startServer({ DEPLOY_GUARD_DB: dbPath });
     await second.stop();
     expect(second.output()).not.toContain("admin API token was generated");
+    expect(statSync(file).mtimeMs).toBe(written);
   });
 
   it("refuses to start on a bad variable, naming it", async () => {

@@ -72,7 +72,7 @@ describe.skipIf(missing !== undefined)("the Ansible rolling-deploy example, run 
       DEPLOY_GUARD_DB: join(tmp, "guard.db"), DEPLOY_GUARD_RULES: join(ANSIBLE_DIR, "rules"), DEPLOY_GUARD_API_TOKEN: ADMIN,
       DEPLOY_GUARD_EVAL_INTERVAL_SECONDS: "1", DEPLOY_GUARD_INGEST_GRACE_SECONDS: "2",
     });
-    ingestToken = await createToken(server.url, "ingest", "ansible");
+    ingestToken = await createToken(server.url, "backfill", "ansible");
     readToken = await createToken(server.url, "read", "ansible-gate");
     [good, bad, badSecond] = await Promise.all([startFleet("demo-good"), startFleet("demo-bad"), startFleet("demo-bad2")]);
   });

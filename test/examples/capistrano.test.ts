@@ -32,7 +32,7 @@ describe.skipIf(missing !== undefined)("the Capistrano example", () => {
       server = await startServer({ DEPLOY_GUARD_DB: join(dir, "guard.db"), DEPLOY_GUARD_API_TOKEN: ADMIN });
       env = {
         DEPLOY_GUARD_URL: server.url, DEPLOY_VERSION: "2.0.0",
-        DEPLOY_GUARD_TOKEN: await createToken(server.url, "ingest", "capistrano"),
+        DEPLOY_GUARD_TOKEN: await createToken(server.url, "backfill", "capistrano"),
         DEPLOY_GUARD_READ_TOKEN: await createToken(server.url, "read", "capistrano-gate"),
       };
     });

@@ -73,6 +73,6 @@ export async function api(url: string, token: string, method: string, path: stri
 }
 
 /** A token of one scope, as an operator would create it for a pipeline. */
-export async function createToken(url: string, scope: "ingest" | "read", name: string): Promise<string> {
+export async function createToken(url: string, scope: "ingest" | "backfill" | "read", name: string): Promise<string> {
   return ((await api(url, ADMIN, "POST", "/api/v1/tokens", { name, scope })) as { token: string }).token;
 }

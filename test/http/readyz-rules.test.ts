@@ -32,14 +32,14 @@ describe("a refused rules reload is visible, not only in the log (issue 12, item
     expect(rules.rules.map((r: any) => r.name)).toEqual(["default"]);
     expect(rules.rules[0]).toMatchObject({ mode: "enforce", signals: [{ name: "error_rate", mode: "enforce" }, { name: "latency", mode: "enforce" }] });
 
-    const board = await (await svc.app.request("/?lang=en", { headers: { cookie: `dg_session=${ADMIN_TOKEN}` } })).text();
+    const board = await (await svc.app.request("/?lang=en", { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
     expect(board).toContain("data-rules-refused");
     expect(board).toMatch(/The rules folder was not reloaded: [^<]*broken\.yaml has a problem/);
 
     writeFileSync(join(svc.config.rulesDir, "broken.yaml"), BAD_RULE.replace("kind: error_rate\n", "kind: error_rate\n    fail: { relative: 0.5 }\n"));
     expect(svc.container.rules.reload()).toBe(true);
     expect(((await (await svc.request("GET", "/readyz")).json()) as Record<string, any>).rules).toMatchObject({ status: "ok" });
-    expect(await (await svc.app.request("/?lang=en", { headers: { cookie: `dg_session=${ADMIN_TOKEN}` } })).text()).not.toContain("data-rules-refused");
+    expect(await (await svc.app.request("/?lang=en", { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text()).not.toContain("data-rules-refused");
   });
 
   it("GET /api/v1/rules needs a token", async () => {

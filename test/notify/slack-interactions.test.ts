@@ -22,7 +22,10 @@ async function setUp(env: Record<string, string> = {}) {
   const api = `${slack.url}/api`;
   svc = createTestService({
     now: START,
-    env: { DEPLOY_GUARD_SLACK_SIGNING_SECRET: SIGNING_SECRET, DEPLOY_GUARD_SLACK_BOT_TOKEN: BOT_TOKEN, DEPLOY_GUARD_SLACK_API_URL: api, DEPLOY_GUARD_SLACK_CHANNEL: "#deploys", ...env },
+    env: {
+      DEPLOY_GUARD_SLACK_SIGNING_SECRET: SIGNING_SECRET, DEPLOY_GUARD_SLACK_BOT_TOKEN: BOT_TOKEN, DEPLOY_GUARD_SLACK_API_URL: api, DEPLOY_GUARD_SLACK_CHANNEL: "#deploys",
+      DEPLOY_GUARD_SLACK_APPROVERS: "U0ALICE, U0BOB", ...env,
+    },
     notifiers: [new SlackApiNotifier(new SlackApi(api, BOT_TOKEN), "#deploys", true)],
   });
   const id = await startRelease(svc, "pay", "3");
@@ -31,15 +34,18 @@ async function setUp(env: Record<string, string> = {}) {
   return { s: svc, slack, id };
 }
 
-/** The block_actions payload Slack posts when a button is pressed (the fields of Slack's documented example we read). */
+let presses = 0;
+
+/** The block_actions payload Slack posts when a button is pressed (the fields of Slack's documented example we read); each call is a new press. */
 function pressed(actionId: string, releaseId: string, user = { id: "U0ALICE", username: "alice", name: "alice", team_id: "T0001" }) {
+  presses++;
   return {
-    type: "block_actions", user, api_app_id: "A0APP", token: "legacy-verification-token", trigger_id: "1.2.3",
+    type: "block_actions", user, api_app_id: "A0APP", token: "legacy-verification-token", trigger_id: `${presses}.2.3`,
     team: { id: "T0001", domain: "example" }, channel: { id: "C0PAYMENTS", name: "payments-alerts" },
     container: { type: "message_attachment", message_ts: "1700000000.000100", channel_id: "C0PAYMENTS", is_ephemeral: false, attachment_id: 1 },
     message: { type: "message", ts: "1700000000.000100", text: "…" },
     response_url: "https://hooks.slack.com/actions/T0001/1/abc",
-    actions: [{ type: "button", action_id: actionId, block_id: "deploy_guard_decision", value: releaseId, action_ts: "1700000100.000200" }],
+    actions: [{ type: "button", action_id: actionId, block_id: "deploy_guard_decision", value: releaseId, action_ts: `1700000100.${String(presses).padStart(6, "0")}` }],
   };
 }
 
@@ -49,13 +55,21 @@ async function nextRequest(r: Receiver, count: number) {
   return r.got[count - 1]!;
 }
 
-function post(s: TestService, payload: unknown, sign: { secret?: string; timestamp?: number } = {}) {
+function signed(s: TestService, payload: unknown, sign: { secret?: string; timestamp?: number } = {}) {
   const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
   const ts = String(sign.timestamp ?? Math.floor(s.clock.now / 1000));
-  return s.app.request(PATH, {
-    method: "POST", body,
-    headers: { "content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": ts, "x-slack-signature": slackSignature(sign.secret ?? SIGNING_SECRET, ts, body) },
-  });
+  return { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": ts, "x-slack-signature": slackSignature(sign.secret ?? SIGNING_SECRET, ts, body) } };
+}
+
+function post(s: TestService, payload: unknown, sign: { secret?: string; timestamp?: number } = {}) {
+  return s.app.request(PATH, signed(s, payload, sign));
+}
+
+const ephemerals = (r: Receiver) => r.got.filter((g) => g.path === "/api/chat.postEphemeral").map((g) => g.json as { user: string; text: string });
+
+async function ephemeralCount(r: Receiver, count: number) {
+  for (let i = 0; i < 100 && ephemerals(r).length < count; i++) await new Promise((done) => setTimeout(done, 20));
+  return ephemerals(r);
 }
 
 describe("Slack's Approve and Roll back buttons", () => {
@@ -113,6 +127,49 @@ describe("Slack's Approve and Roll back buttons", () => {
     expect(ephemeral.json).toMatchObject({ channel: "C0PAYMENTS", user: "U0ALICE" });
     expect((await post(s, pressed("deploy_guard_approve", id, { id: "U0BOB", username: "bob", name: "bob", team_id: "T0001" }))).status).toBe(200);
     expect(s.container.decisions.current(id)).toMatchObject({ action: "approve", actor: "slack:U0BOB" });
+  });
+
+  it("refuses a replay of the same signed press within the signature window, even after a restart, telling the presser, and decides nothing again", async () => {
+    const { s, slack, id } = await setUp();
+    const press = signed(s, pressed("deploy_guard_approve", id));
+    expect((await s.app.request(PATH, press)).status).toBe(200);
+    expect(s.container.decisions.current(id)).toMatchObject({ action: "approve", actor: "slack:U0ALICE" });
+    // Someone puts it on hold; the copied approve press, still inside its 5 minutes, must not undo that.
+    expect((await s.request("POST", `/api/v1/releases/${id}/decision`, { action: "hold", reason: "checking the payments graphs" })).status).toBeLessThan(300);
+    s.clock.now += 4 * 60_000;
+    s.restart();
+    const replay = await s.app.request(PATH, press);
+    expect(replay.status).toBe(200);
+    expect(s.container.decisions.current(id)).toMatchObject({ action: "hold" });
+    expect(s.container.decisions.list(id).filter((d) => d.action === "approve")).toHaveLength(1);
+    expect((await ephemeralCount(slack, 1)).at(-1)).toMatchObject({ user: "U0ALICE", text: expect.stringContaining("already handled") });
+  });
+
+  it("still acts on a new press of the same button by the same person", async () => {
+    const { s, id } = await setUp();
+    expect((await post(s, pressed("deploy_guard_approve", id))).status).toBe(200);
+    expect((await s.request("POST", `/api/v1/releases/${id}/decision`, { action: "hold", reason: "checking" })).status).toBeLessThan(300);
+    expect((await post(s, pressed("deploy_guard_approve", id))).status).toBe(200);
+    expect(s.container.decisions.current(id)).toMatchObject({ action: "approve", actor: "slack:U0ALICE" });
+  });
+
+  it("decides nothing when no approvers are configured, and says so to the presser", async () => {
+    const { s, slack, id } = await setUp({ DEPLOY_GUARD_SLACK_APPROVERS: "" });
+    expect(s.config.slack.approvers).toEqual([]);
+    expect((await post(s, pressed("deploy_guard_rollback", id))).status).toBe(200);
+    expect(s.container.decisions.current(id)).toBeNull();
+    expect((await ephemeralCount(slack, 1))[0]).toMatchObject({ user: "U0ALICE", text: expect.stringContaining("No approvers are configured") });
+  });
+
+  it("lets anyone in the channel decide only when DEPLOY_GUARD_SLACK_APPROVERS is * or anyone", async () => {
+    for (const anyone of ["*", "anyone"]) {
+      const { s, id } = await setUp({ DEPLOY_GUARD_SLACK_APPROVERS: anyone });
+      expect((await post(s, pressed("deploy_guard_approve", id, { id: "U0DAVE", username: "dave", name: "dave", team_id: "T0001" }))).status).toBe(200);
+      expect(s.container.decisions.current(id)).toMatchObject({ action: "approve", actor: "slack:U0DAVE" });
+      s.close();
+      await slack?.close();
+      svc = slack = undefined;
+    }
   });
 
   it("is in the OpenAPI document as a form post that needs no bearer token", async () => {

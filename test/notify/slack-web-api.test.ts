@@ -15,9 +15,9 @@ afterEach(async () => {
   slack = undefined;
 });
 
-async function setUp(answer: (r: Received, i: number) => Answer = slackApiAnswer) {
+async function setUp(answer: (r: Received, i: number) => Answer = slackApiAnswer, channel = "#deploys") {
   slack = await startReceiver(answer);
-  const notifier = new SlackApiNotifier(new SlackApi(`${slack.url}/api`, BOT_TOKEN), "#deploys", true);
+  const notifier = new SlackApiNotifier(new SlackApi(`${slack.url}/api`, BOT_TOKEN), channel, true);
   svc = createTestService({ now: START, env: { DEPLOY_GUARD_PUBLIC_URL: "https://guard.example.com" }, notifiers: [notifier] });
   return { s: svc, slack };
 }
@@ -76,6 +76,7 @@ describe("Slack through the Web API", () => {
           { type: "context", elements: [{ type: "mrkdwn", text: `release \`${id}\` · <https://guard.example.com/releases/${id}|Open the release>` }] },
         ],
       }],
+      metadata: { event_type: "deploy_guard_alert", event_payload: { key: expect.stringMatching(/^dg-alert-1-[0-9a-f]{24}$/) } },
     });
   });
 
@@ -128,5 +129,32 @@ describe("Slack through the Web API", () => {
     await s.container.dispatcher.deliverDue();
     expect(slack.got.map((r) => r.path)).toEqual(["/api/chat.postMessage", "/api/chat.update", "/api/chat.postMessage"]);
     expect(s.container.db.$client.prepare("SELECT ref FROM message_refs").pluck().get()).toBe("C0PAYMENTS:1700000000.002100");
+  });
+
+  it("after a crash cut off a post, finds the posted message by its idempotency key and edits it instead of posting twice", async () => {
+    const posted: Received[] = [];
+    const { s, slack } = await setUp((r, i) => {
+      if (r.path.endsWith("/chat.postMessage")) posted.push(r);
+      if (r.path.endsWith("/conversations.history")) {
+        return { status: 200, body: { ok: true, messages: posted.map((p, k) => ({ type: "message", ts: `1700000000.00${k}100`, metadata: p.json.metadata })) } };
+      }
+      return slackApiAnswer(r, i);
+    }, "C0DEPLOYS");
+    const id = await startRelease(s, "pay", "3");
+    queueVerdict(s, id, "fail");
+    await s.container.dispatcher.deliverDue();
+    // What kill -9 after Slack answered leaves behind: the attempt 'started' by a dead process, the alert pending, no ref.
+    s.container.db.$client.exec("UPDATE effect_attempts SET status = 'started', runner = 'dead-process', finished_at = NULL");
+    s.container.db.$client.exec("UPDATE notifications SET status = 'pending', sent_at = NULL");
+    s.container.db.$client.exec("DELETE FROM message_refs");
+    s.restart();
+    await s.container.dispatcher.deliverDue();
+
+    expect(slack.got.map((r) => r.path)).toEqual(["/api/chat.postMessage", "/api/conversations.history", "/api/chat.update"]);
+    expect(slack.got[1]!.json).toMatchObject({ channel: "C0DEPLOYS", include_all_metadata: true });
+    expect(slack.got[2]!.json).toMatchObject({ channel: "C0DEPLOYS", ts: "1700000000.000100" });
+    expect(rows(s)).toEqual([{ status: "sent", attempts: 2, last_error: null }]);
+    expect(s.container.db.$client.prepare("SELECT attempt, status FROM effect_attempts ORDER BY attempt").all())
+      .toEqual([{ attempt: 1, status: "unknown" }, { attempt: 2, status: "succeeded" }]);
   });
 });

@@ -33,6 +33,8 @@ export function createTestService(options: { env?: Record<string, string>; rules
     DEPLOY_GUARD_API_TOKEN: ADMIN_TOKEN,
     DEPLOY_GUARD_LOG_LEVEL: "silent",
     DEPLOY_GUARD_DB_SYNC: "normal",
+    // Tests lay out whole releases ahead of their fake clock; the bound itself is tested in test/telemetry/ingest-bounds.
+    DEPLOY_GUARD_INGEST_MAX_AHEAD_SECONDS: "86400",
     ...options.env,
   });
   const clock = { now: options.now ?? Date.parse("2026-11-21T12:00:00Z") };

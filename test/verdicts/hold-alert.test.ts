@@ -39,7 +39,7 @@ describe("holds are loud", () => {
       expect(verdict.releases[0]!.status).toBe("hold");
       const holds = hook.sent.filter((p) => p.status === "hold");
       expect(holds).toHaveLength(1);
-      expect(hook.sent.filter((p) => p.status === "analyzing")).toHaveLength(0);
+      expect(hook.sent.filter((p) => (p.status as string) === "analyzing")).toHaveLength(0);
     } finally {
       svc.close();
     }

@@ -2,6 +2,7 @@ import type { Config } from "../../config.ts";
 import type { DeployEventInput } from "../deploy-event.ts";
 import type { TokenService } from "../../tokens/token-service.ts";
 import type { InboundAdapter } from "./adapter.ts";
+import { WEBHOOK_BODY_CAPS } from "./body-caps.ts";
 import { requireIngestToken } from "./inbound-auth.ts";
 import { missing, optionalIsoTime, optionalText, optionalUrl, requiredText, requireObject } from "./payload-fields.ts";
 
@@ -14,7 +15,11 @@ const SHA = /^[0-9a-f]{40}$/i;
 export function createArgocdAdapter(_config: Config, tokens: TokenService): InboundAdapter {
   return {
     tool: "argocd",
-    verify: (req) => requireIngestToken(tokens, req, "Argo CD", false),
+    maxBodyBytes: WEBHOOK_BODY_CAPS.argocd,
+    authorize: (req) => {
+      requireIngestToken(tokens, req, "Argo CD", false);
+      return undefined;
+    },
     read(payload) {
       const body = withoutNoValue(requireObject(payload));
       const app = requiredText(body, "app");

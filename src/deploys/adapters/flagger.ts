@@ -2,6 +2,7 @@ import type { Config } from "../../config.ts";
 import type { DeployPhase } from "../../store/schema/index.ts";
 import type { TokenService } from "../../tokens/token-service.ts";
 import type { InboundAdapter } from "./adapter.ts";
+import { WEBHOOK_BODY_CAPS } from "./body-caps.ts";
 import { requireIngestToken } from "./inbound-auth.ts";
 import { optionalEpochMs, optionalText, requiredText, requireObject } from "./payload-fields.ts";
 
@@ -21,7 +22,11 @@ const PHASES: Record<string, DeployPhase> = {
 export function createFlaggerAdapter(_config: Config, tokens: TokenService): InboundAdapter {
   return {
     tool: "flagger",
-    verify: (req) => requireIngestToken(tokens, req, "Flagger", true),
+    maxBodyBytes: WEBHOOK_BODY_CAPS.flagger,
+    authorize: (req) => {
+      requireIngestToken(tokens, req, "Flagger", true);
+      return undefined;
+    },
     read(payload) {
       const body = requireObject(payload);
       const name = requiredText(body, "name");

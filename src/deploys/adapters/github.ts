@@ -3,22 +3,31 @@ import type { Config } from "../../config.ts";
 import { AppError } from "../../http/app-error.ts";
 import type { DeployEventInput } from "../deploy-event.ts";
 import type { TokenService } from "../../tokens/token-service.ts";
-import type { InboundAdapter, InboundRequest, InboundResult } from "./adapter.ts";
+import type { BodySignature, InboundAdapter, InboundRequest, InboundResult } from "./adapter.ts";
+import { WEBHOOK_BODY_CAPS } from "./body-caps.ts";
 import type { GithubHooks } from "./github-integration.ts";
 import { readGithubEvent, type GithubDeployment } from "./github-payload.ts";
 import { githubDeployId } from "./github-store.ts";
 
 const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
 
-/** Checks X-Hub-Signature-256: HMAC-SHA256 of the raw body with the webhook secret, compared in constant time. */
-export function verifyGithubSignature(secret: string | undefined, rawBody: string, header: string | undefined): void {
+/**
+ * X-Hub-Signature-256: HMAC-SHA256 of the raw body with the webhook secret. The header is checked before the body is
+ * read; the HMAC is fed as the body streams in and compared, in constant time, at its end.
+ */
+export function githubSignature(secret: string | undefined, header: string | undefined): BodySignature {
   if (!secret) throw new AppError("UNAUTHORIZED", "GitHub webhooks are not enabled: DEPLOY_GUARD_GITHUB_WEBHOOK_SECRET is not set");
   const match = SIGNATURE.exec(header?.trim() ?? "");
   if (!match) throw new AppError("UNAUTHORIZED", "X-Hub-Signature-256 header is missing or not sha256=<64 hex digits>");
-  const expected = createHmac("sha256", secret).update(rawBody, "utf8").digest();
-  if (!timingSafeEqual(expected, Buffer.from(match[1]!, "hex"))) {
-    throw new AppError("UNAUTHORIZED", "X-Hub-Signature-256 does not match the body signed with the configured secret");
-  }
+  const hmac = createHmac("sha256", secret);
+  return {
+    update: (chunk) => void hmac.update(chunk),
+    verify: () => {
+      if (!timingSafeEqual(hmac.digest(), Buffer.from(match[1]!, "hex"))) {
+        throw new AppError("UNAUTHORIZED", "X-Hub-Signature-256 does not match the body signed with the configured secret");
+      }
+    },
+  };
 }
 
 const STATUS_PHASE: Record<string, "started" | "finished" | "failed" | undefined> = {
@@ -54,9 +63,8 @@ export function createGithubAdapter(config: Config, _tokens?: TokenService, hook
   const ownLink = config.publicUrl ? `${config.publicUrl.replace(/\/$/, "")}/` : undefined;
   return {
     tool: "github",
-    verify(req: InboundRequest) {
-      verifyGithubSignature(config.githubWebhookSecret, req.rawBody, req.header("x-hub-signature-256"));
-    },
+    maxBodyBytes: WEBHOOK_BODY_CAPS.github,
+    authorize: (req) => githubSignature(config.githubWebhookSecret, req.header("x-hub-signature-256")),
     read(payload: unknown, req: InboundRequest): InboundResult {
       const event = req.header("x-github-event");
       if (!event) throw new AppError("BAD_REQUEST", "X-GitHub-Event header is missing", [{ path: "header X-GitHub-Event", message: "required" }]);

@@ -2,6 +2,7 @@ import type { Config } from "../../config.ts";
 import { AppError } from "../../http/app-error.ts";
 import type { DeployPhase } from "../../store/schema/index.ts";
 import type { InboundAdapter } from "./adapter.ts";
+import { WEBHOOK_BODY_CAPS } from "./body-caps.ts";
 import { parseGitlabTime } from "./gitlab-time.ts";
 import { secretEquals } from "./inbound-auth.ts";
 import { missing, optionalText, optionalUrl, requiredText, requireObject } from "./payload-fields.ts";
@@ -15,11 +16,13 @@ export function createGitlabAdapter(config: Config): InboundAdapter {
   const expected = config.gitlabWebhookToken;
   return {
     tool: "gitlab",
-    verify(req) {
+    maxBodyBytes: WEBHOOK_BODY_CAPS.gitlab,
+    authorize(req) {
       if (!expected) throw new AppError("UNAUTHORIZED", "GitLab webhooks are not enabled here: set DEPLOY_GUARD_GITLAB_WEBHOOK_TOKEN and the same value as the webhook's secret token.");
       const presented = req.header("x-gitlab-token");
       if (!presented) throw new AppError("UNAUTHORIZED", "Send the webhook's secret token in the X-Gitlab-Token header.");
       if (!secretEquals(presented, expected)) throw new AppError("UNAUTHORIZED", "The X-Gitlab-Token header does not match the configured secret token.");
+      return undefined;
     },
     read(payload) {
       const body = requireObject(payload);

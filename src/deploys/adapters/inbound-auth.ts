@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { AppError } from "../../http/app-error.ts";
 import { TokenService } from "../../tokens/token-service.ts";
-import type { InboundRequest } from "./adapter.ts";
+import type { InboundHeaders } from "./adapter.ts";
 
 /** Compares a presented secret with the configured one in constant time (hashing first evens out the lengths). */
 export function secretEquals(presented: string, expected: string): boolean {
@@ -14,7 +14,7 @@ export function secretEquals(presented: string, expected: string): boolean {
  * Checks an API token with the ingest scope, from `Authorization: Bearer` or, for tools that cannot set headers,
  * from `?token=` (the request log keeps only the path, so the query never reaches a log line).
  */
-export function requireIngestToken(tokens: TokenService, req: InboundRequest, tool: string, allowQuery: boolean): void {
+export function requireIngestToken(tokens: TokenService, req: InboundHeaders, tool: string, allowQuery: boolean): void {
   const header = req.header("authorization");
   const fromHeader = header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
   const token = fromHeader ?? (allowQuery ? req.query("token") : undefined);

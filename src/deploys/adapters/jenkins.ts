@@ -2,6 +2,7 @@ import type { Config } from "../../config.ts";
 import type { DeployPhase } from "../../store/schema/index.ts";
 import type { TokenService } from "../../tokens/token-service.ts";
 import type { InboundAdapter } from "./adapter.ts";
+import { WEBHOOK_BODY_CAPS } from "./body-caps.ts";
 import { requireIngestToken } from "./inbound-auth.ts";
 import { field, optionalEpochMs, optionalText, optionalUrl, requiredText, requireObject } from "./payload-fields.ts";
 
@@ -12,7 +13,11 @@ const END_STATUS: Record<string, DeployPhase> = { SUCCESS: "finished", UNSTABLE:
 export function createJenkinsAdapter(_config: Config, tokens: TokenService): InboundAdapter {
   return {
     tool: "jenkins",
-    verify: (req) => requireIngestToken(tokens, req, "Jenkins", true),
+    maxBodyBytes: WEBHOOK_BODY_CAPS.jenkins,
+    authorize: (req) => {
+      requireIngestToken(tokens, req, "Jenkins", true);
+      return undefined;
+    },
     read(payload) {
       const body = requireObject(payload);
       const name = requiredText(body, "name");

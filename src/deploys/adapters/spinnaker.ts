@@ -3,6 +3,7 @@ import { DEPLOY_PHASES, type DeployPhase } from "../../store/schema/index.ts";
 import type { TokenService } from "../../tokens/token-service.ts";
 import type { DeployEventInput } from "../deploy-event.ts";
 import type { InboundAdapter } from "./adapter.ts";
+import { WEBHOOK_BODY_CAPS } from "./body-caps.ts";
 import { requireIngestToken } from "./inbound-auth.ts";
 import { field, missing, optionalText, optionalUrl, requiredText, requireObject } from "./payload-fields.ts";
 
@@ -23,7 +24,11 @@ const STAGE_STATUS: Record<string, DeployPhase> = {
 export function createSpinnakerAdapter(_config: Config, tokens: TokenService): InboundAdapter {
   return {
     tool: "spinnaker",
-    verify: (req) => requireIngestToken(tokens, req, "Spinnaker", false),
+    maxBodyBytes: WEBHOOK_BODY_CAPS.spinnaker,
+    authorize: (req) => {
+      requireIngestToken(tokens, req, "Spinnaker", false);
+      return undefined;
+    },
     read(payload) {
       const body = requireObject(payload);
       const executionId = requiredText(body, "execution_id");

@@ -18,6 +18,9 @@ function releaseTags(e: { service: string; environment: string; version: string 
 
 const clip = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
 
+/** Datadog notifies every @handle in an event's title or text; a name like "@slack-ops" must read as text, not page. */
+export const neutralizeHandles = (s: string) => s.replace(/(^|[^\w.])@/g, "$1\uFF20");
+
 /** One event per release in a stream: Datadog groups events with the same aggregation key. */
 const aggregationKey = (releaseId: string) => clip(`deploy-guard:${releaseId}`, 100);
 
@@ -27,8 +30,8 @@ function releaseLink(publicUrl: string | undefined, releaseId: string): string[]
 
 export function deployEventBody(e: DeployEvent, publicUrl: string | undefined): v1.EventCreateRequest {
   return {
-    title: clip(`Deploy ${e.phase.replace(/_/g, " ")}: ${e.service} ${e.version} in ${e.environment}`, TITLE_MAX),
-    text: clip([`${e.service} ${e.version} in ${e.environment}: deploy ${e.phase.replace(/_/g, " ")}.`, ...releaseLink(publicUrl, e.release_id)].join("\n"), TEXT_MAX),
+    title: clip(neutralizeHandles(`Deploy ${e.phase.replace(/_/g, " ")}: ${e.service} ${e.version} in ${e.environment}`), TITLE_MAX),
+    text: clip([neutralizeHandles(`${e.service} ${e.version} in ${e.environment}: deploy ${e.phase.replace(/_/g, " ")}.`), ...releaseLink(publicUrl, e.release_id)].join("\n"), TEXT_MAX),
     dateHappened: Math.floor(e.at / 1000),
     tags: [...releaseTags(e), "deploy-guard:deploy", `phase:${metricTagValue(e.phase)}`],
     alertType: DEPLOY_ALERT[e.phase] ?? "info",
@@ -40,8 +43,8 @@ export function verdictEventBody(v: VerdictEvent, publicUrl: string | undefined)
   const stage = v.final ? "verdict" : "interim check";
   const score = v.score === null ? [] : [`Score: ${Math.round(v.score)}`];
   return {
-    title: clip(`${v.status.toUpperCase()} ${stage}: ${v.service} ${v.version} in ${v.environment}`, TITLE_MAX),
-    text: clip([v.summary, ...score, ...releaseLink(publicUrl, v.release_id)].join("\n"), TEXT_MAX),
+    title: clip(neutralizeHandles(`${v.status.toUpperCase()} ${stage}: ${v.service} ${v.version} in ${v.environment}`), TITLE_MAX),
+    text: clip([neutralizeHandles(v.summary), ...score, ...releaseLink(publicUrl, v.release_id)].join("\n"), TEXT_MAX),
     dateHappened: Math.floor(v.at / 1000),
     tags: [...releaseTags(v), "deploy-guard:verdict", `status:${metricTagValue(v.status)}`, `final:${v.final}`],
     alertType: VERDICT_ALERT[v.status] ?? "info",

@@ -19,3 +19,7 @@ export * from "./github-protection-answers.ts";
 export * from "./capacity-fits.ts";
 export * from "./error-signatures.ts";
 export * from "./release-overrides.ts";
+export * from "./dashboard-sessions.ts";
+export * from "./slack-actions-seen.ts";
+export * from "./effect-attempts.ts";
+export * from "./late-telemetry.ts";

@@ -1,6 +1,7 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-export const ROLLBACK_STATUSES = ["pending", "succeeded", "failed"] as const;
+/** running: an attempt is under way; unknown: the process died during one, and a person must say whether it ran. */
+export const ROLLBACK_STATUSES = ["pending", "running", "succeeded", "failed", "unknown"] as const;
 
 /** Outbox of rollbacks: at most one per release (the primary key), written with the verdict or decision that asks for it. */
 export const rollbacks = sqliteTable(

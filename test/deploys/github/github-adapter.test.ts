@@ -1,3 +1,4 @@
+import { verifyWhole } from "../../../src/deploys/adapters/adapter.ts";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.ts";
 import { createGithubAdapter } from "../../../src/deploys/adapters/github.ts";
@@ -11,7 +12,7 @@ const HELLO = { service: "Codertocat/Hello-World", version: SHA, commit: SHA, de
 
 function read(event: string, body: object) {
   const req = githubRequest(event, body);
-  adapter.verify(req);
+  verifyWhole(adapter, req);
   return adapter.read(JSON.parse(req.rawBody), req);
 }
 
@@ -111,7 +112,7 @@ describe("X-Hub-Signature-256", () => {
   const body = fixtureText("deployment__payload.json");
 
   it("accepts the HMAC-SHA256 of the exact body bytes", () => {
-    expect(() => adapter.verify(githubRequest("deployment", body))).not.toThrow();
+    expect(() => verifyWhole(adapter, githubRequest("deployment", body))).not.toThrow();
   });
 
   it.each([
@@ -120,14 +121,14 @@ describe("X-Hub-Signature-256", () => {
     ["signed with another secret", { "x-hub-signature-256": sign(body, "another-secret-0123456789") }],
     ["for another body", { "x-hub-signature-256": sign(`${body} `) }],
   ])("refuses a signature that is %s with UNAUTHORIZED, never echoing the secret", (_what, headers) => {
-    const err = thrown(() => adapter.verify(githubRequest("deployment", body, headers)));
+    const err = thrown(() => verifyWhole(adapter, githubRequest("deployment", body, headers)));
     expect(err.code).toBe("UNAUTHORIZED");
     expect(err.message).not.toContain(WEBHOOK_SECRET);
   });
 
   it("refuses every delivery while no webhook secret is configured", () => {
     const open = createGithubAdapter(loadConfig({}));
-    const err = thrown(() => open.verify(githubRequest("deployment", body)));
+    const err = thrown(() => verifyWhole(open, githubRequest("deployment", body)));
     expect(err.code).toBe("UNAUTHORIZED");
     expect(err.message).toContain("DEPLOY_GUARD_GITHUB_WEBHOOK_SECRET");
   });

@@ -1,3 +1,4 @@
+import { verifyWhole } from "../../../src/deploys/adapters/adapter.ts";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGithubAdapter } from "../../../src/deploys/adapters/github.ts";
 import { AppError } from "../../../src/http/app-error.ts";
@@ -32,7 +33,7 @@ async function requestProtection(s: TestService, callbackUrl = `${api!.url}${CAL
   body.deployment_callback_url = callbackUrl;
   const req = githubRequest("deployment_protection_rule", body);
   const adapter = createGithubAdapter(s.config, undefined, s.container.github);
-  adapter.verify(req);
+  verifyWhole(adapter, req);
   const result = adapter.read(JSON.parse(req.rawBody), req);
   await s.container.github!.protection.idle();
   return result;

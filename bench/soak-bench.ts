@@ -1,0 +1,165 @@
+/**
+ * npm run bench:soak [-- --minutes=N --clients=N] — reliability under kill -9:
+ *  - several clients push log events (each with a unique message), report failed deploys (one alert each) and ask for
+ *    a rollback of each (one command run each), while the real server process is killed with SIGKILL at random moments
+ *    and restarted on the same database;
+ *  - then: records acknowledged / found / lost / duplicated, alerts and rollbacks per release;
+ *  - and, in-process, p99 of /healthz while retention deletes a million old rows and while 10,000-event batches arrive.
+ */
+import { appendFileSync, chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import pino from "pino";
+import { loadConfig } from "../src/config.ts";
+import { startService } from "../src/main.ts";
+import { startReceiver } from "../test/notify/local-receiver.ts";
+import { REPO_RULES } from "../test/support/test-service.ts";
+import { startServer, type ServerProcess } from "../test/support/server-process.ts";
+
+const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
+const MINUTES = arg("minutes", 10);
+const CLIENTS = arg("clients", 4);
+const TOKEN = "soak-admin-token-0123456789";
+const dir = mkdtempSync(join(tmpdir(), "dg-soak-"));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil(xs.length * 0.99) - 1)] ?? NaN;
+
+function rulesWithRollback(script: string): string {
+  const rules = join(dir, "rules");
+  cpSync(REPO_RULES, rules, { recursive: true });
+  const path = join(rules, "default.yaml");
+  const yaml = readFileSync(path, "utf8").replace(/(\n {2}notify_on: [^\n]*)/, `$1\n  rollback:\n    command: ${JSON.stringify([script])}\n    timeout_seconds: 30`);
+  writeFileSync(path, yaml);
+  return rules;
+}
+
+async function soak() {
+  const runs = join(dir, "rollbacks.txt");
+  const script = join(dir, "rollback.sh");
+  writeFileSync(script, `#!/bin/sh\necho "$DEPLOY_GUARD_RELEASE_ID" >> "${runs}"\nsleep 0.5\n`);
+  chmodSync(script, 0o755);
+  const hook = await startReceiver();
+  const env = {
+    DEPLOY_GUARD_DB: join(dir, "soak.db"), DEPLOY_GUARD_RULES: rulesWithRollback(script), DEPLOY_GUARD_API_TOKEN: TOKEN, DEPLOY_GUARD_LOG_LEVEL: "warn",
+    DEPLOY_GUARD_WEBHOOK_URL: hook.url, DEPLOY_GUARD_WEBHOOK_SECRET: "soak-webhook-secret-0123456789", DEPLOY_GUARD_NOTIFY_THROTTLE_MAX: "1000",
+  };
+  let server: ServerProcess | undefined = await startServer(env);
+  const end = Date.now() + MINUTES * 60_000;
+  const killsAt = end - 20_000; // the last 20 s run undisturbed, so what is due gets delivered
+  let kills = 0, seq = 0;
+  const ackedBatches = new Set<string>();
+  const releases = new Set<string>();
+  const call = async (method: string, path: string, body: unknown) => {
+    if (!server) throw new Error("down");
+    const res = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+    return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+  };
+  const client = async (c: number) => {
+    const wanted: string[] = [];
+    while (Date.now() < end) {
+      try {
+        const n = 200, base = seq++;
+        const events = Array.from({ length: n }, (_, i) => ({ timestamp: Date.now() - 1000, service: `soak${c}`, status: 200, latency_ms: 20, message: `soak-${c}-${base}-${i}` }));
+        if ((await call("POST", "/api/v1/logs", { events })).status === 202) ackedBatches.add(`${c}-${base}`);
+        if (base % 10 === 0) {
+          const d = await call("POST", "/api/v1/deploys", { service: `soak${c}`, version: `v${base}`, phase: "failed", tool: "soak", event_id: `soak-${c}-${base}` });
+          if (d.status === 202) wanted.push(d.body.release_id as string);
+        }
+        // A rollback is asked until acknowledged; asking again for the same release must not run it twice.
+        for (const id of wanted.splice(0)) {
+          const r = await call("POST", `/api/v1/releases/${id}/decision`, { action: "rollback", reason: "soak" }).catch(() => ({ status: 0 }));
+          if (r.status === 201 || r.status === 200) releases.add(id);
+          else wanted.push(id);
+        }
+      } catch {
+        await sleep(200);
+      }
+    }
+  };
+  const killer = async () => {
+    while (Date.now() < killsAt) {
+      await sleep(10_000 + Math.random() * 25_000);
+      if (Date.now() >= killsAt || !server) break;
+      const s = server;
+      server = undefined;
+      await s.kill();
+      kills += 1;
+      server = await startServer(env);
+    }
+  };
+  await Promise.all([...Array.from({ length: CLIENTS }, (_, c) => client(c)), killer()]);
+  await sleep(8000);
+  await server?.stop();
+  await hook.close();
+
+  const db = new Database(join(dir, "soak.db"), { readonly: true });
+  // Each record is looked up by its own message: lost = acknowledged but absent; duplicated = stored more than once.
+  const copies = new Map<string, number>();
+  for (const m of db.prepare("SELECT message FROM log_events WHERE message LIKE 'soak-%'").pluck().iterate() as Iterable<string>) copies.set(m, (copies.get(m) ?? 0) + 1);
+  let acked = 0, found = 0, lost = 0;
+  for (const b of ackedBatches) {
+    for (let i = 0; i < 200; i++) {
+      acked += 1;
+      if (copies.has(`soak-${b}-${i}`)) found += 1;
+      else lost += 1;
+    }
+  }
+  const duplicated = [...copies.values()].reduce((a, n) => a + n - 1, 0);
+  const storedButNotAcked = copies.size - found;
+  const unknown = (db.prepare("SELECT COUNT(*) AS n FROM rollbacks WHERE status = 'unknown'").get() as { n: number }).n;
+  db.close();
+  const verdictAlerts = hook.got.filter((g) => g.json?.type === "verdict" && !String(g.json?.summary).includes("may or may not have run"));
+  const perRelease = (ids: string[]) => ids.reduce((m, id) => m.set(id, (m.get(id) ?? 0) + 1), new Map<string, number>());
+  const alertKeys = new Map<string, Set<string>>();
+  for (const g of verdictAlerts) alertKeys.set(g.json.release_id, (alertKeys.get(g.json.release_id) ?? new Set()).add(String(g.headers["idempotency-key"])));
+  const rollbackRuns = perRelease(existsSync(runs) ? readFileSync(runs, "utf8").trim().split("\n").filter(Boolean) : []);
+  const all = [...releases];
+  return {
+    minutes: MINUTES, clients: CLIENTS, kills, acked, found, lost, duplicated, storedButNotAcked,
+    releases: all.length,
+    alertsExactlyOnce: all.filter((id) => alertKeys.get(id)?.size === 1).length,
+    alertDeliveries: verdictAlerts.length, alertsRepeatedWithSameKey: verdictAlerts.length - [...alertKeys.values()].reduce((a, s) => a + s.size, 0),
+    alertsMissing: all.filter((id) => !alertKeys.has(id)).length, alertsTwiceDistinct: all.filter((id) => (alertKeys.get(id)?.size ?? 0) > 1).length,
+    rollbacksExactlyOnce: all.filter((id) => rollbackRuns.get(id) === 1).length, rollbacksTwice: all.filter((id) => (rollbackRuns.get(id) ?? 0) > 1).length,
+    rollbacksNotRun: all.filter((id) => !rollbackRuns.has(id)).length, rollbacksUnknown: unknown,
+  };
+}
+
+async function latency() {
+  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", DEPLOY_GUARD_DB: join(dir, "latency.db"), DEPLOY_GUARD_RULES: REPO_RULES, DEPLOY_GUARD_API_TOKEN: TOKEN, DEPLOY_GUARD_LOG_LEVEL: "silent" });
+  const svc = await startService(config, pino({ level: "silent" }));
+  const url = `http://127.0.0.1:${svc.port}`;
+  const old = Date.now() - 30 * 24 * 3600_000;
+  svc.container.db.$client.prepare(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000)
+    INSERT INTO log_events (ts, service, environment, is_error, message) SELECT ${old} + i, 'old', 'production', 0, 'old row' FROM n`).run();
+  const probe = async (during: Promise<unknown>) => {
+    const times: number[] = [];
+    let done = false;
+    void during.finally(() => (done = true));
+    while (!done) {
+      const t = performance.now();
+      await fetch(`${url}/healthz`);
+      times.push(performance.now() - t);
+    }
+    return times;
+  };
+  const t0 = performance.now();
+  const retention = await probe(svc.container.telemetry.prune(Date.now() - 14 * 24 * 3600_000));
+  const pruneMs = performance.now() - t0;
+  const batch = async () => {
+    for (let k = 0; k < 10; k++) {
+      const events = Array.from({ length: 10_000 }, (_, i) => ({ timestamp: Date.now() - 60_000 + i, service: `big${i % 5}`, host: `h${i % 20}`, route: `/r${i % 30}`, status: i % 50 ? 200 : 500, latency_ms: 10 + (i % 90), message: i % 50 ? "ok" : `error ${i % 7}` }));
+      await fetch(`${url}/api/v1/logs`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify({ events }) });
+    }
+  };
+  const batches = await probe(batch());
+  await svc.stop();
+  return { retentionRows: 1_000_000, pruneSeconds: (pruneMs / 1000).toFixed(1), healthzP99Retention: p99(retention).toFixed(1), healthzMaxRetention: Math.max(...retention).toFixed(1), probesRetention: retention.length, healthzP99Batches: p99(batches).toFixed(1), healthzMaxBatches: Math.max(...batches).toFixed(1), probesBatches: batches.length };
+}
+
+const soakFigures = await soak();
+const latencyFigures = await latency();
+console.log("\n| figure | value |\n|---|---|");
+for (const [k, v] of Object.entries({ ...soakFigures, ...latencyFigures })) console.log(`| ${k} | ${v} |`);
+appendFileSync(join(dir, "figures.json"), JSON.stringify({ soakFigures, latencyFigures }));

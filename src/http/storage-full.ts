@@ -1,0 +1,58 @@
+import { statfsSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Db } from "../store/db.ts";
+
+export { isStorageFull } from "../store/storage-full-error.ts";
+
+/** Seconds a client is told to wait, and how long a full-disk error keeps /readyz not-ready. */
+export const STORAGE_RETRY_AFTER_SECONDS = 30;
+/** Less free space than this on the database's disk is reported as full before SQLite runs into it. */
+const MIN_FREE_BYTES = 16 * 1024 * 1024;
+
+/** The 503 a write gets when the disk is full: nothing of the request was stored, and it may be sent again later. */
+export function storageFullResponse(requestId: string | undefined): Response {
+  const body = {
+    type: "https://deploy-guard.dev/problems/storage-full", title: "Storage is full", status: 503,
+    detail: "The database could not be written because its disk is full; nothing from this request was stored. Send it again after the Retry-After time.",
+    code: "STORAGE_FULL", requestId,
+  };
+  return new Response(JSON.stringify(body), {
+    status: 503, headers: { "content-type": "application/problem+json", "retry-after": String(STORAGE_RETRY_AFTER_SECONDS) },
+  });
+}
+
+/** Remembers the last full-disk error and answers /readyz's storage check. */
+export class StorageHealth {
+  private fullAt: number | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly dbPath: string,
+    private readonly now: () => number,
+  ) {}
+
+  markFull(): void {
+    this.fullAt = this.now();
+  }
+
+  /** "ok …" or "full: …" */
+  check(): string {
+    if (this.fullAt !== undefined && this.now() - this.fullAt < STORAGE_RETRY_AFTER_SECONDS * 1000) {
+      return `full: a write failed for lack of space at ${new Date(this.fullAt).toISOString()}`;
+    }
+    const sqlite = this.db.$client;
+    const pages = sqlite.pragma("page_count", { simple: true }) as number;
+    const max = sqlite.pragma("max_page_count", { simple: true }) as number;
+    const free = sqlite.pragma("freelist_count", { simple: true }) as number;
+    if (pages >= max && free === 0) return "full: the database has reached its maximum size (max_page_count)";
+    if (this.dbPath === ":memory:") return "ok";
+    try {
+      const fs = statfsSync(dirname(this.dbPath));
+      const bytes = fs.bavail * fs.bsize;
+      if (bytes < MIN_FREE_BYTES) return `full: ${Math.floor(bytes / 1024)} KiB free on the database's disk`;
+      return `ok (${Math.floor(bytes / 1024 / 1024)} MiB free)`;
+    } catch {
+      return "ok";
+    }
+  }
+}
