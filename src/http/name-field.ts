@@ -5,6 +5,7 @@ import { z } from "@hono/zod-openapi";
  * separators, the BOM: none belongs in a service, environment, version, host or route name, and each can disguise one
  * (a right-to-left override reverses what a reader sees; a newline once escaped every "*" rule).
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]/;
 
 /** Why a name is refused, or undefined when it is fine. */

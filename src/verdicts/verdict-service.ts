@@ -141,7 +141,7 @@ export class VerdictService {
     const rule = this.judgedRule(release);
     const windows = windowsOf(release);
     if (rule.analysis.mode === "sequential") {
-      return this.planSequential(release, rule, windows, Math.min(floorMinute(now - this.graceMs), this.arrivedEnd(release, windows, now)), now);
+      return this.planSequential(release, rule, windows, Math.min(floorMinute(now - this.graceMs), this.arrivedEnd(release, rule, windows, now)), now);
     }
     if (now >= windows.analysisEnd + this.graceMs) return this.judgeStep(release, rule, windows.analysisEnd, true, now, null);
     const candidateEnd = Math.min(floorMinute(now), windows.analysisEnd);
@@ -177,9 +177,11 @@ export class VerdictService {
   /**
    * A replayed deploy (its finish received long after it happened) has its telemetry still on the way: minutes after
    * the last one stored have not arrived yet, rather than being silent, until the window's length of wall-clock time
-   * has passed since the deploy was received.
+   * has passed since the deploy was received. Only for rules that read pushed telemetry.
    */
-  private arrivedEnd(release: ReleaseRow, windows: ReleaseWindows, now: number): number {
+  private arrivedEnd(release: ReleaseRow, rule: Rule, windows: ReleaseWindows, now: number): number {
+    // Outside sources (Prometheus, Datadog, Elasticsearch) hold their own data: nothing of theirs arrives here.
+    if (!rule.signals.some((s) => s.source === "builtin")) return Infinity;
     const finish = this.overrides.finishReceived(release.id, release.latestDeployId);
     if (!finish || finish.receivedAt - finish.timestamp <= this.graceMs + MINUTE) return Infinity;
     if (now >= finish.receivedAt + (windows.analysisEnd - windows.analysisStart) + this.graceMs) return Infinity;

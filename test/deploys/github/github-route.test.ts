@@ -21,7 +21,8 @@ const count = (s: TestService, table: string) => (s.container.db.$client.prepare
 
 describe("POST /api/v1/webhooks/github", () => {
   it("records octokit's deployment and deployment_status deliveries as one deploy, started then finished, once each", async () => {
-    svc = createTestService({ env: { DEPLOY_GUARD_GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET } });
+    // The recorded deliveries are from May 2019: the clock is just after them (older events than the retention are refused).
+    svc = createTestService({ env: { DEPLOY_GUARD_GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET }, now: Date.parse("2019-05-15T15:30:00Z") });
     const created = await deliver(svc, "deployment", fixtureText("deployment__payload.json"));
     expect(created.status).toBe(202);
     const body = (await created.json()) as { accepted: { release_id: string; deploy_id: string; duplicate: boolean }[] };

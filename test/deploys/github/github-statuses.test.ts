@@ -140,6 +140,8 @@ describe("deployment statuses posted back to GitHub", () => {
 
   it("does not repeat a failure GitHub itself reported", async () => {
     svc = await guardWithGithub(() => ({ status: 201 }));
+    // The recorded deliveries are from May 2019: the clock is just after them (older events than the retention are refused).
+    svc.clock.now = Date.parse("2019-05-15T15:30:00Z");
     const adapter = createGithubAdapter(svc.config, undefined, svc.container.github);
     for (const [event, file] of [["deployment", "deployment__payload.json"], ["deployment_status", "deployment_status__payload.json"]] as const) {
       const body = fixture(file);
