@@ -5,6 +5,8 @@ import type { Router } from "../http/router.ts";
 import { WRITE_ERRORS } from "../http/problem-schema.ts";
 import { zodFieldErrors } from "../http/problem.ts";
 import { readCappedBody } from "../http/body-size.ts";
+import { requireAccess } from "../http/auth.ts";
+import { presentedIdentity } from "./adapters/inbound-auth.ts";
 import { INBOUND_TOOLS, type InboundAdapter, type InboundHeaders, type InboundRequest } from "./adapters/adapter.ts";
 import { createInboundAdapters } from "./adapters/registry.ts";
 import { DeployAcceptedSchema, DeployEventSchema, type DeployEventInput } from "./deploy-event.ts";
@@ -51,6 +53,10 @@ export function webhookRoutes(app: Router, c: Container): void {
       return ctx.json({ accepted: [], ignored: result.ignored }, 202);
     }
     const events = validate(adapter, result.events);
+    // A token limited to some services limits the tools that send it too. Tools report a step when it ends, so their
+    // event times are not held to the ingest delay (the retention and clock bounds still apply).
+    const who = presentedIdentity(c.tokens, headers);
+    for (const e of events) requireAccess(who, e.service, e.environment);
     const accepted = await c.writes.run(() => events.map((e) => c.deploys.record(e, undefined, "step")));
     log.records = accepted.length;
     return ctx.json({ accepted }, 202);

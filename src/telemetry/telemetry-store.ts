@@ -12,7 +12,7 @@ const PRUNE_CHUNK = 5000;
 /** What retention deletes, and the column that dates each row. */
 const PRUNED = [
   ["log_events", "ts"], ["metric_samples", "ts"], ["request_rollups", "minute"], ["service_rollups", "minute"],
-  ["metric_rollups", "minute"], ["error_signature_minutes", "minute"], ["error_signatures", "last_seen"],
+  ["metric_rollups", "minute"], ["error_signature_minutes", "minute"], ["error_signatures", "last_seen"], ["late_telemetry", "minute"],
 ] as const;
 
 interface RequestRollup {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestService, type TestService } from "../support/test-service.ts";
 import { countRows } from "../support/sqlite-count.ts";
@@ -42,6 +43,15 @@ describe("tokens limited to services and environments", () => {
     expect((await problem(await svc.request("POST", "/api/v1/deploys", deploy, as(token)), 403)).detail).toContain("environment 'production'");
     expect((await svc.request("POST", "/api/v1/deploys", { ...deploy, environment: "staging-eu" }, as(token))).status).toBe(202);
     expect(countRows(`${svc.dir}/guard.db`, "SELECT count(*) AS n FROM releases WHERE environment = 'production'")).toBe(0);
+  });
+
+  it("limits a deploy tool's webhook that sends a limited token too (a production-only token, a Jenkins job deploying to staging)", async () => {
+    svc = createTestService();
+    const { token } = await createToken({ name: "jenkins", scope: "ingest", environments: ["production"] });
+    const job = readFileSync(new URL("../fixtures/webhooks/jenkins/deploy-job-started.json", import.meta.url), "utf8");
+    const res = await svc.request("POST", "/api/v1/webhooks/jenkins", job, { ...as(token), "content-type": "application/json" });
+    expect((await problem(res, 403)).detail).toContain("environment 'staging'");
+    expect(countRows(`${svc.dir}/guard.db`, "SELECT count(*) AS n FROM deploy_events")).toBe(0);
   });
 
   it("refuses decisions, evaluations and gates on a release of another service", async () => {

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { AppError } from "../../http/app-error.ts";
-import { TokenService } from "../../tokens/token-service.ts";
+import { TokenService, type TokenIdentity } from "../../tokens/token-service.ts";
 import type { InboundHeaders } from "./adapter.ts";
 
 /** Compares a presented secret with the configured one in constant time (hashing first evens out the lengths). */
@@ -25,4 +25,10 @@ export function requireIngestToken(tokens: TokenService, req: InboundHeaders, to
   if (!TokenService.allows(scope, "ingest")) {
     throw new AppError("FORBIDDEN", `The ${tool} webhook needs a token with the 'ingest' scope; this token has '${scope}'.`);
   }
+}
+
+/** The identity of the API token a webhook presented (header or `?token=`), once authorize() has accepted it. */
+export function presentedIdentity(tokens: TokenService, req: InboundHeaders): TokenIdentity | undefined {
+  const token = req.header("authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1] ?? req.query("token");
+  return token ? (tokens.identify(token) ?? undefined) : undefined;
 }
