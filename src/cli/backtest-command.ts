@@ -52,6 +52,10 @@ export async function backtestCommand(args: string[], out = process.stdout, err 
     const rows = db.select().from(releases).where(and(isNotNull(releases.deployFinishedAt), gte(releases.deployStartedAt, since))).orderBy(asc(releases.deployStartedAt)).all();
     const changed = new Map<string, number>();
     let judged = 0;
+    // Operators' "this verdict was wrong" marks (decision mark_wrong): the rows a rule change should fix.
+    const marks = new Map((db.$client.prepare("SELECT release_id AS id, feedback, actor FROM release_decisions WHERE action = 'mark_wrong' ORDER BY id")
+      .all() as { id: string; feedback: "false_fail" | "missed_regression"; actor: string }[]).map((m) => [m.id, m]));
+    const fixed = { false_fail: [0, 0], missed_regression: [0, 0] };
     out.write(`Backtest of rule '${rule.name}' (${loaded.file}) over releases since ${new Date(since).toISOString().slice(0, 16)}Z\n\n`);
     out.write(`${"release".padEnd(26)} ${"service".padEnd(16)} ${"version".padEnd(12)} ${"deployed (UTC)".padEnd(17)} ${"was".padEnd(9)} ${"would be".padEnd(9)} score  why\n`);
     for (const r of rows) {
@@ -62,10 +66,19 @@ export async function backtestCommand(args: string[], out = process.stdout, err 
       // An observe-mode rule never blocks: its column shows the engine's answer, marked, as "would have" alerts do.
       const wouldBe = rule.mode === "observe" ? `${v.status} (observe)` : v.status;
       if (v.status !== r.status) changed.set(`${r.status}→${v.status}`, (changed.get(`${r.status}→${v.status}`) ?? 0) + 1);
-      out.write(`${r.id.padEnd(26)} ${r.service.slice(0, 16).padEnd(16)} ${r.version.slice(0, 12).padEnd(12)} ${new Date(r.deployStartedAt!).toISOString().slice(0, 16).replace("T", " ").padEnd(17)} ${r.status.padEnd(9)} ${wouldBe.padEnd(9)} ${String(v.score ?? "–").padStart(5)}  ${v.why}\n`);
+      const mark = marks.get(r.id);
+      if (mark) {
+        const tally = fixed[mark.feedback];
+        tally[0]!++;
+        if (mark.feedback === "false_fail" ? v.status !== "fail" : v.status === "fail") tally[1]!++;
+      }
+      const marked = mark ? `[marked ${mark.feedback.replace("_", " ")} by ${mark.actor}] ` : "";
+      out.write(`${r.id.padEnd(26)} ${r.service.slice(0, 16).padEnd(16)} ${r.version.slice(0, 12).padEnd(12)} ${new Date(r.deployStartedAt!).toISOString().slice(0, 16).replace("T", " ").padEnd(17)} ${r.status.padEnd(9)} ${wouldBe.padEnd(9)} ${String(v.score ?? "–").padStart(5)}  ${marked}${v.why}\n`);
     }
     const flips = [...changed].map(([k, n]) => `${k} ${n}`).join(", ");
     out.write(`\n${judged} release(s) replayed; ${[...changed.values()].reduce((a, b) => a + b, 0)} would change${flips ? ` (${flips})` : ""}.\n`);
+    const [ff, ffFixed] = fixed.false_fail, [mr, mrFixed] = fixed.missed_regression;
+    if (ff! + mr! > 0) out.write(`Marked wrong by operators: ${ff} false fail(s), ${ffFixed} no longer failed by this rule; ${mr} missed regression(s), ${mrFixed} failed by it.\n`);
     return 0;
   } finally {
     db.$client.close();

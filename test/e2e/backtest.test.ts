@@ -73,6 +73,14 @@ describe("deploy-guard backtest", () => {
     expect(stricter.line("steady")).toMatch(/ pass +hold .*Undecided at the longest window this rule allows: .* still hides a rise of 25 %/);
     expect(stricter.line("broken")).toMatch(/ fail +fail /);
     expect(stricter.stdout).toContain("3 release(s) replayed; 1 would change (pass→hold 1).");
+
+    // An operator says the broken release's fail was wrong: the backtest shows the mark, and whether a rule fixes it.
+    const broken = (svc.container.db.$client.prepare("SELECT id FROM releases WHERE service = 'broken'").get() as { id: string }).id;
+    const marked = await svc.request("POST", `/api/v1/releases/${broken}/decision`, { action: "mark_wrong", feedback: "false_fail", reason: "the errors were a load test" });
+    expect(marked.status).toBe(201);
+    const again = await backtest(join(REPO_RULES, "default.yaml"));
+    expect(again.line("broken")).toMatch(/ fail +fail .*\[marked false fail by [^\]]+\] /);
+    expect(again.stdout).toContain("Marked wrong by operators: 1 false fail(s), 0 no longer failed by this rule; 0 missed regression(s), 0 failed by it.");
   });
 
   it("prints analyzing for a release whose sequential window is still open, and judges a fixed rule once", async () => {
