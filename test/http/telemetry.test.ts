@@ -69,8 +69,9 @@ describe("telemetry push", () => {
   it("prunes raw rows and roll-ups past the retention", async () => {
     await svc.request("POST", "/api/v1/logs", { events: generateTraffic({ service: "web", start: T0, minutes: 3, perMinute: 10, errorRate: 0, latencyMs: 10, seed: 4 }) });
     const removed = await svc.container.telemetry.prune(T0 + 2 * 60_000);
-    // 20 raw events, 2 minutes × 4 host/route roll-ups and 2 service-minute roll-ups.
-    expect(removed).toBe(20 + 8 + 2);
+    // 20 raw events, 2 minutes × 4 host/route roll-ups, 2 service-minute roll-ups, and the 2 minutes' late-data notes
+    // (the clock is 2 hours past T0).
+    expect(removed).toBe(20 + 8 + 2 + 2);
     expect(rows("log_events")).toBe(10);
   });
 });
