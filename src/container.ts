@@ -49,6 +49,7 @@ import { Evaluator } from "./verdicts/evaluator.ts";
 import { ExternalReader } from "./verdicts/external-reads.ts";
 import { OnsetLocator } from "./verdicts/onset-locator.ts";
 import { VerdictService } from "./verdicts/verdict-service.ts";
+import { ReleaseQueries } from "./verdicts/release-queries.ts";
 import { VerdictRecorder } from "./verdicts/verdict-recorder.ts";
 import { LateDataStage } from "./verdicts/late-data-stage.ts";
 import { alertReaction, eventSinkReaction, rollbackReaction } from "./verdicts/verdict-reactions.ts";
@@ -76,6 +77,8 @@ export interface Container {
   reader: WindowReader;
   deploys: DeployService;
   verdicts: VerdictService;
+  /** Release lists and a release's deploys, for the API and the dashboard. */
+  releases: ReleaseQueries;
   /** Where signals are read: pushed telemetry, and Elasticsearch, Datadog and Prometheus when configured. */
   sources: Sources;
   sourceHealth: SourceHealthCache;
@@ -177,6 +180,7 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
     reader,
     deploys: new DeployService(db, rules, recorder, graceMs, now, events, IngestPolicy.fromConfig(config, now)),
     verdicts,
+    releases: new ReleaseQueries(db),
     sources,
     sourceHealth: new SourceHealthCache(sources, now),
     capacity,

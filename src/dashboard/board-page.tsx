@@ -18,7 +18,7 @@ const DAY = 24 * 3600_000;
 type BoardRelease = ReturnType<typeof releaseView> & { deployed_at: number };
 
 function boardReleases(c: Container): BoardRelease[] {
-  return c.verdicts.list({ limit: BOARD_SIZE }).map((r) => ({
+  return c.releases.list({ limit: BOARD_SIZE }).map((r) => ({
     ...c.views.release(r),
     deployed_at: r.deployFinishedAt ?? r.deployStartedAt ?? r.createdAt,
   }));

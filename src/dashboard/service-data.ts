@@ -28,7 +28,7 @@ export interface ServiceData {
 
 /** Everything the service page shows, read from the releases and the per-minute roll-ups. */
 export function serviceData(c: Container, service: string, environment: string | undefined, hours: number, t: Translate): ServiceData {
-  const all = c.verdicts.list({ service, limit: 200 });
+  const all = c.releases.list({ service, limit: 200 });
   const environments = [...new Set(all.map((r) => r.environment))].sort();
   const env = environment ?? all[0]?.environment ?? "production";
   const mine = all.filter((r) => r.environment === env);

@@ -75,10 +75,10 @@ export function releaseRoutes(app: Router, c: Container): void {
     if (!batch) throw new AppError("NOT_FOUND", `Release ${id} has no batch ${index} in its latest deploy.`);
     return ctx.json(batchGateView(release, batch, decisions.current(id, index)), 200);
   });
-  app.openapi(list, (ctx) => ctx.json({ releases: c.verdicts.list(ctx.req.valid("query")).map((r) => c.views.release(r)) }, 200));
+  app.openapi(list, (ctx) => ctx.json({ releases: c.releases.list(ctx.req.valid("query")).map((r) => c.views.release(r)) }, 200));
   app.openapi(get, (ctx) => {
     const { id } = ctx.req.valid("param");
-    return ctx.json({ ...c.views.release(c.verdicts.get(id)), deploys: c.verdicts.deploysOf(id) }, 200);
+    return ctx.json({ ...c.views.release(c.verdicts.get(id)), deploys: c.releases.deploysOf(id) }, 200);
   });
   app.openapi(verdict, (ctx) => {
     const { id } = ctx.req.valid("param");

@@ -1,9 +1,9 @@
-import { and, desc, eq, lte, sql, type SQL } from "drizzle-orm";
+import { and, eq, lte, sql } from "drizzle-orm";
 import { AppError } from "../http/app-error.ts";
 import type { Rule } from "../rules/rule-schema.ts";
 import type { RuleSet } from "../rules/rule-set.ts";
 import type { Db } from "../store/db.ts";
-import { deployBatches, deploys, releases, type ReleaseRow } from "../store/schema/index.ts";
+import { releases, type ReleaseRow } from "../store/schema/index.ts";
 import type { BaselineResolver } from "./baseline-resolver.ts";
 import type { EvaluationInput, Evaluator } from "./evaluator.ts";
 import { NO_READS, readsOutsideSources, type ExternalReads } from "./external-reads.ts";
@@ -15,6 +15,7 @@ import type { SequentialEvaluator } from "./sequential-evaluator.ts";
 import { ERROR_PLAN } from "../analysis/sequential/look-plan.ts";
 import { applyObserveMode } from "./observe-mode.ts";
 import { ReleaseOverrides } from "./release-overrides.ts";
+import { ReleaseReopen } from "./release-reopen.ts";
 import { waitingCheck } from "./sequential-evaluator.ts";
 
 const MINUTE = 60_000;
@@ -25,8 +26,8 @@ export class VerdictService {
   private readonly byId;
   private readonly dueQuery;
   private readonly backOff;
-  private readonly reopen;
   private readonly overrides: ReleaseOverrides;
+  private readonly reopening: ReleaseReopen;
 
   constructor(
     private readonly db: Db,
@@ -45,9 +46,8 @@ export class VerdictService {
       .where(and(eq(releases.status, "analyzing"), lte(releases.nextCheckAt, sql.placeholder("now"))))
       .orderBy(releases.nextCheckAt).limit(sql.placeholder("limit")).prepare();
     this.backOff = db.$client.prepare("UPDATE releases SET next_check_at = ? WHERE id = ?");
-    this.reopen = db.$client.prepare(`UPDATE releases SET status = 'analyzing', analysis_start = ?, analysis_end = ?, next_check_at = ?,
-      decided_at = NULL, consecutive_failures = 0, updated_at = ? WHERE id = ?`);
     this.overrides = new ReleaseOverrides(db);
+    this.reopening = new ReleaseReopen(db, this.overrides);
   }
 
   ruleFor(release: ReleaseRow): Rule {
@@ -286,53 +286,20 @@ export class VerdictService {
     return this.get(release.id) ?? { ...release, verdict };
   }
 
-  /**
-   * "Judge again with more data": reopens a held (or warned) release with a fresh window of the same length, starting
-   * where the last verdict's data ended; the scheduler judges it over the minutes stored from there on (see judgedRule).
-   */
+  /** Operators' "judge again with more data" and "set this signal aside" (release-reopen.ts). */
   retry(releaseId: string, now: number): void {
-    const release = this.get(releaseId);
-    if (release.status !== "hold" && release.status !== "warn") {
-      throw new AppError("CONFLICT", `Only a held or warned release can be judged again; this one is '${release.status}'.`);
-    }
-    const verdict = release.verdict as Verdict | null;
-    const lastEnd = verdict ? Date.parse(verdict.windows.analysis.end) : release.analysisEnd!;
-    const start = Math.ceil(lastEnd / MINUTE) * MINUTE;
-    this.db.$client.transaction(() => {
-      this.overrides.addRetry(release.id, start, now);
-      this.reopen.run(start, start + (release.analysisEnd! - release.analysisStart!), now, now, release.id);
-    })();
+    this.reopening.retry(this.get(releaseId), now);
   }
 
-  /**
-   * Sets one signal aside for this release and judges it again without it: a release waiting only for that signal may
-   * decide, and a hold caused only by it becomes the verdict of the rest.
-   */
   skipSignal(releaseId: string, signal: string, actor: string, now: number): void {
     const release = this.get(releaseId);
-    const rule = this.ruleFor(release);
-    if (!rule.signals.some((s) => s.name === signal)) {
-      const known = rule.signals.map((s) => s.name).join(", ");
-      throw new AppError("VALIDATION_FAILED", `Rule '${rule.name}' has no signal '${signal}'; its signals are ${known}.`, [{ path: "signal", message: `unknown signal; one of ${known}` }]);
-    }
-    // Asked again (a retried request, a second click): already done, nothing to change.
-    const skipped = this.overrides.skipped(release.id);
-    if (skipped.has(signal)) return;
-    if (release.status !== "analyzing" && release.status !== "hold" && release.status !== "warn") {
-      throw new AppError("CONFLICT", `A signal can be set aside only while a release is analyzing, held or warned; this one is '${release.status}'.`);
-    }
-    // A release with nothing left to judge would pass on no evidence at all.
-    if (rule.signals.every((s) => s.name === signal || skipped.has(s.name) || s.mode === "observe")) {
-      throw new AppError("CONFLICT", `'${signal}' is the last signal judged for this release; hold, approve or roll back instead.`);
-    }
-    this.db.$client.transaction(() => {
-      this.overrides.addSkip(release.id, signal, actor, now);
-      this.reopen.run(release.analysisStart, release.analysisEnd, now, now, release.id);
-    })();
-    // Judged at once when it reads only pushed telemetry; otherwise the scheduler reads its sources within a minute.
-    const reopened = this.get(release.id);
-    this.guarded(reopened, now, () => {
-      const step = this.plan(reopened, now);
+    if (this.reopening.skipSignal(release, this.ruleFor(release), signal, actor, now)) this.judgeLocally(this.get(releaseId), now);
+  }
+
+  /** Judged at once when it reads only pushed telemetry; otherwise the scheduler reads its sources within a minute. */
+  private judgeLocally(release: ReleaseRow, now: number): void {
+    this.guarded(release, now, () => {
+      const step = this.plan(release, now);
       if (step.kind === "judge" && readsOutsideSources(step.input.rule)) return;
       this.apply(step, NO_READS, now);
     });
@@ -342,24 +309,6 @@ export class VerdictService {
     const row = this.byId.get({ id });
     if (!row) throw new AppError("NOT_FOUND", `No release with id '${id}'.`);
     return row;
-  }
-
-  list(filter: { service?: string | undefined; environment?: string | undefined; version?: string | undefined; status?: string | undefined; limit: number }): ReleaseRow[] {
-    const conds: SQL[] = [];
-    if (filter.service) conds.push(eq(releases.service, filter.service));
-    if (filter.environment) conds.push(eq(releases.environment, filter.environment));
-    if (filter.version) conds.push(eq(releases.version, filter.version));
-    if (filter.status) conds.push(eq(releases.status, filter.status as ReleaseRow["status"]));
-    return this.db.select().from(releases).where(conds.length > 0 ? and(...conds) : undefined)
-      .orderBy(desc(releases.createdAt)).limit(filter.limit).all();
-  }
-
-  deploysOf(releaseId: string) {
-    const rows = this.db.select().from(deploys).where(eq(deploys.releaseId, releaseId)).orderBy(desc(deploys.startedAt)).all();
-    return rows.map((d) => ({
-      ...d,
-      batches: this.db.select().from(deployBatches).where(eq(deployBatches.deployId, d.id)).orderBy(deployBatches.index).all(),
-    }));
   }
 }
 

@@ -26,7 +26,7 @@ describe("the builtin source behind MetricSource", () => {
     for (let i = 0; i < traffic.length; i += 20_000) expect((await svc.request("POST", "/api/v1/logs", { events: traffic.slice(i, i + 20_000) })).status).toBe(202);
     await svc.request("POST", "/api/v1/deploys", { service: "shop", version: "2", phase: "started", timestamp: T });
     await svc.request("POST", "/api/v1/deploys", { service: "shop", version: "2", phase: "finished", timestamp: T + MIN });
-    const release = svc.container.verdicts.list({ limit: 1 })[0]!;
+    const release = svc.container.releases.list({ limit: 1 })[0]!;
     const rule = svc.container.verdicts.ruleFor(release);
     const paired = new BaselineResolver(svc.container.db).resolve(release, rule, T + 31 * MIN);
     const input = { service: "shop", environment: "production", version: "2", rule, paired, final: true, now: svc.clock.now };
