@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Container } from "../container.ts";
 import type { Router } from "../http/router.ts";
-import { requireScope } from "../http/auth.ts";
+import { mayRead, requireScope } from "../http/auth.ts";
 import { READ_ERRORS, WRITE_ERRORS } from "../http/problem-schema.ts";
 import { parseTimestamp } from "../http/timestamp-field.ts";
 import { AUDIT_KINDS } from "../store/schema/index.ts";
@@ -48,5 +48,9 @@ export function auditRoutes(app: Router, c: Container): void {
     c.verdicts.get(id);
     return ctx.json({ events: c.audit.ofRelease(id) }, 200);
   });
-  app.openapi(all, (ctx) => ctx.json({ events: c.audit.query(ctx.req.valid("query")) }, 200));
+  app.openapi(all, (ctx) => {
+    // A token limited to some services reads only their entries.
+    const who = ctx.get("token");
+    return ctx.json({ events: c.audit.query(ctx.req.valid("query")).filter((e) => mayRead(who, e.service, e.environment)) }, 200);
+  });
 }

@@ -11,6 +11,11 @@ export function requireAccess(identity: TokenIdentity | undefined, service: stri
   throw new AppError("FORBIDDEN", `Token '${identity!.name}' may not do this: ${at}${refused}. Nothing was stored or changed.`, where ? [{ path: where, message: refused }] : []);
 }
 
+/** Whether a list may show a row of this service and environment to the token (every row when it is not limited). */
+export function mayRead(identity: TokenIdentity | undefined, service: string, environment: string): boolean {
+  return identity?.access.refusal(service, environment) == null;
+}
+
 /** Checks a presented token's scope and records who it is for the handler and the audit log. */
 export function admit(c: Context<AppEnv>, identity: TokenIdentity | null, need: TokenScope, via = "The API token"): void {
   if (!identity) throw new AppError("UNAUTHORIZED", `${via} is not valid.`);

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Container } from "../container.ts";
 import type { Router } from "../http/router.ts";
-import { requireScope } from "../http/auth.ts";
+import { mayRead, requireScope } from "../http/auth.ts";
 import { READ_ERRORS, WRITE_ERRORS } from "../http/problem-schema.ts";
 import { RELEASE_STATUSES } from "../store/schema/index.ts";
 import { AppError } from "../http/app-error.ts";
@@ -75,7 +75,12 @@ export function releaseRoutes(app: Router, c: Container): void {
     if (!batch) throw new AppError("NOT_FOUND", `Release ${id} has no batch ${index} in its latest deploy.`);
     return ctx.json(batchGateView(release, batch, decisions.current(id, index)), 200);
   });
-  app.openapi(list, (ctx) => ctx.json({ releases: c.releases.list(ctx.req.valid("query")).map((r) => c.views.release(r)) }, 200));
+  app.openapi(list, (ctx) => {
+    // A token limited to some services lists only theirs.
+    const who = ctx.get("token");
+    const rows = c.releases.list(ctx.req.valid("query")).filter((r) => mayRead(who, r.service, r.environment));
+    return ctx.json({ releases: rows.map((r) => c.views.release(r)) }, 200);
+  });
   app.openapi(get, (ctx) => {
     const { id } = ctx.req.valid("param");
     return ctx.json({ ...c.views.release(c.verdicts.get(id)), deploys: c.releases.deploysOf(id) }, 200);

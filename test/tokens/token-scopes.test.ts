@@ -54,6 +54,24 @@ describe("tokens limited to services and environments", () => {
     expect(countRows(`${svc.dir}/guard.db`, "SELECT count(*) AS n FROM deploy_events")).toBe(0);
   });
 
+  it("lists only the releases and audit entries of the token's services", async () => {
+    svc = createTestService();
+    for (const service of ["shop", "search"]) {
+      const res = await svc.request("POST", "/api/v1/deploys", { service, version: "1.0.0", phase: "failed" });
+      const id = ((await res.json()) as { release_id: string }).release_id;
+      const marked = await svc.request("POST", `/api/v1/releases/${id}/decision`, { action: "mark_wrong", feedback: "false_fail", reason: "a flaky tool" });
+      expect(marked.status).toBe(201);
+    }
+    const { token } = await createToken({ name: "shop reader", scope: "read", services: ["shop"] });
+    const releases = (await (await svc.request("GET", "/api/v1/releases", undefined, as(token))).json()) as { releases: { service: string }[] };
+    expect(releases.releases.map((r) => r.service)).toEqual(["shop"]);
+    const all = (await (await svc.request("GET", "/api/v1/releases")).json()) as { releases: { service: string }[] };
+    expect(all.releases.map((r) => r.service).sort()).toEqual(["search", "shop"]);
+    const audit = (await (await svc.request("GET", "/api/v1/audit", undefined, as(token))).json()) as { events: { service: string }[] };
+    expect(audit.events.length).toBeGreaterThan(0);
+    expect(audit.events.every((e) => e.service === "shop")).toBe(true);
+  });
+
   it("refuses decisions, evaluations and gates on a release of another service", async () => {
     svc = createTestService();
     const res = await svc.request("POST", "/api/v1/deploys", { service: "checkout", version: "2.0.0", phase: "started" });
