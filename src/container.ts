@@ -118,7 +118,7 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
   const slackApi = config.slack.botToken ? new SlackApi(config.slack.apiUrl, config.slack.botToken) : undefined;
   const githubApi = config.githubToken ? new GithubApi(config.githubApiUrl, config.githubToken) : undefined;
   const notifiers: Notifier[] = options.notifiers ?? [
-    ...(slackApi && config.slack.channel ? [new SlackApiNotifier(slackApi, config.slack.channel, config.slack.signingSecret !== undefined)]
+    ...(slackApi && config.slack.channel ? [new SlackApiNotifier(slackApi, config.slack.channel, slackButtons(config))]
       : config.slackWebhookUrl ? [new SlackNotifier(config.slackWebhookUrl)] : []),
     ...(config.hipchat ? [new HipChatNotifier(config.hipchat.url, config.hipchat.token, config.hipchat.room)] : []),
     ...(config.webhookUrl && config.webhookSecret ? [new WebhookNotifier(config.webhookUrl, config.webhookSecret, now)] : []),
@@ -204,4 +204,10 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
       db.$client.close();
     },
   };
+}
+
+/** Decision buttons only where a press can act: signed interactions and someone allowed to press. */
+export function slackButtons(config: Config): boolean {
+  const { signingSecret, approvers } = config.slack;
+  return signingSecret !== undefined && (approvers === "anyone" || approvers.length > 0);
 }
