@@ -5,6 +5,12 @@ import type { Db } from "../store/db.ts";
 import type { LogEvent } from "./log-event.ts";
 
 const MINUTE = 60_000;
+/**
+ * A template only ever gains wildcards, so of two the one with more is the newer: batches are mined in slices and may
+ * be written in another order than they were mined.
+ */
+const WILDCARDS = (t: string) => `(length(${t}) - length(replace(${t}, '<*>', '')))`;
+const MORE_GENERAL = `CASE WHEN ${WILDCARDS("excluded.template")} >= ${WILDCARDS("template")} THEN excluded.template ELSE template END`;
 /** Services whose miners stay in memory; the least recently used is dropped and reloaded from the store when needed. */
 const MAX_MINERS = 500;
 
@@ -19,7 +25,7 @@ export interface SignatureBatch {
 
 /**
  * Names each error event's kind (a Drain template per service and environment) and counts kinds per minute, host and
- * version. prepare() mines outside the transaction (CPU only); write() runs inside the caller's, so a batch of log
+ * version. A tally() mines outside the transaction (CPU only); write() runs inside the caller's, so a batch of log
  * events and its signatures are stored together or not at all.
  */
 export class ErrorSignatureWriter {
@@ -35,7 +41,7 @@ export class ErrorSignatureWriter {
     );
     this.upsertSignature = sqlite.prepare(
       `INSERT INTO error_signatures (service, environment, fingerprint, template, sample, first_seen, last_seen) VALUES (?,?,?,?,?,?,?)
-       ON CONFLICT DO UPDATE SET template = excluded.template,
+       ON CONFLICT DO UPDATE SET template = ${MORE_GENERAL},
          first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
     );
     this.upsertMinute = sqlite.prepare(
@@ -44,29 +50,9 @@ export class ErrorSignatureWriter {
     );
   }
 
-  prepare(events: readonly LogEvent[]): SignatureBatch {
-    const signatures = new Map<string, SignatureRow>();
-    const minutes = new Map<string, MinuteRow>();
-    for (const e of events) {
-      if (!e.isError || !e.message) continue;
-      const mined = this.minerFor(e.service, e.environment).add(e.message);
-      if (!mined) continue;
-      const { fingerprint, template } = mined;
-      const kindKey = `${e.service}\u0000${e.environment}\u0000${fingerprint}`;
-      const s = signatures.get(kindKey);
-      if (!s) signatures.set(kindKey, { service: e.service, environment: e.environment, fingerprint, template, sample: sampleMessage(e.message), first: e.ts, last: e.ts });
-      else {
-        s.template = template;
-        s.first = Math.min(s.first, e.ts);
-        s.last = Math.max(s.last, e.ts);
-      }
-      const minute = Math.floor(e.ts / MINUTE) * MINUTE, host = e.host ?? "", version = e.version ?? "";
-      const minuteKey = `${kindKey}\u0000${minute}\u0000${host}\u0000${version}`;
-      const m = minutes.get(minuteKey);
-      if (m) m.count++;
-      else minutes.set(minuteKey, { service: e.service, environment: e.environment, fingerprint, minute, host, version, count: 1 });
-    }
-    return { signatures: [...signatures.values()], minutes: [...minutes.values()] };
+  /** An empty count for one batch, fed event by event (in slices by the caller). */
+  tally(): SignatureTally {
+    return new SignatureTally((service, environment) => this.minerFor(service, environment));
   }
 
   /** Call inside the transaction that stores the batch's log events. */
@@ -89,5 +75,37 @@ export class ErrorSignatureWriter {
     if (this.miners.size >= MAX_MINERS) this.miners.delete(this.miners.keys().next().value!);
     this.miners.set(key, miner);
     return miner;
+  }
+}
+
+/** One batch's kinds of error and their per-minute counts, as the events come. */
+export class SignatureTally {
+  private readonly signatures = new Map<string, SignatureRow>();
+  private readonly minutes = new Map<string, MinuteRow>();
+
+  constructor(private readonly minerFor: (service: string, environment: string) => DrainMiner) {}
+
+  add(e: LogEvent): void {
+    if (!e.isError || !e.message) return;
+    const mined = this.minerFor(e.service, e.environment).add(e.message);
+    if (!mined) return;
+    const { fingerprint, template } = mined;
+    const kindKey = `${e.service}\u0000${e.environment}\u0000${fingerprint}`;
+    const s = this.signatures.get(kindKey);
+    if (!s) this.signatures.set(kindKey, { service: e.service, environment: e.environment, fingerprint, template, sample: sampleMessage(e.message), first: e.ts, last: e.ts });
+    else {
+      s.template = template;
+      s.first = Math.min(s.first, e.ts);
+      s.last = Math.max(s.last, e.ts);
+    }
+    const minute = Math.floor(e.ts / MINUTE) * MINUTE, host = e.host ?? "", version = e.version ?? "";
+    const minuteKey = `${kindKey}\u0000${minute}\u0000${host}\u0000${version}`;
+    const m = this.minutes.get(minuteKey);
+    if (m) m.count++;
+    else this.minutes.set(minuteKey, { service: e.service, environment: e.environment, fingerprint, minute, host, version, count: 1 });
+  }
+
+  batch(): SignatureBatch {
+    return { signatures: [...this.signatures.values()], minutes: [...this.minutes.values()] };
   }
 }

@@ -1,4 +1,5 @@
 import type { BodyRecords } from "../http/body-records.ts";
+import { inSlices, SLICE } from "./event-loop-slices.ts";
 import { RecordValidator } from "./record-validator.ts";
 
 export interface MetricSample {
@@ -14,24 +15,32 @@ export interface MetricSample {
 
 const NAME = /^[A-Za-z_][\w.:-]*$/;
 
-export function validateMetricSamples(body: BodyRecords): MetricSample[] {
+function metricSampleOf(v: RecordValidator, body: BodyRecords, i: number, raw: unknown): MetricSample | undefined {
+  const r = v.object(i, raw);
+  if (!r) return undefined;
+  const name = v.string(i, r, "name", { required: true });
+  if (name !== undefined && !NAME.test(name)) v.errors.push({ path: `${body.where(i)}.name`, message: "letters, digits, _ . : - only, not starting with a digit" });
+  return {
+    name: name ?? "",
+    value: v.number(i, r, "value", { required: true }) ?? 0,
+    ts: v.timestamp(i, r, "timestamp") ?? 0,
+    service: v.name(i, r, "service", { required: true }) ?? "",
+    environment: v.name(i, r, "environment") ?? "production",
+    host: v.name(i, r, "host", { max: 255 }),
+    version: v.name(i, r, "version"),
+    tags: tagsOf(v, body, i, r.tags),
+  };
+}
+
+/** Validates every sample, `slice` between turns of the event loop, as log events are. */
+export async function validateMetricSamples(body: BodyRecords, slice = SLICE): Promise<MetricSample[]> {
   const v = new RecordValidator(body.where);
   const out: MetricSample[] = [];
-  body.records.forEach((raw, i) => {
-    const r = v.object(i, raw);
-    if (!r) return;
-    const name = v.string(i, r, "name", { required: true });
-    if (name !== undefined && !NAME.test(name)) v.errors.push({ path: `${body.where(i)}.name`, message: "letters, digits, _ . : - only, not starting with a digit" });
-    out.push({
-      name: name ?? "",
-      value: v.number(i, r, "value", { required: true }) ?? 0,
-      ts: v.timestamp(i, r, "timestamp") ?? 0,
-      service: v.name(i, r, "service", { required: true }) ?? "",
-      environment: v.name(i, r, "environment") ?? "production",
-      host: v.name(i, r, "host", { max: 255 }),
-      version: v.name(i, r, "version"),
-      tags: tagsOf(v, body, i, r.tags),
-    });
+  await inSlices(body.records.length, slice, (from, to) => {
+    for (let i = from; i < to; i++) {
+      const s = metricSampleOf(v, body, i, body.records[i]);
+      if (s) out.push(s);
+    }
   });
   v.throwIfAny("samples", body.records.length);
   return out;

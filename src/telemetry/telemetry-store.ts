@@ -1,9 +1,10 @@
 import type { Statement } from "better-sqlite3";
 import type { Db } from "../store/db.ts";
-import { ErrorSignatureWriter } from "./error-signature-writer.ts";
-import { bucketOf, encodeHistogram, type Histogram } from "./latency-histogram.ts";
+import { ErrorSignatureWriter, type SignatureBatch } from "./error-signature-writer.ts";
+import { inSlices, nextTurn, SLICE } from "./event-loop-slices.ts";
 import type { LateMinute } from "./ingest-policy.ts";
 import type { LogEvent } from "./log-event.ts";
+import { LogRollupBuilder, type RollupRow } from "./log-rollup-builder.ts";
 import type { MetricSample } from "./metric-sample.ts";
 
 const MINUTE = 60_000;
@@ -15,38 +16,26 @@ const PRUNED = [
   ["metric_rollups", "minute"], ["error_signature_minutes", "minute"], ["error_signatures", "last_seen"], ["late_telemetry", "minute"],
 ] as const;
 
-interface RequestRollup {
-  service: string; environment: string; minute: number; version: string; host: string; route: string;
-  requests: number; errors: number; latencyCount: number; latencySum: number; hist: Histogram;
-}
-
 interface MetricRollup {
   name: string; service: string; environment: string; minute: number; version: string; host: string;
   count: number; sum: number; min: number; max: number;
 }
 
-function rollupFor(map: Map<string, RequestRollup>, key: string, e: LogEvent, minute: number, version: string, host: string, route: string): RequestRollup {
-  let r = map.get(key);
-  if (!r) {
-    r = { service: e.service, environment: e.environment, minute, version, host, route, requests: 0, errors: 0, latencyCount: 0, latencySum: 0, hist: new Map() };
-    map.set(key, r);
-  }
-  return r;
-}
-
-function add(r: RequestRollup, e: LogEvent, bucket: number | undefined): void {
-  r.requests++;
-  if (e.isError) r.errors++;
-  if (bucket !== undefined) {
-    r.latencyCount++;
-    r.latencySum += e.latencyMs!;
-    r.hist.set(bucket, (r.hist.get(bucket) ?? 0) + 1);
-  }
+/** One log batch with its CPU work done (roll-ups, error kinds): what is left to do is SQL, inside one transaction. */
+export interface PreparedLogs {
+  events: readonly LogEvent[];
+  requestRollups: RollupRow[];
+  serviceRollups: RollupRow[];
+  signatures: SignatureBatch;
+  late: readonly LateMinute[];
+  receivedAt: number;
 }
 
 /**
  * The hot write path: raw rows plus per-minute roll-ups, in one transaction per batch, so a batch is stored
  * whole or not at all. Uses prepared statements directly, because the query builder costs more than SQLite here.
+ * A log batch is prepared first (CPU, in slices that let other requests in) and then written (SQL only), so the part
+ * that cannot be interrupted is as short as it can be.
  */
 export class TelemetryStore {
   private readonly insertLog: Statement;
@@ -91,32 +80,45 @@ export class TelemetryStore {
     );
   }
 
-  /** `late`: which token wrote into minutes past their grace (src/telemetry/ingest-policy.ts), stored with the batch. */
-  insertLogs(events: LogEvent[], late: readonly LateMinute[] = [], receivedAt = 0): void {
-    const detailed = new Map<string, RequestRollup>();
-    const perService = new Map<string, RequestRollup>();
-    for (const e of events) {
-      const minute = Math.floor(e.ts / MINUTE) * MINUTE;
-      const version = e.version ?? "", host = e.host ?? "", route = e.route ?? "";
-      const serviceKey = `${e.service}\u0000${e.environment}\u0000${minute}`;
-      const bucket = e.latencyMs === undefined ? undefined : bucketOf(e.latencyMs);
-      add(rollupFor(detailed, `${serviceKey}\u0000${version}\u0000${host}\u0000${route}`, e, minute, version, host, route), e, bucket);
-      add(rollupFor(perService, serviceKey, e, minute, "", "", ""), e, bucket);
-    }
-    const signatureBatch = this.signatures.prepare(events);
+  /** Roll-ups and error kinds of a batch, `slice` events between turns of the event loop. */
+  async prepareLogs(events: readonly LogEvent[], late: readonly LateMinute[] = [], receivedAt = 0, slice = SLICE): Promise<PreparedLogs> {
+    const rollups = new LogRollupBuilder();
+    const signatures = this.signatures.tally();
+    await inSlices(events.length, slice, (from, to) => {
+      for (let i = from; i < to; i++) {
+        rollups.add(events[i]!);
+        signatures.add(events[i]!);
+      }
+    });
+    return { events, ...rollups.rows(), signatures: signatures.batch(), late, receivedAt };
+  }
+
+  /** SQL only, in one transaction (a savepoint inside the write queue's): the batch is stored whole or not at all. */
+  writeLogs(p: PreparedLogs): void {
     this.db.$client.transaction(() => {
-      for (const e of events) {
+      for (const e of p.events) {
         this.insertLog.run(e.ts, e.service, e.environment, e.host ?? null, e.version ?? null, e.level ?? null, e.status ?? null, e.latencyMs ?? null, e.route ?? null, e.message ?? null, e.isError ? 1 : 0);
       }
-      for (const r of detailed.values()) {
-        this.upsertRequestRollup.run(r.service, r.environment, r.minute, r.version, r.host, r.route, r.requests, r.errors, r.latencyCount, r.latencySum, encodeHistogram(r.hist));
+      for (const r of p.requestRollups) {
+        this.upsertRequestRollup.run(r.service, r.environment, r.minute, r.version, r.host, r.route, r.requests, r.errors, r.latencyCount, r.latencySum, r.hist);
       }
-      for (const r of perService.values()) {
-        this.upsertServiceRollup.run(r.service, r.environment, r.minute, r.requests, r.errors, r.latencyCount, r.latencySum, encodeHistogram(r.hist));
+      for (const r of p.serviceRollups) {
+        this.upsertServiceRollup.run(r.service, r.environment, r.minute, r.requests, r.errors, r.latencyCount, r.latencySum, r.hist);
       }
-      this.signatures.write(signatureBatch);
-      this.writeLate(late, receivedAt);
+      this.signatures.write(p.signatures);
+      this.writeLate(p.late, p.receivedAt);
     })();
+  }
+
+  /** Prepare and write at once, for callers with small batches (tests, imports); `late`: see src/telemetry/ingest-policy.ts. */
+  insertLogs(events: readonly LogEvent[], late: readonly LateMinute[] = [], receivedAt = 0): void {
+    const rollups = new LogRollupBuilder();
+    const signatures = this.signatures.tally();
+    for (const e of events) {
+      rollups.add(e);
+      signatures.add(e);
+    }
+    this.writeLogs({ events, ...rollups.rows(), signatures: signatures.batch(), late, receivedAt });
   }
 
   insertMetrics(samples: MetricSample[], late: readonly LateMinute[] = [], receivedAt = 0): void {
@@ -161,7 +163,7 @@ export class TelemetryStore {
         const changes = del.run(before, chunk).changes;
         n += changes;
         if (changes < chunk) break;
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await nextTurn();
       }
     }
     return n;
