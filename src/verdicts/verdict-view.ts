@@ -1,6 +1,5 @@
 import { z } from "@hono/zod-openapi";
 import { RELEASE_STATUSES, type ReleaseRow } from "../store/schema/index.ts";
-import type { BatchRow } from "./batch-verdicts.ts";
 import type { Verdict } from "./verdict.ts";
 import { DecisionSchema, overlayDecision, type DecisionView } from "../decisions/decision-overlay.ts";
 
@@ -203,25 +202,3 @@ export const BatchVerdictSchema = z
     ...decisionFields,
   })
   .openapi("BatchVerdict");
-
-/** A decision on the release applies to each of its batches, so a pipeline stopped after batch k follows it too. */
-export function batchVerdictView(r: ReleaseRow, b: BatchRow, decision: DecisionView | null = null): z.infer<typeof BatchVerdictSchema> {
-  const status = (b.verdictStatus ?? "pending") as ReleaseRow["status"];
-  const waiting = b.verdictStatus === "analyzing"
-    ? `Batch ${b.index} of ${b.total} is being watched until ${iso(b.windowEnd)}.`
-    : `Batch ${b.index} of ${b.total} has not finished deploying yet.`;
-  const gate = overlayDecision({ status, final: b.decidedAt !== null, summary: b.verdict?.summary ?? waiting, decided_at: iso(b.decidedAt) }, decision);
-  return {
-    release_id: r.id,
-    batch: { index: b.index, total: b.total, hosts: b.hosts, deploy_status: b.status },
-    status: gate.status,
-    final: gate.final,
-    score: b.score,
-    summary: gate.summary,
-    checks: checkViews(b.verdict),
-    windows: b.verdict?.windows ?? null,
-    decided_at: gate.decided_at,
-    engine_status: status,
-    decision,
-  };
-}
