@@ -11,6 +11,16 @@ async function send(events: unknown[]) {
   for (let i = 0; i < events.length; i += 10_000) expect((await svc.request("POST", "/api/v1/logs", { events: events.slice(i, i + 10_000) })).status).toBe(202);
 }
 
+/** checkout 3 deploys at T (naming no hosts), payments 9 half a minute later; the scheduler runs; checkout's verdict. */
+async function checkoutThenPayments(): Promise<{ done: { release_id: string; deploy_id: string }; v: Record<string, any> }> {
+  await svc.request("POST", "/api/v1/deploys", { service: "checkout", version: "3", phase: "started", timestamp: T });
+  const done = (await (await svc.request("POST", "/api/v1/deploys", { service: "checkout", version: "3", phase: "finished", timestamp: T + MIN })).json()) as { release_id: string; deploy_id: string };
+  await svc.request("POST", "/api/v1/deploys", { service: "payments", version: "9", phase: "started", timestamp: T + 30_000 });
+  await svc.request("POST", "/api/v1/deploys", { service: "payments", version: "9", phase: "finished", timestamp: T + 90_000 });
+  svc.container.verdicts.runDue();
+  return { done, v: (await (await svc.request("GET", `/api/v1/releases/${done.release_id}/verdict`)).json()) as Record<string, any> };
+}
+
 describe("change onset and attribution", () => {
   it("says when errors rose and blames the deploy whose hosts changed, not the other service's deploy a moment later", async () => {
     svc = createTestService({ now: T + 40 * MIN });
@@ -34,12 +44,7 @@ describe("change onset and attribution", () => {
     svc = createTestService({ now: T + 40 * MIN });
     await send(generateTraffic({ service: "checkout", start: T - 60 * MIN, minutes: 61, perMinute: 800, errorRate: 0.005, latencyMs: 80, seed: 5 }));
     await send(generateTraffic({ service: "checkout", start: T + MIN, minutes: 35, perMinute: 800, errorRate: 0.06, latencyMs: 80, seed: 6 }));
-    await svc.request("POST", "/api/v1/deploys", { service: "checkout", version: "3", phase: "started", timestamp: T });
-    const done = (await (await svc.request("POST", "/api/v1/deploys", { service: "checkout", version: "3", phase: "finished", timestamp: T + MIN })).json()) as { release_id: string; deploy_id: string };
-    await svc.request("POST", "/api/v1/deploys", { service: "payments", version: "9", phase: "started", timestamp: T + 30_000 });
-    await svc.request("POST", "/api/v1/deploys", { service: "payments", version: "9", phase: "finished", timestamp: T + 90_000 });
-    svc.container.verdicts.runDue();
-    const v = (await (await svc.request("GET", `/api/v1/releases/${done.release_id}/verdict`)).json()) as Record<string, any>;
+    const { done, v } = await checkoutThenPayments();
     expect(v.status).toBe("fail");
     const onset = v.checks.find((c: any) => c.signal === "error_rate").onset;
     expect(onset.follows).toBe(done.deploy_id);
@@ -53,12 +58,7 @@ describe("change onset and attribution", () => {
       await send(generateTraffic({ service, start: T - 60 * MIN, minutes: 61, perMinute: 800, errorRate: 0.005, latencyMs: 80, seed }));
       await send(generateTraffic({ service, start: T + MIN, minutes: 35, perMinute: 800, errorRate: 0.06, latencyMs: 80, seed: seed + 1 }));
     }
-    await svc.request("POST", "/api/v1/deploys", { service: "checkout", version: "3", phase: "started", timestamp: T });
-    const done = (await (await svc.request("POST", "/api/v1/deploys", { service: "checkout", version: "3", phase: "finished", timestamp: T + MIN })).json()) as { release_id: string; deploy_id: string };
-    await svc.request("POST", "/api/v1/deploys", { service: "payments", version: "9", phase: "started", timestamp: T + 30_000 });
-    await svc.request("POST", "/api/v1/deploys", { service: "payments", version: "9", phase: "finished", timestamp: T + 90_000 });
-    svc.container.verdicts.runDue();
-    const v = (await (await svc.request("GET", `/api/v1/releases/${done.release_id}/verdict`)).json()) as Record<string, any>;
+    const { done, v } = await checkoutThenPayments();
     const onset = v.checks.find((c: any) => c.signal === "error_rate").onset;
     expect(onset.follows).toBe(done.deploy_id);
     expect(onset.ambiguous).toBe(true);
@@ -70,12 +70,7 @@ describe("change onset and attribution", () => {
     await send(generateTraffic({ service: "checkout", start: T - 60 * MIN, minutes: 61, perMinute: 800, errorRate: 0.005, latencyMs: 80, seed: 31 }));
     await send(generateTraffic({ service: "checkout", start: T + MIN, minutes: 35, perMinute: 800, errorRate: 0.06, latencyMs: 80, seed: 32 }));
     await send(generateTraffic({ service: "payments", start: T - 60 * MIN, minutes: 96, perMinute: 800, errorRate: 0.005, latencyMs: 80, seed: 33 }));
-    await svc.request("POST", "/api/v1/deploys", { service: "checkout", version: "3", phase: "started", timestamp: T });
-    const done = (await (await svc.request("POST", "/api/v1/deploys", { service: "checkout", version: "3", phase: "finished", timestamp: T + MIN })).json()) as { release_id: string; deploy_id: string };
-    await svc.request("POST", "/api/v1/deploys", { service: "payments", version: "9", phase: "started", timestamp: T + 30_000 });
-    await svc.request("POST", "/api/v1/deploys", { service: "payments", version: "9", phase: "finished", timestamp: T + 90_000 });
-    svc.container.verdicts.runDue();
-    const v = (await (await svc.request("GET", `/api/v1/releases/${done.release_id}/verdict`)).json()) as Record<string, any>;
+    const { done, v } = await checkoutThenPayments();
     const onset = v.checks.find((c: any) => c.signal === "error_rate").onset;
     expect(onset.follows).toBe(done.deploy_id);
     expect(onset.ambiguous).toBeUndefined();
