@@ -4,12 +4,12 @@
  * concurrent comparison when its groups' wander is no larger than the forecast's, else the seasonal forecast, or the
  * hour before the deploy under a day of history, or an explicit reference window.
  */
-import type { DesignKind, MinuteCounts, RateEvidence, SequentialResult, SequentialSettings, WanderCalibration } from "./sequential-types.ts";
+import type { DesignKind, RateEvidence, SequentialResult, SequentialSettings, WanderCalibration } from "./sequential-types.ts";
 import { calibrateWander, historyFrequency, tau2At } from "./aa-wander.ts";
 import { BOUNDARY_TABLE, boundariesFor, failZAt, TABLE_ALPHA, TABLE_BETA, type BoundaryPair, type BoundaryRow } from "./boundaries.ts";
 import { type ConcurrentModel, fitConcurrent, judgeConcurrent } from "./concurrent-judge.ts";
 import { BURST_CAP, type BurstCap, capFor, winsorizeMinutes } from "./burst-winsor.ts";
-import { type Forecaster, factorAt, forecastKindFor, forecastRate, fitForecaster, indexSeries, MINUTE_MS } from "./forecast-baseline.ts";
+import { type Forecaster, type MinuteSeries, factorAt, forecastKindFor, forecastRate, fitForecaster, indexSeries, MINUTE_MS } from "./forecast-baseline.ts";
 import { type LookBaseline, type LookOutcome, type SizeAt, judgeLook, runLooks } from "./group-sequential.ts";
 import { maxMinutesFor } from "./look-plan.ts";
 import { ERROR_NOUNS, type RateNouns, RATE_INTERVAL_LEVEL, rateStats, rateWhy } from "./rate-sentences.ts";
@@ -128,13 +128,13 @@ export function judgeRateSequential(
   const candidate = cap === undefined ? evidence.candidate
     : winsorizeMinutes(evidence.candidate, (i) => model.forecast.level * factorAt(model.forecast, evidence.candidateStart + i * MINUTE_MS), cap);
   // The test reads the capped counts; the floors and what a person is shown read the counts as they are.
-  const raw = cumulative(evidence.candidate);
-  const rawSize: SizeAt = (t) => {
-    const rate = baselineAt(t).rate, observed = raw.exposure[t]! > 0 ? raw.events[t]! / raw.exposure[t]! : 0;
+  const raw = cap === undefined ? undefined : indexSeries(evidence.candidate, evidence.candidateStart);
+  const rawSize: SizeAt | undefined = raw && ((t) => {
+    const rate = baselineAt(t).rate, observed = raw.cumExposure[t]! > 0 ? raw.cumEvents[t]! / raw.cumExposure[t]! : 0;
     return { relative: observed / rate - 1, absolute: observed - rate };
-  };
-  const tested = runLooks(candidate, settings.plan, model.maxMinutes, baselineAt, settings, bounds, (size ?? (cap ? rawSize : undefined)) as SizeAt | undefined);
-  const run = cap === undefined ? tested : { ...tested, look: shownLook(tested.look, raw, settings, bounds) };
+  });
+  const tested = runLooks(candidate, settings.plan, model.maxMinutes, baselineAt, settings, bounds, (size as SizeAt | undefined) ?? rawSize);
+  const run = raw === undefined ? tested : { ...tested, look: shownLook(tested.look, raw, settings, bounds) };
   const baselineN = reference ? reference.cumExposure[Math.min(run.look.minutes, reference.length)]! : model.forecast.levelExposure;
   const method = `group-sequential log rate ratio against ${reference ? "the reference window" : model.design === "forecast" ? "the seasonal forecast" : "the hour before the deploy"} (${bounds.earlyFailZ !== undefined ? "two-stage fail boundary" : "constant boundary"}${cap ? `; each minute's errors capped at ${cap.multiple}× its forecast for the test` : ""})`;
   const decided = run.status === "fail" || run.status === "warn" || run.status === "pass" || run.status === "hold";
@@ -156,18 +156,9 @@ export function judgeRateSequential(
   };
 }
 
-function cumulative(minutes: readonly MinuteCounts[]): { events: number[]; exposure: number[] } {
-  const events = [0], exposure = [0];
-  minutes.forEach((m, i) => {
-    events.push(events[i]! + m.events);
-    exposure.push(exposure[i]! + m.exposure);
-  });
-  return { events, exposure };
-}
-
 /** The deciding look as a person reads it: the counts as they are, with the test's z and decision on the capped ones. */
-function shownLook(look: LookOutcome, raw: { events: number[]; exposure: number[] }, rules: SequentialSettings, bounds: BoundaryPair): LookOutcome {
+function shownLook(look: LookOutcome, raw: MinuteSeries, rules: SequentialSettings, bounds: BoundaryPair): LookOutcome {
   const t = look.minutes;
-  const plain = judgeLook(t, raw.events[t]!, raw.exposure[t]!, look.baseline, rules, bounds);
+  const plain = judgeLook(t, raw.cumEvents[t]!, raw.cumExposure[t]!, look.baseline, rules, bounds);
   return { ...plain, z: look.z, decision: look.decision };
 }
