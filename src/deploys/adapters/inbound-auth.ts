@@ -15,9 +15,7 @@ export function secretEquals(presented: string, expected: string): boolean {
  * from `?token=` (the request log keeps only the path, so the query never reaches a log line).
  */
 export function requireIngestToken(tokens: TokenService, req: InboundHeaders, tool: string, allowQuery: boolean): void {
-  const header = req.header("authorization");
-  const fromHeader = header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
-  const token = fromHeader ?? (allowQuery ? req.query("token") : undefined);
+  const token = presentedToken(req, allowQuery);
   const how = allowQuery ? "'Authorization: Bearer <token>' or '?token=<token>' in the webhook URL" : "'Authorization: Bearer <token>'";
   if (!token) throw new AppError("UNAUTHORIZED", `The ${tool} webhook needs an API token with the 'ingest' scope, sent as ${how}.`);
   const scope = tokens.scopeOf(token);
@@ -29,6 +27,11 @@ export function requireIngestToken(tokens: TokenService, req: InboundHeaders, to
 
 /** The identity of the API token a webhook presented (header or `?token=`), once authorize() has accepted it. */
 export function presentedIdentity(tokens: TokenService, req: InboundHeaders): TokenIdentity | undefined {
-  const token = req.header("authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1] ?? req.query("token");
+  const token = presentedToken(req, true);
   return token ? (tokens.identify(token) ?? undefined) : undefined;
+}
+
+/** `Authorization: Bearer <token>`, else (for tools that cannot set headers) `?token=`. */
+function presentedToken(req: InboundHeaders, allowQuery: boolean): string | undefined {
+  return req.header("authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1] ?? (allowQuery ? req.query("token") : undefined);
 }
