@@ -43,7 +43,7 @@ function logEventOf(v: RecordValidator, i: number, raw: unknown): LogEvent | und
   };
 }
 
-/** Validates every record, `slice` between turns of the event loop, so a 50,000-record body never holds other requests long. */
+/** Validates every record, `slice` between turns of the event loop, so a 10,000-record body never holds other requests long. */
 export async function validateLogEvents(body: BodyRecords, slice = SLICE): Promise<LogEvent[]> {
   const v = new RecordValidator(body.where);
   const out: LogEvent[] = [];

@@ -60,7 +60,7 @@ async function records(ctx: Context<AppEnv>, key: string) {
   return parseBodyRecords(ctx.req.header("content-type"), await ctx.req.text(), key);
 }
 
-/** Validation is hand-written here (not zod) because this is the hot path: up to 50,000 records a request. */
+/** Validation is hand-written here (not zod) because this is the hot path: up to 10,000 records a request. */
 export function telemetryRoutes(app: Router, c: Container): void {
   document(app, "/api/v1/logs", "events", LogEventDoc, "Push request/log events (JSON or NDJSON); a batch is stored whole or not at all");
   document(app, "/api/v1/metrics", "samples", MetricSampleDoc, "Push metric samples (JSON or NDJSON); a batch is stored whole or not at all");

@@ -103,6 +103,20 @@ describe("bad input gets a clear 4xx problem, never a 500", () => {
     expect(count("log_events")).toBe(0);
   });
 
+  it("takes at most 10,000 records a request, so one batch's write never holds other requests long", async () => {
+    const roomy = createTestService();
+    const rows = () => (roomy.container.db.$client.prepare("SELECT count(*) AS n FROM log_events").get() as { n: number }).n;
+    const lines = (n: number) => Array.from({ length: n }, (_, i) => JSON.stringify(event(i))).join("\n");
+    const over = await roomy.request("POST", "/api/v1/logs", lines(10_001), { "content-type": "application/x-ndjson" });
+    expect(over.status).toBe(413);
+    expect((await problem(over)).detail).toContain("At most 10000 events a request; this one has 10001");
+    expect(rows()).toBe(0);
+    const full = await roomy.request("POST", "/api/v1/logs", lines(10_000), { "content-type": "application/x-ndjson" });
+    expect(full.status).toBe(202);
+    expect(rows()).toBe(10_000);
+    roomy.close();
+  });
+
   it("refuses an unsupported content type with 415 and a missing array with 422", async () => {
     const res = await svc.request("POST", "/api/v1/logs", "a=b", { "content-type": "application/x-www-form-urlencoded" });
     expect(res.status).toBe(415);

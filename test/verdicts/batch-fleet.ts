@@ -42,7 +42,7 @@ export function fleet(svc: TestService, service: string) {
       for (let i = 0; i < n; i++) {
         const host = hosts[i % hosts.length]!;
         batch.push({ timestamp: t + Math.floor((i / n) * MINUTE), service, host, status: rnd.uniform() < rate(host, t) ? 503 : 200, latency_ms: 80 });
-        if (batch.length === 50_000) await send();
+        if (batch.length === 10_000) await send();
       }
     }
     if (batch.length > 0) await send();
