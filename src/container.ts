@@ -32,8 +32,10 @@ import { createDatadogEvents } from "./sources/datadog/datadog-events.ts";
 import { createEventIndexer } from "./sources/elasticsearch/event-indexer.ts";
 import { fanOut, NO_EVENTS, type EventSink } from "./sources/event-sink.ts";
 import { sourceCallPolicy } from "./sources/source-call.ts";
-import { openDb, type Db } from "./store/db.ts";
-import { WriteQueue } from "./store/write-queue.ts";
+import type { Db } from "./store/db.ts";
+import { SqliteStore } from "./store/sqlite-store.ts";
+import type { Store } from "./store/store.ts";
+import { transitionStore } from "./store/transition-store.ts";
 import { StorageHealth } from "./http/storage-full.ts";
 import { TelemetryStore } from "./telemetry/telemetry-store.ts";
 import { IngestPolicy } from "./telemetry/ingest-policy.ts";
@@ -101,7 +103,10 @@ export interface Container {
   rollbackResolution: RollbackResolution;
   /** Deployment statuses and protection-rule answers, when DEPLOY_GUARD_GITHUB_TOKEN is set. */
   github: GithubIntegration | undefined;
-  writes: WriteQueue;
+  /** Where every service reads and writes (SQLite today; PostgreSQL is issue 14). */
+  store: Store;
+  /** TEMPORARY alias of store.write while the async conversion is under way. */
+  writes: { run: <T>(work: () => Promise<T> | T) => Promise<T> };
   /** Whether the disk is full: /readyz reports it, the error handler answers 503 while it is. */
   storage: StorageHealth;
   close: () => void;
@@ -110,7 +115,8 @@ export interface Container {
 /** The one composition root: everything the service needs, built from configuration. */
 export function createContainer(config: Config, logger: Logger, options: { now?: () => number; notifiers?: Notifier[]; sources?: Partial<Record<SourceKind, MetricSource>> } = {}): Container {
   const now = options.now ?? Date.now;
-  const db = openDb(config.dbPath, config.dbSync);
+  const store = SqliteStore.open(config.dbPath, config.dbSync);
+  const db = transitionStore(store);
   const rules = new RuleSet(config.rulesDir, logger.child({ component: "rules" }), withSourceWarnings(rollbackRuleCheck(config.rollbackSecret), config, logger.child({ component: "rules" })));
   rules.load();
   const dashboards = new DashboardDefinitions(config.dashboardsDir);
@@ -197,11 +203,12 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
     rollbacks,
     rollbackResolution: new RollbackResolution(db, audit, () => void rollbacks.runDue().catch(() => undefined)),
     github,
-    writes: new WriteQueue(db),
+    store,
+    writes: { run: (work) => store.write(work) },
     storage: new StorageHealth(db, config.dbPath, now),
     close: () => {
       rules.close();
-      db.$client.close();
+      void store.close();
     },
   };
 }

@@ -3,54 +3,81 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openDb } from "../../src/store/db.ts";
-import { WriteQueue } from "../../src/store/write-queue.ts";
+import { SqliteStore } from "../../src/store/sqlite-store.ts";
 
 function setup() {
-  const db = openDb(join(mkdtempSync(join(tmpdir(), "dg-wq-")), "q.db"));
-  db.$client.exec("CREATE TABLE t (v INTEGER NOT NULL)");
-  const insert = db.$client.prepare("INSERT INTO t (v) VALUES (?)");
-  const count = () => (db.$client.prepare("SELECT count(*) AS n FROM t").get() as { n: number }).n;
-  return { db, insert, count, queue: new WriteQueue(db) };
+  const store = SqliteStore.open(join(mkdtempSync(join(tmpdir(), "dg-wq-")), "q.db"));
+  store.db.$client.exec("CREATE TABLE t (v INTEGER NOT NULL)");
+  const insert = store.statement("INSERT INTO t (v) VALUES (?)");
+  const count = async () => (await store.statement<{ n: number }>("SELECT count(*) AS n FROM t").get())!.n;
+  return { store, insert, count };
 }
 
 describe("group commit", () => {
   it("shares one transaction among concurrent writes and answers each with its own result", async () => {
-    const { insert, count, queue, db } = setup();
+    const { store, insert, count } = setup();
     let commits = 0;
-    const origin = db.$client.transaction.bind(db.$client);
-    db.$client.transaction = ((fn: () => unknown) => {
-      const wrapped = origin(fn);
-      return Object.assign((...args: unknown[]) => {
-        if (!db.$client.inTransaction) commits++;
-        return wrapped(...(args as []));
-      }, wrapped);
-    }) as typeof db.$client.transaction;
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => queue.run(() => insert.run(i).changes)));
+    const exec = store.db.$client.exec.bind(store.db.$client);
+    store.db.$client.exec = ((sql: string) => {
+      if (sql === "COMMIT") commits++;
+      return exec(sql);
+    }) as typeof store.db.$client.exec;
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store.write(() => insert.run(i))));
     expect(results).toEqual(Array(50).fill(1));
-    expect(count()).toBe(50);
+    expect(await count()).toBe(50);
     expect(commits).toBe(1);
   });
 
   it("rolls back only the write that failed", async () => {
-    const { insert, count, queue } = setup();
+    const { store, insert, count } = setup();
     const outcomes = await Promise.allSettled([
-      queue.run(() => insert.run(1)),
-      queue.run(() => {
-        insert.run(2);
-        insert.run(null);
+      store.write(() => insert.run(1)),
+      store.write(async () => {
+        await insert.run(2);
+        await insert.run(null);
       }),
-      queue.run(() => insert.run(3)),
+      store.write(() => insert.run(3)),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
     expect(String((outcomes[1] as PromiseRejectedResult).reason)).toContain("NOT NULL");
-    expect(count()).toBe(2);
+    expect(await count()).toBe(2);
   });
 
   it("answers only after the commit, so an acknowledged write is visible to a fresh connection", async () => {
-    const { insert, queue, db } = setup();
-    await queue.run(() => insert.run(7));
-    const path = db.$client.name;
-    const other = openDb(path);
+    const { store, insert } = setup();
+    await store.write(() => insert.run(7));
+    const other = openDb(store.db.$client.name);
     expect((other.$client.prepare("SELECT v FROM t").get() as { v: number }).v).toBe(7);
+  });
+
+  it("joins a nested write to the surrounding transaction, and a failing nested write rolls back only itself", async () => {
+    const { store, insert, count } = setup();
+    const inner = await store.write(async () => {
+      await insert.run(1);
+      expect(store.inWrite()).toBe(true);
+      const failed = await store.write(async () => {
+        await insert.run(2);
+        throw new Error("inner");
+      }).catch((e: Error) => e.message);
+      await store.write(() => insert.run(3));
+      return failed;
+    });
+    expect(inner).toBe("inner");
+    expect(await count()).toBe(2);
+    expect(store.inWrite()).toBe(false);
+  });
+
+  it("refuses a write that waits on real I/O while the transaction is open, storing nothing of the flush", async () => {
+    const { store, insert, count } = setup();
+    const outcome = await store
+      .write(async () => {
+        await insert.run(1);
+        await new Promise((r) => setTimeout(r, 5));
+        await insert.run(2);
+      })
+      .catch((e: Error) => e.message);
+    expect(outcome).toMatch(/waited on something other than the database/);
+    expect(await count()).toBe(0);
+    expect(await store.write(() => insert.run(3))).toBe(1);
   });
 });

@@ -6,6 +6,7 @@ import { loadConfig, type Config } from "../../src/config.ts";
 import { createContainer, type Container } from "../../src/container.ts";
 import { createApp, type Router } from "../../src/http/app.ts";
 import type { Notifier } from "../../src/notify/notifier.ts";
+import { MAX_RECORDS } from "../../src/http/body-records.ts";
 
 export const ADMIN_TOKEN = "test-admin-token-0123456789";
 export const REPO_RULES = new URL("../../rules", import.meta.url).pathname;
@@ -43,13 +44,23 @@ export function createTestService(options: { env?: Record<string, string>; rules
     dir, config, clock,
     container: build(),
     app: undefined as unknown as Router,
-    request: (method, path, body, headers = {}) => {
+    request: async (method, path, body, headers = {}) => {
+      // A request carries at most MAX_RECORDS records; larger test traffic is sent in parts, as a shipper sends it.
+      const records = (body as { events?: unknown[] } | undefined)?.events;
+      if (method === "POST" && path === "/api/v1/logs" && Array.isArray(records) && records.length > MAX_RECORDS) {
+        let last: Response | undefined;
+        for (let i = 0; i < records.length; i += MAX_RECORDS) {
+          last = await svc.request(method, path, { ...(body as object), events: records.slice(i, i + MAX_RECORDS) }, headers);
+          if (last.status !== 202) return last;
+        }
+        return last!;
+      }
       const init: RequestInit = { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...headers } };
       if (body !== undefined) {
         init.body = typeof body === "string" ? body : JSON.stringify(body);
         (init.headers as Record<string, string>)["content-type"] ??= "application/json";
       }
-      return Promise.resolve(svc.app.request(path, init));
+      return svc.app.request(path, init);
     },
     restart: () => {
       svc.container.close();

@@ -48,7 +48,7 @@ describe("long work yields to requests", () => {
 
   it("commits queued large writes in slices, so other requests are answered between them, and acknowledges each once stored", async () => {
     svc = createTestService();
-    const queue = new WriteQueue(svc.container.db, 256, 20);
+    const queue = new WriteQueue(svc.container.store.db.$client, 256, 20);
     const busy = (ms: number) => () => {
       const until = performance.now() + ms;
       while (performance.now() < until);

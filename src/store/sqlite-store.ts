@@ -1,0 +1,45 @@
+import type { Statement as SqliteStatement } from "better-sqlite3";
+import { openDb, type Db, type SyncMode } from "./db.ts";
+import type { SqlParam, Statement, Store } from "./store.ts";
+import { WriteQueue } from "./write-queue.ts";
+
+/** The embedded store: one SQLite file, statements prepared once, writes group-committed by a WriteQueue. */
+export class SqliteStore implements Store {
+  readonly dialect = "sqlite" as const;
+  private readonly writes: WriteQueue;
+  private readonly prepared = new Map<string, SqliteStatement>();
+
+  constructor(readonly db: Db) {
+    this.writes = new WriteQueue(db.$client);
+  }
+
+  static open(path: string, sync: SyncMode = "full"): SqliteStore {
+    return new SqliteStore(openDb(path, sync));
+  }
+
+  statement<Row = Record<string, unknown>>(text: string): Statement<Row> {
+    let stmt = this.prepared.get(text);
+    if (!stmt) {
+      stmt = this.db.$client.prepare(text);
+      this.prepared.set(text, stmt);
+    }
+    const s = stmt;
+    return {
+      all: async (...params: SqlParam[]) => s.all(...params) as Row[],
+      get: async (...params: SqlParam[]) => s.get(...params) as Row | undefined,
+      run: async (...params: SqlParam[]) => s.run(...params).changes,
+    };
+  }
+
+  write<T>(work: () => Promise<T> | T): Promise<T> {
+    return this.writes.run(work);
+  }
+
+  inWrite(): boolean {
+    return this.writes.inWrite();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.$client.open) this.db.$client.close();
+  }
+}
