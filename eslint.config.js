@@ -15,6 +15,15 @@ export default tseslint.config(
     },
   },
   {
+    // The store is asynchronous (issue 14): a promise nobody awaits is a write that may never happen, or an error lost.
+    files: ["src/**/*.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: false }],
+    },
+  },
+  {
     files: ["src/config.ts", "test/**", "bench/**", "bin/**", "drizzle.config.ts"],
     rules: { "no-restricted-syntax": "off" },
   },

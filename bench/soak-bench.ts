@@ -3,7 +3,9 @@
  *  - several clients push log events (each with a unique message), report failed deploys (one alert each) and ask for
  *    a rollback of each (one command run each), while the real server process is killed with SIGKILL at random moments
  *    and restarted on the same database;
- *  - then: records acknowledged / found / lost / duplicated, alerts and rollbacks per release;
+ *  - then the last server runs on until the alert outbox and the rollback queue are empty (capped at --drain-minutes);
+ *  - then: records acknowledged / found / lost / duplicated, alerts (own or in a throttle digest) and rollbacks per
+ *    release;
  *  - and, in-process, p99 of /healthz while retention deletes a million old rows and while 10,000-event batches arrive.
  */
 import { appendFileSync, chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -14,12 +16,18 @@ import pino from "pino";
 import { loadConfig } from "../src/config.ts";
 import { startService } from "../src/main.ts";
 import { startReceiver } from "../test/notify/local-receiver.ts";
+import { countAlerts, countRollbacks } from "./soak-accounting.ts";
+import { waitForDrain } from "./soak-drain.ts";
 import { REPO_RULES } from "../test/support/test-service.ts";
 import { startServer, type ServerProcess } from "../test/support/server-process.ts";
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
 const MINUTES = arg("minutes", 10);
 const CLIENTS = arg("clients", 4);
+const DRAIN_MINUTES = arg("drain-minutes", 5);
+// Small windows and a low limit, so both individual alerts and digests occur and every digest is due within the drain.
+const THROTTLE_MAX = arg("throttle-max", 100);
+const THROTTLE_MINUTES = arg("throttle-minutes", 1);
 const TOKEN = "soak-admin-token-0123456789";
 const dir = mkdtempSync(join(tmpdir(), "dg-soak-"));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -42,11 +50,12 @@ async function soak() {
   const hook = await startReceiver();
   const env = {
     DEPLOY_GUARD_DB: join(dir, "soak.db"), DEPLOY_GUARD_RULES: rulesWithRollback(script), DEPLOY_GUARD_API_TOKEN: TOKEN, DEPLOY_GUARD_LOG_LEVEL: "warn",
-    DEPLOY_GUARD_WEBHOOK_URL: hook.url, DEPLOY_GUARD_WEBHOOK_SECRET: "soak-webhook-secret-0123456789", DEPLOY_GUARD_NOTIFY_THROTTLE_MAX: "1000",
+    DEPLOY_GUARD_WEBHOOK_URL: hook.url, DEPLOY_GUARD_WEBHOOK_SECRET: "soak-webhook-secret-0123456789", DEPLOY_GUARD_NOTIFY_THROTTLE_MAX: String(THROTTLE_MAX),
+    DEPLOY_GUARD_NOTIFY_THROTTLE_MINUTES: String(THROTTLE_MINUTES),
   };
   let server: ServerProcess | undefined = await startServer(env);
   const end = Date.now() + MINUTES * 60_000;
-  const killsAt = end - 20_000; // the last 20 s run undisturbed, so what is due gets delivered
+  const killsAt = end - 20_000;
   let kills = 0, seq = 0;
   const ackedBatches = new Set<string>();
   const releases = new Set<string>();
@@ -89,7 +98,7 @@ async function soak() {
     }
   };
   await Promise.all([...Array.from({ length: CLIENTS }, (_, c) => client(c)), killer()]);
-  await sleep(8000);
+  const drain = await waitForDrain(join(dir, "soak.db"), DRAIN_MINUTES * 60_000);
   await server?.stop();
   await hook.close();
 
@@ -109,22 +118,17 @@ async function soak() {
   }
   const duplicated = [...perBatch.values()].reduce((a, g) => a + g.rows - g.distinct, 0);
   const storedButNotAcked = [...perBatch.values()].reduce((a, g) => a + g.distinct, 0) - found;
-  const unknown = (db.prepare("SELECT COUNT(*) AS n FROM rollbacks WHERE status = 'unknown'").get() as { n: number }).n;
-  db.close();
-  const verdictAlerts = hook.got.filter((g) => g.json?.type === "verdict" && !String(g.json?.summary).includes("may or may not have run"));
-  const perRelease = (ids: string[]) => ids.reduce((m, id) => m.set(id, (m.get(id) ?? 0) + 1), new Map<string, number>());
-  const alertKeys = new Map<string, Set<string>>();
-  for (const g of verdictAlerts) alertKeys.set(g.json.release_id, (alertKeys.get(g.json.release_id) ?? new Set()).add(String(g.headers["idempotency-key"])));
-  const rollbackRuns = perRelease(existsSync(runs) ? readFileSync(runs, "utf8").trim().split("\n").filter(Boolean) : []);
   const all = [...releases];
+  const runLines = existsSync(runs) ? readFileSync(runs, "utf8").trim().split("\n").filter(Boolean) : [];
+  const alerts = countAlerts(hook.got, all, db, THROTTLE_MINUTES * 60_000);
+  const rollbacks = countRollbacks(hook.got, all, runLines, db);
+  const failedAlerts = (db.prepare("SELECT COUNT(*) AS n FROM notifications WHERE status = 'failed'").get() as { n: number }).n;
+  db.close();
   return {
     minutes: MINUTES, clients: CLIENTS, kills, acked, found, lost, duplicated, storedButNotAcked,
-    releases: all.length,
-    alertsExactlyOnce: all.filter((id) => alertKeys.get(id)?.size === 1).length,
-    alertDeliveries: verdictAlerts.length, alertsRepeatedWithSameKey: verdictAlerts.length - [...alertKeys.values()].reduce((a, s) => a + s.size, 0),
-    alertsMissing: all.filter((id) => !alertKeys.has(id)).length, alertsTwiceDistinct: all.filter((id) => (alertKeys.get(id)?.size ?? 0) > 1).length,
-    rollbacksExactlyOnce: all.filter((id) => rollbackRuns.get(id) === 1).length, rollbacksTwice: all.filter((id) => (rollbackRuns.get(id) ?? 0) > 1).length,
-    rollbacksNotRun: all.filter((id) => !rollbackRuns.has(id)).length, rollbacksUnknown: unknown,
+    drained: drain.drained, drainSeconds: drain.seconds, leftAfterDrain: JSON.stringify(drain.pending),
+    throttle: `${THROTTLE_MAX} releases per service per ${THROTTLE_MINUTES} min`,
+    releases: all.length, ...alerts, alertsGivenUp: failedAlerts, ...rollbacks,
   };
 }
 
