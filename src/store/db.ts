@@ -10,7 +10,7 @@ import * as schema from "./schema/index.ts";
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 export type SyncMode = "normal" | "full";
 
-const MIGRATIONS = fileURLToPath(new URL("../../migrations", import.meta.url));
+const MIGRATIONS = fileURLToPath(new URL("../../migrations/sqlite", import.meta.url));
 
 /**
  * Opens the SQLite file in WAL mode and applies pending migrations.

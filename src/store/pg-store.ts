@@ -1,0 +1,149 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { fileURLToPath } from "node:url";
+import { drizzle } from "drizzle-orm/node-postgres";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
+import type { Db } from "./db.ts";
+import type { SqlParam, Statement, Store } from "./store.ts";
+
+const MIGRATIONS = fileURLToPath(new URL("../../migrations/postgres", import.meta.url));
+// Any fixed number will do: replicas starting together take this lock, so one runs the migrations and the rest wait.
+const MIGRATION_LOCK = 0x64676d31; // "dgm1"
+const RETRIED = new Set(["40001", "40P01", "23505"]); // serialization failure, deadlock, unique violation
+const RETRIES = 3;
+
+// bigint and numeric arrive as strings by default; every such value here (milliseconds, counts, sums) fits a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
+/**
+ * Applies pending migrations under a session advisory lock on one direct connection, so replicas starting together
+ * do not race. (Behind PgBouncer in transaction mode a session lock is not held: point start-up at the database
+ * itself, see docs/scaling.md.)
+ */
+export async function migratePostgres(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    await migrate(drizzle(client), { migrationsFolder: MIGRATIONS });
+  } finally {
+    await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => undefined);
+    client.release();
+  }
+}
+
+interface Tx {
+  client: pg.PoolClient;
+  db: Db;
+  savepoints: number;
+}
+
+/** `?` placeholders to `$1, $2, …`, leaving quoted strings and identifiers alone. */
+export function positional(text: string): string {
+  let n = 0;
+  let quote: string | undefined;
+  let out = "";
+  for (const ch of text) {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+    } else if (ch === "?") {
+      out += `$${++n}`;
+      continue;
+    }
+    out += ch;
+  }
+  return out;
+}
+
+/**
+ * PostgreSQL, for several replicas on one database (issue 14). A write is one transaction on one pooled connection,
+ * found again through AsyncLocalStorage by every query inside it (`store.db` and `store.statement` both follow it).
+ * A write that loses a race (a unique key another replica inserted first, a deadlock) is run again from the start,
+ * so code written as "read, then insert if missing" stays correct with replicas.
+ */
+export class PgStore implements Store {
+  readonly dialect = "postgres" as const;
+  private readonly tx = new AsyncLocalStorage<Tx>();
+  private readonly root: Db;
+
+  /** Over a pool whose database is already migrated (`open` migrates; the test harness migrates a template once). */
+  constructor(private readonly pool: pg.Pool) {
+    this.root = drizzle(pool) as unknown as Db;
+  }
+
+  /** Connects and applies pending migrations. */
+  static async open(url: string, options: { max?: number } = {}): Promise<PgStore> {
+    const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+    await migratePostgres(pool);
+    return new PgStore(pool);
+  }
+
+  get db(): Db {
+    return this.tx.getStore()?.db ?? this.root;
+  }
+
+  statement<Row = Record<string, unknown>>(text: string): Statement<Row> {
+    const query = positional(text);
+    const exec = async (params: SqlParam[]) => {
+      const runner = this.tx.getStore()?.client ?? this.pool;
+      return runner.query({ text: query, values: params.map((p) => (typeof p === "bigint" ? p.toString() : p)) });
+    };
+    return {
+      all: async (...params) => (await exec(params)).rows as Row[],
+      get: async (...params) => (await exec(params)).rows[0] as Row | undefined,
+      run: async (...params) => (await exec(params)).rowCount ?? 0,
+    };
+  }
+
+  inWrite(): boolean {
+    return this.tx.getStore() !== undefined;
+  }
+
+  async write<T>(work: () => Promise<T> | T): Promise<T> {
+    const open = this.tx.getStore();
+    if (open) return this.nested(open, work);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transaction(work);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (attempt >= RETRIES || !code || !RETRIED.has(code)) throw error;
+      }
+    }
+  }
+
+  private async transaction<T>(work: () => Promise<T> | T): Promise<T> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query("BEGIN");
+      const value = await this.tx.run({ client, db: drizzle(client) as unknown as Db, savepoints: 0 }, work);
+      await client.query("COMMIT");
+      return value;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => (broken = true));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private async nested<T>(tx: Tx, work: () => Promise<T> | T): Promise<T> {
+    const name = `nested_${++tx.savepoints}`;
+    await tx.client.query(`SAVEPOINT ${name}`);
+    try {
+      const value = await work();
+      await tx.client.query(`RELEASE SAVEPOINT ${name}`);
+      return value;
+    } catch (error) {
+      await tx.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
