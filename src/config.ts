@@ -1,3 +1,4 @@
+import { dirname } from "node:path";
 import { z } from "zod";
 import { httpUrl } from "./http/url-field.ts";
 
@@ -7,12 +8,28 @@ const bool = z
 
 const url = httpUrl();
 
+const isPostgresUrl = (v: string) => /^postgres(ql)?:\/\//i.test(v);
+
+/** The database for a log line: the SQLite path, or the PostgreSQL URL without its password. */
+export function databaseLabel(config: Pick<Config, "dbPath" | "postgresUrl">): string {
+  if (!config.postgresUrl) return config.dbPath;
+  try {
+    const u = new URL(config.postgresUrl);
+    u.password = "";
+    u.search = "";
+    return u.toString();
+  } catch {
+    return "postgres://…";
+  }
+}
+
 /** Values never echoed in an error message: tokens, secrets, and webhook URLs (which carry their own secret). */
 export const SECRET_VARS = new Set(["DEPLOY_GUARD_API_TOKEN", "DEPLOY_GUARD_WEBHOOK_SECRET", "DEPLOY_GUARD_ROLLBACK_SECRET", "DEPLOY_GUARD_GITHUB_WEBHOOK_SECRET", "DEPLOY_GUARD_GITHUB_TOKEN", "DEPLOY_GUARD_GITLAB_WEBHOOK_TOKEN", "DEPLOY_GUARD_SLACK_WEBHOOK_URL", "DEPLOY_GUARD_WEBHOOK_URL",
   "DEPLOY_GUARD_SLACK_BOT_TOKEN", "DEPLOY_GUARD_SLACK_SIGNING_SECRET", "DEPLOY_GUARD_HIPCHAT_TOKEN",
   "DEPLOY_GUARD_ES_URL", "DEPLOY_GUARD_ES_CLOUD_ID", "DEPLOY_GUARD_ES_API_KEY", "DEPLOY_GUARD_ES_PASSWORD",
   "DEPLOY_GUARD_DD_API_KEY", "DEPLOY_GUARD_DD_APP_KEY",
-  "DEPLOY_GUARD_PROMETHEUS_URL", "DEPLOY_GUARD_PROMETHEUS_TOKEN", "DEPLOY_GUARD_PROMETHEUS_PASSWORD"]);
+  "DEPLOY_GUARD_PROMETHEUS_URL", "DEPLOY_GUARD_PROMETHEUS_TOKEN", "DEPLOY_GUARD_PROMETHEUS_PASSWORD",
+  "DEPLOY_GUARD_DB"]);
 
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -21,6 +38,7 @@ const ConfigSchema = z.object({
   DEPLOY_GUARD_RULES: z.string().min(1).default("./rules"),
   DEPLOY_GUARD_DASHBOARDS: z.string().min(1).default("./dashboards"),
   DEPLOY_GUARD_DB_SYNC: z.enum(["full", "normal"]).default("full"),
+  DEPLOY_GUARD_DB_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   DEPLOY_GUARD_API_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   DEPLOY_GUARD_OPEN_READS: bool.default(false),
   DEPLOY_GUARD_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -83,8 +101,14 @@ const ConfigSchema = z.object({
 export interface Config {
   port: number;
   host: string;
+  /** The SQLite file (the embedded default); unused when `postgresUrl` is set. */
   dbPath: string;
   dbSync: "full" | "normal";
+  /** DEPLOY_GUARD_DB=postgres://… selects PostgreSQL (several replicas, issue 14). Holds a password: never log it. */
+  postgresUrl: string | undefined;
+  dbPoolSize: number;
+  /** Where the first-start admin token file goes: beside the SQLite file, or ./data with PostgreSQL. */
+  dataDir: string;
   rulesDir: string;
   /** Dashboard definitions: which panels, in which order, each service page shows. */
   dashboardsDir: string;
@@ -187,8 +211,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     port: e.PORT,
     host: e.HOST,
-    dbPath: e.DEPLOY_GUARD_DB,
+    dbPath: isPostgresUrl(e.DEPLOY_GUARD_DB) ? ":memory:" : e.DEPLOY_GUARD_DB,
     dbSync: e.DEPLOY_GUARD_DB_SYNC,
+    postgresUrl: isPostgresUrl(e.DEPLOY_GUARD_DB) ? e.DEPLOY_GUARD_DB : undefined,
+    dbPoolSize: e.DEPLOY_GUARD_DB_POOL_SIZE,
+    dataDir: isPostgresUrl(e.DEPLOY_GUARD_DB) || e.DEPLOY_GUARD_DB === ":memory:" ? "./data" : dirname(e.DEPLOY_GUARD_DB),
     rulesDir: e.DEPLOY_GUARD_RULES,
     dashboardsDir: e.DEPLOY_GUARD_DASHBOARDS,
     apiToken: e.DEPLOY_GUARD_API_TOKEN,

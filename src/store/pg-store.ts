@@ -70,6 +70,9 @@ export class PgStore implements Store {
 
   /** Over a pool whose database is already migrated (`open` migrates; the test harness migrates a template once). */
   constructor(private readonly pool: pg.Pool) {
+    // An idle connection the server closed (a restart, a failover) is dropped from the pool and replaced on next use;
+    // without a listener its error would end the process.
+    pool.on("error", () => undefined);
     this.root = drizzle(pool) as unknown as Db;
   }
 
