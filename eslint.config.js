@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     // The store is asynchronous (issue 14): a promise nobody awaits is a write that may never happen, or an error lost.
-    files: ["src/**/*.ts"],
+    files: ["src/**/*.{ts,tsx}"],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
