@@ -8,6 +8,7 @@ export default defineConfig({
     pool: "forks",
     // Many files mostly wait (real servers, the Ansible run's minute windows): three workers keep two cores busy.
     maxWorkers: 3,
+    globalSetup: ["./test/support/global-setup.ts"],
     reporters: ["default", "./test/support/summary-reporter.ts"],
   },
 });

@@ -57,6 +57,7 @@ async function soak() {
   const end = Date.now() + MINUTES * 60_000;
   const killsAt = end - 20_000;
   let kills = 0, seq = 0;
+  const killTimes: number[] = [];
   const ackedBatches = new Set<string>();
   const releases = new Set<string>();
   const call = async (method: string, path: string, body: unknown) => {
@@ -92,6 +93,7 @@ async function soak() {
       if (Date.now() >= killsAt || !server) break;
       const s = server;
       server = undefined;
+      killTimes.push(Date.now());
       await s.kill();
       kills += 1;
       server = await startServer(env);
@@ -121,7 +123,7 @@ async function soak() {
   const all = [...releases];
   const runLines = existsSync(runs) ? readFileSync(runs, "utf8").trim().split("\n").filter(Boolean) : [];
   const alerts = countAlerts(hook.got, all, db, THROTTLE_MINUTES * 60_000);
-  const rollbacks = countRollbacks(hook.got, all, runLines, db);
+  const rollbacks = countRollbacks(hook.got, all, runLines, db, killTimes);
   const failedAlerts = (db.prepare("SELECT COUNT(*) AS n FROM notifications WHERE status = 'failed'").get() as { n: number }).n;
   db.close();
   return {
@@ -166,8 +168,15 @@ async function latency() {
   return { retentionRows: 1_000_000, pruneSeconds: (pruneMs / 1000).toFixed(1), healthzP99Retention: p99(retention).toFixed(1), healthzMaxRetention: Math.max(...retention).toFixed(1), probesRetention: retention.length, healthzP99Batches: p99(batches).toFixed(1), healthzMaxBatches: Math.max(...batches).toFixed(1), probesBatches: batches.length };
 }
 
+const print = (figures: Record<string, unknown>) => {
+  console.log("\n| figure | value |\n|---|---|");
+  for (const [k, v] of Object.entries(figures)) console.log(`| ${k} | ${v} |`);
+};
+// Printed and kept before the latency part starts, so a failure there does not lose ten minutes of soak.
 const soakFigures = await soak();
+print(soakFigures);
+appendFileSync(join(dir, "figures.json"), `${JSON.stringify({ soakFigures })}\n`);
 const latencyFigures = await latency();
-console.log("\n| figure | value |\n|---|---|");
-for (const [k, v] of Object.entries({ ...soakFigures, ...latencyFigures })) console.log(`| ${k} | ${v} |`);
-appendFileSync(join(dir, "figures.json"), JSON.stringify({ soakFigures, latencyFigures }));
+print(latencyFigures);
+appendFileSync(join(dir, "figures.json"), `${JSON.stringify({ latencyFigures })}\n`);
+console.log(`\nfigures and the databases are in ${dir}`);

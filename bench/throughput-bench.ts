@@ -10,6 +10,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDb, type SyncMode } from "../src/store/db.ts";
+import { SqliteStore } from "../src/store/sqlite-store.ts";
 import { WindowReader } from "../src/telemetry/window-reader.ts";
 import { startServer } from "../test/support/server-process.ts";
 import { BenchClient } from "./http-client.ts";
@@ -132,18 +133,18 @@ async function main() {
     await server.stop();
   }
 
-  const db = openDb(dbPath, sync);
-  const reader = new WindowReader(db);
+  const store = SqliteStore.open(dbPath, sync);
+  const reader = new WindowReader(store);
   const now = Date.now();
   const times: number[] = [];
   for (let i = 0; i < 200; i++) {
     const t = performance.now();
-    reader.requests({ service: `svc-${i % 20}`, environment: "production", start: now - 100 * MIN, end: now - 40 * MIN });
+    await reader.requests({ service: `svc-${i % 20}`, environment: "production", start: now - 100 * MIN, end: now - 40 * MIN });
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
   report("read one 60-minute window from roll-ups", `p50 ${times[100]!.toFixed(2)} ms, p99 ${times[198]!.toFixed(2)} ms`, "(4 hosts × 2 routes, 1,000 requests/min)");
-  db.$client.close();
+  await store.close();
 
   console.log("\n| measure | result | note |\n|---|---|---|");
   for (const [a, b, c] of rows) console.log(`| ${a} | ${b} | ${c} |`);

@@ -35,7 +35,6 @@ import { sourceCallPolicy } from "./sources/source-call.ts";
 import type { Db } from "./store/db.ts";
 import { SqliteStore } from "./store/sqlite-store.ts";
 import type { Store } from "./store/store.ts";
-import { transitionStore } from "./store/transition-store.ts";
 import { StorageHealth } from "./http/storage-full.ts";
 import { TelemetryStore } from "./telemetry/telemetry-store.ts";
 import { IngestPolicy } from "./telemetry/ingest-policy.ts";
@@ -64,6 +63,7 @@ import { CapacityService } from "./capacity/capacity-service.ts";
 export interface Container {
   config: Config;
   logger: Logger;
+  /** The drizzle handle of `store`, for tests that look at rows; application code goes through `store`. */
   db: Db;
   now: () => number;
   rules: RuleSet;
@@ -103,20 +103,18 @@ export interface Container {
   rollbackResolution: RollbackResolution;
   /** Deployment statuses and protection-rule answers, when DEPLOY_GUARD_GITHUB_TOKEN is set. */
   github: GithubIntegration | undefined;
-  /** Where every service reads and writes (SQLite today; PostgreSQL is issue 14). */
+  /** Where every service reads and writes: the SQLite file, or PostgreSQL (DEPLOY_GUARD_DB=postgres://…). */
   store: Store;
-  /** TEMPORARY alias of store.write while the async conversion is under way. */
-  writes: { run: <T>(work: () => Promise<T> | T) => Promise<T> };
   /** Whether the disk is full: /readyz reports it, the error handler answers 503 while it is. */
   storage: StorageHealth;
-  close: () => void;
+  close: () => Promise<void>;
 }
 
 /** The one composition root: everything the service needs, built from configuration. */
-export function createContainer(config: Config, logger: Logger, options: { now?: () => number; notifiers?: Notifier[]; sources?: Partial<Record<SourceKind, MetricSource>> } = {}): Container {
+export function createContainer(config: Config, logger: Logger, options: { now?: () => number; notifiers?: Notifier[]; sources?: Partial<Record<SourceKind, MetricSource>>; store?: Store } = {}): Container {
   const now = options.now ?? Date.now;
-  const store = SqliteStore.open(config.dbPath, config.dbSync);
-  const db = transitionStore(store);
+  if (config.postgresUrl && !options.store) throw new Error("PostgreSQL is configured: open it with openStore() and pass it as options.store");
+  const store = options.store ?? SqliteStore.open(config.dbPath, config.dbSync);
   const rules = new RuleSet(config.rulesDir, logger.child({ component: "rules" }), withSourceWarnings(rollbackRuleCheck(config.rollbackSecret), config, logger.child({ component: "rules" })));
   rules.load();
   const dashboards = new DashboardDefinitions(config.dashboardsDir);
@@ -130,16 +128,16 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
     ...(config.webhookUrl && config.webhookSecret ? [new WebhookNotifier(config.webhookUrl, config.webhookSecret, now)] : []),
     ...(githubApi ? [new GithubStatusNotifier(githubApi)] : []),
   ];
-  const dispatcher = new NotificationDispatcher(db, notifiers, config.publicUrl, logger.child({ component: "alerts" }), now);
-  const audit = new AuditLog(db, now);
+  const dispatcher = new NotificationDispatcher(store, notifiers, config.publicUrl, logger.child({ component: "alerts" }), now);
+  const audit = new AuditLog(store, now);
   // The outbox is built below; an unknown rollback is only found at run time, after it exists.
-  const rollbacks = new RollbackRunner(db, audit, config.rollbackSecret, logger.child({ component: "rollbacks" }), now, config.commandBaseEnv, (release, message, at) => {
-    if (outbox.enqueueRollbackUnknown(release, message, at) > 0) queueMicrotask(() => void dispatcher.deliverDue().catch(() => undefined));
+  const rollbacks = new RollbackRunner(store, audit, config.rollbackSecret, logger.child({ component: "rollbacks" }), now, config.commandBaseEnv, async (release, message, at) => {
+    if ((await outbox.enqueueRollbackUnknown(release, message, at)) > 0) queueMicrotask(() => void dispatcher.deliverDue().catch(() => undefined));
   });
-  const rollbackRequests = new RollbackRequests(db, audit, config.publicUrl, () => void rollbacks.runDue().catch(() => undefined));
-  const outbox = new NotificationOutbox(db, rules, notifiers, config.notifyThrottle);
+  const rollbackRequests = new RollbackRequests(store, audit, config.publicUrl, () => void rollbacks.runDue().catch(() => undefined));
+  const outbox = new NotificationOutbox(store, rules, notifiers, config.notifyThrottle);
   const graceMs = config.ingestGraceSeconds * 1000;
-  const capacity = new CapacityService(db, rules, new CapacityFitter(new CapacityReader(db)), graceMs, now);
+  const capacity = new CapacityService(store, rules, new CapacityFitter(new CapacityReader(store)), graceMs, now);
   // Deploys and verdicts also go to the dashboards people watch, in the background, after each commit.
   const eventSinks: EventSink[] = [
     createDatadogEvents(config, logger.child({ component: "datadog-events" })),
@@ -147,8 +145,8 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
   ].filter((s) => s !== undefined);
   const events = eventSinks.length > 0 ? fanOut(eventSinks) : NO_EVENTS;
   // A final verdict is completed (capacity) before it is stored; then, in order, what follows every recorded verdict.
-  const recorder = new VerdictRecorder(db, {
-    stages: [capacity, new LateDataStage(db, audit)],
+  const recorder = new VerdictRecorder(store, {
+    stages: [capacity, new LateDataStage(store, audit)],
     reactions: [
       rollbackReaction(rollbackRequests),
       alertReaction(outbox, () => void dispatcher.deliverDue().catch(() => undefined)),
@@ -156,41 +154,41 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
     ],
     onReactionError: (reaction, err) => logger.warn({ err, reaction }, "a reaction to a verdict failed"),
   });
-  const reader = new WindowReader(db);
-  const sources = createSources(config, db, options.sources);
+  const reader = new WindowReader(store);
+  const sources = createSources(config, store, options.sources);
   const evaluator = new Evaluator(sources.builtin, new ExternalReader(sources, sourceCallPolicy(config)));
-  const baselines = new BaselineResolver(db);
-  const sequential = new SequentialEvaluator(reader, evaluator, baselines, new ErrorSignatureReader(db));
-  const verdicts = new VerdictService(db, rules, evaluator, baselines, new OnsetLocator(db, reader), recorder, sequential, graceMs, now, (release, err) =>
+  const baselines = new BaselineResolver(store);
+  const sequential = new SequentialEvaluator(reader, evaluator, baselines, new ErrorSignatureReader(store));
+  const verdicts = new VerdictService(store, rules, evaluator, baselines, new OnsetLocator(store, reader), recorder, sequential, graceMs, now, (release, err) =>
     logger.error({ err, release: release.id }, "evaluation failed; it will be retried at the next run"),
   );
   const kickAlerts = () => void dispatcher.deliverDue().catch(() => undefined);
-  const decisions = new DecisionService(db, verdicts, audit, rollbackRequests, outbox, now, kickAlerts);
+  const decisions = new DecisionService(store, verdicts, audit, rollbackRequests, outbox, now, kickAlerts);
   const views = new DecidedViews((id, batch) => decisions.current(id, batch));
   // Gates answer from the verdict view, so an operator's decision overrides the engine there too.
-  const gateVerdicts = new GateVerdicts(new ReleaseLookup(db), (r) => views.verdict(r));
+  const gateVerdicts = new GateVerdicts(new ReleaseLookup(store), (r) => views.verdict(r));
   const preDeployGate = new PreDeployGate(gateVerdicts, rollbackRequests, rules, reader, config.preDeployMinutes, now);
-  const tokens = new TokenService(db, config.apiToken, now);
-  const github = githubApi && new GithubIntegration(githubApi, db, preDeployGate, logger.child({ component: "github" }), now, kickAlerts);
+  const tokens = new TokenService(store, config.apiToken, now);
+  const github = githubApi && new GithubIntegration(githubApi, store, preDeployGate, logger.child({ component: "github" }), now, kickAlerts);
   return {
     config,
     logger,
-    db,
+    db: store.db,
     now,
     rules,
     dashboards,
     tokens,
-    sessions: new SessionService(db, (id) => tokens.identifyById(id), config.apiToken, config.dashboardSessions, now),
-    slackReplays: new SlackReplayGuard(db, now),
-    telemetry: new TelemetryStore(db),
+    sessions: new SessionService(store, (id) => tokens.identifyById(id), config.apiToken, config.dashboardSessions, now),
+    slackReplays: new SlackReplayGuard(store, now),
+    telemetry: new TelemetryStore(store),
     reader,
-    deploys: new DeployService(db, rules, recorder, graceMs, now, events, IngestPolicy.fromConfig(config, now)),
+    deploys: new DeployService(store, rules, recorder, graceMs, now, events, IngestPolicy.fromConfig(config, now)),
     verdicts,
-    releases: new ReleaseQueries(db),
+    releases: new ReleaseQueries(store),
     sources,
     sourceHealth: new SourceHealthCache(sources, now),
     capacity,
-    batches: new BatchVerdicts(db, verdicts, baselines, evaluator, recorder, new BatchJudge(reader), graceMs, now),
+    batches: new BatchVerdicts(store, verdicts, baselines, evaluator, recorder, new BatchJudge(reader), graceMs, now),
     gateVerdicts,
     preDeployGate,
     dispatcher,
@@ -198,17 +196,16 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
     slackApi,
     decisions,
     views,
-    verdictQuality: new VerdictQuality(db),
+    verdictQuality: new VerdictQuality(store),
     audit,
     rollbacks,
-    rollbackResolution: new RollbackResolution(db, audit, () => void rollbacks.runDue().catch(() => undefined)),
+    rollbackResolution: new RollbackResolution(store, audit, () => void rollbacks.runDue().catch(() => undefined)),
     github,
     store,
-    writes: { run: (work) => store.write(work) },
-    storage: new StorageHealth(db, config.dbPath, now),
-    close: () => {
+        storage: new StorageHealth(store, config.dbPath, now),
+    close: async () => {
       rules.close();
-      void store.close();
+      await store.close();
     },
   };
 }

@@ -1,12 +1,13 @@
 import { serve, type ServerType } from "@hono/node-server";
 import pino, { type Logger } from "pino";
 import { adminTokenPath, writeAdminToken } from "./cli/admin-token-file.ts";
-import type { Config } from "./config.ts";
+import { databaseLabel, type Config } from "./config.ts";
 import { createContainer, type Container } from "./container.ts";
 import { createApp } from "./http/app.ts";
 import { applyConnectionCap, DEFAULT_SERVER_LIMITS, serverOptions, type ServerLimits } from "./http/server-limits.ts";
 import { jobList } from "./jobs/job-list.ts";
 import { startJobs } from "./jobs/schedule.ts";
+import { openStore } from "./store/open-store.ts";
 
 export interface RunningService {
   container: Container;
@@ -20,16 +21,16 @@ export function createLogger(config: Pick<Config, "logLevel">): Logger {
 }
 
 /** On first start without DEPLOY_GUARD_API_TOKEN: an admin token in a 0600 file; the log says where, never what. */
-function bootstrapAdminToken(container: Container, config: Config, logger: Logger): void {
-  const generated = container.tokens.bootstrapAdmin();
+async function bootstrapAdminToken(container: Container, config: Config, logger: Logger): Promise<void> {
+  const generated = await container.tokens.bootstrapAdmin();
   if (!generated) return;
-  const file = adminTokenPath(config.dbPath);
+  const file = adminTokenPath(config.postgresUrl ? `${config.dataDir}/deploy-guard.db` : config.dbPath);
   try {
     writeAdminToken(file, generated);
   } catch (err) {
     // A token nobody can read would block the next start from making another: revoke it, so the next start tries again.
-    const id = container.tokens.identify(generated)?.id;
-    if (id) container.tokens.revoke(id);
+    const id = (await container.tokens.identify(generated))?.id;
+    if (id) await container.tokens.revoke(id);
     throw new Error(`could not write the first-start admin token to ${file} (${(err as Error).message}); make the data directory writable, or set DEPLOY_GUARD_API_TOKEN`, { cause: err });
   }
   logger.warn({ file }, `first start: an admin API token was generated and written to ${file} (readable by this user only); store it safely, then delete the file`);
@@ -37,8 +38,8 @@ function bootstrapAdminToken(container: Container, config: Config, logger: Logge
 
 /** Start-up only: config → store → container → http server + jobs; resolves once listening. */
 export async function startService(config: Config, logger = createLogger(config), limits: ServerLimits = DEFAULT_SERVER_LIMITS): Promise<RunningService> {
-  const container = createContainer(config, logger);
-  bootstrapAdminToken(container, config, logger);
+  const container = createContainer(config, logger, { store: await openStore(config) });
+  await bootstrapAdminToken(container, config, logger);
   container.rules.watch();
   const app = createApp(container);
   const { server, port } = await new Promise<{ server: ServerType; port: number }>((resolve, reject) => {
@@ -47,8 +48,9 @@ export async function startService(config: Config, logger = createLogger(config)
   });
   applyConnectionCap(server, limits);
   const jobs = startJobs(jobList(config, container), logger);
-  void container.verdicts.runAllDue();
-  logger.info({ port, db: config.dbPath, rules: config.rulesDir }, "deploy-guard listening");
+  // The first evaluation run starts now; stop() waits for it, so the store is never closed under its writes.
+  const firstRun = container.verdicts.runAllDue().catch((err: unknown) => logger.error({ err }, "the evaluation run at start-up failed"));
+  logger.info({ port, db: databaseLabel(config), rules: config.rulesDir }, "deploy-guard listening");
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -61,7 +63,8 @@ export async function startService(config: Config, logger = createLogger(config)
       const force = setTimeout(() => (server as { closeAllConnections?: () => void }).closeAllConnections?.(), 10_000);
       await closed;
       clearTimeout(force);
-      container.close();
+      await firstRun;
+      await container.close();
       logger.info("stopped");
     })());
   return { container, server, port, stop };

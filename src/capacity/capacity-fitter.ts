@@ -18,8 +18,8 @@ export type WindowData = { kind: "ok"; design: Resampled } | { kind: "nodata"; w
 export class CapacityFitter {
   constructor(private readonly reader: CapacityReader) {}
 
-  data(model: CapacityRule, service: string, environment: string, span: Span): WindowData {
-    const series = this.reader.series(model, service, environment, span.start, span.end);
+  async data(model: CapacityRule, service: string, environment: string, span: Span): Promise<WindowData> {
+    const series = await this.reader.series(model, service, environment, span.start, span.end);
     const design = resample(series, span.start, span.end, model.interval_minutes);
     if (design.y.length < model.min_points) {
       return { kind: "nodata", why: `${design.y.length} intervals of ${model.resource.metric} with volumes, ${model.min_points} needed` };
@@ -38,13 +38,13 @@ export class CapacityFitter {
   }
 
   /** Today's mix and peak from the fit window, and the daily peaks of the last `trend_days` for the growth trend. */
-  headroomInput(model: CapacityRule, service: string, environment: string, design: Resampled, end: number): HeadroomInput {
+  async headroomInput(model: CapacityRule, service: string, environment: string, design: Resampled, end: number): Promise<HeadroomInput> {
     const totals = Object.fromEntries(design.names.map((n, j) => [n, design.x[j]!.reduce((a, b) => a + b, 0)]));
     const rowTotal = (d: Resampled, i: number) => d.x.reduce((a, col) => a + col[i]!, 0);
     let peak = 0;
     for (let i = 0; i < design.y.length; i++) peak = Math.max(peak, rowTotal(design, i));
     const start = Math.floor((end - model.trend_days * DAY) / DAY) * DAY;
-    const history = resample(this.reader.series(model, service, environment, start, end), start, end, model.interval_minutes);
+    const history = resample(await this.reader.series(model, service, environment, start, end), start, end, model.interval_minutes);
     const byDay = new Map<number, number>();
     for (let i = 0; i < history.y.length; i++) {
       const day = Math.floor(history.t[i]! / DAY);
@@ -56,7 +56,7 @@ export class CapacityFitter {
     return { limit: model.resource.limit, totals, peakVolume: peak, dailyPeaks };
   }
 
-  servicesOf(model: CapacityRule, since: number): { service: string; environment: string }[] {
+  servicesOf(model: CapacityRule, since: number): Promise<{ service: string; environment: string }[]> {
     return this.reader.servicesWith(model.resource.metric, since);
   }
 

@@ -1,34 +1,32 @@
-import type { Statement } from "better-sqlite3";
 import type { MinuteSeries } from "../analysis/capacity/resample.ts";
-import type { Db } from "../store/db.ts";
+import type { Statement, Store } from "../store/store.ts";
 import type { CapacityRule } from "./capacity-rule.ts";
 
-type Rows = [number, number][];
+type Row = { minute: number; value: number };
 
 /** Reads a capacity model's series from the per-minute metric roll-ups: volumes summed over hosts, the resource averaged. */
 export class CapacityReader {
-  private readonly sum: Statement;
-  private readonly mean: Statement;
-  private readonly services: Statement;
+  private readonly sum: Statement<Row>;
+  private readonly mean: Statement<Row>;
+  private readonly services: Statement<{ service: string; environment: string }>;
 
-  constructor(db: Db) {
+  constructor(store: Store) {
     const where = "WHERE name = ? AND service = ? AND environment = ? AND minute >= ? AND minute < ? GROUP BY minute";
-    this.sum = db.$client.prepare(`SELECT minute, SUM(sum) FROM metric_rollups ${where}`).raw(true);
-    this.mean = db.$client.prepare(`SELECT minute, SUM(sum) / SUM(count) FROM metric_rollups ${where}`).raw(true);
-    this.services = db.$client.prepare("SELECT DISTINCT service, environment FROM metric_rollups WHERE name = ? AND minute >= ?").raw(true);
+    this.sum = store.statement(`SELECT minute, SUM(sum) AS value FROM metric_rollups ${where}`);
+    this.mean = store.statement(`SELECT minute, SUM(sum) / SUM(count) AS value FROM metric_rollups ${where}`);
+    this.services = store.statement("SELECT DISTINCT service, environment FROM metric_rollups WHERE name = ? AND minute >= ?");
   }
 
-  series(model: CapacityRule, service: string, environment: string, start: number, end: number): MinuteSeries {
-    const read = (stmt: Statement, name: string) => new Map(stmt.all(name, service, environment, start, end) as Rows);
-    return {
-      names: model.volumes,
-      resource: read(this.mean, model.resource.metric),
-      volumes: model.volumes.map((v) => read(this.sum, v)),
-    };
+  async series(model: CapacityRule, service: string, environment: string, start: number, end: number): Promise<MinuteSeries> {
+    const read = async (stmt: Statement<Row>, name: string) => new Map((await stmt.all(name, service, environment, start, end)).map((r) => [r.minute, r.value] as const));
+    const resource = await read(this.mean, model.resource.metric);
+    const volumes: Map<number, number>[] = [];
+    for (const v of model.volumes) volumes.push(await read(this.sum, v));
+    return { names: model.volumes, resource, volumes };
   }
 
   /** Services and environments that pushed this metric since `since`: the candidates for a nightly refit. */
-  servicesWith(metric: string, since: number): { service: string; environment: string }[] {
-    return (this.services.all(metric, since) as [string, string][]).map(([service, environment]) => ({ service, environment }));
+  async servicesWith(metric: string, since: number): Promise<{ service: string; environment: string }[]> {
+    return (await this.services.all(metric, since)).map(({ service, environment }) => ({ service, environment }));
   }
 }

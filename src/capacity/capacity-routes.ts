@@ -29,6 +29,6 @@ export function capacityRoutes(app: Router, c: Container): void {
   const read = requireScope(c.tokens, "read", c.config.openReads);
   app.use("/api/v1/services/:service/capacity", read);
   app.use("/api/v1/releases/:id/capacity", read);
-  app.openapi(service, (ctx) => ctx.json(c.capacity.serviceView(ctx.req.valid("param").service, ctx.req.valid("query").environment), 200));
-  app.openapi(release, (ctx) => ctx.json(c.capacity.releaseView(c.verdicts.get(ctx.req.valid("param").id)), 200));
+  app.openapi(service, async (ctx) => ctx.json(await c.capacity.serviceView(ctx.req.valid("param").service, ctx.req.valid("query").environment), 200));
+  app.openapi(release, async (ctx) => ctx.json(await c.capacity.releaseView(await c.verdicts.get(ctx.req.valid("param").id)), 200));
 }

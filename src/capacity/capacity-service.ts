@@ -4,7 +4,7 @@ import { judgeCostRise } from "../analysis/capacity/cost-rise.ts";
 import { AppError } from "../http/app-error.ts";
 import type { Rule } from "../rules/rule-schema.ts";
 import type { RuleSet } from "../rules/rule-set.ts";
-import type { Db } from "../store/db.ts";
+import { first, type Store } from "../store/store.ts";
 import { capacityFits, releases, type CapacityFitRow, type ReleaseRow } from "../store/schema/index.ts";
 import type { FinalVerdict, FinalVerdictStage, ReleaseIdentity } from "../verdicts/verdict-types.ts";
 import { capacityCheck, unavailableCheck, withCapacityCheck } from "./capacity-check.ts";
@@ -25,7 +25,7 @@ export function summarizeModel(rule: Rule, m: CapacityRule): ModelSummary {
 /** Capacity models: the nightly refit, the before/after comparison of every release, and the views the API serves. */
 export class CapacityService implements FinalVerdictStage {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly rules: RuleSet,
     private readonly fitter: CapacityFitter,
     private readonly graceMs: number,
@@ -48,7 +48,7 @@ export class CapacityService implements FinalVerdictStage {
   }
 
   /** Compares the fits before and after a release; undefined when its rule has no capacity model. Reads only. */
-  compare(release: ReleaseRow, now = this.now()): ReleaseCapacity | undefined {
+  async compare(release: ReleaseRow, now = this.now()): Promise<ReleaseCapacity | undefined> {
     const found = this.modelFor(release);
     if (!found) return undefined;
     const { rule, model } = found;
@@ -64,8 +64,8 @@ export class CapacityService implements FinalVerdictStage {
     const complete = now >= windows.after.end + this.graceMs;
     const after = { start: windows.after.start, end: Math.max(windows.after.start, available) };
     const out = { ...base, complete, windows: { before: { start: iso(windows.before.start), end: iso(windows.before.end) }, after: { start: iso(after.start), end: iso(windows.after.end) } } };
-    const b = this.fitter.data(model, release.service, release.environment, windows.before);
-    const a = this.fitter.data(model, release.service, release.environment, after);
+    const b = await this.fitter.data(model, release.service, release.environment, windows.before);
+    const a = await this.fitter.data(model, release.service, release.environment, after);
     if (b.kind === "nodata" || a.kind === "nodata") {
       const why = b.kind === "nodata" ? `before the release: ${b.why}` : `after the release: ${a.kind === "nodata" ? a.why : ""}`;
       return { ...out, status: "nodata", reason: `Not enough data to compare the capacity model ${why}.` };
@@ -77,7 +77,7 @@ export class CapacityService implements FinalVerdictStage {
       return { ...out, status: "nodata", reason: `The capacity model cannot be fitted: ${(err as Error).message}.` };
     }
     const judged = judgeCostRise(cmp, { maxCostRise: model.max_cost_rise, onRise: model.on_rise, confidence: rule.confidence, resource: model.resource.metric });
-    const input = this.fitter.headroomInput(model, release.service, release.environment, b.design, windows.before.end);
+    const input = await this.fitter.headroomInput(model, release.service, release.environment, b.design, windows.before.end);
     const hb = this.fitter.headroom(cmp.before, input), ha = this.fitter.headroom(cmp.after, input);
     const moved = hb.volume_at_limit && ha.volume_at_limit !== null ? ha.volume_at_limit / hb.volume_at_limit - 1 : null;
     const shift = moved !== null && Math.abs(moved) >= 0.01 ? ` The release moved the volume at the limit by ${moved > 0 ? "+" : "−"}${Math.abs(Math.round(moved * 100))} %.` : "";
@@ -86,13 +86,13 @@ export class CapacityService implements FinalVerdictStage {
   }
 
   /** Compares and stores (replacing an incomplete comparison), so the history keeps one row per release. */
-  judgeRelease(release: ReleaseRow): ReleaseCapacity | undefined {
+  async judgeRelease(release: ReleaseRow): Promise<ReleaseCapacity | undefined> {
     const now = this.now();
-    const result = this.compare(release, now);
+    const result = await this.compare(release, now);
     if (!result) return undefined;
     const row = { service: release.service, environment: release.environment, kind: "release" as const, releaseId: release.id, fittedAt: now,
       windowStart: Date.parse(result.windows.after.start), windowEnd: Date.parse(result.windows.after.end), status: result.status, complete: result.complete, result };
-    this.db.insert(capacityFits).values(row).onConflictDoUpdate({ target: capacityFits.releaseId, set: row }).run();
+    await this.store.db.insert(capacityFits).values(row).onConflictDoUpdate({ target: capacityFits.releaseId, set: row });
     return result;
   }
 
@@ -100,14 +100,14 @@ export class CapacityService implements FinalVerdictStage {
    * The last stage of a final verdict (src/verdicts/verdict-recorder.ts): the capacity check added and scored, before
    * the verdict is stored; unchanged when the rule has no model. Never throws.
    */
-  complete(identity: ReleaseIdentity, verdict: FinalVerdict, rule: Rule): FinalVerdict {
+  async complete(identity: ReleaseIdentity, verdict: FinalVerdict, rule: Rule): Promise<FinalVerdict> {
     if (!rule.capacity) return verdict;
-    const release = this.db.select().from(releases).where(eq(releases.id, identity.id)).get();
+    const release = await first(this.store.db.select().from(releases).where(eq(releases.id, identity.id)).limit(1));
     if (!release) return verdict;
     const target = `${release.service} ${release.version} in ${release.environment}`;
     let result: ReleaseCapacity | undefined;
     try {
-      result = this.judgeRelease(release);
+      result = await this.judgeRelease(release);
     } catch (err) {
       return withCapacityCheck(verdict, unavailableCheck(`The capacity model could not be computed (${(err as Error).message}).`, rule.capacity.weight), rule.thresholds, target);
     }
@@ -115,75 +115,75 @@ export class CapacityService implements FinalVerdictStage {
   }
 
   /** The refit after each release: every release whose after window has passed since its last comparison. */
-  refitReleases(): number {
+  async refitReleases(): Promise<number> {
     const now = this.now();
-    const rows = this.db.select({ release: releases, fit: capacityFits }).from(releases)
+    const rows = await this.store.db.select({ release: releases, fit: capacityFits }).from(releases)
       .leftJoin(capacityFits, eq(capacityFits.releaseId, releases.id))
-      .where(isNotNull(releases.analysisStart)).orderBy(desc(releases.createdAt)).limit(500).all();
+      .where(isNotNull(releases.analysisStart)).orderBy(desc(releases.createdAt)).limit(500);
     let done = 0;
     for (const { release, fit } of rows) {
       if (fit?.complete) continue;
       const found = this.modelFor(release);
       const windows = found && this.windowsOf(release, found.rule, found.model);
       if (!windows || now < windows.after.end + this.graceMs) continue;
-      this.judgeRelease(release);
+      await this.judgeRelease(release);
       done++;
     }
     return done;
   }
 
   /** The nightly refit: every service that pushed a model's resource metric in the last day. */
-  refitNightly(): number {
+  async refitNightly(): Promise<number> {
     const now = this.now();
     let done = 0;
     for (const rule of this.rules.all()) {
       if (!rule.capacity) continue;
-      for (const { service, environment } of this.fitter.servicesOf(rule.capacity, now - 24 * HOUR)) {
+      for (const { service, environment } of await this.fitter.servicesOf(rule.capacity, now - 24 * HOUR)) {
         if (this.modelFor({ ruleName: null, service, environment })?.rule !== rule) continue;
-        const view = this.current(rule, rule.capacity, service, environment, now);
+        const view = await this.current(rule, rule.capacity, service, environment, now);
         if (!view.current) continue;
-        this.db.insert(capacityFits).values({ service, environment, kind: "nightly", releaseId: null, fittedAt: now,
+        await this.store.db.insert(capacityFits).values({ service, environment, kind: "nightly", releaseId: null, fittedAt: now,
           windowStart: Date.parse(view.window.start), windowEnd: Date.parse(view.window.end), status: "pass", complete: true,
-          result: { fit: view.current, headroom: view.headroom } }).run();
+          result: { fit: view.current, headroom: view.headroom } });
         done++;
       }
     }
     return done;
   }
 
-  private current(rule: Rule, model: CapacityRule, service: string, environment: string, now: number) {
+  private async current(rule: Rule, model: CapacityRule, service: string, environment: string, now: number) {
     const end = floorMinute(now), start = end - model.fit_window_hours * HOUR;
     const window = { start: iso(start), end: iso(end) };
-    const data = this.fitter.data(model, service, environment, { start, end });
+    const data = await this.fitter.data(model, service, environment, { start, end });
     if (data.kind === "nodata") return { window, current: null, headroom: null, reason: `Not enough data for a fit: ${data.why}.` };
     const fitted = this.fitter.fit(model, data.design, rule.confidence);
     if (fitted.kind === "nodata") return { window, current: null, headroom: null, reason: `The model cannot be fitted: ${fitted.why}.` };
-    const h = this.fitter.headroom(fitted.fit, this.fitter.headroomInput(model, service, environment, data.design, end));
+    const h = this.fitter.headroom(fitted.fit, await this.fitter.headroomInput(model, service, environment, data.design, end));
     return { window, current: fitted.fit, headroom: h, reason: h.reason };
   }
 
-  serviceView(service: string, environment: string): ServiceCapacity {
+  async serviceView(service: string, environment: string): Promise<ServiceCapacity> {
     const found = this.modelFor({ ruleName: null, service, environment });
     if (!found) throw new AppError("NOT_FOUND", `The rule for ${service} in ${environment} has no capacity model; add a 'capacity:' block (docs/capacity.md).`);
     const { rule, model } = found;
-    const rows = this.db.select().from(capacityFits)
+    const rows = await this.store.db.select().from(capacityFits)
       .where(and(eq(capacityFits.service, service), eq(capacityFits.environment, environment)))
-      .orderBy(asc(capacityFits.fittedAt)).all();
-    const versions = new Map(this.db.select({ id: releases.id, version: releases.version }).from(releases)
-      .where(and(eq(releases.service, service), eq(releases.environment, environment))).all().map((r) => [r.id, r.version]));
+      .orderBy(asc(capacityFits.fittedAt));
+    const versions = new Map((await this.store.db.select({ id: releases.id, version: releases.version }).from(releases)
+      .where(and(eq(releases.service, service), eq(releases.environment, environment)))).map((r) => [r.id, r.version]));
     return {
       service, environment, model: summarizeModel(rule, model),
-      ...this.current(rule, model, service, environment, this.now()),
+      ...(await this.current(rule, model, service, environment, this.now())),
       history: rows.filter((r) => r.kind === "release").map((r) => historyPoint(r, versions.get(r.releaseId!) ?? "")),
       nightly: rows.filter((r) => r.kind === "nightly").slice(-60).map(nightlyPoint),
     };
   }
 
   /** The stored comparison, or one computed now (without storing) when the release has none yet. */
-  releaseView(release: ReleaseRow): ReleaseCapacity {
-    const stored = this.db.select().from(capacityFits).where(eq(capacityFits.releaseId, release.id)).get();
+  async releaseView(release: ReleaseRow): Promise<ReleaseCapacity> {
+    const stored = await first(this.store.db.select().from(capacityFits).where(eq(capacityFits.releaseId, release.id)).limit(1));
     if (stored) return stored.result as ReleaseCapacity;
-    const computed = this.compare(release);
+    const computed = await this.compare(release);
     if (!computed) throw new AppError("NOT_FOUND", `The rule for ${release.service} in ${release.environment} has no capacity model; add a 'capacity:' block (docs/capacity.md).`);
     return computed;
   }

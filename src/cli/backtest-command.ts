@@ -5,8 +5,8 @@ import { formatProblems, loadRuleFile } from "../rules/rule-loader.ts";
 import { ruleMatches } from "../rules/rule-set.ts";
 import { createSources } from "../sources/registry.ts";
 import { unconfiguredSignals } from "../sources/unconfigured-sources.ts";
-import { openDb } from "../store/db.ts";
 import { releases } from "../store/schema/index.ts";
+import { SqliteStore } from "../store/sqlite-store.ts";
 import { readsOutsideSources } from "../verdicts/external-reads.ts";
 import { BacktestReplay } from "./backtest-replay.ts";
 import { parseDuration } from "./duration.ts";
@@ -44,17 +44,17 @@ export async function backtestCommand(args: string[], out = process.stdout, err 
   }
   // The configuration is read only when needed, so a backtest of pushed telemetry runs with nothing but --db.
   const config = values.db === undefined || readsOutsideSources(rule) ? loadConfig() : undefined;
-  const db = openDb(values.db ?? config!.dbPath);
+  const store = SqliteStore.open(values.db ?? config!.dbPath);
   try {
-    const sources = config && createSources(config, db);
+    const sources = config && createSources(config, store);
     for (const warning of config ? unconfiguredSignals([rule], config) : []) err.write(`warning: ${warning}\n`);
-    const replay = new BacktestReplay(db, rule, now, config && sources ? { config, sources } : undefined);
-    const rows = db.select().from(releases).where(and(isNotNull(releases.deployFinishedAt), gte(releases.deployStartedAt, since))).orderBy(asc(releases.deployStartedAt)).all();
+    const replay = new BacktestReplay(store, rule, now, config && sources ? { config, sources } : undefined);
+    const rows = await store.db.select().from(releases).where(and(isNotNull(releases.deployFinishedAt), gte(releases.deployStartedAt, since))).orderBy(asc(releases.deployStartedAt));
     const changed = new Map<string, number>();
     let judged = 0;
     // Operators' "this verdict was wrong" marks (decision mark_wrong): the rows a rule change should fix.
-    const marks = new Map((db.$client.prepare("SELECT release_id AS id, feedback, actor FROM release_decisions WHERE action = 'mark_wrong' ORDER BY id")
-      .all() as { id: string; feedback: "false_fail" | "missed_regression"; actor: string }[]).map((m) => [m.id, m]));
+    const marks = new Map((await store.statement<{ id: string; feedback: "false_fail" | "missed_regression"; actor: string }>(
+      "SELECT release_id AS id, feedback, actor FROM release_decisions WHERE action = 'mark_wrong' ORDER BY id").all()).map((m) => [m.id, m]));
     const fixed = { false_fail: [0, 0], missed_regression: [0, 0] };
     out.write(`Backtest of rule '${rule.name}' (${loaded.file}) over releases since ${new Date(since).toISOString().slice(0, 16)}Z\n\n`);
     out.write(`${"release".padEnd(26)} ${"service".padEnd(16)} ${"version".padEnd(12)} ${"deployed (UTC)".padEnd(17)} ${"was".padEnd(9)} ${"would be".padEnd(9)} score  why\n`);
@@ -81,6 +81,6 @@ export async function backtestCommand(args: string[], out = process.stdout, err 
     if (ff! + mr! > 0) out.write(`Marked wrong by operators: ${ff} false fail(s), ${ffFixed} no longer failed by this rule; ${mr} missed regression(s), ${mrFixed} failed by it.\n`);
     return 0;
   } finally {
-    db.$client.close();
+    await store.close();
   }
 }

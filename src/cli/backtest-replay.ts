@@ -4,7 +4,7 @@ import type { Rule } from "../rules/rule-schema.ts";
 import { BuiltinSource } from "../sources/builtin-source.ts";
 import type { Sources } from "../sources/registry.ts";
 import { sourceCallPolicy } from "../sources/source-call.ts";
-import type { Db } from "../store/db.ts";
+import type { Store } from "../store/store.ts";
 import type { ReleaseRow } from "../store/schema/index.ts";
 import { ErrorSignatureReader } from "../telemetry/error-signature-reader.ts";
 import { WindowReader } from "../telemetry/window-reader.ts";
@@ -34,13 +34,13 @@ export class BacktestReplay {
   private readonly resolver: BaselineResolver;
   private readonly sequential: SequentialEvaluator;
 
-  constructor(db: Db, private readonly rule: Rule, private readonly now: number, outside?: { config: Config; sources: Sources }) {
-    const reader = new WindowReader(db);
+  constructor(store: Store, private readonly rule: Rule, private readonly now: number, outside?: { config: Config; sources: Sources }) {
+    const reader = new WindowReader(store);
     this.evaluator = outside
       ? new Evaluator(outside.sources.builtin, new ExternalReader(outside.sources, sourceCallPolicy(outside.config)))
-      : new Evaluator(new BuiltinSource(reader, db));
-    this.resolver = new BaselineResolver(db);
-    this.sequential = new SequentialEvaluator(reader, this.evaluator, this.resolver, new ErrorSignatureReader(db));
+      : new Evaluator(new BuiltinSource(reader, store));
+    this.resolver = new BaselineResolver(store);
+    this.sequential = new SequentialEvaluator(reader, this.evaluator, this.resolver, new ErrorSignatureReader(store));
   }
 
   /** undefined when the rule's window has not begun by now (nothing to judge). */
@@ -51,7 +51,7 @@ export class BacktestReplay {
     if (candidateEnd <= windows.analysisStart) return undefined;
     const replayed: ReleaseRow = { ...release, ...windows };
     if (rule.analysis.mode === "fixed") {
-      const paired = this.resolver.resolve(replayed, rule, candidateEnd);
+      const paired = await this.resolver.resolve(replayed, rule, candidateEnd);
       const v = await this.evaluator.evaluateReading({ ...identity(release), rule, paired, final: true, now: this.now });
       return { status: v.status, score: v.score, why: whyOf(v) };
     }
@@ -59,16 +59,16 @@ export class BacktestReplay {
     if (candidateEnd < firstLook) {
       return { status: "analyzing", score: null, why: `No decision before ${ERROR_PLAN.firstLookMinutes} minutes of data; the first look is at ${iso(firstLook)}.` };
     }
-    const { verdict } = this.sequential.evaluate(replayed, rule, candidateEnd, this.now, await this.outsideReads(replayed, windows.analysisStart, candidateEnd));
+    const { verdict } = await this.sequential.evaluate(replayed, rule, candidateEnd, this.now, await this.outsideReads(replayed, windows.analysisStart, candidateEnd));
     return { status: verdict.status, score: verdict.score, why: whyOf(verdict) };
   }
 
   /** Signals read from outside sources keep the fixed window of `analysis.minutes`: read once it is complete, as the service does. */
-  private outsideReads(release: ReleaseRow, analysisStart: number, candidateEnd: number) {
+  private async outsideReads(release: ReleaseRow, analysisStart: number, candidateEnd: number) {
     const fixedEnd = analysisStart + this.rule.analysis.minutes * MINUTE;
-    if (!readsOutsideSources(this.rule) || candidateEnd < fixedEnd) return Promise.resolve(NO_READS);
+    if (!readsOutsideSources(this.rule) || candidateEnd < fixedEnd) return NO_READS;
     const rule: Rule = this.rule.baseline.kind === "auto" ? { ...this.rule, baseline: { ...this.rule.baseline, kind: "before_deploy" } } : this.rule;
-    const paired = this.resolver.resolve(release, rule, fixedEnd);
+    const paired = await this.resolver.resolve(release, rule, fixedEnd);
     return this.evaluator.readOutside({ ...identity(release), rule, paired, final: true, now: this.now });
   }
 }

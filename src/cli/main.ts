@@ -16,6 +16,8 @@ const USAGE = `deploy-guard — judges every release from its own logs and metri
                                           a dashboard definition as a Datadog dashboard JSON or Kibana saved objects (NDJSON)
   deploy-guard backtest --rules FILE [--since 30d] [--service S] [--db PATH]
                                           replay a rule over stored releases and print how it would have voted
+  deploy-guard db migrate-to postgres://user:pass@host:5432/db [--from PATH]
+                                          copy a SQLite file's whole history into an empty PostgreSQL database (docs/scaling.md)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -31,11 +33,13 @@ async function main(argv: string[]): Promise<number> {
       case "decide":
         return await (await import("./decide-command.ts")).decideCommand(rest);
       case "backtest":
-        return (await import("./backtest-command.ts")).backtestCommand(rest);
+        return await (await import("./backtest-command.ts")).backtestCommand(rest);
       case "dashboards":
         return (await import("./dashboards-command.ts")).dashboardsCommand(rest);
+      case "db":
+        return await (await import("./db-command.ts")).dbCommand(rest);
       case "rules":
-        if (rest[0] === "check") return (await import("./rules-check-command.ts")).rulesCheckCommand(rest.slice(1));
+        if (rest[0] === "check") return await (await import("./rules-check-command.ts")).rulesCheckCommand(rest.slice(1));
         break;
       case "help":
       case "--help":

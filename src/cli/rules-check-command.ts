@@ -5,14 +5,14 @@ import { formatObserveRecord, observeRecords } from "../rules/observe-record.ts"
 import type { Rule } from "../rules/rule-schema.ts";
 import { cliEnv, ConfigError, loadConfig } from "../config.ts";
 import { unconfiguredSignals } from "../sources/unconfigured-sources.ts";
-import { openDb } from "../store/db.ts";
+import { SqliteStore } from "../store/sqlite-store.ts";
 import { parseDuration } from "./duration.ts";
 
 /**
  * `deploy-guard rules check`: validates the rule files the way the service would load them; with --db, also prints how
  * each observe-mode rule would have voted on the releases it judged, the record to read before promoting it to enforce.
  */
-export function rulesCheckCommand(args: string[]): number {
+export async function rulesCheckCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { rules: { type: "string" }, db: { type: "string" }, since: { type: "string" } }, strict: true });
   const dir = values.rules ?? cliEnv().rulesDir;
   const result = loadRules(dir);
@@ -35,7 +35,7 @@ export function rulesCheckCommand(args: string[]): number {
   return values.db === undefined ? 0 : printObserveRecords(result.rules, values.db, values.since ?? "30d");
 }
 
-function printObserveRecords(rules: Rule[], path: string, sinceText: string): number {
+async function printObserveRecords(rules: Rule[], path: string, sinceText: string): Promise<number> {
   const observing = rules.filter((r) => r.mode === "observe");
   const span = parseDuration(sinceText);
   const since = span !== undefined ? Date.now() - span : Date.parse(sinceText);
@@ -43,7 +43,7 @@ function printObserveRecords(rules: Rule[], path: string, sinceText: string): nu
     process.stderr.write(`--since '${sinceText}' is neither a duration (30d) nor a date.\n`);
     return 3;
   }
-  // openDb would create an empty database: a mistyped path must say so instead.
+  // Opening would create an empty database: a mistyped path must say so instead.
   if (!existsSync(path)) {
     process.stderr.write(`--db ${path}: no such database file.\n`);
     return 1;
@@ -52,9 +52,9 @@ function printObserveRecords(rules: Rule[], path: string, sinceText: string): nu
     process.stdout.write("No rule is in observe mode.\n");
     return 0;
   }
-  const db = openDb(path);
+  const store = SqliteStore.open(path);
   try {
-    const records = new Map(observeRecords(db, since).map((r) => [r.rule, r]));
+    const records = new Map((await observeRecords(store, since)).map((r) => [r.rule, r]));
     const from = new Date(since).toISOString().slice(0, 10);
     process.stdout.write(`\nObserve record since ${from} (promote a rule to enforce once it would have failed only bad releases):\n`);
     for (const rule of observing) {
@@ -63,6 +63,6 @@ function printObserveRecords(rules: Rule[], path: string, sinceText: string): nu
     }
     return 0;
   } finally {
-    db.$client.close();
+    await store.close();
   }
 }

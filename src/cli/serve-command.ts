@@ -1,4 +1,4 @@
-import type { Config } from "../config.ts";
+import { databaseLabel, type Config } from "../config.ts";
 import { isStorageFull } from "../store/storage-full-error.ts";
 import { createLogger, startService } from "../main.ts";
 
@@ -10,7 +10,7 @@ export async function serveCommand(config: Config): Promise<number> {
     service = await startService(config, logger, config.serverLimits);
   } catch (err) {
     logger.fatal({ err }, "could not start");
-    const why = isStorageFull(err) ? `the disk holding ${config.dbPath} is full; free some space and start again` : (err as Error).message;
+    const why = isStorageFull(err) ? `the disk holding ${databaseLabel(config)} is full; free some space and start again` : (err as Error).message;
     process.stderr.write(`deploy-guard could not start: ${why}\n`);
     return 1;
   }

@@ -17,11 +17,12 @@ const DAY = 24 * 3600_000;
 
 type BoardRelease = ReturnType<typeof releaseView> & { deployed_at: number };
 
-function boardReleases(c: Container): BoardRelease[] {
-  return c.releases.list({ limit: BOARD_SIZE }).map((r) => ({
-    ...c.views.release(r),
-    deployed_at: r.deployFinishedAt ?? r.deployStartedAt ?? r.createdAt,
-  }));
+async function boardReleases(c: Container): Promise<BoardRelease[]> {
+  const board: BoardRelease[] = [];
+  for (const r of await c.releases.list({ limit: BOARD_SIZE })) {
+    board.push({ ...(await c.views.release(r)), deployed_at: r.deployFinishedAt ?? r.deployStartedAt ?? r.createdAt });
+  }
+  return board;
 }
 
 const BoardJson = z.object({
@@ -35,14 +36,14 @@ const json = createRoute({
 });
 
 export function boardRoutes(app: Router, c: Container): void {
-  app.openapi(page, (ctx) => {
-    const p = pageContext(ctx, c);
-    return renderPage(ctx, <BoardPage p={p} releases={boardReleases(c)} now={c.now()} reload={c.rules.reloadState()} />);
+  app.openapi(page, async (ctx) => {
+    const p = await pageContext(ctx, c);
+    return renderPage(ctx, <BoardPage p={p} releases={await boardReleases(c)} now={c.now()} reload={c.rules.reloadState()} />);
   });
-  app.openapi(json, (ctx) => {
-    const { t } = pageContext(ctx, c);
+  app.openapi(json, async (ctx) => {
+    const { t } = await pageContext(ctx, c);
     ctx.header("Cache-Control", "no-store");
-    const releases = boardReleases(c).map((r) => ({ id: r.id, status: r.status, label: t(`status.${r.status}`), ...LIGHTS[r.status], summary: r.summary }));
+    const releases = (await boardReleases(c)).map((r) => ({ id: r.id, status: r.status, label: t(`status.${r.status}`), ...LIGHTS[r.status], summary: r.summary }));
     return ctx.json({ releases }, 200);
   });
 }

@@ -123,14 +123,18 @@ const page = createRoute({
 });
 
 /** The capacity page reads the capacity service's view (GET /api/v1/services/{service}/capacity) and renders it. */
-export function capacityPageRoutes(app: Router, c: Container, view = (service: string, environment: string) => c.capacity.serviceView(service, environment)): void {
-  app.openapi(page, (ctx) => {
+export function capacityPageRoutes(
+  app: Router,
+  c: Container,
+  view: (service: string, environment: string) => ServiceCapacity | Promise<ServiceCapacity> = (service, environment) => c.capacity.serviceView(service, environment),
+): void {
+  app.openapi(page, async (ctx) => {
     const { service } = ctx.req.valid("param");
     const { environment } = ctx.req.valid("query");
-    const p = pageContext(ctx, c);
+    const p = await pageContext(ctx, c);
     let capacity: ServiceCapacity;
     try {
-      capacity = view(service, environment);
+      capacity = await view(service, environment);
     } catch (err) {
       if (err instanceof AppError && err.code === "NOT_FOUND") return renderPage(ctx, <Layout title={service} lang={p.lang} page={p}><h1>{service}</h1><p>{err.message}</p></Layout>, 404);
       throw err;

@@ -21,19 +21,23 @@ export function csrfFor(secret: string): string {
 }
 
 // A page asks several times per request; the session is looked up once.
-const viewers = new WeakMap<Request, Viewer>();
+const viewers = new WeakMap<Request, Promise<Viewer>>();
 
 /** A bearer header (scripts) is a token; the HttpOnly cookie (browsers) is a server-side session id, never a token. */
-export function viewerOf(ctx: Context, c: Container): Viewer {
+export function viewerOf(ctx: Context, c: Container): Promise<Viewer> {
   const known = viewers.get(ctx.req.raw);
   if (known) return known;
-  const bearer = ctx.req.header("authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
-  const session = bearer ? undefined : getCookie(ctx, SESSION_COOKIE);
-  const identity = bearer ? c.tokens.identify(bearer) : session ? c.sessions.resolve(session) : null;
-  const secret = bearer ?? session;
-  const viewer = { identity, csrf: secret && identity ? csrfFor(secret) : undefined };
+  const viewer = lookUpViewer(ctx, c);
   viewers.set(ctx.req.raw, viewer);
   return viewer;
+}
+
+async function lookUpViewer(ctx: Context, c: Container): Promise<Viewer> {
+  const bearer = ctx.req.header("authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+  const session = bearer ? undefined : getCookie(ctx, SESSION_COOKIE);
+  const identity = bearer ? await c.tokens.identify(bearer) : session ? await c.sessions.resolve(session) : null;
+  const secret = bearer ?? session;
+  return { identity, csrf: secret && identity ? csrfFor(secret) : undefined };
 }
 
 export function canRead(viewer: Viewer, c: Container): boolean {
@@ -55,7 +59,7 @@ export function securityHeaders(ctx: Context): void {
 /** Pages need read access (or an open network); a browser without it is sent to the sign-in form. */
 export function dashboardAccess(c: Container): MiddlewareHandler<AppEnv> {
   return async (ctx, next) => {
-    if (!canRead(viewerOf(ctx, c), c)) {
+    if (!canRead(await viewerOf(ctx, c), c)) {
       if (ctx.req.method === "GET" && !ctx.req.path.endsWith(".json")) {
         const target = ctx.req.path + (new URL(ctx.req.url).search || "");
         return ctx.redirect(`/login?next=${encodeURIComponent(target)}`, 303);

@@ -29,22 +29,22 @@ const signOut = createRoute({
 });
 
 export function loginRoutes(app: Router, c: Container): void {
-  app.openapi(show, (ctx) => renderPage(ctx, <LoginPage p={pageContext(ctx, c)} next={safeNext(ctx.req.valid("query").next)} />));
+  app.openapi(show, async (ctx) => renderPage(ctx, <LoginPage p={await pageContext(ctx, c)} next={safeNext(ctx.req.valid("query").next)} />));
   app.openapi(signIn, async (ctx) => {
     const { token, next } = ctx.req.valid("form");
     checkSameSite(ctx, c);
-    const p = pageContext(ctx, c);
-    const identity = c.tokens.identify(token);
+    const p = await pageContext(ctx, c);
+    const identity = await c.tokens.identify(token);
     const error = !identity ? p.t("login.invalid") : !TokenService.allows(identity.scope, "read") ? p.t("login.noRead") : undefined;
     if (error || !identity) return renderPage(ctx, <LoginPage p={p} next={safeNext(next)} error={error} />, 401);
-    const session = c.sessions.open(identity);
+    const session = await c.sessions.open(identity);
     setCookie(ctx, SESSION_COOKIE, session.id, { path: "/", httpOnly: true, sameSite: "Lax", secure: isHttps(ctx, c), maxAge: session.maxAgeSeconds });
     return ctx.redirect(safeNext(next), 303);
   });
-  app.openapi(signOut, (ctx) => {
-    checkFormPost(ctx, viewerOf(ctx, c), c.config.publicUrl, ctx.req.valid("form").csrf);
+  app.openapi(signOut, async (ctx) => {
+    checkFormPost(ctx, await viewerOf(ctx, c), c.config.publicUrl, ctx.req.valid("form").csrf);
     const session = getCookie(ctx, SESSION_COOKIE);
-    if (session) c.sessions.revoke(session);
+    if (session) await c.sessions.revoke(session);
     deleteCookie(ctx, SESSION_COOKIE, { path: "/", secure: isHttps(ctx, c) });
     return ctx.redirect("/", 303);
   });

@@ -25,8 +25,8 @@ export function pageLang(ctx: Context): Lang {
   return isLang(remembered) ? remembered : langFromAcceptLanguage(ctx.req.header("accept-language"));
 }
 
-export function pageContext(ctx: Context, c: Container): PageContext {
+export async function pageContext(ctx: Context, c: Container): Promise<PageContext> {
   const lang = pageLang(ctx);
-  const viewer = viewerOf(ctx, c);
+  const viewer = await viewerOf(ctx, c);
   return { lang, t: translator(lang), viewer, operator: canOperate(viewer) };
 }

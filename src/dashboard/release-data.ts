@@ -34,26 +34,31 @@ export interface ReleaseData {
 }
 
 /** Everything the release page shows; never a notification's error text, which may quote a webhook URL. */
-export function releaseData(c: Container, id: string, t: Translate): ReleaseData {
-  const row = c.verdicts.get(id);
-  const alerts = c.db
+export async function releaseData(c: Container, id: string, t: Translate): Promise<ReleaseData> {
+  const row = await c.verdicts.get(id);
+  const alerts = (await c.store.db
     .select({ channel: notifications.channel, target: notifications.target, status: notifications.status, at: notifications.createdAt, sentAt: notifications.sentAt })
-    .from(notifications).where(eq(notifications.releaseId, id)).orderBy(asc(notifications.id)).all()
+    .from(notifications).where(eq(notifications.releaseId, id)).orderBy(asc(notifications.id)))
     .map((a) => ({ channel: a.channel, target: a.target, status: a.status, at: a.sentAt ?? a.at }));
+  const verdict = await c.views.verdict(row);
+  const decisions = await c.decisions.list(id);
+  const audit = await c.audit.ofRelease(id);
+  const batches: BatchGateView[] = [];
+  for (const b of await c.batches.ofRelease(row)) batches.push(await c.views.batch(row, b));
   return {
     row,
-    verdict: c.views.verdict(row),
+    verdict,
     checks: (row.verdict as Verdict | null)?.checks ?? [],
-    decisions: c.decisions.list(id),
-    audit: c.audit.ofRelease(id),
+    decisions,
+    audit,
     alerts,
-    batches: c.batches.ofRelease(row).map((b) => c.views.batch(row, b)),
-    chart: releaseChart(c, row, t),
+    batches,
+    chart: await releaseChart(c, row, t),
   };
 }
 
 /** Error rate and latency a minute around the release, the compared windows shaded and the deploy marked. */
-export function releaseChart(c: Container, r: ReleaseRow, t: Translate): ChartData {
+export async function releaseChart(c: Container, r: ReleaseRow, t: Translate): Promise<ChartData> {
   const deployAt = r.deployStartedAt ?? r.createdAt;
   // The minutes the verdict rests on: a sequential verdict ends where its decision was made, not at the longest window.
   const judged = (r.verdict as Verdict | null)?.windows?.analysis.end;
@@ -61,7 +66,7 @@ export function releaseChart(c: Container, r: ReleaseRow, t: Translate): ChartDa
   const baselineNear = r.baselineStart !== null && r.baselineEnd !== null && deployAt - r.baselineStart <= MAX_CHART_SPAN && r.baselineEnd <= analysisEnd;
   const start = Math.min(baselineNear ? r.baselineStart! : deployAt - HOUR, deployAt) - 10 * MINUTE;
   const end = Math.min(analysisEnd + 10 * MINUTE, Math.ceil(c.now() / MINUTE) * MINUTE);
-  const perMinute = c.reader.requests({ service: r.service, environment: r.environment, start, end }).perMinute;
+  const perMinute = (await c.reader.requests({ service: r.service, environment: r.environment, start, end })).perMinute;
   const bands: ChartData["bands"] = [];
   if (baselineNear) bands.push({ kind: "baseline", from: r.baselineStart! / 1000, to: r.baselineEnd! / 1000, label: t("chart.baseline") });
   if (r.analysisStart !== null && r.analysisEnd !== null) bands.push({ kind: "analysis", from: r.analysisStart / 1000, to: analysisEnd / 1000, label: t("chart.analysis") });

@@ -41,19 +41,19 @@ const decide = createRoute({
 });
 
 export function releasePageRoutes(app: Router, c: Container): void {
-  app.openapi(page, (ctx) => {
-    const p = pageContext(ctx, c);
+  app.openapi(page, async (ctx) => {
+    const p = await pageContext(ctx, c);
     const { id } = ctx.req.valid("param");
     return show(ctx, c, p, id, ctx.req.valid("query").done ? p.t("action.done") : undefined);
   });
   app.openapi(decide, async (ctx) => {
-    const p = pageContext(ctx, c);
+    const p = await pageContext(ctx, c);
     const { id } = ctx.req.valid("param");
     const { csrf, ...form } = ctx.req.valid("form");
     if (!p.operator) throw new AppError("FORBIDDEN", "Approving, rolling back or holding a release needs a token with the 'operator' scope.");
     checkFormPost(ctx, p.viewer, c.config.publicUrl, csrf);
     try {
-      await c.writes.run(() => c.decisions.decide({ ...form, releaseId: id, actor: p.viewer.identity!.name, via: "dashboard" }));
+      await c.store.write(async () => c.decisions.decide({ ...form, releaseId: id, actor: p.viewer.identity!.name, via: "dashboard" }));
     } catch (err) {
       if (!(err instanceof AppError) || err.code === "INTERNAL" || err.code === "NOT_FOUND") throw err;
       return show(ctx, c, p, id, undefined, { message: err.message, status: statusOf(err.code) === 409 ? 409 : 422 });
@@ -62,10 +62,10 @@ export function releasePageRoutes(app: Router, c: Container): void {
   });
 }
 
-function show(ctx: Context, c: Container, p: PageContext, id: string, notice?: string, error?: { message: string; status: 409 | 422 }) {
+async function show(ctx: Context, c: Container, p: PageContext, id: string, notice?: string, error?: { message: string; status: 409 | 422 }) {
   let d: ReleaseData;
   try {
-    d = releaseData(c, id, p.t);
+    d = await releaseData(c, id, p.t);
   } catch (err) {
     if (!(err instanceof AppError && err.code === "NOT_FOUND")) throw err;
     return renderPage(ctx, <Layout title={p.t("notFound.title")} lang={p.lang} page={p}><h1>{p.t("notFound.title")}</h1><p>{p.t("notFound.release", { id })}</p></Layout>, 404);

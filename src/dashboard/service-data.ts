@@ -27,8 +27,8 @@ export interface ServiceData {
 }
 
 /** Everything the service page shows, read from the releases and the per-minute roll-ups. */
-export function serviceData(c: Container, service: string, environment: string | undefined, hours: number, t: Translate): ServiceData {
-  const all = c.releases.list({ service, limit: 200 });
+export async function serviceData(c: Container, service: string, environment: string | undefined, hours: number, t: Translate): Promise<ServiceData> {
+  const all = await c.releases.list({ service, limit: 200 });
   const environments = [...new Set(all.map((r) => r.environment))].sort();
   const env = environment ?? all[0]?.environment ?? "production";
   const mine = all.filter((r) => r.environment === env);
@@ -36,22 +36,24 @@ export function serviceData(c: Container, service: string, environment: string |
   const end = Math.floor(now / MINUTE) * MINUTE + MINUTE;
   const q = { service, environment: env };
 
-  const recent = c.reader.requests({ ...q, start: end - HEALTH_MINUTES * MINUTE, end });
+  const recent = await c.reader.requests({ ...q, start: end - HEALTH_MINUTES * MINUTE, end });
   const health = recent.requests > 0
     ? { perMinute: recent.requests / HEALTH_MINUTES, errorRate: recent.errors / recent.requests, latencyMs: recent.latencyCount > 0 ? recent.latencySum / recent.latencyCount : null }
     : null;
 
   const start = end - hours * HOUR;
   const bucket = hours <= 24 ? 5 : hours <= 72 ? 15 : 30;
-  const series = requestSeries(c.reader.requests({ ...q, start, end }).perMinute, start, end, bucket);
+  const series = requestSeries((await c.reader.requests({ ...q, start, end })).perMinute, start, end, bucket);
   const markers = mine
     .map((r) => ({ at: r.deployStartedAt ?? r.createdAt, version: r.version }))
     .filter((m) => m.at >= start && m.at < end)
     .map((m) => ({ at: m.at / 1000, label: t("chart.deploy", { version: m.version }) }));
   const chart: ChartData = { ...series, bands: [], markers, labels: { errors: t("chart.errors"), latency: t("chart.latency"), time: t("chart.time") } };
 
-  const counts = c.reader.requestCounts({ ...q, start: end - HISTORY_DAYS * DAY, end });
+  const counts = await c.reader.requestCounts({ ...q, start: end - HISTORY_DAYS * DAY, end });
   const quiet = quietestHour(new Map([...counts].map(([m, v]) => [m, v.requests])), end - HISTORY_DAYS * DAY, end);
-  return { service, environment: env, environments, releases: mine.slice(0, 50).map((r) => c.views.release(r)), health, chart, quiet };
+  const releases: ReturnType<typeof releaseView>[] = [];
+  for (const r of mine.slice(0, 50)) releases.push(await c.views.release(r));
+  return { service, environment: env, environments, releases, health, chart, quiet };
 }
 

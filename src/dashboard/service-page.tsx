@@ -28,12 +28,12 @@ const page = createRoute({
 });
 
 export function servicePageRoutes(app: Router, c: Container): void {
-  app.openapi(page, (ctx) => {
+  app.openapi(page, async (ctx) => {
     const { service } = ctx.req.valid("param");
     const { environment, hours } = ctx.req.valid("query");
-    const p = pageContext(ctx, c);
+    const p = await pageContext(ctx, c);
     const definition = c.dashboards.dashboardFor(service);
-    return renderPage(ctx, <ServicePage p={p} d={serviceData(c, service, environment, hours, p.t)} hours={hours} definition={definition} />);
+    return renderPage(ctx, <ServicePage p={p} d={await serviceData(c, service, environment, hours, p.t)} hours={hours} definition={definition} />);
   });
 }
 

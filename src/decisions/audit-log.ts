@@ -1,6 +1,5 @@
-import type { Statement } from "better-sqlite3";
-import type { Db } from "../store/db.ts";
 import type { AUDIT_KINDS } from "../store/schema/index.ts";
+import type { Statement, Store } from "../store/store.ts";
 
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
@@ -41,10 +40,10 @@ const COLUMNS = "id, at, kind, release_id, service, environment, version, actor,
 
 /** The append-only audit log; record() runs inside the caller's transaction, so an action and its entry stand or fall together. */
 export class AuditLog {
-  private readonly s: Record<"insert" | "ofRelease" | "all" | "ofService", Statement>;
+  private readonly s: Record<"insert" | "ofRelease" | "all" | "ofService", Statement<unknown>>;
 
-  constructor(db: Db, private readonly now: () => number = Date.now) {
-    const p = (sql: string) => db.$client.prepare(sql);
+  constructor(store: Store, private readonly now: () => number = Date.now) {
+    const p = (sql: string) => store.statement<unknown>(sql);
     this.s = {
       insert: p("INSERT INTO audit_events (at, kind, release_id, service, environment, version, actor, message, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
       ofRelease: p(`SELECT ${COLUMNS} FROM audit_events WHERE release_id = ? ORDER BY id DESC LIMIT ?`),
@@ -53,19 +52,19 @@ export class AuditLog {
     };
   }
 
-  record(kind: AuditKind, release: AuditRelease, actor: string, message: string, data: Record<string, unknown> = {}, at = this.now()): void {
-    this.s.insert.run(at, kind, release.id, release.service, release.environment, release.version, actor, message, JSON.stringify(data));
+  async record(kind: AuditKind, release: AuditRelease, actor: string, message: string, data: Record<string, unknown> = {}, at = this.now()): Promise<void> {
+    await this.s.insert.run(at, kind, release.id, release.service, release.environment, release.version, actor, message, JSON.stringify(data));
   }
 
   /** Newest first. */
-  ofRelease(releaseId: string, limit = 500): AuditView[] {
-    return (this.s.ofRelease.all(releaseId, limit) as AuditDbRow[]).map(view);
+  async ofRelease(releaseId: string, limit = 500): Promise<AuditView[]> {
+    return ((await this.s.ofRelease.all(releaseId, limit)) as AuditDbRow[]).map(view);
   }
 
   /** Newest first, optionally one service's, from `since` (epoch ms) on. */
-  query(filter: { service?: string | undefined; since?: number | undefined; limit: number }): AuditView[] {
+  async query(filter: { service?: string | undefined; since?: number | undefined; limit: number }): Promise<AuditView[]> {
     const since = filter.since ?? 0;
-    const rows = filter.service ? this.s.ofService.all(filter.service, since, filter.limit) : this.s.all.all(since, filter.limit);
+    const rows = filter.service ? await this.s.ofService.all(filter.service, since, filter.limit) : await this.s.all.all(since, filter.limit);
     return (rows as AuditDbRow[]).map(view);
   }
 }

@@ -43,14 +43,14 @@ export function auditRoutes(app: Router, c: Container): void {
   const read = requireScope(c.tokens, "read", c.config.openReads);
   app.use("/api/v1/releases/:id/audit", read);
   app.use("/api/v1/audit", read);
-  app.openapi(ofRelease, (ctx) => {
+  app.openapi(ofRelease, async (ctx) => {
     const { id } = ctx.req.valid("param");
-    c.verdicts.get(id);
-    return ctx.json({ events: c.audit.ofRelease(id) }, 200);
+    await c.verdicts.get(id);
+    return ctx.json({ events: await c.audit.ofRelease(id) }, 200);
   });
-  app.openapi(all, (ctx) => {
+  app.openapi(all, async (ctx) => {
     // A token limited to some services reads only their entries.
     const who = ctx.get("token");
-    return ctx.json({ events: c.audit.query(ctx.req.valid("query")).filter((e) => mayRead(who, e.service, e.environment)) }, 200);
+    return ctx.json({ events: (await c.audit.query(ctx.req.valid("query"))).filter((e) => mayRead(who, e.service, e.environment)) }, 200);
   });
 }

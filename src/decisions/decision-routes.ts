@@ -53,10 +53,10 @@ export function decisionRoutes(app: Router, c: Container): void {
   app.openapi(decide, async (ctx) => {
     const { id } = ctx.req.valid("param");
     const { via, ...input } = ctx.req.valid("json");
-    const decision = await c.writes.run(() => c.decisions.decide({ ...input, releaseId: id, actor: ctx.get("tokenName"), via }));
+    const decision = await c.store.write(() => c.decisions.decide({ ...input, releaseId: id, actor: ctx.get("tokenName"), via }));
     ctx.get("logFields").decision = input.action;
-    return ctx.json({ decision, verdict: c.views.verdict(c.verdicts.get(id)), rollback: decision.rollback }, 201);
+    return ctx.json({ decision, verdict: await c.views.verdict(await c.verdicts.get(id)), rollback: decision.rollback }, 201);
   });
-  app.openapi(list, (ctx) => ctx.json({ decisions: c.decisions.list(ctx.req.valid("param").id) }, 200));
+  app.openapi(list, async (ctx) => ctx.json({ decisions: await c.decisions.list(ctx.req.valid("param").id) }, 200));
   verdictQualityRoutes(app, c);
 }

@@ -1,5 +1,4 @@
-import type { Statement } from "better-sqlite3";
-import type { Db } from "../store/db.ts";
+import type { Statement, Store } from "../store/store.ts";
 import type { DecisionAction, DecisionChannel, DecisionFeedback, DecisionView, RollbackOutcome } from "./decision-overlay.ts";
 
 export interface NewDecision {
@@ -36,13 +35,13 @@ const RELEASE_WIDE = -1;
 
 /** release_decisions, read with the release's rule and its rollback's state so a view never claims more than happened. */
 export class DecisionStore {
-  private readonly s: Record<"insert" | "inForce" | "all" | "skipped" | "marked" | "batches", Statement>;
+  private readonly s: Record<"insert" | "inForce" | "all" | "skipped" | "marked" | "batches", Statement<unknown>>;
 
-  constructor(db: Db) {
-    const p = (sql: string) => db.$client.prepare(sql);
+  constructor(store: Store) {
+    const p = (sql: string) => store.statement<unknown>(sql);
     this.s = {
       insert: p(`INSERT INTO release_decisions (release_id, action, reason, actor, via, engine_status, batch_index, signal, feedback, decided_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
       // retry hands the gate back to the engine, so it ends whatever approve, hold or rollback came before it.
       inForce: p(`SELECT ${COLUMNS} ${FROM} WHERE d.release_id = ? AND d.action IN ('approve', 'hold', 'rollback', 'retry')
         AND (d.batch_index IS NULL OR d.batch_index = ?) ORDER BY d.id DESC LIMIT 1`),
@@ -53,31 +52,32 @@ export class DecisionStore {
     };
   }
 
-  insert(d: NewDecision): number {
-    return Number(this.s.insert.run(d.releaseId, d.action, d.reason, d.actor, d.via, d.engineStatus, d.batch, d.signal, d.feedback, d.at).lastInsertRowid);
+  async insert(d: NewDecision): Promise<number> {
+    const row = (await this.s.insert.get(d.releaseId, d.action, d.reason, d.actor, d.via, d.engineStatus, d.batch, d.signal, d.feedback, d.at)) as { id: number };
+    return Number(row.id);
   }
 
   /** The approve, hold or rollback in force for the release, or for one batch (a release-wide decision counts for every batch). */
-  inForce(releaseId: string, batch?: number): DecisionView | null {
-    const row = this.s.inForce.get(releaseId, batch ?? RELEASE_WIDE) as DecisionDbRow | undefined;
+  async inForce(releaseId: string, batch?: number): Promise<DecisionView | null> {
+    const row = (await this.s.inForce.get(releaseId, batch ?? RELEASE_WIDE)) as DecisionDbRow | undefined;
     return row && row.action !== "retry" ? view(row) : null;
   }
 
   /** Newest first. */
-  all(releaseId: string): DecisionView[] {
-    return (this.s.all.all(releaseId) as DecisionDbRow[]).map(view);
+  async all(releaseId: string): Promise<DecisionView[]> {
+    return ((await this.s.all.all(releaseId)) as DecisionDbRow[]).map(view);
   }
 
-  hasSkipped(releaseId: string, signal: string): boolean {
-    return this.s.skipped.get(releaseId, signal) !== undefined;
+  async hasSkipped(releaseId: string, signal: string): Promise<boolean> {
+    return (await this.s.skipped.get(releaseId, signal)) !== undefined;
   }
 
-  mark(releaseId: string, feedback: DecisionFeedback): { actor: string; at: number } | undefined {
-    return this.s.marked.get(releaseId, feedback) as { actor: string; at: number } | undefined;
+  async mark(releaseId: string, feedback: DecisionFeedback): Promise<{ actor: string; at: number } | undefined> {
+    return (await this.s.marked.get(releaseId, feedback)) as { actor: string; at: number } | undefined;
   }
 
-  batchesOf(deployId: string | null): number[] {
-    return deployId ? (this.s.batches.all(deployId) as { i: number }[]).map((r) => r.i) : [];
+  async batchesOf(deployId: string | null): Promise<number[]> {
+    return deployId ? ((await this.s.batches.all(deployId)) as { i: number }[]).map((r) => r.i) : [];
   }
 }
 

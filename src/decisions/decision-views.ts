@@ -9,18 +9,18 @@ import type { DecisionView } from "./decision-overlay.ts";
  * `decisions.current` with a view itself, so a batch gets its own decision and none gets another's.
  */
 export class DecidedViews {
-  constructor(private readonly current: (releaseId: string, batch?: number) => DecisionView | null) {}
+  constructor(private readonly current: (releaseId: string, batch?: number) => Promise<DecisionView | null>) {}
 
-  verdict(r: ReleaseRow): VerdictView {
-    return verdictView(r, this.current(r.id));
+  async verdict(r: ReleaseRow): Promise<VerdictView> {
+    return verdictView(r, await this.current(r.id));
   }
 
-  release(r: ReleaseRow): ReturnType<typeof releaseView> {
-    return releaseView(r, this.current(r.id));
+  async release(r: ReleaseRow): Promise<ReturnType<typeof releaseView>> {
+    return releaseView(r, await this.current(r.id));
   }
 
   /** Batch k under the decision in force for batch k: its own, or the release's. */
-  batch(r: ReleaseRow, b: BatchRow): BatchGateView {
-    return batchGateView(r, b, this.current(r.id, b.index));
+  async batch(r: ReleaseRow, b: BatchRow): Promise<BatchGateView> {
+    return batchGateView(r, b, await this.current(r.id, b.index));
   }
 }

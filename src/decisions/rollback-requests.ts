@@ -1,6 +1,5 @@
-import type { Statement } from "better-sqlite3";
 import type { RollbackAction, Rule } from "../rules/rule-schema.ts";
-import type { Db } from "../store/db.ts";
+import type { Statement, Store } from "../store/store.ts";
 import type { FinalVerdictHook, ReleaseIdentity } from "../verdicts/verdict-types.ts";
 import type { AuditLog } from "./audit-log.ts";
 import { rollbackPayload, type RollbackTrigger } from "./rollback-payload.ts";
@@ -15,15 +14,15 @@ export type RollbackRequestResult = "requested" | "already_requested" | "no_acti
  * entry; callers run it inside the transaction of the verdict or decision that asks for it.
  */
 export class RollbackRequests implements FinalVerdictHook {
-  private readonly s: Record<"insert" | "one" | "previous" | "decision", Statement>;
+  private readonly s: Record<"insert" | "one" | "previous" | "decision", Statement<unknown>>;
 
   constructor(
-    db: Db,
+    store: Store,
     private readonly audit: AuditLog,
     private readonly publicUrl: string | undefined,
     private readonly onQueued: () => void = () => {},
   ) {
-    const p = (sql: string) => db.$client.prepare(sql);
+    const p = (sql: string) => store.statement<unknown>(sql);
     this.s = {
       insert: p(`INSERT INTO rollbacks (release_id, rule_name, action, payload, status, attempts, next_attempt_at, created_at)
         VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (release_id) DO NOTHING`),
@@ -39,29 +38,29 @@ export class RollbackRequests implements FinalVerdictHook {
     };
   }
 
-  existing(releaseId: string): { status: string; createdAt: number } | undefined {
-    return this.s.one.get(releaseId) as { status: string; createdAt: number } | undefined;
+  async existing(releaseId: string): Promise<{ status: string; createdAt: number } | undefined> {
+    return (await this.s.one.get(releaseId)) as { status: string; createdAt: number } | undefined;
   }
 
   /** A final engine verdict: rolls back when the rule says so, unless a person has approved or is holding the release. */
-  onFinalVerdict(release: ReleaseIdentity, status: string, summary: string, rule: Rule, now: number): void {
+  async onFinalVerdict(release: ReleaseIdentity, status: string, summary: string, rule: Rule, now: number): Promise<void> {
     const action = rule.actions.rollback;
     if (!action || !(action.on as readonly string[]).includes(status)) return;
-    const decided = (this.s.decision.get(release.id) as { action: string } | undefined)?.action;
+    const decided = ((await this.s.decision.get(release.id)) as { action: string } | undefined)?.action;
     if (decided === "approve" || decided === "hold") return;
-    this.request(release, rule.name, action, { by: "verdict", actor: "deploy-guard", reason: null, status, summary }, now);
+    await this.request(release, rule.name, action, { by: "verdict", actor: "deploy-guard", reason: null, status, summary }, now);
   }
 
-  request(release: ReleaseIdentity, ruleName: string, action: RollbackAction | undefined, trigger: RollbackTrigger, now: number): RollbackRequestResult {
+  async request(release: ReleaseIdentity, ruleName: string, action: RollbackAction | undefined, trigger: RollbackTrigger, now: number): Promise<RollbackRequestResult> {
     if (!action) return "no_action";
-    const createdAt = (this.s.one.get(release.id) as { createdAt: number } | undefined)?.createdAt;
+    const createdAt = ((await this.s.one.get(release.id)) as { createdAt: number } | undefined)?.createdAt;
     if (createdAt !== undefined) return "already_requested";
-    const previous = (this.s.previous.get(release.service, release.environment, release.id, release.id) as { version: string } | undefined)?.version ?? null;
+    const previous = ((await this.s.previous.get(release.service, release.environment, release.id, release.id)) as { version: string } | undefined)?.version ?? null;
     const payload = rollbackPayload(release, previous, trigger, this.publicUrl, now);
-    this.s.insert.run(release.id, ruleName, JSON.stringify(action), JSON.stringify(payload), now, now);
+    await this.s.insert.run(release.id, ruleName, JSON.stringify(action), JSON.stringify(payload), now, now);
     const target = describeTarget(action);
     const why = trigger.by === "verdict" ? `the final '${trigger.status}' verdict` : `a rollback decision by ${trigger.actor}`;
-    this.audit.record("rollback_requested", release, trigger.actor, `Rollback requested by ${why}; it will run ${target}.`,
+    await this.audit.record("rollback_requested", release, trigger.actor, `Rollback requested by ${why}; it will run ${target}.`,
       { rule: ruleName, target, requested_by: trigger.by, previous_version: previous }, now);
     queueMicrotask(this.onQueued);
     return "requested";

@@ -20,10 +20,10 @@ const route = createRoute({
 
 export function rollbackResolutionRoutes(app: Router, c: Container): void {
   app.use("/api/v1/releases/:id/rollback/resolution", requireScope(c.tokens, "operator"));
-  app.openapi(route, (ctx) => {
+  app.openapi(route, async (ctx) => {
     const { id } = ctx.req.valid("param");
     const { resolution, reason } = ctx.req.valid("json");
-    const out = c.rollbackResolution.resolve(id, resolution, ctx.get("tokenName") ?? "operator", reason, c.now());
+    const out = await c.rollbackResolution.resolve(id, resolution, ctx.get("tokenName") ?? "operator", reason, c.now());
     return ctx.json({ release_id: id, status: out.status }, 200);
   });
 }

@@ -1,6 +1,5 @@
-import type { Statement } from "better-sqlite3";
 import { AppError } from "../http/app-error.ts";
-import type { Db } from "../store/db.ts";
+import type { Statement, Store } from "../store/store.ts";
 import type { AuditLog } from "./audit-log.ts";
 import type { RollbackPayload } from "./rollback-payload.ts";
 
@@ -12,14 +11,14 @@ export type RollbackResolutionChoice = (typeof ROLLBACK_RESOLUTIONS)[number];
  * more attempt. Only an 'unknown' rollback takes an answer, so nobody restarts one that is running or finished.
  */
 export class RollbackResolution {
-  private readonly s: Record<"one" | "retry" | "done", Statement>;
+  private readonly s: Record<"one" | "retry" | "done", Statement<unknown>>;
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly audit: AuditLog,
     private readonly kick: () => void = () => {},
   ) {
-    const p = (sql: string) => db.$client.prepare(sql);
+    const p = (sql: string) => store.statement<unknown>(sql);
     this.s = {
       one: p("SELECT status, payload FROM rollbacks WHERE release_id = ?"),
       retry: p("UPDATE rollbacks SET status = 'pending', next_attempt_at = ?, finished_at = NULL WHERE release_id = ? AND status = 'unknown'"),
@@ -27,19 +26,19 @@ export class RollbackResolution {
     };
   }
 
-  resolve(releaseId: string, choice: RollbackResolutionChoice, actor: string, reason: string, now: number): { status: "pending" | "succeeded" } {
-    const result = this.db.$client.transaction(() => {
-      const row = this.s.one.get(releaseId) as { status: string; payload: string } | undefined;
+  async resolve(releaseId: string, choice: RollbackResolutionChoice, actor: string, reason: string, now: number): Promise<{ status: "pending" | "succeeded" }> {
+    const result = await this.store.write(async () => {
+      const row = (await this.s.one.get(releaseId)) as { status: string; payload: string } | undefined;
       if (!row) throw new AppError("NOT_FOUND", `Release '${releaseId}' has no rollback.`);
       if (row.status !== "unknown") throw new AppError("CONFLICT", `The rollback of '${releaseId}' is '${row.status}'; only a rollback of unknown fate takes a resolution.`);
       const p = JSON.parse(row.payload) as RollbackPayload;
       const release = { id: p.release_id, service: p.service, environment: p.environment, version: p.version };
-      if (choice === "retry") this.s.retry.run(now, releaseId);
-      else this.s.done.run(now, releaseId);
+      if (choice === "retry") await this.s.retry.run(now, releaseId);
+      else await this.s.done.run(now, releaseId);
       const said = choice === "retry" ? "asked for the rollback to be tried again" : "marked the rollback done";
-      this.audit.record("rollback_resolved", release, actor, `${actor} ${said}: ${reason}`, { resolution: choice, reason }, now);
+      await this.audit.record("rollback_resolved", release, actor, `${actor} ${said}: ${reason}`, { resolution: choice, reason }, now);
       return { status: choice === "retry" ? ("pending" as const) : ("succeeded" as const) };
-    })();
+    });
     if (choice === "retry") queueMicrotask(this.kick);
     return result;
   }

@@ -1,9 +1,10 @@
-import type { Statement } from "better-sqlite3";
 import type { Logger } from "pino";
 import { backoffMs } from "../notify/notification-dispatcher.ts";
+import { OutsideWrite } from "../notify/outside-write.ts";
 import type { RollbackAction } from "../rules/rule-schema.ts";
-import type { Db } from "../store/db.ts";
 import { EffectAttemptStore } from "../store/effect-attempt-store.ts";
+import type { EffectAttemptRow } from "../store/schema/index.ts";
+import type { Statement, Store } from "../store/store.ts";
 import type { AuditLog, AuditRelease } from "./audit-log.ts";
 import { commandEnv, type RollbackPayload } from "./rollback-payload.ts";
 import { describeTarget } from "./rollback-requests.ts";
@@ -16,8 +17,8 @@ interface DueRollback {
   attempts: number;
 }
 
-/** Tells a person that a rollback may or may not have run (an alert through the outbox). */
-export type UnknownRollbackAlert = (release: AuditRelease, message: string, now: number) => void;
+/** Tells a person that a rollback may or may not have run (an alert through the outbox, queued in the caller's write). */
+export type UnknownRollbackAlert = (release: AuditRelease, message: string, now: number) => Promise<void> | void;
 
 /**
  * Works through the rollback outbox apart from verdicts, so a slow or dead target delays nothing else. Each attempt
@@ -26,11 +27,12 @@ export type UnknownRollbackAlert = (release: AuditRelease, message: string, now:
  */
 export class RollbackRunner {
   private chain: Promise<unknown> = Promise.resolve();
-  private readonly s: Record<"due" | "claim" | "done" | "one" | "unknown", Statement>;
+  private readonly s: Record<"due" | "claim" | "done" | "one" | "unknown", Statement<unknown>>;
   private readonly attempts: EffectAttemptStore;
+  private readonly outside: OutsideWrite;
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly audit: AuditLog,
     private readonly secret: string | undefined,
     private readonly logger: Logger,
@@ -38,8 +40,9 @@ export class RollbackRunner {
     private readonly baseEnv: Record<string, string> = {},
     private readonly alertPerson: UnknownRollbackAlert = () => {},
   ) {
-    this.attempts = new EffectAttemptStore(db);
-    const p = (sql: string) => db.$client.prepare(sql);
+    this.attempts = new EffectAttemptStore(store);
+    this.outside = new OutsideWrite(store);
+    const p = (sql: string) => store.statement<unknown>(sql);
     this.s = {
       due: p("SELECT release_id AS releaseId, action, payload, attempts FROM rollbacks WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT 20"),
       claim: p("UPDATE rollbacks SET status = 'running', attempts = ?, next_attempt_at = ? WHERE release_id = ? AND status = 'pending' AND attempts = ?"),
@@ -49,40 +52,44 @@ export class RollbackRunner {
     };
   }
 
-  /** Runs every due rollback; calls queue behind one another, so runs never overlap. */
+  /**
+   * Runs every due rollback; calls queue behind one another, so runs never overlap. A call made inside a write (the
+   * kick of a rollback request) runs after that write commits, so nothing runs before its request is stored.
+   */
   runDue(): Promise<number> {
+    if (this.store.inWrite()) return this.outside.run(() => this.runDue());
     const run = this.chain.then(() => this.runOnce());
     this.chain = run.catch(() => undefined);
     return run;
   }
 
   /** Attempts of this rollback, oldest first: started, succeeded, failed or unknown. */
-  attemptsOf(releaseId: string) {
+  attemptsOf(releaseId: string): Promise<EffectAttemptRow[]> {
     return this.attempts.ofSubject("rollback", releaseId);
   }
 
   private async runOnce(): Promise<number> {
-    this.settleOrphans();
-    const due = this.s.due.all(this.now()) as DueRollback[];
+    await this.settleOrphans();
+    const due = (await this.s.due.all(this.now())) as DueRollback[];
     await Promise.all(due.map((r) => this.attempt(r)));
     return due.length;
   }
 
   /** An attempt a dead process left running: its command may have run, so it is not retried; a person decides. */
-  private settleOrphans(): void {
-    for (const o of this.attempts.orphans("rollback")) {
-      const row = this.s.one.get(o.subject) as { payload: string; action: string; status: string } | undefined;
+  private async settleOrphans(): Promise<void> {
+    for (const o of await this.attempts.orphans("rollback")) {
+      const row = (await this.s.one.get(o.subject)) as { payload: string; action: string; status: string } | undefined;
       if (!row) continue;
       const payload = JSON.parse(row.payload) as RollbackPayload;
       const release = { id: payload.release_id, service: payload.service, environment: payload.environment, version: payload.version };
       const target = describeTarget(JSON.parse(row.action) as RollbackAction);
       const message = `Rollback of ${payload.service} ${payload.version} (${payload.environment}) may or may not have run: deploy-guard stopped during attempt ${o.attempt} via ${target}, started ${new Date(o.startedAt).toISOString()}. It will not be retried on its own; check the service, then retry the rollback or mark it done.`;
       const now = this.now();
-      this.db.$client.transaction(() => {
-        this.s.unknown.run("the process stopped during the attempt; its fate is unknown", o.subject);
-        this.audit.record("rollback_unknown", release, "deploy-guard", message, { attempt: o.attempt, target, started_at: new Date(o.startedAt).toISOString(), status: "unknown" }, now);
-        this.alertPerson(release, message, now);
-      })();
+      await this.store.write(async () => {
+        await this.s.unknown.run("the process stopped during the attempt; its fate is unknown", o.subject);
+        await this.audit.record("rollback_unknown", release, "deploy-guard", message, { attempt: o.attempt, target, started_at: new Date(o.startedAt).toISOString(), status: "unknown" }, now);
+        await this.alertPerson(release, message, now);
+      });
       this.logger.error({ release: o.subject, attempt: o.attempt }, "a rollback attempt was cut off by a restart; its fate is unknown and a person has been alerted");
     }
   }
@@ -92,13 +99,14 @@ export class RollbackRunner {
     const payload = JSON.parse(row.payload) as RollbackPayload;
     const attempt = row.attempts + 1;
     const started = this.now();
-    const claimed = this.db.$client.transaction(() => {
-      if (this.s.claim.run(attempt, started, row.releaseId, row.attempts).changes !== 1) return undefined;
+    // The claim and the 'started' record commit together before the rollback runs; a lost claim runs nothing.
+    const claimed = await this.store.write(async () => {
+      if ((await this.s.claim.run(attempt, started, row.releaseId, row.attempts)) !== 1) return undefined;
       return this.attempts.start("rollback", row.releaseId, `rollback-${row.releaseId}`, started);
-    })();
+    });
     if (!claimed) return;
     const outcome = await this.execute(action, payload, attempt).catch((err: unknown): AttemptOutcome => ({ ok: false, retryable: true, detail: (err as Error).message }));
-    this.record(row.releaseId, action, payload, attempt, outcome, started, claimed.id);
+    await this.record(row.releaseId, action, payload, attempt, outcome, started, claimed.id);
   }
 
   private execute(action: RollbackAction, payload: RollbackPayload, attempt: number): Promise<AttemptOutcome> {
@@ -109,7 +117,7 @@ export class RollbackRunner {
     return postRollbackWebhook(action.webhook.url, this.secret, payload, attempt, timeoutMs, this.now());
   }
 
-  private record(releaseId: string, action: RollbackAction, payload: RollbackPayload, attempt: number, outcome: AttemptOutcome, started: number, attemptId: number): void {
+  private async record(releaseId: string, action: RollbackAction, payload: RollbackPayload, attempt: number, outcome: AttemptOutcome, started: number, attemptId: number): Promise<void> {
     const now = this.now();
     const giveUp = !outcome.ok && (!outcome.retryable || attempt >= action.max_attempts);
     const status = outcome.ok ? "succeeded" : giveUp ? "failed" : "pending";
@@ -117,15 +125,15 @@ export class RollbackRunner {
     const target = describeTarget(action);
     const result = outcome.ok ? "succeeded" : giveUp ? `failed (${outcome.detail}); giving up` : `failed (${outcome.detail}); retrying at ${new Date(next).toISOString()}`;
     const release = { id: payload.release_id, service: payload.service, environment: payload.environment, version: payload.version };
-    this.db.$client.transaction(() => {
-      this.s.done.run(status, next, outcome.ok ? null : outcome.detail, status === "pending" ? null : now, releaseId);
-      this.attempts.finish(attemptId, outcome.ok ? "succeeded" : "failed", outcome.ok ? null : outcome.detail, now);
-      this.audit.record("rollback_attempt", release, "deploy-guard", `Rollback attempt ${attempt} of ${action.max_attempts} via ${target}: ${result}.`, {
+    await this.store.write(async () => {
+      await this.s.done.run(status, next, outcome.ok ? null : outcome.detail, status === "pending" ? null : now, releaseId);
+      await this.attempts.finish(attemptId, outcome.ok ? "succeeded" : "failed", outcome.ok ? null : outcome.detail, now);
+      await this.audit.record("rollback_attempt", release, "deploy-guard", `Rollback attempt ${attempt} of ${action.max_attempts} via ${target}: ${result}.`, {
         attempt, max_attempts: action.max_attempts, outcome: outcome.ok ? "succeeded" : "failed", status, target, detail: outcome.detail,
         http_status: outcome.http_status ?? null, exit_code: outcome.exit_code ?? null, signal: outcome.signal ?? null,
         output_tail: outcome.output_tail ?? "", duration_ms: now - started,
       }, now);
-    })();
+    });
     const log = { release: releaseId, attempt, status, detail: outcome.detail };
     if (outcome.ok) this.logger.info(log, "rollback done");
     else this.logger.warn(log, "rollback attempt failed");

@@ -40,5 +40,5 @@ const quality = createRoute({
 
 export function verdictQualityRoutes(app: Router, c: Container): void {
   app.use("/api/v1/services/:service/verdict-quality", requireScope(c.tokens, "read", c.config.openReads));
-  app.openapi(quality, (ctx) => ctx.json(c.verdictQuality.report(ctx.req.valid("param").service, ctx.req.valid("query").environment), 200));
+  app.openapi(quality, async (ctx) => ctx.json(await c.verdictQuality.report(ctx.req.valid("param").service, ctx.req.valid("query").environment), 200));
 }

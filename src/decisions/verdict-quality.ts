@@ -1,5 +1,4 @@
-import type { Statement } from "better-sqlite3";
-import type { Db } from "../store/db.ts";
+import type { Statement, Store } from "../store/store.ts";
 import type { DecisionFeedback } from "./decision-overlay.ts";
 
 export interface RuleQuality {
@@ -49,10 +48,10 @@ const MARKED = (feedback: DecisionFeedback) =>
 
 /** The measured false-fail and miss rate of each rule over a service's final verdicts, from operators' marks (issue 12, item 6). */
 export class VerdictQuality {
-  private readonly s: Record<"counts" | "marks", Statement>;
+  private readonly s: Record<"counts" | "marks", Statement<unknown>>;
 
-  constructor(db: Db) {
-    const p = (sql: string) => db.$client.prepare(sql);
+  constructor(store: Store) {
+    const p = (sql: string) => store.statement<unknown>(sql);
     this.s = {
       counts: p(`SELECT coalesce(r.rule_name, '?') AS rule, r.status, COUNT(*) AS n,
           SUM(r.status = 'fail' AND ${MARKED("false_fail")}) AS falseFails,
@@ -65,9 +64,9 @@ export class VerdictQuality {
     };
   }
 
-  report(service: string, environment: string): QualityReport {
+  async report(service: string, environment: string): Promise<QualityReport> {
     const rules = new Map<string, RuleQuality>();
-    for (const row of this.s.counts.all(service, environment) as CountRow[]) {
+    for (const row of (await this.s.counts.all(service, environment)) as CountRow[]) {
       const q = rules.get(row.rule) ?? {
         rule: row.rule, verdicts: { pass: 0, warn: 0, fail: 0, hold: 0, total: 0 }, false_fails: 0, missed_regressions: 0, false_fail_rate: null, miss_rate: null,
       };
@@ -82,7 +81,7 @@ export class VerdictQuality {
       q.false_fail_rate = q.verdicts.fail > 0 ? q.false_fails / q.verdicts.fail : null;
       q.miss_rate = passed > 0 ? q.missed_regressions / passed : null;
     }
-    const marks = (this.s.marks.all(service, environment) as (Omit<VerdictMark, "at"> & { at: number })[])
+    const marks = ((await this.s.marks.all(service, environment)) as (Omit<VerdictMark, "at"> & { at: number })[])
       .map((m) => ({ ...m, at: new Date(m.at).toISOString() }));
     return { service, environment, rules: [...rules.values()], marks };
   }

@@ -7,6 +7,7 @@ import { parseBodyRecords } from "../http/body-records.ts";
 import { WRITE_ERRORS } from "../http/problem-schema.ts";
 import { zodFieldErrors } from "../http/problem.ts";
 import { DeployAcceptedSchema, DeployEventSchema, type DeployEventInput } from "./deploy-event.ts";
+import type { DeployAccepted } from "./deploy-service.ts";
 
 const MAX_EVENTS = 10_000;
 
@@ -43,7 +44,11 @@ export function deployBatchRoutes(app: Router, c: Container): void {
     if (errors.length > 0) {
       throw new AppError("VALIDATION_FAILED", `Nothing of the ${body.records.length} events was stored: ${errors[0]!.path}: ${errors[0]!.message}.`, errors.slice(0, 100));
     }
-    const results = await c.writes.run(() => events.map((e) => c.deploys.record(e, ctx.get("token"))));
+    const results = await c.store.write(async () => {
+      const accepted: DeployAccepted[] = [];
+      for (const e of events) accepted.push(await c.deploys.record(e, ctx.get("token")));
+      return accepted;
+    });
     ctx.get("logFields").records = results.length;
     return ctx.json({ results }, 202);
   });

@@ -20,7 +20,7 @@ export function deployRoutes(app: Router, c: Container): void {
   app.use(postDeploy.path, requireScope(c.tokens, "ingest"));
   app.openapi(postDeploy, async (ctx) => {
     const input = ctx.req.valid("json");
-    const accepted = await c.writes.run(() => c.deploys.record(input, ctx.get("token")));
+    const accepted = await c.store.write(async () => c.deploys.record(input, ctx.get("token")));
     Object.assign(ctx.get("logFields"), accepted);
     return ctx.json(accepted, 202);
   });

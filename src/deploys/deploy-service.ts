@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
-import type { Db } from "../store/db.ts";
+import { first, type Store } from "../store/store.ts";
 import { releases } from "../store/schema/index.ts";
 import type { RuleSet } from "../rules/rule-set.ts";
 import { ceilMinute, computeWindows, nextCheckAt } from "../verdicts/release-windows.ts";
@@ -23,10 +23,10 @@ export interface DeployAccepted {
 
 /** Turns deploy events into releases and deploys, one transaction per event. */
 export class DeployService {
-  private readonly store: DeployStore;
+  private readonly rows: DeployStore;
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly rules: RuleSet,
     private readonly recorder: VerdictRecorder,
     private readonly graceMs: number,
@@ -34,20 +34,20 @@ export class DeployService {
     private readonly events: EventSink | undefined = undefined,
     private readonly policy: IngestPolicy | undefined = undefined,
   ) {
-    this.store = new DeployStore(db);
+    this.rows = new DeployStore(store);
   }
 
   /**
    * `who`: the token that sent the event, checked against its services and, for a past date, the backfill scope;
    * undefined only for deploy-guard's own callers.
    */
-  record(input: DeployEventInput, who?: TokenIdentity, reuse: EventReuse = "content"): DeployAccepted {
+  async record(input: DeployEventInput, who?: TokenIdentity, reuse: EventReuse = "content"): Promise<DeployAccepted> {
     const now = this.now();
     const ts = input.timestamp ?? now;
     requireAccess(who, input.service, input.environment);
-    const accepted = this.db.$client.transaction((): DeployAccepted => {
+    const accepted = await this.store.write(async (): Promise<DeployAccepted> => {
       if (input.event_id) {
-        const seen = this.store.event(input.event_id);
+        const seen = await this.rows.event(input.event_id);
         if (seen) {
           requireSameEvent(seen, input, reuse);
           return { release_id: seen.releaseId, deploy_id: seen.deployId, duplicate: true };
@@ -55,12 +55,12 @@ export class DeployService {
       }
       // After the duplicate check, so a re-sent event stays a duplicate however late it comes.
       this.policy?.checkDeploy(ts, input.service, input.environment, who);
-      const release = this.findOrCreateRelease(input, now);
-      const deploy = this.findOrCreateDeploy(input, release, ts, now);
-      this.applyPhase(input, release, deploy, ts, now);
-      this.store.insertEvent({ eventId: input.event_id ?? newId("evt"), releaseId: release.id, deployId: deploy.id, phase: input.phase, timestamp: ts, receivedAt: now, payload: input });
+      const release = await this.findOrCreateRelease(input, now);
+      const deploy = await this.findOrCreateDeploy(input, release, ts, now);
+      await this.applyPhase(input, release, deploy, ts, now);
+      await this.rows.insertEvent({ eventId: input.event_id ?? newId("evt"), releaseId: release.id, deployId: deploy.id, phase: input.phase, timestamp: ts, receivedAt: now, payload: input });
       return { release_id: release.id, deploy_id: deploy.id, duplicate: false };
-    })();
+    });
     const events = this.events;
     if (events && !accepted.duplicate) {
       const event = { release_id: accepted.release_id, service: input.service, environment: input.environment, version: input.version, phase: input.phase, at: ts };
@@ -69,46 +69,46 @@ export class DeployService {
     return accepted;
   }
 
-  private findOrCreateRelease(input: DeployEventInput, now: number): ReleaseRef {
-    const existing = this.store.release(input.service, input.environment, input.version);
+  private async findOrCreateRelease(input: DeployEventInput, now: number): Promise<ReleaseRef> {
+    const existing = await this.rows.release(input.service, input.environment, input.version);
     if (existing) return existing;
     const release = {
       id: newId("rel"), service: input.service, environment: input.environment, version: input.version,
       ruleName: this.rules.resolve(input.service, input.environment)?.name ?? null,
       latestDeployId: null, commit: input.commit ?? null, url: input.url ?? null,
     };
-    this.store.insertRelease(release, now);
+    await this.rows.insertRelease(release, now);
     return release;
   }
 
-  private findOrCreateDeploy(input: DeployEventInput, release: ReleaseRef, ts: number, now: number): DeployRef {
+  private async findOrCreateDeploy(input: DeployEventInput, release: ReleaseRef, ts: number, now: number): Promise<DeployRef> {
     if (input.deploy_id) {
-      const byId = this.store.deploy(input.deploy_id);
+      const byId = await this.rows.deploy(input.deploy_id);
       if (byId) return byId;
     } else {
-      const open = this.store.openDeploy(release.id);
+      const open = await this.rows.openDeploy(release.id);
       const startsNewRollout = input.phase === "started" && (input.batch?.index ?? 1) === 1;
       if (open && !startsNewRollout) return open;
       // An end event with nothing open belongs to the latest deploy (a re-sent "finished"), not to a new one.
-      const latest = input.phase === "started" ? undefined : this.store.latestDeploy(release.id);
+      const latest = input.phase === "started" ? undefined : await this.rows.latestDeploy(release.id);
       if (latest) return latest;
     }
-    return this.store.insertDeploy(
+    return this.rows.insertDeploy(
       { id: input.deploy_id ?? newId("dep"), releaseId: release.id, tool: input.tool, url: input.url, commit: input.commit, hosts: input.hosts, batchTotal: input.batch?.total, startedAt: ts },
       now,
     );
   }
 
   /** Each finished batch gets its own verdict on the hosts updated so far, so a pipeline can stop after batch k. */
-  private startBatchVerdict(release: ReleaseRef, deployId: string, index: number, ts: number): void {
+  private async startBatchVerdict(release: ReleaseRef, deployId: string, index: number, ts: number): Promise<void> {
     const rule = this.ruleOf(release);
     const start = ceilMinute(ts);
     const end = start + rule.analysis.batch_minutes * 60_000;
-    this.store.startBatchVerdict(deployId, index, start, end, end + this.graceMs);
+    await this.rows.startBatchVerdict(deployId, index, start, end, end + this.graceMs);
   }
 
-  private decidedFor(releaseId: string, deployId: string): boolean {
-    const row = this.db.select({ decidedAt: releases.decidedAt, deployId: releases.latestDeployId }).from(releases).where(eq(releases.id, releaseId)).get();
+  private async decidedFor(releaseId: string, deployId: string): Promise<boolean> {
+    const row = await first(this.store.db.select({ decidedAt: releases.decidedAt, deployId: releases.latestDeployId }).from(releases).where(eq(releases.id, releaseId)).limit(1));
     return row !== undefined && row.decidedAt !== null && row.deployId === deployId;
   }
 
@@ -116,36 +116,36 @@ export class DeployService {
     return this.rules.forRelease(release);
   }
 
-  private applyPhase(input: DeployEventInput, release: ReleaseRef, deploy: DeployRef, ts: number, now: number): void {
-    if (input.batch) this.store.upsertBatch(deploy.id, input.batch, input.phase, ts);
+  private async applyPhase(input: DeployEventInput, release: ReleaseRef, deploy: DeployRef, ts: number, now: number): Promise<void> {
+    if (input.batch) await this.rows.upsertBatch(deploy.id, input.batch, input.phase, ts);
     // A deploy that has ended takes no other ending, except a later roll-back: re-sent events never reopen a judgement.
     const ended = deploy.status !== "started";
     if (input.phase !== "started" && ended && !(input.phase === "rolled_back" && deploy.status !== "rolled_back")) return;
     const startedAt = Math.min(deploy.startedAt, ts);
     switch (input.phase) {
       case "started":
-        this.store.markDeployStarted(deploy.id, startedAt, input.hosts, deploy.hosts);
+        await this.rows.markDeployStarted(deploy.id, startedAt, input.hosts, deploy.hosts);
         // A new roll-out of this version starts the judgement afresh.
-        if (release.latestDeployId !== deploy.id) this.store.resetRelease(release.id, deploy.id, startedAt, input.commit, input.url, now);
+        if (release.latestDeployId !== deploy.id) await this.rows.resetRelease(release.id, deploy.id, startedAt, input.commit, input.url, now);
         return;
       case "finished": {
-        if (input.batch) this.startBatchVerdict(release, deploy.id, input.batch.index, ts);
+        if (input.batch) await this.startBatchVerdict(release, deploy.id, input.batch.index, ts);
         if (input.batch && input.batch.index !== input.batch.total) return;
-        this.store.markDeployEnded(deploy.id, "finished", ts);
+        await this.rows.markDeployEnded(deploy.id, "finished", ts);
         // A batch that failed already decided the release; analysing it again could overwrite that fail with a pass.
-        if (this.decidedFor(release.id, deploy.id)) return;
+        if (await this.decidedFor(release.id, deploy.id)) return;
         const rule = this.ruleOf(release);
         const windows = computeWindows(rule, startedAt, ts);
         const next = nextCheckAt(rule, windows, now, this.graceMs);
-        this.store.startAnalysis(release.id, { ruleName: rule.name, deployId: deploy.id, startedAt, finishedAt: ts, windows, nextCheckAt: next }, now);
+        await this.rows.startAnalysis(release.id, { ruleName: rule.name, deployId: deploy.id, startedAt, finishedAt: ts, windows, nextCheckAt: next }, now);
         return;
       }
       case "failed":
       case "rolled_back": {
-        this.store.markDeployEnded(deploy.id, input.phase, ts);
+        await this.rows.markDeployEnded(deploy.id, input.phase, ts);
         const what = input.phase === "failed" ? "The deploy itself failed" : "The release was rolled back";
         const by = input.tool ? ` (reported by ${input.tool})` : "";
-        this.recorder.recordOutcome({ ...release, version: input.version }, "fail", `${what}${by} at ${new Date(ts).toISOString()}.`, now);
+        await this.recorder.recordOutcome({ ...release, version: input.version }, "fail", `${what}${by} at ${new Date(ts).toISOString()}.`, now);
         return;
       }
     }

@@ -1,5 +1,4 @@
-import type { Statement } from "better-sqlite3";
-import type { Db } from "../store/db.ts";
+import type { Statement, Store } from "../store/store.ts";
 import type { DeployPhase } from "../store/schema/index.ts";
 import type { ReleaseWindows } from "../verdicts/release-windows.ts";
 import type { StoredDeployEvent } from "./event-identity.ts";
@@ -26,10 +25,10 @@ export interface DeployRef {
  * through the query builder cost more than SQLite itself (see bench/throughput-bench.ts).
  */
 export class DeployStore {
-  private readonly s: Record<string, Statement>;
+  private readonly s: Record<string, Statement<unknown>>;
 
-  constructor(db: Db) {
-    const p = (sql: string) => db.$client.prepare(sql);
+  constructor(store: Store) {
+    const p = (sql: string) => store.statement<unknown>(sql);
     this.s = {
       event: p(`SELECT event_id AS eventId, release_id AS releaseId, deploy_id AS deployId, phase, timestamp, received_at AS receivedAt, payload
         FROM deploy_events WHERE event_id = ?`),
@@ -60,63 +59,63 @@ export class DeployStore {
   }
 
   /** The stored event with this id, payload included, so a re-used id can be told from a re-send. */
-  event(eventId: string): StoredDeployEvent | undefined {
-    return this.s.event!.get(eventId) as StoredDeployEvent | undefined;
+  async event(eventId: string): Promise<StoredDeployEvent | undefined> {
+    return (await this.s.event!.get(eventId)) as StoredDeployEvent | undefined;
   }
 
-  release(service: string, environment: string, version: string): ReleaseRef | undefined {
-    return this.s.release!.get(service, environment, version) as ReleaseRef | undefined;
+  async release(service: string, environment: string, version: string): Promise<ReleaseRef | undefined> {
+    return (await this.s.release!.get(service, environment, version)) as ReleaseRef | undefined;
   }
 
-  insertRelease(r: ReleaseRef & { version: string }, now: number): void {
-    this.s.insertRelease!.run(r.id, r.service, r.environment, r.version, r.ruleName, r.commit, r.url, now, now);
+  async insertRelease(r: ReleaseRef & { version: string }, now: number): Promise<void> {
+    await this.s.insertRelease!.run(r.id, r.service, r.environment, r.version, r.ruleName, r.commit, r.url, now, now);
   }
 
-  deploy(id: string): DeployRef | undefined {
-    return this.s.deploy!.get(id) as DeployRef | undefined;
+  async deploy(id: string): Promise<DeployRef | undefined> {
+    return (await this.s.deploy!.get(id)) as DeployRef | undefined;
   }
 
-  openDeploy(releaseId: string): DeployRef | undefined {
-    return this.s.openDeploy!.get(releaseId) as DeployRef | undefined;
+  async openDeploy(releaseId: string): Promise<DeployRef | undefined> {
+    return (await this.s.openDeploy!.get(releaseId)) as DeployRef | undefined;
   }
 
-  latestDeploy(releaseId: string): DeployRef | undefined {
-    return this.s.latestDeploy!.get(releaseId) as DeployRef | undefined;
+  async latestDeploy(releaseId: string): Promise<DeployRef | undefined> {
+    return (await this.s.latestDeploy!.get(releaseId)) as DeployRef | undefined;
   }
 
-  insertDeploy(d: { id: string; releaseId: string; tool?: string | undefined; url?: string | undefined; commit?: string | undefined; hosts?: string[] | undefined; batchTotal?: number | undefined; startedAt: number }, now: number): DeployRef {
+  async insertDeploy(d: { id: string; releaseId: string; tool?: string | undefined; url?: string | undefined; commit?: string | undefined; hosts?: string[] | undefined; batchTotal?: number | undefined; startedAt: number }, now: number): Promise<DeployRef> {
     const hosts = d.hosts ? JSON.stringify(d.hosts) : null;
-    this.s.insertDeploy!.run(d.id, d.releaseId, d.tool ?? null, d.url ?? null, d.commit ?? null, hosts, d.batchTotal ?? null, d.startedAt, now);
+    await this.s.insertDeploy!.run(d.id, d.releaseId, d.tool ?? null, d.url ?? null, d.commit ?? null, hosts, d.batchTotal ?? null, d.startedAt, now);
     return { id: d.id, status: "started", startedAt: d.startedAt, hosts };
   }
 
-  markDeployStarted(id: string, startedAt: number, hosts: string[] | undefined, previousHosts: string | null): void {
-    this.s.deployStarted!.run(startedAt, hosts ? JSON.stringify(hosts) : previousHosts, id);
+  async markDeployStarted(id: string, startedAt: number, hosts: string[] | undefined, previousHosts: string | null): Promise<void> {
+    await this.s.deployStarted!.run(startedAt, hosts ? JSON.stringify(hosts) : previousHosts, id);
   }
 
-  markDeployEnded(id: string, status: DeployPhase, at: number): void {
-    this.s.deployEnded!.run(status, at, id);
+  async markDeployEnded(id: string, status: DeployPhase, at: number): Promise<void> {
+    await this.s.deployEnded!.run(status, at, id);
   }
 
-  resetRelease(releaseId: string, deployId: string, startedAt: number, commit: string | undefined, url: string | undefined, now: number): void {
-    this.s.resetRelease!.run(deployId, startedAt, now, commit ?? null, url ?? null, releaseId);
+  async resetRelease(releaseId: string, deployId: string, startedAt: number, commit: string | undefined, url: string | undefined, now: number): Promise<void> {
+    await this.s.resetRelease!.run(deployId, startedAt, now, commit ?? null, url ?? null, releaseId);
   }
 
-  startAnalysis(releaseId: string, a: { ruleName: string; deployId: string; startedAt: number; finishedAt: number; windows: ReleaseWindows; nextCheckAt: number }, now: number): void {
+  async startAnalysis(releaseId: string, a: { ruleName: string; deployId: string; startedAt: number; finishedAt: number; windows: ReleaseWindows; nextCheckAt: number }, now: number): Promise<void> {
     const w = a.windows;
-    this.s.startAnalysis!.run(a.ruleName, a.deployId, a.startedAt, a.finishedAt, w.baselineStart, w.baselineEnd, w.analysisStart, w.analysisEnd, a.nextCheckAt, now, releaseId);
+    await this.s.startAnalysis!.run(a.ruleName, a.deployId, a.startedAt, a.finishedAt, w.baselineStart, w.baselineEnd, w.analysisStart, w.analysisEnd, a.nextCheckAt, now, releaseId);
   }
 
-  upsertBatch(deployId: string, b: { index: number; total: number; hosts?: string[] | undefined }, status: DeployPhase, at: number): void {
+  async upsertBatch(deployId: string, b: { index: number; total: number; hosts?: string[] | undefined }, status: DeployPhase, at: number): Promise<void> {
     const finished = status !== "started";
-    this.s.batch!.run(deployId, b.index, b.total, status, b.hosts ? JSON.stringify(b.hosts) : null, at, finished ? at : null);
+    await this.s.batch!.run(deployId, b.index, b.total, status, b.hosts ? JSON.stringify(b.hosts) : null, at, finished ? at : null);
   }
 
-  startBatchVerdict(deployId: string, index: number, windowStart: number, windowEnd: number, nextCheckAt: number): void {
-    this.s.startBatchVerdict!.run(windowStart, windowEnd, nextCheckAt, deployId, index);
+  async startBatchVerdict(deployId: string, index: number, windowStart: number, windowEnd: number, nextCheckAt: number): Promise<void> {
+    await this.s.startBatchVerdict!.run(windowStart, windowEnd, nextCheckAt, deployId, index);
   }
 
-  insertEvent(e: { eventId: string; releaseId: string; deployId: string; phase: DeployPhase; timestamp: number; receivedAt: number; payload: unknown }): void {
-    this.s.insertEvent!.run(e.eventId, e.releaseId, e.deployId, e.phase, e.timestamp, e.receivedAt, JSON.stringify(e.payload));
+  async insertEvent(e: { eventId: string; releaseId: string; deployId: string; phase: DeployPhase; timestamp: number; receivedAt: number; payload: unknown }): Promise<void> {
+    await this.s.insertEvent!.run(e.eventId, e.releaseId, e.deployId, e.phase, e.timestamp, e.receivedAt, JSON.stringify(e.payload));
   }
 }

@@ -10,6 +10,7 @@ import { presentedIdentity } from "./adapters/inbound-auth.ts";
 import { INBOUND_TOOLS, type InboundAdapter, type InboundHeaders, type InboundRequest } from "./adapters/adapter.ts";
 import { createInboundAdapters } from "./adapters/registry.ts";
 import { DeployAcceptedSchema, DeployEventSchema, type DeployEventInput } from "./deploy-event.ts";
+import type { DeployAccepted } from "./deploy-service.ts";
 
 const WebhookAcceptedSchema = z
   .object({ accepted: z.array(DeployAcceptedSchema), ignored: z.string().optional().openapi({ description: "why the payload held no deploy event" }) })
@@ -41,11 +42,11 @@ export function webhookRoutes(app: Router, c: Container): void {
   app.openapi(postWebhook, async (ctx) => {
     const adapter = adapters[ctx.req.valid("param").tool];
     const headers: InboundHeaders = { header: (name) => ctx.req.header(name), query: (name) => ctx.req.query(name) };
-    const signature = adapter.authorize(headers);
+    const signature = await adapter.authorize(headers);
     const body = await readCappedBody(ctx.req.raw, adapter.maxBodyBytes, `A ${adapter.tool} webhook body`, (chunk) => signature?.update(chunk));
     signature?.verify();
     const req: InboundRequest = { ...headers, rawBody: body.toString("utf8") };
-    const result = adapter.read(parseJson(req.rawBody), req);
+    const result = await adapter.read(parseJson(req.rawBody), req);
     const log = ctx.get("logFields");
     log.tool = adapter.tool;
     if ("ignored" in result) {
@@ -55,9 +56,13 @@ export function webhookRoutes(app: Router, c: Container): void {
     const events = validate(adapter, result.events);
     // A token limited to some services limits the tools that send it too. Tools report a step when it ends, so their
     // event times are not held to the ingest delay (the retention and clock bounds still apply).
-    const who = presentedIdentity(c.tokens, headers);
+    const who = await presentedIdentity(c.tokens, headers);
     for (const e of events) requireAccess(who, e.service, e.environment);
-    const accepted = await c.writes.run(() => events.map((e) => c.deploys.record(e, undefined, "step")));
+    const accepted = await c.store.write(async () => {
+      const stored: DeployAccepted[] = [];
+      for (const e of events) stored.push(await c.deploys.record(e, undefined, "step"));
+      return stored;
+    });
     log.records = accepted.length;
     return ctx.json({ accepted }, 202);
   });

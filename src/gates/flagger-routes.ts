@@ -76,31 +76,31 @@ export function flaggerRoutes(app: Router, c: Container): void {
     if (!a.advance) throw new AppError("CONFLICT", a.reason);
     return { advance: true, hook, service: t.service, environment: t.environment, version: t.version ?? null, release_id: releaseId, status, reason: a.reason };
   };
-  const release = (t: ReturnType<typeof targetOf>) => {
-    const found = c.gateVerdicts.find(t);
+  const release = async (t: ReturnType<typeof targetOf>) => {
+    const found = await c.gateVerdicts.find(t);
     if (found) return found;
     const what = `${t.service}${t.version ? ` ${t.version}` : ""} in ${t.environment}`;
     throw new AppError("NOT_FOUND", `No deploy of ${what} has been reported to deploy-guard, so it cannot be judged; send deploy events (or set metadata.service/environment/version to match them).`);
   };
 
-  app.openapi(gate, (ctx) => {
+  app.openapi(gate, async (ctx) => {
     const payload = ctx.req.valid("json");
     const hook = hookOf(payload);
     const t = targetOf(payload);
     ctx.get("logFields").gate = { tool: "flagger", hook, service: t.service, environment: t.environment };
     if (hook === "confirm-rollout" || hook === "pre-rollout") {
       // Before the canary takes traffic the question is the pre-deploy one: is the service already unhealthy?
-      const pre = c.preDeployGate.check(t.service, t.environment);
+      const pre = await c.preDeployGate.check(t.service, t.environment);
       return ctx.json(answer(hook, t, null, pre.status, { advance: pre.status === "pass", reason: pre.reason }), 200);
     }
-    const { view } = release(t);
+    const { view } = await release(t);
     return ctx.json(answer(hook, t, view.release_id, view.status, canaryStepAnswer(hook, view)), 200);
   });
 
-  app.openapi(rollback, (ctx) => {
+  app.openapi(rollback, async (ctx) => {
     const t = targetOf(ctx.req.valid("json"));
     ctx.get("logFields").gate = { tool: "flagger", hook: "rollback", service: t.service, environment: t.environment };
-    const { view } = release(t);
+    const { view } = await release(t);
     return ctx.json(answer("rollback", t, view.release_id, view.status, rollbackAnswer(view)), 200);
   });
 }

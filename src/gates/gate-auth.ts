@@ -12,7 +12,7 @@ export function requireScopeOrQueryToken(tokens: TokenService, need: TokenScope,
     if (need === "read" && openReads) return next();
     const token = c.req.query("token");
     if (token === undefined || c.req.header("authorization") !== undefined) return viaHeader(c, next);
-    admit(c, tokens.identify(token), need, "The API token given as ?token=");
+    admit(c, await tokens.identify(token), need, "The API token given as ?token=");
     return next();
   };
 }

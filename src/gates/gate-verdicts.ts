@@ -13,15 +13,15 @@ export interface GateTarget {
 export class GateVerdicts {
   constructor(
     readonly lookup: ReleaseLookup,
-    private readonly viewOf: (release: ReleaseRow) => VerdictView,
+    private readonly viewOf: (release: ReleaseRow) => Promise<VerdictView>,
   ) {}
 
-  find(t: GateTarget): { release: ReleaseRow; view: VerdictView } | undefined {
-    const release = t.version === undefined ? this.lookup.latest(t.service, t.environment) : this.lookup.byVersion(t.service, t.environment, t.version);
-    return release ? { release, view: this.viewOf(release) } : undefined;
+  async find(t: GateTarget): Promise<{ release: ReleaseRow; view: VerdictView } | undefined> {
+    const release = t.version === undefined ? await this.lookup.latest(t.service, t.environment) : await this.lookup.byVersion(t.service, t.environment, t.version);
+    return release ? { release, view: await this.viewOf(release) } : undefined;
   }
 
-  view(release: ReleaseRow): VerdictView {
+  view(release: ReleaseRow): Promise<VerdictView> {
     return this.viewOf(release);
   }
 }

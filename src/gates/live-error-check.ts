@@ -1,6 +1,6 @@
 import { binomialTest } from "../analysis/binomial-test.ts";
 import type { Rule, SignalRule } from "../rules/rule-schema.ts";
-import type { WindowReader } from "../telemetry/window-reader.ts";
+import type { RequestWindow, WindowReader } from "../telemetry/window-reader.ts";
 import type { PreDeployCheck } from "./pre-deploy-result.ts";
 
 const MINUTE = 60_000;
@@ -12,7 +12,7 @@ const routeLike = (glob: string | undefined) => (glob === undefined ? undefined 
  * rate is above the limit with the rule's confidence (exact one-sided binomial test), and judges nothing on fewer
  * requests than the signal's `min_samples`, so a quiet service is never held on a few unlucky requests.
  */
-export function liveErrorChecks(reader: WindowReader, rule: Rule, service: string, environment: string, minutes: number, now: number): PreDeployCheck[] {
+export async function liveErrorChecks(reader: WindowReader, rule: Rule, service: string, environment: string, minutes: number, now: number): Promise<PreDeployCheck[]> {
   const end = Math.floor(now / MINUTE) * MINUTE + MINUTE;
   const start = end - minutes * MINUTE;
   const window = { start: new Date(start).toISOString(), end: new Date(end).toISOString() };
@@ -21,8 +21,10 @@ export function liveErrorChecks(reader: WindowReader, rule: Rule, service: strin
     return [{ check: "live_error_rate", signal: null, status: "not_judged", release_id: null, stats: null,
       reason: `Rule '${rule.name}' sets no error-rate limit, so the live error rate is not checked.` }];
   }
-  return signals.map((signal): PreDeployCheck => {
-    const w = reader.requests({ service, environment, start, end, routeLike: routeLike(signal.route) });
+  const read: RequestWindow[] = [];
+  for (const signal of signals) read.push(await reader.requests({ service, environment, start, end, routeLike: routeLike(signal.route) }));
+  return signals.map((signal, i): PreDeployCheck => {
+    const w = read[i]!;
     const base = { check: "live_error_rate" as const, signal: signal.name, release_id: null };
     const rate = w.requests > 0 ? w.errors / w.requests : null;
     const span = `in the last ${minutes} minutes`;

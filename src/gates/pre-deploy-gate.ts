@@ -26,12 +26,12 @@ export class PreDeployGate {
     private readonly now: () => number = Date.now,
   ) {}
 
-  check(service: string, environment: string): PreDeployResult {
+  async check(service: string, environment: string): Promise<PreDeployResult> {
     const now = this.now();
     const rule = this.rules.forRelease({ ruleName: null, service, environment });
-    const live = liveErrorChecks(this.reader, rule, service, environment, this.minutes, now).map((c) => (c.status === "hold" && observes(rule, c.signal)
+    const live = (await liveErrorChecks(this.reader, rule, service, environment, this.minutes, now)).map((c) => (c.status === "hold" && observes(rule, c.signal)
       ? { ...c, status: "not_judged" as const, reason: `${c.reason} The signal is in observe mode, so this does not hold the deploy.` } : c));
-    const checks = [this.openVerdict(service, environment), ...live];
+    const checks = [await this.openVerdict(service, environment), ...live];
     const holds = checks.filter((c) => c.status === "hold");
     const target = `${service} in ${environment}`;
     const reason = holds.length > 0
@@ -40,21 +40,21 @@ export class PreDeployGate {
     return { service, environment, status: holds.length > 0 ? "hold" : "pass", reason, checks, checked_at: new Date(now).toISOString() };
   }
 
-  private openVerdict(service: string, environment: string): PreDeployCheck {
+  private async openVerdict(service: string, environment: string): Promise<PreDeployCheck> {
     const base = { check: "open_verdict" as const, signal: null, stats: null };
-    const release = this.verdicts.lookup.latestLive(service, environment);
+    const release = await this.verdicts.lookup.latestLive(service, environment);
     if (!release) return { ...base, status: "pass", release_id: null, reason: `No finished deploy of ${service} in ${environment} has been reported.` };
-    return { ...base, release_id: release.id, ...this.judgeOpen(release) };
+    return { ...base, release_id: release.id, ...(await this.judgeOpen(release)) };
   }
 
-  private judgeOpen(release: ReleaseRow): { status: PreDeployCheck["status"]; reason: string } {
+  private async judgeOpen(release: ReleaseRow): Promise<{ status: PreDeployCheck["status"]; reason: string }> {
     // The verdict view carries operator decisions, so an approved release is not held here.
-    const view = this.verdicts.view(release);
+    const view = await this.verdicts.view(release);
     const what = `The running release ${view.version}`;
     if (view.status === "fail") {
-      if (this.verdicts.lookup.rolledBack(release)) return { status: "pass", reason: `${what} failed but was rolled back.` };
+      if (await this.verdicts.lookup.rolledBack(release)) return { status: "pass", reason: `${what} failed but was rolled back.` };
       // deploy-guard's own rollback does not come back as a deploy event, so its outbox row is the evidence.
-      const own = this.ownRollbacks.existing(release.id);
+      const own = await this.ownRollbacks.existing(release.id);
       if (own?.status === "succeeded") return { status: "pass", reason: `${what} failed but deploy-guard rolled it back.` };
       const running = own?.status === "pending" || own?.status === "running" ? " deploy-guard's rollback is still running."
         : own?.status === "failed" ? " deploy-guard's rollback failed."

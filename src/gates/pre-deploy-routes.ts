@@ -34,13 +34,13 @@ export function preDeployRoutes(app: Router, c: Container): void {
   const read = requireScope(c.tokens, "read", c.config.openReads);
   app.use("/api/v1/services/:service/gate", read);
   app.use("/api/v1/gates/verdict", read);
-  app.openapi(preDeploy, (ctx) => {
+  app.openapi(preDeploy, async (ctx) => {
     const { service } = ctx.req.valid("param");
-    return ctx.json(c.preDeployGate.check(service, ctx.req.valid("query").environment), 200);
+    return ctx.json(await c.preDeployGate.check(service, ctx.req.valid("query").environment), 200);
   });
-  app.openapi(byIdentity, (ctx) => {
+  app.openapi(byIdentity, async (ctx) => {
     const q = ctx.req.valid("query");
-    const found = c.gateVerdicts.find(q);
+    const found = await c.gateVerdicts.find(q);
     if (found) return ctx.json(found.view, 200);
     const target = `${q.service}${q.version ? ` ${q.version}` : ""} in ${q.environment}`;
     // Unknown is "pending", not 404: pollers treat 4xx as a broken stage, and the deploy event may simply be late.

@@ -1,5 +1,5 @@
 import { and, desc, eq, ne, sql } from "drizzle-orm";
-import type { Db } from "../store/db.ts";
+import { first, type Store } from "../store/store.ts";
 import { deploys, releases, type ReleaseRow } from "../store/schema/index.ts";
 
 // A version deployed again reuses its release row, so "latest" means the latest deploy start, not the first sighting.
@@ -7,31 +7,31 @@ const latestFirst = desc(sql`coalesce(${releases.deployStartedAt}, ${releases.cr
 
 /** Finds the release a gate speaks about: by version, or the one deployed most recently. */
 export class ReleaseLookup {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly store: Store) {}
 
-  byVersion(service: string, environment: string, version: string): ReleaseRow | undefined {
-    return this.db.select().from(releases)
-      .where(and(eq(releases.service, service), eq(releases.environment, environment), eq(releases.version, version))).get();
+  byVersion(service: string, environment: string, version: string): Promise<ReleaseRow | undefined> {
+    return first(this.store.db.select().from(releases)
+      .where(and(eq(releases.service, service), eq(releases.environment, environment), eq(releases.version, version))).limit(1));
   }
 
   /** The release whose deploy started last, whatever its state. */
-  latest(service: string, environment: string): ReleaseRow | undefined {
-    return this.db.select().from(releases)
+  latest(service: string, environment: string): Promise<ReleaseRow | undefined> {
+    return first(this.store.db.select().from(releases)
       .where(and(eq(releases.service, service), eq(releases.environment, environment)))
-      .orderBy(latestFirst).limit(1).get();
+      .orderBy(latestFirst).limit(1));
   }
 
   /** The latest release whose deploy has ended: what is running now (a pending deploy has not replaced it yet). */
-  latestLive(service: string, environment: string): ReleaseRow | undefined {
-    return this.db.select().from(releases)
+  latestLive(service: string, environment: string): Promise<ReleaseRow | undefined> {
+    return first(this.store.db.select().from(releases)
       .where(and(eq(releases.service, service), eq(releases.environment, environment), ne(releases.status, "pending")))
-      .orderBy(latestFirst).limit(1).get();
+      .orderBy(latestFirst).limit(1));
   }
 
   /** Whether the release's latest deploy was reported rolled back, so its version no longer runs. */
-  rolledBack(release: ReleaseRow): boolean {
+  async rolledBack(release: ReleaseRow): Promise<boolean> {
     if (!release.latestDeployId) return false;
-    const row = this.db.select({ status: deploys.status }).from(deploys).where(eq(deploys.id, release.latestDeployId)).get();
+    const row = await first(this.store.db.select({ status: deploys.status }).from(deploys).where(eq(deploys.id, release.latestDeployId)).limit(1));
     return row?.status === "rolled_back";
   }
 }

@@ -31,11 +31,11 @@ export function admit(c: Context<AppEnv>, identity: TokenIdentity | null, need: 
  * For a token limited to some services: the service and environment the request's path or query names (a release by
  * its id, a service by name), so decisions, evaluations and gates on another service are refused before they run.
  */
-function requireTargetAccess(c: Context<AppEnv>, tokens: TokenService, identity: TokenIdentity): void {
+async function requireTargetAccess(c: Context<AppEnv>, tokens: TokenService, identity: TokenIdentity): Promise<void> {
   if (!identity.access.limited) return;
   const id = c.req.param("id");
   if (id !== undefined && c.req.path.startsWith("/api/v1/releases/")) {
-    const release = tokens.releaseTarget(id);
+    const release = await tokens.releaseTarget(id);
     if (release) requireAccess(identity, release.service, release.environment);
     return;
   }
@@ -50,9 +50,9 @@ export function requireScope(tokens: TokenService, need: TokenScope, openReads =
     const header = c.req.header("authorization");
     const token = header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
     if (!token) throw new AppError("UNAUTHORIZED", "Send the API token as 'Authorization: Bearer <token>'.");
-    const identity = tokens.identify(token);
+    const identity = await tokens.identify(token);
     admit(c, identity, need);
-    requireTargetAccess(c, tokens, identity!);
+    await requireTargetAccess(c, tokens, identity!);
     return next();
   };
 }

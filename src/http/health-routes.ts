@@ -32,9 +32,9 @@ export function healthRoutes(app: Router, c: Container): void {
     async (ctx) => {
       const checks: Record<string, string> = {};
       try {
-        c.db.$client.prepare("SELECT 1").get();
+        await c.store.statement("SELECT 1").get();
         checks.database = "ok";
-        checks.storage = c.storage.check();
+        checks.storage = await c.storage.check();
       } catch (err) {
         checks.database = `failed: ${(err as Error).message}`;
       }

@@ -1,6 +1,6 @@
 import { statfsSync } from "node:fs";
 import { dirname } from "node:path";
-import type { Db } from "../store/db.ts";
+import type { Store } from "../store/store.ts";
 
 export { isStorageFull } from "../store/storage-full-error.ts";
 
@@ -26,7 +26,7 @@ export class StorageHealth {
   private fullAt: number | undefined;
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly dbPath: string,
     private readonly now: () => number,
   ) {}
@@ -36,14 +36,13 @@ export class StorageHealth {
   }
 
   /** "ok …" or "full: …" */
-  check(): string {
+  async check(): Promise<string> {
     if (this.fullAt !== undefined && this.now() - this.fullAt < STORAGE_RETRY_AFTER_SECONDS * 1000) {
       return `full: a write failed for lack of space at ${new Date(this.fullAt).toISOString()}`;
     }
-    const sqlite = this.db.$client;
-    const pages = sqlite.pragma("page_count", { simple: true }) as number;
-    const max = sqlite.pragma("max_page_count", { simple: true }) as number;
-    const free = sqlite.pragma("freelist_count", { simple: true }) as number;
+    const pages = await this.pragma("page_count");
+    const max = await this.pragma("max_page_count");
+    const free = await this.pragma("freelist_count");
     if (pages >= max && free === 0) return "full: the database has reached its maximum size (max_page_count)";
     if (this.dbPath === ":memory:") return "ok";
     try {
@@ -54,5 +53,10 @@ export class StorageHealth {
     } catch {
       return "ok";
     }
+  }
+
+  private async pragma(name: "page_count" | "max_page_count" | "freelist_count"): Promise<number> {
+    const row = await this.store.statement<Record<string, number>>(`PRAGMA ${name}`).get();
+    return Number(row?.[name]);
   }
 }

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import type { Statement } from "better-sqlite3";
 import type { Logger } from "pino";
-import type { Db } from "../store/db.ts";
 import { EffectAttemptStore } from "../store/effect-attempt-store.ts";
+import type { Statement, Store } from "../store/store.ts";
 import type { DigestPayload, NotificationPayload } from "./notification-payload.ts";
 import { DeliveryError, type Notifier } from "./notifier.ts";
+import { OutsideWrite } from "./outside-write.ts";
 
 const MAX_ATTEMPTS = 8;
 
@@ -37,21 +37,20 @@ export function alertIdempotencyKey(row: { id: number; release_id: string; creat
 export class NotificationDispatcher {
   private inFlight: Promise<number> | undefined;
   private rerun: Promise<number> | undefined;
-  private readonly s: Record<"due" | "sent" | "failed" | "ref" | "saveRef", Statement>;
+  private readonly s: Record<"due" | "sent" | "failed" | "ref" | "saveRef", Statement<unknown>>;
   private readonly attempts: EffectAttemptStore;
-
-  private readonly db: Db["$client"];
+  private readonly outside: OutsideWrite;
 
   constructor(
-    db: Db,
+    private readonly store: Store,
     private readonly notifiers: readonly Notifier[],
     private readonly publicUrl: string | undefined,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {
-    this.db = db.$client;
-    this.attempts = new EffectAttemptStore(db);
-    const p = (sql: string) => db.$client.prepare(sql);
+    this.attempts = new EffectAttemptStore(store);
+    this.outside = new OutsideWrite(store);
+    const p = (sql: string) => store.statement<unknown>(sql);
     this.s = {
       due: p(`SELECT n.id, n.release_id, n.channel, n.target, n.kind, n.payload, n.attempts, n.created_at FROM notifications n
         WHERE n.status = 'pending' AND n.next_attempt_at <= ? AND NOT EXISTS (
@@ -70,8 +69,12 @@ export class NotificationDispatcher {
     return this.notifiers.map((n) => n.channel);
   }
 
-  /** Delivers what is due; calls during a run share one follow-up run, so nothing queued before a call is left waiting. */
+  /**
+   * Delivers what is due; calls during a run share one follow-up run, so nothing queued before a call is left waiting.
+   * A call made inside a write (a kick from a verdict or decision) runs after that write commits.
+   */
   deliverDue(): Promise<number> {
+    if (this.store.inWrite()) return this.outside.run(() => this.deliverDue());
     if (!this.inFlight) {
       this.inFlight = this.run().finally(() => {
         this.inFlight = undefined;
@@ -87,11 +90,11 @@ export class NotificationDispatcher {
   }
 
   private async run(): Promise<number> {
-    for (const o of this.attempts.orphans("alert")) {
+    for (const o of await this.attempts.orphans("alert")) {
       this.logger.warn({ notification: Number(o.subject), attempt: o.attempt }, "an alert delivery was cut off by a restart; it is retried with its idempotency key");
     }
     const now = this.now();
-    const due = this.s.due.all(now, now) as Row[];
+    const due = (await this.s.due.all(now, now)) as Row[];
     const queues = new Map<string, Row[]>();
     for (const row of due) {
       const key = row.kind === "digest" ? `digest#${row.id}` : `${row.release_id}|${row.channel}|${row.target ?? ""}`;
@@ -109,9 +112,9 @@ export class NotificationDispatcher {
     const target = row.target ?? undefined;
     const log = { notification: row.id, channel: row.channel, target: row.target, release: row.release_id, kind: row.kind };
     const idempotencyKey = alertIdempotencyKey(row);
-    const uncertainSince = this.attempts.unknownSince("alert", String(row.id));
+    const uncertainSince = await this.attempts.unknownSince("alert", String(row.id));
     // Committed before the call goes out: a crash during it leaves a 'started' row, never a silent second send.
-    const record = this.attempts.start("alert", String(row.id), idempotencyKey, this.now());
+    const record = await this.attempts.start("alert", String(row.id), idempotencyKey, this.now());
     try {
       if (!notifier) throw new DeliveryError(`channel '${row.channel}' is not configured`, false);
       if (row.kind === "digest") {
@@ -121,24 +124,25 @@ export class NotificationDispatcher {
         const stored = JSON.parse(row.payload) as NotificationPayload;
         const payload = { ...stored, checks: stored.checks ?? [] };
         const link = this.publicUrl ? `${this.publicUrl.replace(/\/$/, "")}/releases/${encodeURIComponent(row.release_id)}` : undefined;
-        const ref = (this.s.ref.get(row.release_id, row.channel, row.target ?? "") as { ref: string } | undefined)?.ref;
+        const ref = ((await this.s.ref.get(row.release_id, row.channel, row.target ?? "")) as { ref: string } | undefined)?.ref;
         const receipt = await notifier.send(payload, { release: link, target, ref, idempotencyKey, uncertainSince });
-        if (receipt?.ref) this.s.saveRef.run(row.release_id, row.channel, row.target ?? "", receipt.ref, this.now());
+        const saved = receipt?.ref;
+        if (saved) await this.store.write(() => this.s.saveRef.run(row.release_id, row.channel, row.target ?? "", saved, this.now()));
       }
-      this.db.transaction(() => {
-        this.s.sent.run(attempt, this.now(), row.id);
-        this.attempts.finish(record.id, "succeeded", null, this.now());
-      })();
+      await this.store.write(async () => {
+        await this.s.sent.run(attempt, this.now(), row.id);
+        await this.attempts.finish(record.id, "succeeded", null, this.now());
+      });
       this.logger.info(log, "alert sent");
       return true;
     } catch (err) {
       const retryable = !(err instanceof DeliveryError) || err.retryable;
       const giveUp = !retryable || attempt >= MAX_ATTEMPTS;
       const message = err instanceof DeliveryError ? err.message : `unexpected ${(err as Error).name ?? "error"} in the notifier`;
-      this.db.transaction(() => {
-        this.s.failed.run(giveUp ? "failed" : "pending", attempt, message, this.now() + backoffMs(attempt), row.id);
-        this.attempts.finish(record.id, "failed", message, this.now());
-      })();
+      await this.store.write(async () => {
+        await this.s.failed.run(giveUp ? "failed" : "pending", attempt, message, this.now() + backoffMs(attempt), row.id);
+        await this.attempts.finish(record.id, "failed", message, this.now());
+      });
       this.logger.warn({ ...log, attempt, giveUp, error: message }, "alert not delivered");
       return false;
     }

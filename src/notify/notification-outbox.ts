@@ -1,9 +1,8 @@
-import type { Statement } from "better-sqlite3";
 import type { VerdictStatus } from "../analysis/score.ts";
 import type { Rule } from "../rules/rule-schema.ts";
 import type { RuleSet } from "../rules/rule-set.ts";
-import type { Db } from "../store/db.ts";
 import type { ReleaseRow } from "../store/schema/index.ts";
+import type { Statement, Store } from "../store/store.ts";
 import { contentOf, PAYLOAD_VERSION, verdictPayload, type DecisionNote, type DigestPayload, type NotificationPayload, type VerdictContent } from "./notification-payload.ts";
 import { routesFor, type ResolvedRoute } from "./notification-routing.ts";
 import type { Notifier } from "./notifier.ts";
@@ -39,15 +38,15 @@ function alertStatus(content: ObservedContent): VerdictStatus | null {
  * target and status queue once) and throttled per window into one "and K more" digest sent when the window closes.
  */
 export class NotificationOutbox {
-  private readonly s: Record<"insert" | "followUp" | "recent" | "digest" | "updateDigest" | "sentRoutes", Statement>;
+  private readonly s: Record<"insert" | "followUp" | "recent" | "digest" | "updateDigest" | "sentRoutes", Statement<unknown>>;
 
   constructor(
-    db: Db,
+    store: Store,
     private readonly rules: RuleSet,
     private readonly notifiers: readonly Notifier[],
     private readonly throttle: ThrottleSettings,
   ) {
-    const p = (sql: string) => db.$client.prepare(sql);
+    const p = (sql: string) => store.statement<unknown>(sql);
     this.s = {
       insert: p(`INSERT INTO notifications (release_id, channel, target, service, kind, dedupe_key, payload, status, attempts, next_attempt_at, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`),
@@ -70,7 +69,7 @@ export class NotificationOutbox {
    * Queues a verdict's alerts; with no rule given, the release's rule is looked up (outcomes reported by a deploy
    * tool). Returns whether anything is due now.
    */
-  enqueue(release: Release, content: ObservedContent, rule: Rule | undefined, now: number): boolean {
+  async enqueue(release: Release, content: ObservedContent, rule: Rule | undefined, now: number): Promise<boolean> {
     const r = rule ?? this.rules.forRelease({ ruleName: null, service: release.service, environment: release.environment });
     const payload = verdictPayload(release, content, now);
     const status = alertStatus(content);
@@ -79,10 +78,10 @@ export class NotificationOutbox {
     for (const route of routesFor(r, release.service, status)) {
       const notifier = this.notifiers.find((n) => n.channel === route.channel);
       if (!notifier) continue;
-      const throttled = notifier.sendDigest !== undefined && this.overLimit(route, release, now);
+      const throttled = notifier.sendDigest !== undefined && (await this.overLimit(route, release, now));
       const key = `${release.id}|${route.channel}|${route.target ?? ""}|${status}`;
-      const inserted = this.insert(release, route, "verdict", key, payload, throttled ? "throttled" : "pending", now, now);
-      if (inserted && throttled) this.addToDigest(route, release, payload, now);
+      const inserted = await this.insert(release, route, "verdict", key, payload, throttled ? "throttled" : "pending", now, now);
+      if (inserted && throttled) await this.addToDigest(route, release, payload, now);
       queued ||= inserted && !throttled;
     }
     return queued;
@@ -93,14 +92,14 @@ export class NotificationOutbox {
    * message in place (a webhook-only Slack posts a follow-up), HipChat posts a follow-up, the webhook gets a `decision`
    * event. Keyed by the decision, so it is queued once; the dispatcher sends it after the release's earlier alerts.
    */
-  enqueueDecision(release: ReleaseRow, decisionId: number, decision: DecisionNote, now: number): number {
+  async enqueueDecision(release: ReleaseRow, decisionId: number, decision: DecisionNote, now: number): Promise<number> {
     const payload: NotificationPayload = { ...verdictPayload(release, contentOf(release), release.decidedAt ?? now), decision };
-    const routes = this.s.sentRoutes.all(release.id) as { channel: string; target: string | null }[];
+    const routes = (await this.s.sentRoutes.all(release.id)) as { channel: string; target: string | null }[];
     let queued = 0;
     for (const route of routes) {
       if (route.channel === "github" || !this.notifiers.some((n) => n.channel === route.channel)) continue;
       const key = `${release.id}|${route.channel}|${route.target ?? ""}|decision#${decisionId}`;
-      if (this.insert(release, route, "verdict", key, payload, "pending", now, now)) queued += 1;
+      if (await this.insert(release, route, "verdict", key, payload, "pending", now, now)) queued += 1;
     }
     return queued;
   }
@@ -109,21 +108,21 @@ export class NotificationOutbox {
    * A person must look at a rollback whose fate a crash made unknown: alerted wherever the release's rule sends a
    * failure, once per release (the dedupe key), summary saying what to check.
    */
-  enqueueRollbackUnknown(release: Release, message: string, now: number): number {
+  async enqueueRollbackUnknown(release: Release, message: string, now: number): Promise<number> {
     const rule = this.rules.forRelease({ ruleName: null, service: release.service, environment: release.environment });
     const payload = verdictPayload(release, { status: "fail", score: null, summary: message, checks: [] }, now);
     let queued = 0;
     for (const route of routesFor(rule, release.service, "fail")) {
       if (route.channel === "github" || !this.notifiers.some((n) => n.channel === route.channel)) continue;
       const key = `${release.id}|${route.channel}|${route.target ?? ""}|rollback-unknown`;
-      if (this.insert(release, route, "verdict", key, payload, "pending", now, now)) queued += 1;
+      if (await this.insert(release, route, "verdict", key, payload, "pending", now, now)) queued += 1;
     }
     return queued;
   }
 
-  private insert(release: Release, route: ResolvedRoute, kind: string, key: string, payload: unknown, status: string, due: number, now: number): boolean {
-    const info = this.s.insert.run(release.id, route.channel, route.target, release.service, kind, key, JSON.stringify(payload), status, due, now);
-    return info.changes > 0;
+  private async insert(release: Release, route: ResolvedRoute, kind: string, key: string, payload: unknown, status: string, due: number, now: number): Promise<boolean> {
+    const changed = await this.s.insert.run(release.id, route.channel, route.target, release.service, kind, key, JSON.stringify(payload), status, due, now);
+    return changed > 0;
   }
 
   private windowStart(now: number): number {
@@ -131,29 +130,29 @@ export class NotificationOutbox {
   }
 
   /** A release already alerted on this route is a follow-up and never held back; new releases past the limit are. */
-  private overLimit(route: ResolvedRoute, release: Release, now: number): boolean {
-    if (this.s.followUp.get(release.id, route.channel, route.target)) return false;
-    const { n } = this.s.recent.get(route.channel, route.target, release.service, this.windowStart(now)) as { n: number };
+  private async overLimit(route: ResolvedRoute, release: Release, now: number): Promise<boolean> {
+    if (await this.s.followUp.get(release.id, route.channel, route.target)) return false;
+    const { n } = (await this.s.recent.get(route.channel, route.target, release.service, this.windowStart(now))) as { n: number };
     return n >= this.throttle.max;
   }
 
-  private addToDigest(route: ResolvedRoute, release: Release, p: NotificationPayload, now: number): void {
+  private async addToDigest(route: ResolvedRoute, release: Release, p: NotificationPayload, now: number): Promise<void> {
     const start = this.windowStart(now);
     const key = `digest|${route.channel}|${route.target ?? ""}|${release.service}|${start}`;
     const entry = { release_id: p.release_id, environment: p.environment, version: p.version, status: p.status, summary: p.summary };
-    const row = this.s.digest.get(key) as { id: number; payload: string; status: string } | undefined;
+    const row = (await this.s.digest.get(key)) as { id: number; payload: string; status: string } | undefined;
     if (!row) {
       const digest: DigestPayload = {
         type: "digest", schema_version: PAYLOAD_VERSION, service: release.service,
         window: { start: new Date(start).toISOString(), end: new Date(start + this.throttle.windowMs).toISOString() }, count: 1, releases: [entry],
       };
-      this.insert(release, route, "digest", key, digest, "pending", start + this.throttle.windowMs, now);
+      await this.insert(release, route, "digest", key, digest, "pending", start + this.throttle.windowMs, now);
       return;
     }
     if (row.status !== "pending") return;
     const digest = JSON.parse(row.payload) as DigestPayload;
     digest.count += 1;
     if (digest.releases.length < 20) digest.releases.push(entry);
-    this.s.updateDigest.run(JSON.stringify(digest), row.id);
+    await this.s.updateDigest.run(JSON.stringify(digest), row.id);
   }
 }

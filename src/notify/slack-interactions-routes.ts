@@ -57,7 +57,7 @@ export function slackInteractionRoutes(app: Router, c: Container): void {
       }
     };
     // Checked before the approver list, so a replay is refused as a replay whoever's press it copies.
-    if (!c.slackReplays.firstTime(pressed.pressKey)) {
+    if (!(await c.slackReplays.firstTime(pressed.pressKey))) {
       tell(REPLAY_ANSWER);
       ctx.get("logFields").refused = "replayed press";
       return ctx.body(null, 200);
@@ -69,7 +69,7 @@ export function slackInteractionRoutes(app: Router, c: Container): void {
       return ctx.body(null, 200);
     }
     try {
-      const decision = await c.writes.run(() => c.decisions.decide({
+      const decision = await c.store.write(() => c.decisions.decide({
         releaseId: pressed.releaseId, action: pressed.action, reason: `via Slack by ${name}`, actor: `slack:${user.id}`, via: "slack", slackUserId: user.id,
       }));
       // The edited message says so too; the presser is told at once, so nobody waits for a rollback that will not come.

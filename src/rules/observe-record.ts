@@ -1,4 +1,4 @@
-import type { Db } from "../store/db.ts";
+import type { Store } from "../store/store.ts";
 
 /** How an observe-mode rule has voted so far: what an enforcing rule would have answered, release by release. */
 export interface ObserveRecord {
@@ -11,10 +11,10 @@ export interface ObserveRecord {
  * The observe record of each rule from the verdicts stored since `since` (the releases it judged in observe mode), so a
  * team can promote a rule to enforce once its would-have-failed count looks right (`deploy-guard rules check --db`).
  */
-export function observeRecords(db: Db, since: number): ObserveRecord[] {
-  const rows = db.$client.prepare(`SELECT rule_name AS rule, json_extract(verdict, '$.would_have') AS would, count(*) AS n FROM releases
+export async function observeRecords(store: Store, since: number): Promise<ObserveRecord[]> {
+  const rows = await store.statement<{ rule: string; would: string | null; n: number }>(`SELECT rule_name AS rule, json_extract(verdict, '$.would_have') AS would, count(*) AS n FROM releases
     WHERE decided_at >= ? AND json_extract(verdict, '$.observe') = 1 AND rule_name IS NOT NULL GROUP BY rule_name, would ORDER BY rule_name`)
-    .all(since) as { rule: string; would: string | null; n: number }[];
+    .all(since);
   const records = new Map<string, ObserveRecord>();
   for (const r of rows) {
     const record = records.get(r.rule) ?? { rule: r.rule, judged: 0, would_have: { pass: 0, warn: 0, fail: 0, hold: 0 } };

@@ -1,5 +1,5 @@
 import type { Config } from "../config.ts";
-import type { Db } from "../store/db.ts";
+import type { Store } from "../store/store.ts";
 import { WindowReader } from "../telemetry/window-reader.ts";
 import { BuiltinSource } from "./builtin-source.ts";
 import { createDatadogSource } from "./datadog/datadog-source.ts";
@@ -8,11 +8,11 @@ import { createPrometheusSource } from "./prometheus/prometheus-source.ts";
 import { scrubSecrets, secretValues } from "./secret-scrub.ts";
 import { SOURCE_KINDS, type MetricSource, type SourceKind } from "./source.ts";
 
-type SourceFactory = (config: Config, db: Db) => MetricSource | undefined;
+type SourceFactory = (config: Config, store: Store) => MetricSource | undefined;
 
 /** Every source kind and how it is built; an outside source's factory answers undefined when it is not configured. */
 export const SOURCE_FACTORIES = {
-  builtin: (_config: Config, db: Db) => new BuiltinSource(new WindowReader(db), db),
+  builtin: (_config: Config, store: Store) => new BuiltinSource(new WindowReader(store), store),
   elasticsearch: (config: Config) => createElasticsearchSource(config),
   datadog: (config: Config) => createDatadogSource(config),
   prometheus: (config: Config) => createPrometheusSource(config),
@@ -46,12 +46,12 @@ export class Sources {
 }
 
 /** Builds every configured source; `replace` swaps in other implementations (tests use a FakeSource). */
-export function createSources(config: Config, db: Db, replace: Partial<Record<SourceKind, MetricSource>> = {}): Sources {
+export function createSources(config: Config, store: Store, replace: Partial<Record<SourceKind, MetricSource>> = {}): Sources {
   const others: Partial<Record<SourceKind, MetricSource>> = {};
   for (const kind of SOURCE_KINDS) {
     if (kind === "builtin") continue;
     const source = replace[kind] ?? SOURCE_FACTORIES[kind](config);
     if (source) others[kind] = source;
   }
-  return new Sources(SOURCE_FACTORIES.builtin(config, db), others, config);
+  return new Sources(SOURCE_FACTORIES.builtin(config, store), others, config);
 }

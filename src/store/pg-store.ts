@@ -36,6 +36,7 @@ interface Tx {
   client: pg.PoolClient;
   db: Db;
   savepoints: number;
+  kicks: (() => void)[];
 }
 
 /** `?` placeholders to `$1, $2, …`, leaving quoted strings and identifiers alone. */
@@ -89,19 +90,26 @@ export class PgStore implements Store {
 
   statement<Row = Record<string, unknown>>(text: string): Statement<Row> {
     const query = positional(text);
-    const exec = async (params: SqlParam[]) => {
+    const exec = async (params: SqlParam[], rowMode?: "array") => {
       const runner = this.tx.getStore()?.client ?? this.pool;
-      return runner.query({ text: query, values: params.map((p) => (typeof p === "bigint" ? p.toString() : p)) });
+      return runner.query({ text: query, values: params.map((p) => (typeof p === "bigint" ? p.toString() : p)), ...(rowMode ? { rowMode } : {}) });
     };
     return {
       all: async (...params) => (await exec(params)).rows as Row[],
       get: async (...params) => (await exec(params)).rows[0] as Row | undefined,
+      values: async (...params) => (await exec(params, "array")).rows as unknown[][],
       run: async (...params) => (await exec(params)).rowCount ?? 0,
     };
   }
 
   inWrite(): boolean {
     return this.tx.getStore() !== undefined;
+  }
+
+  afterCommit(kick: () => void): void {
+    const tx = this.tx.getStore();
+    if (tx) tx.kicks.push(kick);
+    else queueMicrotask(kick);
   }
 
   async write<T>(work: () => Promise<T> | T): Promise<T> {
@@ -120,21 +128,27 @@ export class PgStore implements Store {
   private async transaction<T>(work: () => Promise<T> | T): Promise<T> {
     const client = await this.pool.connect();
     let broken = false;
+    let released = false;
+    const tx: Tx = { client, db: drizzle(client) as unknown as Db, savepoints: 0, kicks: [] };
     try {
       await client.query("BEGIN");
-      const value = await this.tx.run({ client, db: drizzle(client) as unknown as Db, savepoints: 0 }, work);
+      const value = await this.tx.run(tx, work);
       await client.query("COMMIT");
+      client.release();
+      released = true;
+      for (const kick of tx.kicks) this.tx.exit(() => queueMicrotask(kick));
       return value;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => (broken = true));
       throw error;
     } finally {
-      client.release(broken);
+      if (!released) client.release(broken);
     }
   }
 
   private async nested<T>(tx: Tx, work: () => Promise<T> | T): Promise<T> {
     const name = `nested_${++tx.savepoints}`;
+    const kicks = tx.kicks.length;
     await tx.client.query(`SAVEPOINT ${name}`);
     try {
       const value = await work();
@@ -142,6 +156,7 @@ export class PgStore implements Store {
       return value;
     } catch (error) {
       await tx.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      tx.kicks.length = kicks;
       throw error;
     }
   }

@@ -2,6 +2,11 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type Database from "better-sqlite3";
 import { isStorageFull } from "./storage-full-error.ts";
 
+/** What a write registered to run after its commit; a rolled-back savepoint drops what it added. */
+interface WriteScope {
+  kicks: (() => void)[];
+}
+
 interface Pending {
   work: () => unknown;
   resolve: (value: unknown) => void;
@@ -21,7 +26,7 @@ interface Pending {
 export class WriteQueue {
   private pending: Pending[] = [];
   private scheduled = false;
-  private readonly inside = new AsyncLocalStorage<true>();
+  private readonly inside = new AsyncLocalStorage<WriteScope>();
   private savepoints = 0;
 
   constructor(
@@ -31,7 +36,13 @@ export class WriteQueue {
   ) {}
 
   inWrite(): boolean {
-    return this.inside.getStore() === true;
+    return this.inside.getStore() !== undefined;
+  }
+
+  afterCommit(kick: () => void): void {
+    const scope = this.inside.getStore();
+    if (scope) scope.kicks.push(kick);
+    else queueMicrotask(kick);
   }
 
   run<T>(work: () => Promise<T> | T): Promise<T> {
@@ -47,6 +58,8 @@ export class WriteQueue {
 
   private async nested<T>(work: () => Promise<T> | T): Promise<T> {
     const name = `nested_${++this.savepoints}`;
+    const scope = this.inside.getStore()!;
+    const kicks = scope.kicks.length;
     this.client.exec(`SAVEPOINT ${name}`);
     try {
       const value = await work();
@@ -54,6 +67,7 @@ export class WriteQueue {
       return value;
     } catch (error) {
       this.rollbackTo(name);
+      scope.kicks.length = kicks;
       throw error;
     }
   }
@@ -68,6 +82,7 @@ export class WriteQueue {
   private async flush(): Promise<void> {
     const taken = this.pending.splice(0, this.maxBatch);
     const outcomes: { ok: boolean; value: unknown }[] = [];
+    const kicks: (() => void)[] = [];
     const started = performance.now();
     let turned = false;
     const sentinel = setImmediate(() => (turned = true));
@@ -85,9 +100,11 @@ export class WriteQueue {
           continue;
         }
         this.client.exec("SAVEPOINT item");
+        const scope: WriteScope = { kicks: [] };
         try {
-          outcomes.push({ ok: true, value: await this.inside.run(true, item.work) });
+          outcomes.push({ ok: true, value: await this.inside.run(scope, item.work) });
           this.client.exec("RELEASE item");
+          kicks.push(...scope.kicks);
         } catch (error) {
           this.rollbackTo("item");
           outcomes.push({ ok: false, value: error });
@@ -108,5 +125,7 @@ export class WriteQueue {
       if (this.scheduled) setImmediate(() => void this.flush());
     }
     taken.slice(0, done).forEach((item, i) => (outcomes[i]!.ok ? item.resolve(outcomes[i]!.value) : item.reject(outcomes[i]!.value)));
+    // After the callers are answered: each resumes before any kick runs, as it would after any commit.
+    for (const kick of kicks) queueMicrotask(kick);
   }
 }

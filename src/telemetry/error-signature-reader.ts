@@ -1,6 +1,5 @@
-import type { Statement } from "better-sqlite3";
 import type { HistoryKind, NewKind } from "../analysis/new-signatures.ts";
-import type { Db } from "../store/db.ts";
+import type { Statement, Store } from "../store/store.ts";
 
 const MINUTE = 60_000;
 
@@ -16,36 +15,36 @@ export interface SignatureWindows {
 
 /** Reads what the new-kinds test needs from error_signatures, error_signature_minutes, service_rollups and releases. */
 export class ErrorSignatureReader {
-  private readonly newKindsQuery: Statement;
-  private readonly historyKindsQuery: Statement;
-  private readonly requestsQuery: Statement;
-  private readonly releasesQuery: Statement;
+  private readonly newKindsQuery: Statement<NewKind>;
+  private readonly historyKindsQuery: Statement<HistoryKind>;
+  private readonly requestsQuery: Statement<{ minute: number; requests: number }>;
+  private readonly releasesQuery: Statement<{ start: number; end: number | null }>;
 
-  constructor(db: Db) {
-    const sqlite = db.$client;
-    this.newKindsQuery = sqlite.prepare(
+  // `?` placeholders in order (the Store takes no named parameters); the parameter lists below follow them.
+  constructor(store: Store) {
+    this.newKindsQuery = store.statement(
       `SELECT m.fingerprint AS fingerprint, s.template AS template, s.sample AS sample, SUM(m.count) AS events,
-         COUNT(DISTINCT NULLIF(m.host, '')) AS hosts, MIN(m.minute) AS firstSeen
+         COUNT(DISTINCT NULLIF(m.host, '')) AS hosts, MIN(m.minute) AS "firstSeen"
        FROM error_signature_minutes m
        JOIN error_signatures s ON s.service = m.service AND s.environment = m.environment AND s.fingerprint = m.fingerprint
-       WHERE m.service = @service AND m.environment = @environment AND m.minute >= @candidateStart AND m.minute < @candidateEnd
+       WHERE m.service = ? AND m.environment = ? AND m.minute >= ? AND m.minute < ?
          AND NOT EXISTS (SELECT 1 FROM error_signature_minutes p WHERE p.service = m.service AND p.environment = m.environment
-           AND p.fingerprint = m.fingerprint AND p.minute >= @lookbackStart AND p.minute < @deployStart)
+           AND p.fingerprint = m.fingerprint AND p.minute >= ? AND p.minute < ?)
        GROUP BY m.fingerprint ORDER BY events DESC, m.fingerprint`,
     );
-    this.historyKindsQuery = sqlite.prepare(
+    this.historyKindsQuery = store.statement(
       `WITH firsts AS (
          SELECT fingerprint, MIN(minute) AS first FROM error_signature_minutes
-         WHERE service = @service AND environment = @environment AND minute >= @lookbackStart AND minute < @deployStart GROUP BY fingerprint)
-       SELECT f.fingerprint AS fingerprint, f.first AS firstSeen, SUM(m.count) AS events FROM firsts f
-       JOIN error_signature_minutes m ON m.service = @service AND m.environment = @environment AND m.fingerprint = f.fingerprint
-         AND m.minute >= f.first AND m.minute < min(f.first + @windowMs, @deployStart)
+         WHERE service = ? AND environment = ? AND minute >= ? AND minute < ? GROUP BY fingerprint)
+       SELECT f.fingerprint AS fingerprint, f.first AS "firstSeen", SUM(m.count) AS events FROM firsts f
+       JOIN error_signature_minutes m ON m.service = ? AND m.environment = ? AND m.fingerprint = f.fingerprint
+         AND m.minute >= f.first AND m.minute < min(f.first + ?, ?)
        GROUP BY f.fingerprint ORDER BY f.fingerprint`,
     );
-    this.requestsQuery = sqlite.prepare(
+    this.requestsQuery = store.statement(
       "SELECT minute, requests FROM service_rollups WHERE service = ? AND environment = ? AND minute >= ? AND minute < ?",
     );
-    this.releasesQuery = sqlite.prepare(
+    this.releasesQuery = store.statement(
       `SELECT deploy_started_at AS start, coalesce(decided_at, analysis_end, deploy_finished_at) AS end FROM releases
        WHERE service = ? AND environment = ? AND deploy_started_at IS NOT NULL AND deploy_started_at < ? AND deploy_started_at >= ? - 86400000
          AND version <> ?`,
@@ -53,20 +52,21 @@ export class ErrorSignatureReader {
   }
 
   /** Kinds with events in the candidate window and none in the lookback, most events first. */
-  newKinds(w: SignatureWindows): NewKind[] {
-    return this.newKindsQuery.all(this.window(w)) as NewKind[];
+  newKinds(w: SignatureWindows): Promise<NewKind[]> {
+    const { service, environment, lookbackStart, deployStart, candidateStart, candidateEnd } = this.window(w);
+    return this.newKindsQuery.all(service, environment, candidateStart, candidateEnd, lookbackStart, deployStart);
   }
 
   /** Each kind's first minute in the lookback and its events in the following `windowMinutes` (before the deploy). */
-  historyKinds(w: SignatureWindows, windowMinutes: number): HistoryKind[] {
+  historyKinds(w: SignatureWindows, windowMinutes: number): Promise<HistoryKind[]> {
     const { service, environment, lookbackStart, deployStart } = this.window(w);
-    return this.historyKindsQuery.all({ service, environment, lookbackStart, deployStart, windowMs: windowMinutes * MINUTE }) as HistoryKind[];
+    return this.historyKindsQuery.all(service, environment, lookbackStart, deployStart, service, environment, windowMinutes * MINUTE, deployStart);
   }
 
   /** Requests per minute over [start, end), dense, silent minutes as 0. */
-  requestsPerMinute(service: string, environment: string, start: number, end: number): number[] {
+  async requestsPerMinute(service: string, environment: string, start: number, end: number): Promise<number[]> {
     const out = new Array<number>(Math.max(0, Math.round((end - start) / MINUTE))).fill(0);
-    for (const r of this.requestsQuery.iterate(service, environment, start, end) as Iterable<{ minute: number; requests: number }>) {
+    for (const r of await this.requestsQuery.all(service, environment, start, end)) {
       const i = Math.round((r.minute - start) / MINUTE);
       if (i >= 0 && i < out.length) out[i] = r.requests;
     }
@@ -74,8 +74,8 @@ export class ErrorSignatureReader {
   }
 
   /** Other releases of the service in the lookback, from deploy start to their verdict (or an hour when undecided). */
-  releaseWindows(service: string, environment: string, version: string, start: number, end: number): { start: number; end: number }[] {
-    const rows = this.releasesQuery.all(service, environment, end, start, version) as { start: number; end: number | null }[];
+  async releaseWindows(service: string, environment: string, version: string, start: number, end: number): Promise<{ start: number; end: number }[]> {
+    const rows = await this.releasesQuery.all(service, environment, end, start, version);
     return rows.map((r) => ({ start: r.start, end: Math.max(r.end ?? 0, r.start + 60 * MINUTE) })).filter((r) => r.end > start);
   }
 

@@ -1,7 +1,6 @@
-import type { Statement } from "better-sqlite3";
 import { DEFAULT_DRAIN, DrainMiner, type DrainSettings } from "../analysis/log-templates/drain-miner.ts";
 import { sampleMessage } from "../analysis/log-templates/secret-masker.ts";
-import type { Db } from "../store/db.ts";
+import type { Statement, Store } from "../store/store.ts";
 import type { LogEvent } from "./log-event.ts";
 
 const MINUTE = 60_000;
@@ -25,44 +24,52 @@ export interface SignatureBatch {
 
 /**
  * Names each error event's kind (a Drain template per service and environment) and counts kinds per minute, host and
- * version. A tally() mines outside the transaction (CPU only); write() runs inside the caller's, so a batch of log
- * events and its signatures are stored together or not at all.
+ * version. A tally() loads the batch's miners, then mines outside the transaction (CPU only); write() runs inside the
+ * caller's, so a batch of log events and its signatures are stored together or not at all.
  */
 export class ErrorSignatureWriter {
   private readonly miners = new Map<string, DrainMiner>();
-  private readonly loadTemplates: Statement;
-  private readonly upsertSignature: Statement;
-  private readonly upsertMinute: Statement;
+  private readonly loadTemplates: Statement<{ fingerprint: string; template: string }>;
+  private readonly upsertSignature: Statement<unknown>;
+  private readonly upsertMinute: Statement<unknown>;
 
-  constructor(db: Db, private readonly drain: DrainSettings = DEFAULT_DRAIN) {
-    const sqlite = db.$client;
-    this.loadTemplates = sqlite.prepare(
+  constructor(store: Store, private readonly drain: DrainSettings = DEFAULT_DRAIN) {
+    this.loadTemplates = store.statement(
       "SELECT fingerprint, template FROM error_signatures WHERE service = ? AND environment = ? ORDER BY last_seen DESC LIMIT ?",
     );
-    this.upsertSignature = sqlite.prepare(
+    this.upsertSignature = store.statement(
       `INSERT INTO error_signatures (service, environment, fingerprint, template, sample, first_seen, last_seen) VALUES (?,?,?,?,?,?,?)
        ON CONFLICT DO UPDATE SET template = ${MORE_GENERAL},
          first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
     );
-    this.upsertMinute = sqlite.prepare(
+    this.upsertMinute = store.statement(
       `INSERT INTO error_signature_minutes (service, environment, fingerprint, minute, host, version, count) VALUES (?,?,?,?,?,?,?)
        ON CONFLICT DO UPDATE SET count = count + excluded.count`,
     );
   }
 
-  /** An empty count for one batch, fed event by event (in slices by the caller). */
-  tally(): SignatureTally {
-    return new SignatureTally((service, environment) => this.minerFor(service, environment));
+  /**
+   * An empty count for one batch of `events`, fed event by event (in slices by the caller). The miners of the batch's
+   * services are loaded first (a read), so mining itself is CPU only.
+   */
+  async tally(events: readonly LogEvent[]): Promise<SignatureTally> {
+    const miners = new Map<string, DrainMiner>();
+    for (const e of events) {
+      if (!e.isError || !e.message) continue;
+      const key = minerKey(e.service, e.environment);
+      if (!miners.has(key)) miners.set(key, await this.minerFor(e.service, e.environment));
+    }
+    return new SignatureTally((service, environment) => miners.get(minerKey(service, environment))!);
   }
 
-  /** Call inside the transaction that stores the batch's log events. */
-  write(batch: SignatureBatch): void {
-    for (const s of batch.signatures) this.upsertSignature.run(s.service, s.environment, s.fingerprint, s.template, s.sample, s.first, s.last);
-    for (const m of batch.minutes) this.upsertMinute.run(m.service, m.environment, m.fingerprint, m.minute, m.host, m.version, m.count);
+  /** Call inside the write that stores the batch's log events. */
+  async write(batch: SignatureBatch): Promise<void> {
+    for (const s of batch.signatures) await this.upsertSignature.run(s.service, s.environment, s.fingerprint, s.template, s.sample, s.first, s.last);
+    for (const m of batch.minutes) await this.upsertMinute.run(m.service, m.environment, m.fingerprint, m.minute, m.host, m.version, m.count);
   }
 
-  private minerFor(service: string, environment: string): DrainMiner {
-    const key = `${service}\u0000${environment}`;
+  private async minerFor(service: string, environment: string): Promise<DrainMiner> {
+    const key = minerKey(service, environment);
     let miner = this.miners.get(key);
     if (miner) {
       this.miners.delete(key);
@@ -70,13 +77,18 @@ export class ErrorSignatureWriter {
       return miner;
     }
     miner = new DrainMiner(this.drain);
-    const stored = this.loadTemplates.all(service, environment, this.drain.maxTemplates) as { fingerprint: string; template: string }[];
+    const stored = await this.loadTemplates.all(service, environment, this.drain.maxTemplates);
+    // Another batch may have loaded it while this one waited on the read: keep one miner per service.
+    const loaded = this.miners.get(key);
+    if (loaded) return loaded;
     for (const row of stored) miner.load(row.fingerprint, row.template);
     if (this.miners.size >= MAX_MINERS) this.miners.delete(this.miners.keys().next().value!);
     this.miners.set(key, miner);
     return miner;
   }
 }
+
+const minerKey = (service: string, environment: string) => `${service}\u0000${environment}`;
 
 /** One batch's kinds of error and their per-minute counts, as the events come. */
 export class SignatureTally {

@@ -71,7 +71,7 @@ export function telemetryRoutes(app: Router, c: Container): void {
     const late = policy.check(events, ctx.get("token"), body.where, "events");
     // CPU work in slices first, so only the SQL runs inside the write queue's transaction, where nothing can interleave.
     const prepared = await c.telemetry.prepareLogs(events, late, c.now());
-    await c.writes.run(() => c.telemetry.writeLogs(prepared));
+    await c.store.write(async () => c.telemetry.writeLogs(prepared));
     ctx.get("logFields").records = events.length;
     return ctx.json({ accepted: events.length }, 202);
   });
@@ -79,7 +79,7 @@ export function telemetryRoutes(app: Router, c: Container): void {
     const body = await records(ctx, "samples");
     const samples = await validateMetricSamples(body);
     const late = policy.check(samples, ctx.get("token"), body.where, "samples");
-    await c.writes.run(() => c.telemetry.insertMetrics(samples, late, c.now()));
+    await c.store.write(async () => c.telemetry.insertMetrics(samples, late, c.now()));
     ctx.get("logFields").records = samples.length;
     return ctx.json({ accepted: samples.length }, 202);
   });

@@ -1,5 +1,4 @@
-import type { Statement } from "better-sqlite3";
-import type { Db } from "../store/db.ts";
+import type { Statement, Store } from "../store/store.ts";
 import { ErrorSignatureWriter, type SignatureBatch } from "./error-signature-writer.ts";
 import { inSlices, nextTurn, SLICE } from "./event-loop-slices.ts";
 import type { LateMinute } from "./ingest-policy.ts";
@@ -38,42 +37,41 @@ export interface PreparedLogs {
  * that cannot be interrupted is as short as it can be.
  */
 export class TelemetryStore {
-  private readonly insertLog: Statement;
-  private readonly upsertRequestRollup: Statement;
-  private readonly upsertServiceRollup: Statement;
-  private readonly insertSample: Statement;
-  private readonly upsertMetricRollup: Statement;
-  private readonly insertLate: Statement;
+  private readonly insertLog: Statement<unknown>;
+  private readonly upsertRequestRollup: Statement<unknown>;
+  private readonly upsertServiceRollup: Statement<unknown>;
+  private readonly insertSample: Statement<unknown>;
+  private readonly upsertMetricRollup: Statement<unknown>;
+  private readonly insertLate: Statement<unknown>;
   // error signatures (issue 11): kinds of error counted in the same transaction as the log events
   private readonly signatures: ErrorSignatureWriter;
 
-  constructor(private readonly db: Db) {
-    const sqlite = db.$client;
-    this.signatures = new ErrorSignatureWriter(db);
-    this.insertLog = sqlite.prepare(
+  constructor(private readonly store: Store) {
+    this.signatures = new ErrorSignatureWriter(store);
+    this.insertLog = store.statement(
       "INSERT INTO log_events (ts, service, environment, host, version, level, status, latency_ms, route, message, is_error) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
     );
-    this.upsertRequestRollup = sqlite.prepare(
+    this.upsertRequestRollup = store.statement(
       `INSERT INTO request_rollups (service, environment, minute, version, host, route, requests, errors, latency_count, latency_sum, latency_hist)
        VALUES (?,?,?,?,?,?,?,?,?,?,?)
        ON CONFLICT DO UPDATE SET requests = requests + excluded.requests, errors = errors + excluded.errors,
          latency_count = latency_count + excluded.latency_count, latency_sum = latency_sum + excluded.latency_sum,
          latency_hist = merge_hist(latency_hist, excluded.latency_hist)`,
     );
-    this.upsertServiceRollup = sqlite.prepare(
+    this.upsertServiceRollup = store.statement(
       `INSERT INTO service_rollups (service, environment, minute, requests, errors, latency_count, latency_sum, latency_hist)
        VALUES (?,?,?,?,?,?,?,?)
        ON CONFLICT DO UPDATE SET requests = requests + excluded.requests, errors = errors + excluded.errors,
          latency_count = latency_count + excluded.latency_count, latency_sum = latency_sum + excluded.latency_sum,
          latency_hist = merge_hist(latency_hist, excluded.latency_hist)`,
     );
-    this.insertSample = sqlite.prepare(
+    this.insertSample = store.statement(
       "INSERT INTO metric_samples (name, ts, value, service, environment, host, version, tags) VALUES (?,?,?,?,?,?,?,?)",
     );
-    this.insertLate = sqlite.prepare(
+    this.insertLate = store.statement(
       "INSERT INTO late_telemetry (service, environment, minute, token_id, token_name, received_at, records) VALUES (?,?,?,?,?,?,?)",
     );
-    this.upsertMetricRollup = sqlite.prepare(
+    this.upsertMetricRollup = store.statement(
       `INSERT INTO metric_rollups (name, service, environment, minute, version, host, count, sum, min, max) VALUES (?,?,?,?,?,?,?,?,?,?)
        ON CONFLICT DO UPDATE SET count = count + excluded.count, sum = sum + excluded.sum,
          min = min(min, excluded.min), max = max(max, excluded.max)`,
@@ -83,7 +81,7 @@ export class TelemetryStore {
   /** Roll-ups and error kinds of a batch, `slice` events between turns of the event loop. */
   async prepareLogs(events: readonly LogEvent[], late: readonly LateMinute[] = [], receivedAt = 0, slice = SLICE): Promise<PreparedLogs> {
     const rollups = new LogRollupBuilder();
-    const signatures = this.signatures.tally();
+    const signatures = await this.signatures.tally(events);
     await inSlices(events.length, slice, (from, to) => {
       for (let i = from; i < to; i++) {
         rollups.add(events[i]!);
@@ -93,35 +91,35 @@ export class TelemetryStore {
     return { events, ...rollups.rows(), signatures: signatures.batch(), late, receivedAt };
   }
 
-  /** SQL only, in one transaction (a savepoint inside the write queue's): the batch is stored whole or not at all. */
-  writeLogs(p: PreparedLogs): void {
-    this.db.$client.transaction(() => {
+  /** SQL only, in one transaction (a savepoint inside the caller's write): the batch is stored whole or not at all. */
+  async writeLogs(p: PreparedLogs): Promise<void> {
+    await this.store.write(async () => {
       for (const e of p.events) {
-        this.insertLog.run(e.ts, e.service, e.environment, e.host ?? null, e.version ?? null, e.level ?? null, e.status ?? null, e.latencyMs ?? null, e.route ?? null, e.message ?? null, e.isError ? 1 : 0);
+        await this.insertLog.run(e.ts, e.service, e.environment, e.host ?? null, e.version ?? null, e.level ?? null, e.status ?? null, e.latencyMs ?? null, e.route ?? null, e.message ?? null, e.isError ? 1 : 0);
       }
       for (const r of p.requestRollups) {
-        this.upsertRequestRollup.run(r.service, r.environment, r.minute, r.version, r.host, r.route, r.requests, r.errors, r.latencyCount, r.latencySum, r.hist);
+        await this.upsertRequestRollup.run(r.service, r.environment, r.minute, r.version, r.host, r.route, r.requests, r.errors, r.latencyCount, r.latencySum, r.hist);
       }
       for (const r of p.serviceRollups) {
-        this.upsertServiceRollup.run(r.service, r.environment, r.minute, r.requests, r.errors, r.latencyCount, r.latencySum, r.hist);
+        await this.upsertServiceRollup.run(r.service, r.environment, r.minute, r.requests, r.errors, r.latencyCount, r.latencySum, r.hist);
       }
-      this.signatures.write(p.signatures);
-      this.writeLate(p.late, p.receivedAt);
-    })();
+      await this.signatures.write(p.signatures);
+      await this.writeLate(p.late, p.receivedAt);
+    });
   }
 
   /** Prepare and write at once, for callers with small batches (tests, imports); `late`: see src/telemetry/ingest-policy.ts. */
-  insertLogs(events: readonly LogEvent[], late: readonly LateMinute[] = [], receivedAt = 0): void {
+  async insertLogs(events: readonly LogEvent[], late: readonly LateMinute[] = [], receivedAt = 0): Promise<void> {
     const rollups = new LogRollupBuilder();
-    const signatures = this.signatures.tally();
+    const signatures = await this.signatures.tally(events);
     for (const e of events) {
       rollups.add(e);
       signatures.add(e);
     }
-    this.writeLogs({ events, ...rollups.rows(), signatures: signatures.batch(), late, receivedAt });
+    await this.writeLogs({ events, ...rollups.rows(), signatures: signatures.batch(), late, receivedAt });
   }
 
-  insertMetrics(samples: MetricSample[], late: readonly LateMinute[] = [], receivedAt = 0): void {
+  async insertMetrics(samples: MetricSample[], late: readonly LateMinute[] = [], receivedAt = 0): Promise<void> {
     const rollups = new Map<string, MetricRollup>();
     for (const s of samples) {
       const minute = Math.floor(s.ts / MINUTE) * MINUTE;
@@ -136,19 +134,19 @@ export class TelemetryStore {
         r.max = Math.max(r.max, s.value);
       }
     }
-    this.db.$client.transaction(() => {
+    await this.store.write(async () => {
       for (const s of samples) {
-        this.insertSample.run(s.name, s.ts, s.value, s.service, s.environment, s.host ?? null, s.version ?? null, s.tags ? JSON.stringify(s.tags) : null);
+        await this.insertSample.run(s.name, s.ts, s.value, s.service, s.environment, s.host ?? null, s.version ?? null, s.tags ? JSON.stringify(s.tags) : null);
       }
       for (const r of rollups.values()) {
-        this.upsertMetricRollup.run(r.name, r.service, r.environment, r.minute, r.version, r.host, r.count, r.sum, r.min, r.max);
+        await this.upsertMetricRollup.run(r.name, r.service, r.environment, r.minute, r.version, r.host, r.count, r.sum, r.min, r.max);
       }
-      this.writeLate(late, receivedAt);
-    })();
+      await this.writeLate(late, receivedAt);
+    });
   }
 
-  private writeLate(late: readonly LateMinute[], receivedAt: number): void {
-    for (const m of late) this.insertLate.run(m.service, m.environment, m.minute, m.tokenId, m.tokenName, receivedAt, m.records);
+  private async writeLate(late: readonly LateMinute[], receivedAt: number): Promise<void> {
+    for (const m of late) await this.insertLate.run(m.service, m.environment, m.minute, m.tokenId, m.tokenName, receivedAt, m.records);
   }
 
   /**
@@ -158,9 +156,10 @@ export class TelemetryStore {
   async prune(before: number, chunk = PRUNE_CHUNK): Promise<number> {
     let n = 0;
     for (const [table, column] of PRUNED) {
-      const del = this.db.$client.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${column} < ? LIMIT ?)`);
+      const del = this.store.statement(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${column} < ? LIMIT ?)`);
       for (;;) {
-        const changes = del.run(before, chunk).changes;
+        // Each chunk its own write: a statement run outside write() could land in another caller's open group commit.
+        const changes = await this.store.write(() => del.run(before, chunk));
         n += changes;
         if (changes < chunk) break;
         await nextTurn();
@@ -169,3 +168,4 @@ export class TelemetryStore {
     return n;
   }
 }
+

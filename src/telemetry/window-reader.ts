@@ -1,5 +1,4 @@
-import type { Statement } from "better-sqlite3";
-import type { Db } from "../store/db.ts";
+import type { SqlParam, Statement, Store } from "../store/store.ts";
 import { decodeHistogramDense, emptyDense, type DenseHistogram } from "./latency-histogram.ts";
 
 export interface WindowQuery {
@@ -33,7 +32,7 @@ export interface MetricWindow {
   count: number;
 }
 
-function filters(q: WindowQuery, params: unknown[]): string {
+function filters(q: WindowQuery, params: SqlParam[]): string {
   let sql = "";
   if (q.hosts && q.hosts.length > 0) {
     sql += ` AND host IN (${q.hosts.map(() => "?").join(",")})`;
@@ -58,43 +57,46 @@ function filters(q: WindowQuery, params: unknown[]): string {
   return sql;
 }
 
+interface RollupRow { minute: number; requests: number; errors: number; latencyCount: number; latencySum: number; hist: Uint8Array }
+interface LatencyRow { minute: number; count: number; hist: Uint8Array }
+
 /** Reads release windows from the per-minute roll-ups: [start, end) in whole minutes. */
 export class WindowReader {
-  private readonly statements = new Map<string, Statement>();
+  // The SQL varies with the number of hosts in a filter: statements are prepared once per text, up to 200 of them.
+  private readonly statements = new Map<string, Statement<unknown>>();
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly store: Store) {}
 
-  private prepared(sql: string): Statement {
-    let stmt = this.statements.get(sql);
+  private prepared<Row>(sql: string): Statement<Row> {
+    let stmt = this.statements.get(sql) as Statement<Row> | undefined;
     if (!stmt) {
-      stmt = this.db.$client.prepare(sql);
-      if (this.statements.size < 200) this.statements.set(sql, stmt);
+      stmt = this.store.statement<Row>(sql);
+      if (this.statements.size < 200) this.statements.set(sql, stmt as Statement<unknown>);
     }
     return stmt;
   }
 
   /** Requests and errors per minute start (ms), without latency: long spans such as the hours before a baseline. */
-  requestCounts(q: WindowQuery): Map<number, { requests: number; errors: number }> {
-    const params: unknown[] = [q.service, q.environment, q.start, q.end];
+  async requestCounts(q: WindowQuery): Promise<Map<number, { requests: number; errors: number }>> {
+    const params: SqlParam[] = [q.service, q.environment, q.start, q.end];
     const where = filters(q, params);
     const table = where === "" ? "service_rollups" : "request_rollups";
-    const sql = `SELECT minute, SUM(requests), SUM(errors) FROM ${table}
+    const sql = `SELECT minute, SUM(requests) AS requests, SUM(errors) AS errors FROM ${table}
       WHERE service = ? AND environment = ? AND minute >= ? AND minute < ?${where} GROUP BY minute`;
-    const rows = this.prepared(sql).raw(true).all(...params) as [number, number, number][];
-    return new Map(rows.map(([minute, requests, errors]) => [minute, { requests, errors }]));
+    const rows = await this.prepared<{ minute: number; requests: number; errors: number }>(sql).all(...params);
+    return new Map(rows.map(({ minute, requests, errors }) => [minute, { requests, errors }]));
   }
 
-  requests(q: WindowQuery): RequestWindow {
-    const params: unknown[] = [q.service, q.environment, q.start, q.end];
+  async requests(q: WindowQuery): Promise<RequestWindow> {
+    const params: SqlParam[] = [q.service, q.environment, q.start, q.end];
     const where = filters(q, params);
     // A whole service with no filter reads the one-row-a-minute roll-up.
     const table = where === "" ? "service_rollups" : "request_rollups";
-    const sql = `SELECT minute, requests, errors, latency_count AS latencyCount, latency_sum AS latencySum, latency_hist AS hist
+    const sql = `SELECT minute, requests, errors, latency_count AS "latencyCount", latency_sum AS "latencySum", latency_hist AS hist
       FROM ${table} WHERE service = ? AND environment = ? AND minute >= ? AND minute < ?${where}`;
-    // Arrays, not objects: a window is 60–1,000 rows and row objects were half the cost of reading it.
-    const rows = this.prepared(sql).raw(true).all(...params) as [number, number, number, number, number, Buffer][];
+    const rows = await this.prepared<RollupRow>(sql).all(...params);
     const out: RequestWindow = { requests: 0, errors: 0, latencyCount: 0, latencySum: 0, hist: emptyDense(), perMinute: new Map() };
-    for (const [minute, requests, errors, latencyCount, latencySum, hist] of rows) {
+    for (const { minute, requests, errors, latencyCount, latencySum, hist } of rows) {
       out.requests += requests;
       out.errors += errors;
       out.latencyCount += latencyCount;
@@ -115,10 +117,10 @@ export class WindowReader {
    * Per minute: requests, and requests slower than the given latency bucket (the pre-deploy p95), for the sequential
    * latency test; only minutes with latencies count.
    */
-  exceedanceCounts(q: WindowQuery, thresholdBucket: number): Map<number, { requests: number; slower: number }> {
+  async exceedanceCounts(q: WindowQuery, thresholdBucket: number): Promise<Map<number, { requests: number; slower: number }>> {
     const out = new Map<number, { requests: number; slower: number }>();
     const hist = emptyDense();
-    for (const [minute, count, buf] of this.latencyRows(q)) {
+    for (const { minute, count, hist: buf } of await this.latencyRows(q)) {
       hist.fill(0);
       decodeHistogramDense(buf, hist);
       let slower = 0;
@@ -133,9 +135,9 @@ export class WindowReader {
   }
 
   /** The latency histogram of every minute of the window, summed over hosts, versions and routes. */
-  histogramsPerMinute(q: WindowQuery): Map<number, DenseHistogram> {
+  async histogramsPerMinute(q: WindowQuery): Promise<Map<number, DenseHistogram>> {
     const out = new Map<number, DenseHistogram>();
-    for (const [minute, , buf] of this.latencyRows(q)) {
+    for (const { minute, hist: buf } of await this.latencyRows(q)) {
       let h = out.get(minute);
       if (!h) out.set(minute, (h = emptyDense()));
       decodeHistogramDense(buf, h);
@@ -143,41 +145,41 @@ export class WindowReader {
     return out;
   }
 
-  private latencyRows(q: WindowQuery): [number, number, Buffer][] {
-    const params: unknown[] = [q.service, q.environment, q.start, q.end];
+  private latencyRows(q: WindowQuery): Promise<LatencyRow[]> {
+    const params: SqlParam[] = [q.service, q.environment, q.start, q.end];
     const where = filters(q, params);
     const table = where === "" ? "service_rollups" : "request_rollups";
-    const sql = `SELECT minute, latency_count, latency_hist FROM ${table}
+    const sql = `SELECT minute, latency_count AS count, latency_hist AS hist FROM ${table}
       WHERE service = ? AND environment = ? AND minute >= ? AND minute < ? AND latency_count > 0${where}`;
-    return this.prepared(sql).raw(true).all(...params) as [number, number, Buffer][];
+    return this.prepared<LatencyRow>(sql).all(...params);
   }
 
   /** The versions that served in a window, with their requests: tells whether old and new versions serve at once. */
-  versionsServing(q: WindowQuery): Map<string, number> {
-    const params: unknown[] = [q.service, q.environment, q.start, q.end];
-    const sql = `SELECT version, SUM(requests) FROM request_rollups
+  async versionsServing(q: WindowQuery): Promise<Map<string, number>> {
+    const params: SqlParam[] = [q.service, q.environment, q.start, q.end];
+    const sql = `SELECT version, SUM(requests) AS requests FROM request_rollups
       WHERE service = ? AND environment = ? AND minute >= ? AND minute < ?${filters(q, params)} GROUP BY version`;
-    const rows = this.prepared(sql).raw(true).all(...params) as [string, number][];
-    return new Map(rows);
+    const rows = await this.prepared<{ version: string; requests: number }>(sql).all(...params);
+    return new Map(rows.map((r) => [r.version, r.requests]));
   }
 
   /** The same window split by route, from the detailed roll-up: for comparing routes like with like. */
-  requestsByRoute(q: WindowQuery): Map<string, RequestWindow> {
+  requestsByRoute(q: WindowQuery): Promise<Map<string, RequestWindow>> {
     return this.requestsBy("route", q);
   }
 
   /** The same window split by host: where a change shows. */
-  requestsByHost(q: WindowQuery): Map<string, RequestWindow> {
+  requestsByHost(q: WindowQuery): Promise<Map<string, RequestWindow>> {
     return this.requestsBy("host", q);
   }
 
-  private requestsBy(dimension: "route" | "host", q: WindowQuery): Map<string, RequestWindow> {
-    const params: unknown[] = [q.service, q.environment, q.start, q.end];
-    const sql = `SELECT ${dimension}, requests, errors, latency_count, latency_sum, latency_hist FROM request_rollups
+  private async requestsBy(dimension: "route" | "host", q: WindowQuery): Promise<Map<string, RequestWindow>> {
+    const params: SqlParam[] = [q.service, q.environment, q.start, q.end];
+    const sql = `SELECT ${dimension} AS key, requests, errors, latency_count AS "latencyCount", latency_sum AS "latencySum", latency_hist AS hist FROM request_rollups
       WHERE service = ? AND environment = ? AND minute >= ? AND minute < ?${filters(q, params)}`;
-    const rows = this.prepared(sql).raw(true).all(...params) as [string, number, number, number, number, Buffer][];
+    const rows = await this.prepared<Omit<RollupRow, "minute"> & { key: string }>(sql).all(...params);
     const out = new Map<string, RequestWindow>();
-    for (const [key, requests, errors, latencyCount, latencySum, hist] of rows) {
+    for (const { key, requests, errors, latencyCount, latencySum, hist } of rows) {
       let w = out.get(key);
       if (!w) out.set(key, (w = { requests: 0, errors: 0, latencyCount: 0, latencySum: 0, hist: emptyDense(), perMinute: new Map() }));
       w.requests += requests;
@@ -190,18 +192,17 @@ export class WindowReader {
   }
 
   /** One value per minute (the mean of all its samples over hosts), in time order: for tests that respect autocorrelation. */
-  metricSeries(name: string, q: WindowQuery): { minute: number; value: number }[] {
-    const params: unknown[] = [name, q.service, q.environment, q.start, q.end];
-    const sql = `SELECT minute, SUM(sum) / SUM(count) FROM metric_rollups WHERE name = ? AND service = ? AND environment = ? AND minute >= ? AND minute < ?${filters({ ...q, routeLike: undefined }, params)}
+  metricSeries(name: string, q: WindowQuery): Promise<{ minute: number; value: number }[]> {
+    const params: SqlParam[] = [name, q.service, q.environment, q.start, q.end];
+    const sql = `SELECT minute, SUM(sum) / SUM(count) AS value FROM metric_rollups WHERE name = ? AND service = ? AND environment = ? AND minute >= ? AND minute < ?${filters({ ...q, routeLike: undefined }, params)}
       GROUP BY minute ORDER BY minute`;
-    const rows = this.prepared(sql).raw(true).all(...params) as [number, number][];
-    return rows.map(([minute, value]) => ({ minute, value }));
+    return this.prepared<{ minute: number; value: number }>(sql).all(...params);
   }
 
-  metric(name: string, q: WindowQuery): MetricWindow {
-    const params: unknown[] = [name, q.service, q.environment, q.start, q.end];
+  async metric(name: string, q: WindowQuery): Promise<MetricWindow> {
+    const params: SqlParam[] = [name, q.service, q.environment, q.start, q.end];
     const sql = `SELECT sum, count FROM metric_rollups WHERE name = ? AND service = ? AND environment = ? AND minute >= ? AND minute < ?${filters({ ...q, routeLike: undefined }, params)}`;
-    const rows = this.prepared(sql).all(...params) as { sum: number; count: number }[];
+    const rows = await this.prepared<{ sum: number; count: number }>(sql).all(...params);
     return { points: rows.map((r) => r.sum / r.count), count: rows.length };
   }
 }

@@ -55,16 +55,16 @@ export function tokenRoutes(app: Router, c: Container): void {
   const admin = requireScope(c.tokens, "admin");
   app.use("/api/v1/tokens", admin);
   app.use("/api/v1/tokens/*", admin);
-  app.openapi(createToken, (ctx) => {
+  app.openapi(createToken, async (ctx) => {
     const { name, scope, services, environments } = ctx.req.valid("json");
-    const { id, token } = c.tokens.create(name, scope, { services: services ?? null, environments: environments ?? null });
+    const { id, token } = await c.tokens.create(name, scope, { services: services ?? null, environments: environments ?? null });
     ctx.get("logFields").token_id = id;
     return ctx.json({ id, name, scope, services: services ?? null, environments: environments ?? null, token }, 201);
   });
-  app.openapi(listTokens, (ctx) => ctx.json({ tokens: c.tokens.list() }, 200));
-  app.openapi(revokeToken, (ctx) => {
+  app.openapi(listTokens, async (ctx) => ctx.json({ tokens: await c.tokens.list() }, 200));
+  app.openapi(revokeToken, async (ctx) => {
     const { id } = ctx.req.valid("param");
-    if (!c.tokens.revoke(id)) throw new AppError("NOT_FOUND", `There is no token with id '${id}'.`);
+    if (!(await c.tokens.revoke(id))) throw new AppError("NOT_FOUND", `There is no token with id '${id}'.`);
     ctx.get("logFields").token_id = id;
     return ctx.body(null, 204);
   });

@@ -1,7 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
-import type { Statement } from "better-sqlite3";
 import { and, eq, isNull } from "drizzle-orm";
-import type { Db } from "../store/db.ts";
+import { first, type Statement, type Store } from "../store/store.ts";
 import { apiTokens, type TokenScope } from "../store/schema/index.ts";
 import { TokenAccess, type TokenLimits } from "./token-access.ts";
 
@@ -56,84 +55,84 @@ interface TokenRow { id: string; name: string; scope: TokenScope; services: stri
  */
 export class TokenService {
   private readonly envAdminHash: Buffer | undefined;
-  private readonly byHash: Statement<[string], TokenRow>;
-  private readonly byId: Statement<[string], TokenRow>;
-  private readonly touch: Statement<[number, string]>;
-  private readonly release: Statement<[string], { service: string; environment: string }>;
+  private readonly byHash: Statement<TokenRow>;
+  private readonly byId: Statement<TokenRow>;
+  private readonly touch: Statement<unknown>;
+  private readonly release: Statement<{ service: string; environment: string }>;
   private readonly compiled = new Map<string, TokenAccess>();
   private readonly lastTouched = new Map<string, number>();
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     envAdminToken: string | undefined,
     private readonly now: () => number = Date.now,
   ) {
     this.envAdminHash = envAdminToken ? Buffer.from(hashToken(envAdminToken), "hex") : undefined;
-    this.byHash = db.$client.prepare("SELECT id, name, scope, services, environments FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL");
-    this.byId = db.$client.prepare("SELECT id, name, scope, services, environments FROM api_tokens WHERE id = ? AND revoked_at IS NULL");
-    this.touch = db.$client.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?");
-    this.release = db.$client.prepare("SELECT service, environment FROM releases WHERE id = ?");
+    this.byHash = store.statement<TokenRow>("SELECT id, name, scope, services, environments FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL");
+    this.byId = store.statement<TokenRow>("SELECT id, name, scope, services, environments FROM api_tokens WHERE id = ? AND revoked_at IS NULL");
+    this.touch = store.statement<never>("UPDATE api_tokens SET last_used_at = ? WHERE id = ?");
+    this.release = store.statement<{ service: string; environment: string }>("SELECT service, environment FROM releases WHERE id = ?");
   }
 
   /** On first start without DEPLOY_GUARD_API_TOKEN, creates an admin token and returns it (the caller prints it once). */
-  bootstrapAdmin(): string | undefined {
+  async bootstrapAdmin(): Promise<string | undefined> {
     if (this.envAdminHash) return undefined;
-    const existing = this.db.select({ id: apiTokens.id }).from(apiTokens).where(and(eq(apiTokens.scope, "admin"), isNull(apiTokens.revokedAt))).get();
+    const existing = await first(this.store.db.select({ id: apiTokens.id }).from(apiTokens).where(and(eq(apiTokens.scope, "admin"), isNull(apiTokens.revokedAt))).limit(1));
     if (existing) return undefined;
-    return this.create("bootstrap admin", "admin").token;
+    return (await this.create("bootstrap admin", "admin")).token;
   }
 
-  create(name: string, scope: TokenScope, limits: Partial<TokenLimits> = {}): { id: string; token: string } {
+  async create(name: string, scope: TokenScope, limits: Partial<TokenLimits> = {}): Promise<{ id: string; token: string }> {
     const token = newToken();
     const id = randomUUID();
-    this.db.insert(apiTokens).values({
+    await this.store.db.insert(apiTokens).values({
       id, name, scope, tokenHash: hashToken(token), createdAt: this.now(), services: limits.services ? [...limits.services] : null, environments: limits.environments ? [...limits.environments] : null,
-    }).run();
+    });
     return { id, token };
   }
 
-  list(): TokenView[] {
+  async list(): Promise<TokenView[]> {
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-    return this.db.select().from(apiTokens).orderBy(apiTokens.createdAt).all().map((t) => ({
+    return (await this.store.db.select().from(apiTokens).orderBy(apiTokens.createdAt)).map((t) => ({
       id: t.id, name: t.name, scope: t.scope, services: t.services ?? null, environments: t.environments ?? null,
       created_at: new Date(t.createdAt).toISOString(), last_used_at: iso(t.lastUsedAt), revoked_at: iso(t.revokedAt),
     }));
   }
 
   /** Revokes at once; false when there is no such token. Revoking twice keeps the first time. */
-  revoke(id: string): boolean {
-    const row = this.db.select({ revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.id, id)).get();
+  async revoke(id: string): Promise<boolean> {
+    const row = await first(this.store.db.select({ revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.id, id)).limit(1));
     if (!row) return false;
-    if (row.revokedAt === null) this.db.update(apiTokens).set({ revokedAt: this.now() }).where(eq(apiTokens.id, id)).run();
+    if (row.revokedAt === null) await this.store.db.update(apiTokens).set({ revokedAt: this.now() }).where(eq(apiTokens.id, id));
     return true;
   }
 
   /** The scope a presented token has, or null when it is unknown. */
-  scopeOf(token: string): TokenScope | null {
-    return this.identify(token)?.scope ?? null;
+  async scopeOf(token: string): Promise<TokenScope | null> {
+    return (await this.identify(token))?.scope ?? null;
   }
 
   /** The identity of a presented token, or null when it is unknown or revoked. */
-  identify(token: string): TokenIdentity | null {
+  async identify(token: string): Promise<TokenIdentity | null> {
     const hash = hashToken(token);
     if (this.envAdminHash && timingSafeEqual(Buffer.from(hash, "hex"), this.envAdminHash)) return ENV_ADMIN;
-    return this.identityOf(this.byHash.get(hash));
+    return this.identityOf(await this.byHash.get(hash));
   }
 
   /** The identity of a stored token by its id (a dashboard session keeps the id), or null once it is revoked. */
-  identifyById(id: string): TokenIdentity | null {
+  async identifyById(id: string): Promise<TokenIdentity | null> {
     if (id === ENV_ADMIN.id) return this.envAdminHash ? ENV_ADMIN : null;
-    return this.identityOf(this.byId.get(id));
+    return this.identityOf(await this.byId.get(id));
   }
 
-  private identityOf(row: TokenRow | undefined): TokenIdentity | null {
+  private async identityOf(row: TokenRow | undefined): Promise<TokenIdentity | null> {
     if (!row) return null;
-    this.noteUse(row.id);
+    await this.noteUse(row.id);
     return { id: row.id, name: row.name, scope: row.scope, access: this.accessOf(row.services, row.environments) };
   }
 
   /** The service and environment of a release, for checking a limited token's request on it. */
-  releaseTarget(id: string): { service: string; environment: string } | undefined {
+  releaseTarget(id: string): Promise<{ service: string; environment: string } | undefined> {
     return this.release.get(id);
   }
 
@@ -153,10 +152,10 @@ export class TokenService {
   }
 
   /** At most one write a minute per token, so a busy ingest token does not turn every request into a write. */
-  private noteUse(id: string): void {
+  private async noteUse(id: string): Promise<void> {
     const now = this.now();
     if (now - (this.lastTouched.get(id) ?? -Infinity) < LAST_USED_EVERY_MS) return;
     this.lastTouched.set(id, now);
-    this.touch.run(now, id);
+    await this.touch.run(now, id);
   }
 }

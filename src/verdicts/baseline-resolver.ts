@@ -1,6 +1,5 @@
-import type { Statement } from "better-sqlite3";
 import type { Rule } from "../rules/rule-schema.ts";
-import type { Db } from "../store/db.ts";
+import type { Statement, Store } from "../store/store.ts";
 import type { ReleaseRow } from "../store/schema/index.ts";
 import type { WindowQuery } from "../telemetry/window-reader.ts";
 import { floorMinute } from "./release-windows.ts";
@@ -37,14 +36,14 @@ const GOOD = `((status IN ('pass', 'warn') OR (SELECT d.action FROM release_deci
  * hide the very regression.
  */
 export class BaselineResolver {
-  private readonly previous: Statement;
-  private readonly pinned: Statement;
-  private readonly deployHosts: Statement;
-  private readonly batchHosts: Statement;
+  private readonly previous: Statement<PastRelease>;
+  private readonly pinned: Statement<PastRelease>;
+  private readonly deployHosts: Statement<{ hosts: string | null }>;
+  private readonly batchHosts: Statement<{ hosts: string }>;
 
-  constructor(private readonly db: Db) {
-    const p = (sql: string) => db.$client.prepare(sql);
-    const columns = `id, version, status, analysis_start AS analysisStart, ${GOOD} AS good FROM releases`;
+  constructor(private readonly store: Store) {
+    const p = <Row>(sql: string) => store.statement<Row>(sql);
+    const columns = `id, version, status, analysis_start AS "analysisStart", ${GOOD} AS good FROM releases`;
     this.previous = p(`SELECT ${columns} WHERE service = ? AND environment = ? AND id != ? AND ${GOOD}
       AND analysis_start IS NOT NULL AND deploy_finished_at < ? ORDER BY deploy_finished_at DESC LIMIT ?`);
     this.pinned = p(`SELECT ${columns} WHERE service = ? AND environment = ? AND version = ?`);
@@ -52,7 +51,7 @@ export class BaselineResolver {
     this.batchHosts = p("SELECT hosts FROM deploy_batches WHERE deploy_id = ? AND status = 'finished' AND hosts IS NOT NULL AND batch_index <= ?");
   }
 
-  resolve(release: ReleaseRow, rule: Rule, candidateEnd: number): PairedWindows {
+  async resolve(release: ReleaseRow, rule: Rule, candidateEnd: number): Promise<PairedWindows> {
     const analysisStart = release.analysisStart!;
     const candidate: WindowSpec = { start: analysisStart, end: candidateEnd };
     const elapsed = candidateEnd - analysisStart;
@@ -64,11 +63,11 @@ export class BaselineResolver {
       case "week_ago":
         return { kind: "ok", candidate, baseline: { start: analysisStart - WEEK, end: candidateEnd - WEEK }, label: "the same hours a week earlier" };
       case "previous_release": {
-        const prev = this.previous.all(release.service, release.environment, release.id, release.deployStartedAt ?? analysisStart, b.count) as PastRelease[];
+        const prev = await this.previous.all(release.service, release.environment, release.id, release.deployStartedAt ?? analysisStart, b.count);
         const latest = prev[0];
         if (!latest) {
           // The first release of a service under this rule: the hour before the deploy, as `auto` would without history.
-          const fallback = this.resolve(release, { ...rule, baseline: { ...b, kind: "before_deploy" } }, candidateEnd);
+          const fallback = await this.resolve(release, { ...rule, baseline: { ...b, kind: "before_deploy" } }, candidateEnd);
           return fallback.kind === "ok" ? { ...fallback, label: `${noEarlierGood(release.service)}: compared with ${fallback.label}` } : fallback;
         }
         const baseline = { start: latest.analysisStart, end: latest.analysisStart + elapsed };
@@ -77,15 +76,15 @@ export class BaselineResolver {
         return { kind: "ok", candidate, baseline, pooled: prev.map((p) => p.analysisStart), label: `the last ${prev.length} good releases (${versions}) pooled, at the same time after their deploys` };
       }
       case "pinned": {
-        const pin = this.pinned.get(release.service, release.environment, b.version) as PastRelease | undefined;
+        const pin = await this.pinned.get(release.service, release.environment, b.version!);
         if (!pin || pin.analysisStart === null) return { kind: "missing", candidate, why: `the pinned release ${b.version} was never deployed here` };
         if (!pin.good) return { kind: "missing", candidate, why: `the pinned release ${b.version} ended as '${pin.status}', and only releases that passed or were approved serve as a baseline` };
         return { kind: "ok", candidate, baseline: { start: pin.analysisStart, end: pin.analysisStart + elapsed }, label: `the pinned release ${b.version}, at the same time after its deploy` };
       }
       case "concurrent": {
-        const hosts = this.updatedHosts(release.latestDeployId);
+        const hosts = await this.updatedHosts(release.latestDeployId);
         if (hosts.length === 0) return { kind: "missing", candidate, why: "the deploy named no hosts, so updated and not-yet-updated hosts cannot be told apart" };
-        if (!this.hasOtherHosts(release, hosts, candidate) && release.deployStartedAt !== null) {
+        if (!(await this.hasOtherHosts(release, hosts, candidate)) && release.deployStartedAt !== null) {
           // Every host is updated (the whole roll-out is done): the same hosts before the deploy are the fair comparison.
           const end = floorMinute(release.deployStartedAt);
           return { kind: "ok", candidate: { ...candidate, hosts }, baseline: { start: end - HOUR, end, hosts }, label: `the same ${hosts.length} host(s) in the hour before the deploy (no host was left on the old version)` };
@@ -101,18 +100,18 @@ export class BaselineResolver {
   }
 
   /** Whether a previous_release rule has any earlier good release to compare with. */
-  hasEarlierGood(release: ReleaseRow): boolean {
-    return this.previous.all(release.service, release.environment, release.id, release.deployStartedAt ?? release.analysisStart ?? 0, 1).length > 0;
+  async hasEarlierGood(release: ReleaseRow): Promise<boolean> {
+    return (await this.previous.all(release.service, release.environment, release.id, release.deployStartedAt ?? release.analysisStart ?? 0, 1)).length > 0;
   }
 
   /**
    * A batch's pairing: the hosts updated up to this batch, over the batch's window, against the hosts not yet updated
    * over the same minutes (a concurrent rule, while any are left) or else the same hosts before the deploy started.
    */
-  resolveBatch(release: ReleaseRow, rule: Rule, updatedHosts: string[], window: { start: number; end: number }, deployStartedAt: number): PairedWindows {
+  async resolveBatch(release: ReleaseRow, rule: Rule, updatedHosts: string[], window: { start: number; end: number }, deployStartedAt: number): Promise<PairedWindows> {
     const candidate: WindowSpec = { ...window, hosts: updatedHosts };
     if (updatedHosts.length === 0) return { kind: "missing", candidate: window, why: "the batch events named no hosts, so its hosts cannot be told from the rest" };
-    if (rule.baseline.kind === "concurrent" && this.hasOtherHosts(release, updatedHosts, window)) {
+    if (rule.baseline.kind === "concurrent" && (await this.hasOtherHosts(release, updatedHosts, window))) {
       return { kind: "ok", candidate, baseline: { ...window, excludeHosts: updatedHosts }, label: "the hosts not yet updated, over the same minutes" };
     }
     const end = floorMinute(deployStartedAt);
@@ -120,17 +119,17 @@ export class BaselineResolver {
     return { kind: "ok", candidate, baseline: { start: end - minutes * 60_000, end, hosts: updatedHosts }, label: `the same ${updatedHosts.length} host(s) in the ${minutes} minutes before the deploy` };
   }
 
-  private hasOtherHosts(release: ReleaseRow, hosts: string[], window: { start: number; end: number }): boolean {
+  private async hasOtherHosts(release: ReleaseRow, hosts: string[], window: { start: number; end: number }): Promise<boolean> {
     const sql = `SELECT 1 FROM request_rollups WHERE service = ? AND environment = ? AND minute >= ? AND minute < ? AND host != '' AND host NOT IN (${hosts.map(() => "?").join(",")}) LIMIT 1`;
-    return this.db.$client.prepare(sql).get(release.service, release.environment, window.start, window.end, ...hosts) !== undefined;
+    return (await this.store.statement(sql).get(release.service, release.environment, window.start, window.end, ...hosts)) !== undefined;
   }
 
   /** The hosts the deploy has updated so far: those of its finished batches, or those it named. */
-  updatedHosts(deployId: string | null, uptoBatch = Number.MAX_SAFE_INTEGER): string[] {
+  async updatedHosts(deployId: string | null, uptoBatch = Number.MAX_SAFE_INTEGER): Promise<string[]> {
     if (!deployId) return [];
-    const batches = (this.batchHosts.all(deployId, uptoBatch) as { hosts: string }[]).flatMap((r) => JSON.parse(r.hosts) as string[]);
+    const batches = (await this.batchHosts.all(deployId, uptoBatch)).flatMap((r) => JSON.parse(r.hosts) as string[]);
     if (batches.length > 0) return [...new Set(batches)];
-    const row = this.deployHosts.get(deployId) as { hosts: string | null } | undefined;
+    const row = await this.deployHosts.get(deployId);
     return row?.hosts ? (JSON.parse(row.hosts) as string[]) : [];
   }
 }

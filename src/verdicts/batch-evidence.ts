@@ -60,16 +60,16 @@ export function batchSegments(batches: readonly BatchSpan[], upTo: number, start
 export class BatchEvidenceReader {
   constructor(private readonly reader: WindowReader) {}
 
-  read(scope: { service: string; environment: string; routeLike: string | undefined }, segments: readonly Segment[],
-    scale: (candidate: string[], excluded: string[]) => number = () => 1): BatchEvidence {
+  async read(scope: { service: string; environment: string; routeLike: string | undefined }, segments: readonly Segment[],
+    scale: (candidate: string[], excluded: string[]) => Promise<number> | number = () => 1): Promise<BatchEvidence> {
     const candidate: MinuteCounts[] = [], control: MinuteCounts[] = [];
     let controlMinutes = 0;
     const q = (s: Segment, group: Pick<WindowQuery, "hosts" | "excludeHosts">): WindowQuery =>
       ({ service: scope.service, environment: scope.environment, start: s.start, end: s.end, routeLike: scope.routeLike, ...group });
     for (const s of segments) {
-      const c = s.candidate.length > 0 ? this.reader.requestCounts(q(s, { hosts: s.candidate })) : new Map();
-      const k = this.reader.requestCounts(q(s, s.excluded.length > 0 ? { excludeHosts: s.excluded } : {}));
-      const factor = s.candidate.length > 0 ? scale(s.candidate, s.excluded) : 1;
+      const c = s.candidate.length > 0 ? await this.reader.requestCounts(q(s, { hosts: s.candidate })) : new Map<number, { requests: number; errors: number }>();
+      const k = await this.reader.requestCounts(q(s, s.excluded.length > 0 ? { excludeHosts: s.excluded } : {}));
+      const factor = s.candidate.length > 0 ? await scale(s.candidate, s.excluded) : 1;
       for (let t = s.start; t < s.end; t += MINUTE) {
         const cm = c.get(t), km = k.get(t);
         candidate.push(cm ? { events: cm.errors, exposure: cm.requests * factor } : { events: 0, exposure: 0 });
@@ -82,31 +82,31 @@ export class BatchEvidenceReader {
   }
 
   /** Minutes in [start, end) with at least one request on these hosts: how long a batch's own hosts have run. */
-  trafficMinutes(scope: { service: string; environment: string }, hosts: readonly string[], start: number, end: number): number {
+  async trafficMinutes(scope: { service: string; environment: string }, hosts: readonly string[], start: number, end: number): Promise<number> {
     if (hosts.length === 0 || end <= start) return 0;
-    const counts = this.reader.requestCounts({ service: scope.service, environment: scope.environment, start, end, hosts });
+    const counts = await this.reader.requestCounts({ service: scope.service, environment: scope.environment, start, end, hosts });
     return [...counts.values()].filter((m) => m.requests > 0).length;
   }
 
   /** Both groups' last day before the deploy started: ρ and the group-vs-group wander are fitted on it. */
-  groupHistory(scope: { service: string; environment: string; routeLike: string | undefined }, groups: { candidate: string[]; excluded: string[] }, deployStartedAt: number): NonNullable<RateEvidence["concurrent"]> {
+  async groupHistory(scope: { service: string; environment: string; routeLike: string | undefined }, groups: { candidate: string[]; excluded: string[] }, deployStartedAt: number): Promise<NonNullable<RateEvidence["concurrent"]>> {
     const end = floorMinute(deployStartedAt), start = end - DAY;
-    const dense = (group: Pick<WindowQuery, "hosts" | "excludeHosts">): MinuteCounts[] => {
-      const map = this.reader.requestCounts({ service: scope.service, environment: scope.environment, start, end, routeLike: scope.routeLike, ...group });
+    const dense = async (group: Pick<WindowQuery, "hosts" | "excludeHosts">): Promise<MinuteCounts[]> => {
+      const map = await this.reader.requestCounts({ service: scope.service, environment: scope.environment, start, end, routeLike: scope.routeLike, ...group });
       return Array.from({ length: (end - start) / MINUTE }, (_, i) => {
         const m = map.get(start + i * MINUTE);
         return m ? { events: m.errors, exposure: m.requests } : { events: 0, exposure: 0 };
       });
     };
-    const candidateHistory = dense({ hosts: groups.candidate });
-    const controlHistory = dense(groups.excluded.length > 0 ? { excludeHosts: groups.excluded } : {});
+    const candidateHistory = await dense({ hosts: groups.candidate });
+    const controlHistory = await dense(groups.excluded.length > 0 ? { excludeHosts: groups.excluded } : {});
     // Hosts new to the fleet have no history of their own: they stand against the old ones as alike (ρ = 1).
     return { control: [], candidateHistory, controlHistory, exchangeable: !candidateHistory.some((m) => m.exposure > 0) };
   }
 
   /** The groups' usual rate ratio over the day before the deploy (point estimate), or undefined without events. */
-  usualRatio(scope: { service: string; environment: string; routeLike: string | undefined }, groups: { candidate: string[]; excluded: string[] }, deployStartedAt: number): number | undefined {
-    const h = this.groupHistory(scope, groups, deployStartedAt);
+  async usualRatio(scope: { service: string; environment: string; routeLike: string | undefined }, groups: { candidate: string[]; excluded: string[] }, deployStartedAt: number): Promise<number | undefined> {
+    const h = await this.groupHistory(scope, groups, deployStartedAt);
     const sum = (xs: MinuteCounts[]) => xs.reduce((a, m) => ({ events: a.events + m.events, exposure: a.exposure + m.exposure }), { events: 0, exposure: 0 });
     const c = sum(h.candidateHistory), k = sum(h.controlHistory);
     if (c.events === 0 || k.events === 0 || c.exposure === 0 || k.exposure === 0) return undefined;

@@ -47,7 +47,7 @@ export class BatchJudge {
     this.history = new SequentialEvidenceReader(reader);
   }
 
-  judge(release: ReleaseRow, rule: Rule, spans: readonly BatchSpan[], index: number, total: number, candidateEnd: number, now: number): BatchJudgement {
+  async judge(release: ReleaseRow, rule: Rule, spans: readonly BatchSpan[], index: number, total: number, candidateEnd: number, now: number): Promise<BatchJudgement> {
     const batch = spans.find((b) => b.index === index)!;
     const origin = Math.min(...spans.filter((b) => b.index <= index && b.windowStart !== null).map((b) => b.windowStart!));
     const deployStartedAt = Math.min(...spans.map((b) => b.startedAt));
@@ -57,23 +57,24 @@ export class BatchJudge {
     const alpha = signalAlpha(rule, rule.signals.filter((s) => isSequential(rule, s)));
     const checks: Check[] = [];
     let start = origin;
-    const standings: SignalStanding[] = signals.map((signal) => {
+    const standings: SignalStanding[] = [];
+    for (const signal of signals) {
       const scope = { service: release.service, environment: release.environment, routeLike: routeLike(signal.route) };
       const base: EvidenceScope = { ...scope, historyDays: rule.baseline.history_days, deployStartedAt, analysisStart: origin, candidateEnd };
       const settings = sequentialSettings(rule, signal, alpha);
-      const history = this.history.rateHistory(base);
-      const evidence = this.batches.read(scope, segments);
+      const history = await this.history.rateHistory(base);
+      const evidence = await this.batches.read(scope, segments);
       const own = evidence.control.slice(offset);
       const ownControl = own.length === 0 || own.some((m) => m.exposure > 0);
       let result: SequentialResult | undefined;
       if (ownControl) {
-        const concurrent = this.batches.groupHistory(scope, evidence.finalGroups, deployStartedAt);
+        const concurrent = await this.batches.groupHistory(scope, evidence.finalGroups, deployStartedAt);
         const model = fitRateBaseline({ ...history, candidateStart: origin, concurrent }, settings);
         if (model.design === "concurrent" && model.concurrent) {
           const rho = model.concurrent.rho;
           // Each stretch of minutes against its own groups' usual ratio: exposures scaled by ρ_segment / ρ_now.
-          const scale = (c: string[], x: string[]) => (concurrent.exchangeable ? 1 : (this.batches.usualRatio(scope, { candidate: c, excluded: x }, deployStartedAt) ?? rho) / rho);
-          const scaled = this.batches.read(scope, segments, scale);
+          const scale = async (c: string[], x: string[]) => (concurrent.exchangeable ? 1 : ((await this.batches.usualRatio(scope, { candidate: c, excluded: x }, deployStartedAt)) ?? rho) / rho);
+          const scaled = await this.batches.read(scope, segments, scale);
           const maxMinutes = offset + Math.min(model.maxMinutes, settings.plan.maxMaxMinutes);
           const carried: RateEvidence = { ...history, candidate: scaled.candidate, candidateStart: origin, concurrent: { ...concurrent, control: scaled.control } };
           result = judgeRateSequential({ ...model, maxMinutes }, carried, { ...settings, plan: { ...settings.plan, firstLookMinutes: offset + BATCH_FIRST_LOOK_MINUTES } });
@@ -84,15 +85,15 @@ export class BatchJudge {
         // No concurrent comparison: the updated hosts from this batch's end against the forecast, as `auto` falls back.
         start = batch.windowStart!;
         const hosts = evidence.finalGroups.candidate;
-        const candidate = this.history.candidateRates({ ...base, analysisStart: start, groups: { candidate: { hosts }, control: { excludeHosts: hosts } } });
+        const candidate = await this.history.candidateRates({ ...base, analysisStart: start, groups: { candidate: { hosts }, control: { excludeHosts: hosts } } });
         const model = fitRateBaseline({ ...history, candidateStart: start }, settings);
         result = judgeRateSequential(model, { ...history, candidate, candidateStart: start }, settings);
         const why = ownControl ? "" : "no host is left on the old version to compare with, so: ";
         result = { ...result, designReason: `${why}${result.designReason}` };
       }
       checks.push(explainSequential(signal, result, start));
-      return { critical: signal.critical, weight: signal.weight, noData: signal.no_data, status: result.status, minutesUsed: result.minutesUsed, maxMinutes: result.maxMinutes, nextLookMinutes: result.nextLookMinutes };
-    });
+      standings.push({ critical: signal.critical, weight: signal.weight, noData: signal.no_data, status: result.status, minutesUsed: result.minutesUsed, maxMinutes: result.maxMinutes, nextLookMinutes: result.nextLookMinutes });
+    }
     const standing = combineSequential(standings, rule.thresholds);
     const iso = (t: number) => new Date(t).toISOString();
     const target = `${release.service} ${release.version} in ${release.environment}, batch ${index} of ${total}`;
@@ -109,7 +110,7 @@ export class BatchJudge {
       ...(standing.nextLookMinutes === null ? {} : { next_look_at: iso(start + standing.nextLookMinutes * MINUTE) }),
     };
     const nextLookAt = standing.final ? null : start + (standing.nextLookMinutes ?? standing.decidedAtMinutes + 1) * MINUTE;
-    const ownMinutes = this.batches.trafficMinutes(release, batch.hosts, batch.windowStart!, candidateEnd);
+    const ownMinutes = await this.batches.trafficMinutes(release, batch.hosts, batch.windowStart!, candidateEnd);
     return { verdict, standing, nextLookAt, ownMinutes };
   }
 }

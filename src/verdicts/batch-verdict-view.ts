@@ -8,7 +8,7 @@ import type { Verdict } from "./verdict.ts";
 
 /** The decisions a batch gate reads: the one in force for this batch (a decision naming another batch does not count). */
 export interface BatchDecisions {
-  current(releaseId: string, batch?: number): DecisionView | null;
+  current(releaseId: string, batch?: number): Promise<DecisionView | null>;
 }
 
 export const BatchGateSchema = BatchVerdictSchema.extend({

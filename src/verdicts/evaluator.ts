@@ -30,10 +30,11 @@ export const settingsOf = (s: SignalRule, confidence: number): SignalSettings =>
 
 /** Signals of one evaluation that read the same window (error rate and latency do) read it once. */
 /** previous_release with `count` > 1: the baseline is the sum of each pooled release's window of the same length. */
-function pooledRequests(reads: WindowCache, baseline: WindowQuery, pooled: number[] | undefined): RequestWindow {
+async function pooledRequests(reads: WindowCache, baseline: WindowQuery, pooled: number[] | undefined): Promise<RequestWindow> {
   if (!pooled || pooled.length < 2) return reads.requests(baseline);
   const span = baseline.end - baseline.start;
-  const windows = pooled.map((start) => reads.requests({ ...baseline, start, end: start + span }));
+  const windows: RequestWindow[] = [];
+  for (const start of pooled) windows.push(await reads.requests({ ...baseline, start, end: start + span }));
   const hist = windows[0]!.hist.slice() as DenseHistogram;
   for (const w of windows.slice(1)) w.hist.forEach((n, i) => (hist[i] = hist[i]! + n));
   const sum = (k: "requests" | "errors" | "latencyCount" | "latencySum") => windows.reduce((a, w) => a + w[k], 0);
@@ -46,17 +47,17 @@ class WindowCache {
 
   constructor(private readonly source: BuiltinSource) {}
 
-  requests(q: WindowQuery): RequestWindow {
+  async requests(q: WindowQuery): Promise<RequestWindow> {
     const key = JSON.stringify(q);
     let w = this.cache.get(key);
-    if (!w) this.cache.set(key, (w = this.source.requests(q)));
+    if (!w) this.cache.set(key, (w = await this.source.requests(q)));
     return w;
   }
 }
 
 /**
  * window → fetch → pair (this file) → judge (pure, src/analysis/judge.ts) → explain. Outside sources are read first
- * (`readOutside`, async, outside any transaction); pushed telemetry is read here, synchronously, inside the caller's.
+ * (`readOutside`, outside any transaction); pushed telemetry is read here, inside the caller's.
  */
 export class Evaluator {
   constructor(
@@ -74,17 +75,21 @@ export class Evaluator {
     return this.evaluate(input, await this.readOutside(input));
   }
 
-  evaluate(input: EvaluationInput, external: ExternalReads = NO_READS): FinalVerdict {
+  async evaluate(input: EvaluationInput, external: ExternalReads = NO_READS): Promise<FinalVerdict> {
     const { rule, paired } = input;
     const reads = new WindowCache(this.builtin);
     const outages = new Map<string, string>(), notes = new Map<string, string>();
-    const inputs = rule.signals.map((signal): SignalInput => {
-      if (signal.source === "builtin" || paired.kind === "missing") return this.fetch(reads, signal, rule.confidence, input);
+    const inputs: SignalInput[] = [];
+    for (const signal of rule.signals) {
+      if (signal.source === "builtin" || paired.kind === "missing") {
+        inputs.push(await this.fetch(reads, signal, rule.confidence, input));
+        continue;
+      }
       const read: ExternalRead = external.get(signal.name) ?? { kind: "outage", reason: `${signal.source} was not read for this evaluation` };
       if (read.kind === "outage") outages.set(signal.name, read.reason);
       if (read.kind === "data" && read.note) notes.set(signal.name, read.note);
-      return { ...this.common(signal, rule.confidence, input), data: read.kind === "data" ? read.data : { kind: "missing", why: read.reason } };
-    });
+      inputs.push({ ...this.common(signal, rule.confidence, input), data: read.kind === "data" ? read.data : { kind: "missing", why: read.reason } });
+    }
     const judgement = judge(inputs, rule.thresholds);
     const checks = rule.signals.map((signal, i) => {
       const check = toCheck(signal, judgement.signals[i]!, outages.get(signal.name), rule.confidence);
@@ -111,11 +116,11 @@ export class Evaluator {
   }
 
   /** The minutes before a before-deploy baseline, dense (silent minutes as 0), for the wander of window-wander.ts. */
-  private history(rule: Rule, baseline: WindowQuery): RateHistory | undefined {
+  private async history(rule: Rule, baseline: WindowQuery): Promise<RateHistory | undefined> {
     const minutes = rule.baseline.kind === "before_deploy" ? rule.baseline.history_minutes : 0;
     if (minutes === 0) return undefined;
     const start = baseline.start - minutes * 60_000;
-    const counts = this.builtin.requestCounts({ ...baseline, start, end: baseline.start });
+    const counts = await this.builtin.requestCounts({ ...baseline, start, end: baseline.start });
     const series = Array.from({ length: minutes }, (_, i) => {
       const m = counts.get(start + i * 60_000);
       return { events: m?.errors ?? 0, exposure: m?.requests ?? 0 };
@@ -130,26 +135,26 @@ export class Evaluator {
     return { name: signal.name, settings, weight: signal.weight, critical: signal.critical, noData: signal.no_data };
   }
 
-  private fetch(reads: WindowCache, signal: SignalRule, confidence: number, input: EvaluationInput): SignalInput {
+  private async fetch(reads: WindowCache, signal: SignalRule, confidence: number, input: EvaluationInput): Promise<SignalInput> {
     const { paired } = input;
     const common = this.common(signal, confidence, input);
     if (paired.kind === "missing") return { ...common, data: { kind: "missing", why: `no baseline: ${paired.why}` } };
     const query = (w: WindowSpec): WindowQuery => ({ ...w, service: input.service, environment: input.environment, routeLike: routeLike(signal.route) });
     const baseline = query(paired.baseline), candidate = query(paired.candidate);
     try {
-      if (signal.by_route) return { ...common, data: this.byRoute(signal.kind, baseline, candidate, reads, input.rule) };
+      if (signal.by_route) return { ...common, data: await this.byRoute(signal.kind, baseline, candidate, reads, input.rule) };
       switch (signal.kind) {
         case "error_rate": {
-          const b = pooledRequests(reads, baseline, paired.pooled), c = reads.requests(candidate);
+          const b = await pooledRequests(reads, baseline, paired.pooled), c = await reads.requests(candidate);
           const baselineSeries = [...b.perMinute.values()].map((m) => ({ events: m.errors, exposure: m.requests }));
-          const history = this.history(input.rule, baseline);
+          const history = await this.history(input.rule, baseline);
           return {
             ...common,
             data: { kind: "rate", baseline: { events: b.errors, exposure: b.requests }, candidate: { events: c.errors, exposure: c.requests }, baselineSeries, history },
           };
         }
         case "latency": {
-          const b = pooledRequests(reads, baseline, paired.pooled), c = reads.requests(candidate);
+          const b = await pooledRequests(reads, baseline, paired.pooled), c = await reads.requests(candidate);
           return { ...common, data: { kind: "distribution", baseline: histogramSample(b.hist), candidate: histogramSample(c.hist) } };
         }
         case "new_errors":
@@ -157,7 +162,7 @@ export class Evaluator {
           return { ...common, data: { kind: "missing", why: `${signal.kind} is judged by the sequential analysis (analysis.mode: sequential)` } };
         case "metric": {
           // Minutes in time order: the step test allows for minute-to-minute correlation (src/analysis/classify-series.ts).
-          const b = this.builtin.metricSeries(signal.metric!, baseline), c = this.builtin.metricSeries(signal.metric!, candidate);
+          const b = await this.builtin.metricSeries(signal.metric!, baseline), c = await this.builtin.metricSeries(signal.metric!, candidate);
           const gapPoints = Math.max(0, Math.round((candidate.start - baseline.end) / 60_000));
           return { ...common, data: { kind: "series", baseline: b.map((p) => p.value), candidate: c.map((p) => p.value), gapPoints } };
         }
@@ -168,8 +173,8 @@ export class Evaluator {
   }
 
   /** Per-route data: strata for the error rate, a baseline standardised to the candidate's route mix for latency. */
-  private byRoute(kind: SignalRule["kind"], baseline: WindowQuery, candidate: WindowQuery, reads: WindowCache, rule: Rule): SignalInput["data"] {
-    const b = this.builtin.requestsByRoute(baseline), c = this.builtin.requestsByRoute(candidate);
+  private async byRoute(kind: SignalRule["kind"], baseline: WindowQuery, candidate: WindowQuery, reads: WindowCache, rule: Rule): Promise<SignalInput["data"]> {
+    const b = await this.builtin.requestsByRoute(baseline), c = await this.builtin.requestsByRoute(candidate);
     if (kind === "error_rate") {
       const routes = new Set([...b.keys(), ...c.keys()]);
       const strata = [...routes].map((r) => ({
@@ -177,8 +182,8 @@ export class Evaluator {
         candidate: { events: c.get(r)?.errors ?? 0, exposure: c.get(r)?.requests ?? 0 },
       }));
       const sum = (side: "baseline" | "candidate", k: "events" | "exposure") => strata.reduce((a, s) => a + s[side][k], 0);
-      const baselineSeries = [...reads.requests(baseline).perMinute.values()].map((m) => ({ events: m.errors, exposure: m.requests }));
-      return { kind: "rate", strata, baselineSeries, history: this.history(rule, baseline), baseline: { events: sum("baseline", "events"), exposure: sum("baseline", "exposure") }, candidate: { events: sum("candidate", "events"), exposure: sum("candidate", "exposure") } };
+      const baselineSeries = [...(await reads.requests(baseline)).perMinute.values()].map((m) => ({ events: m.errors, exposure: m.requests }));
+      return { kind: "rate", strata, baselineSeries, history: await this.history(rule, baseline), baseline: { events: sum("baseline", "events"), exposure: sum("baseline", "exposure") }, candidate: { events: sum("candidate", "events"), exposure: sum("candidate", "exposure") } };
     }
     const toSamples = (m: Map<string, RequestWindow>) => new Map([...m].map(([r, w]) => [r, histogramSample(w.hist)]));
     const mix = standardizeToCandidateMix(toSamples(b), toSamples(c));

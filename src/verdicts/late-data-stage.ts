@@ -1,6 +1,5 @@
-import type { Statement } from "better-sqlite3";
 import type { AuditLog } from "../decisions/audit-log.ts";
-import type { Db } from "../store/db.ts";
+import type { Statement, Store } from "../store/store.ts";
 import type { FinalVerdict, FinalVerdictStage, ReleaseIdentity } from "./verdict-types.ts";
 import type { LateData } from "./verdict.ts";
 
@@ -12,34 +11,35 @@ type Range = [number, number];
  * log, so forged or late data behind a verdict is visible.
  */
 export class LateDataStage implements FinalVerdictStage {
-  private readonly s: Record<"late" | "requests" | "samples", Statement>;
+  private readonly late: Statement<{ id: string; name: string; records: number }>;
+  private readonly s: Record<"requests" | "samples", Statement<{ n: number }>>;
 
-  constructor(db: Db, private readonly audit: AuditLog) {
-    const p = (sql: string) => db.$client.prepare(sql);
+  constructor(store: Store, private readonly audit: AuditLog) {
+    const p = (sql: string) => store.statement<{ n: number }>(sql);
     const where = "service = ? AND environment = ? AND minute >= ? AND minute < ?";
+    this.late = store.statement(`SELECT token_id AS id, token_name AS name, SUM(records) AS records FROM late_telemetry WHERE ${where} GROUP BY token_id, token_name`);
     this.s = {
-      late: p(`SELECT token_id AS id, token_name AS name, SUM(records) AS records FROM late_telemetry WHERE ${where} GROUP BY token_id, token_name`),
       requests: p(`SELECT COALESCE(SUM(requests), 0) AS n FROM service_rollups WHERE ${where}`),
       samples: p(`SELECT COALESCE(SUM(count), 0) AS n FROM metric_rollups WHERE ${where}`),
     };
   }
 
-  complete(release: ReleaseIdentity, verdict: FinalVerdict): FinalVerdict {
-    const late_data = this.measure(release, windowsOf(verdict));
+  async complete(release: ReleaseIdentity, verdict: FinalVerdict): Promise<FinalVerdict> {
+    const late_data = await this.measure(release, windowsOf(verdict));
     if (late_data.records > 0) {
       const by = late_data.tokens.map((t) => `'${t.name}' (${t.id}): ${t.records}`).join(", ");
       const share = `${(late_data.share * 100).toFixed(late_data.share < 0.01 ? 2 : 1)} %`;
-      this.audit.record("late_data", release, "deploy-guard",
+      await this.audit.record("late_data", release, "deploy-guard",
         `The final verdict (${verdict.status}) counted ${late_data.records} records (${share} of its data) that arrived after their minute closed, written by ${by}.`,
         { verdict_status: verdict.status, ...late_data });
     }
     return { ...verdict, late_data };
   }
 
-  private measure(release: ReleaseIdentity, ranges: Range[]): LateData {
+  private async measure(release: ReleaseIdentity, ranges: Range[]): Promise<LateData> {
     const tokens = new Map<string, { id: string; name: string; records: number }>();
     for (const [from, to] of ranges) {
-      for (const row of this.s.late.all(release.service, release.environment, from, to) as { id: string; name: string; records: number }[]) {
+      for (const row of await this.late.all(release.service, release.environment, from, to)) {
         const t = tokens.get(row.id) ?? { id: row.id, name: row.name, records: 0 };
         t.records += row.records;
         tokens.set(row.id, t);
@@ -50,8 +50,8 @@ export class LateDataStage implements FinalVerdictStage {
     // The totals are read only when there is late data: metric roll-ups are keyed by name first, so this scans them.
     let total = 0;
     for (const [from, to] of ranges) {
-      total += (this.s.requests.get(release.service, release.environment, from, to) as { n: number }).n;
-      total += (this.s.samples.get(release.service, release.environment, from, to) as { n: number }).n;
+      total += (await this.s.requests.get(release.service, release.environment, from, to))!.n;
+      total += (await this.s.samples.get(release.service, release.environment, from, to))!.n;
     }
     return { records, share: total > 0 ? Math.min(1, records / total) : 1, tokens: [...tokens.values()].sort((a, b) => b.records - a.records) };
   }

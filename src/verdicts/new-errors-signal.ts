@@ -23,24 +23,24 @@ export interface NewErrorsOptions {
 /** The signal's data: evidence for testNewSignatures, or why there is none (the judge's "missing" shape). */
 export type NewErrorsData = { kind: "new_errors"; evidence: NewSignatureEvidence } | { kind: "missing"; why: string };
 
-/** The fetch stage: reads the lookback and the candidate window from pushed logs' error signatures (synchronous). */
-export function readNewErrorsInput(reader: ErrorSignatureReader, t: NewErrorsTarget, options: Pick<NewErrorsOptions, "lookback_days">): NewErrorsData {
+/** The fetch stage: reads the lookback and the candidate window from pushed logs' error signatures. */
+export async function readNewErrorsInput(reader: ErrorSignatureReader, t: NewErrorsTarget, options: Pick<NewErrorsOptions, "lookback_days">): Promise<NewErrorsData> {
   if (!(t.candidateEnd > t.candidateStart)) return { kind: "missing", why: "the analysis window has not started" };
   const lookbackStart = Math.floor((t.deployStart - options.lookback_days * DAY) / MINUTE) * MINUTE;
   const deployStart = Math.floor(t.deployStart / MINUTE) * MINUTE;
   const windows = { service: t.service, environment: t.environment, lookbackStart, deployStart, candidateStart: t.candidateStart, candidateEnd: t.candidateEnd };
   const candidateMinutes = Math.max(1, Math.ceil((t.candidateEnd - t.candidateStart) / MINUTE));
-  const candidateRequests = reader.requestsPerMinute(t.service, t.environment, Math.floor(t.candidateStart / MINUTE) * MINUTE, t.candidateEnd).reduce((a, b) => a + b, 0);
+  const candidateRequests = (await reader.requestsPerMinute(t.service, t.environment, Math.floor(t.candidateStart / MINUTE) * MINUTE, t.candidateEnd)).reduce((a, b) => a + b, 0);
   return {
     kind: "new_errors",
     evidence: {
       deployStart,
       historyStart: lookbackStart,
-      historyRequests: reader.requestsPerMinute(t.service, t.environment, lookbackStart, deployStart),
-      historyKinds: reader.historyKinds(windows, candidateMinutes),
-      excluded: reader.releaseWindows(t.service, t.environment, t.version, lookbackStart, deployStart),
+      historyRequests: await reader.requestsPerMinute(t.service, t.environment, lookbackStart, deployStart),
+      historyKinds: await reader.historyKinds(windows, candidateMinutes),
+      excluded: await reader.releaseWindows(t.service, t.environment, t.version, lookbackStart, deployStart),
       candidateRequests,
-      candidateKinds: reader.newKinds(windows),
+      candidateKinds: await reader.newKinds(windows),
     },
   };
 }

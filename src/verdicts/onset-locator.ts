@@ -1,6 +1,5 @@
-import type { Statement } from "better-sqlite3";
 import { attributeChange, detectChangePoint, detectMeanShift, type ChangeCause } from "../analysis/change-point.ts";
-import type { Db } from "../store/db.ts";
+import type { Statement, Store } from "../store/store.ts";
 import type { ReleaseRow } from "../store/schema/index.ts";
 import type { WindowReader } from "../telemetry/window-reader.ts";
 import type { Onset } from "./verdict.ts";
@@ -11,34 +10,37 @@ const MIN = 60_000;
 const CLOSE_MS = 2 * MIN;
 const hhmm = (t: number) => new Date(t).toISOString().slice(11, 16);
 
+interface DeployRow { id: string; service: string; version: string; startedAt: number; finishedAt: number | null; hosts: string | null }
+interface BatchRow { deployId: string; index: number; total: number; finishedAt: number; hosts: string | null; service: string; version: string }
+
 /**
  * For a failing signal: when did it change (a change-point scan over the minutes around the deploy), and which deploy
  * or batch does the change follow: the service's own, or another service's whose named hosts are where it changed.
  */
 export class OnsetLocator {
-  private readonly deploys: Statement;
-  private readonly batches: Statement;
+  private readonly deploys: Statement<DeployRow>;
+  private readonly batches: Statement<BatchRow>;
 
   constructor(
-    db: Db,
+    store: Store,
     private readonly reader: WindowReader,
   ) {
-    this.deploys = db.$client.prepare(`SELECT d.id, r.service, r.version, d.started_at AS startedAt, d.finished_at AS finishedAt, d.hosts
+    this.deploys = store.statement(`SELECT d.id, r.service, r.version, d.started_at AS "startedAt", d.finished_at AS "finishedAt", d.hosts
       FROM deploys d JOIN releases r ON r.id = d.release_id WHERE r.environment = ? AND d.started_at <= ? AND coalesce(d.finished_at, d.started_at) >= ?`);
-    this.batches = db.$client.prepare(`SELECT b.deploy_id AS deployId, b.batch_index AS "index", b.batch_total AS total, b.finished_at AS finishedAt, b.hosts, r.service, r.version
+    this.batches = store.statement(`SELECT b.deploy_id AS "deployId", b.batch_index AS "index", b.batch_total AS total, b.finished_at AS "finishedAt", b.hosts, r.service, r.version
       FROM deploy_batches b JOIN deploys d ON d.id = b.deploy_id JOIN releases r ON r.id = d.release_id
       WHERE r.environment = ? AND b.finished_at BETWEEN ? AND ?`);
   }
 
-  locate(release: ReleaseRow, kind: "error_rate" | "latency", end: number): Onset | undefined {
+  async locate(release: ReleaseRow, kind: "error_rate" | "latency", end: number): Promise<Onset | undefined> {
     const start = floorMinute((release.deployStartedAt ?? release.analysisStart!) - 60 * MIN);
     const q = { service: release.service, environment: release.environment, start, end };
-    const cp = this.changePoint(q, kind);
+    const cp = await this.changePoint(q, kind);
     if (!cp?.significant) return undefined;
-    const causes = this.causes(release.environment, start, end);
-    const changedHosts = this.changedHosts(q, cp.t, kind);
+    const causes = await this.causes(release.environment, start, end);
+    const changedHosts = await this.changedHosts(q, cp.t, kind);
     const attribution = attributeChange(cp.t, causes, { maxLagMs: 30 * MIN, toleranceMs: MIN, changedHosts, service: release.service });
-    const rivals = attribution && attribution.hosts === undefined ? this.rivals(attribution, causes, q, cp.t, kind) : [];
+    const rivals = attribution && attribution.hosts === undefined ? await this.rivals(attribution, causes, q, cp.t, kind) : [];
     const fmt = (x: number) => (kind === "error_rate" ? `${(x * 100).toFixed(1)} %` : `${Math.round(x)} ms`);
     const what = kind === "error_rate" ? "errors" : "response times";
     let follows = attribution ? ` It follows ${attribution.label}: ${attribution.reason}.` : " No deploy in the 30 minutes before it explains it.";
@@ -57,8 +59,8 @@ export class OnsetLocator {
     };
   }
 
-  private changePoint(q: { service: string; environment: string; start: number; end: number }, kind: "error_rate" | "latency") {
-    const minutes = [...this.reader.requests(q).perMinute].sort((a, b) => a[0] - b[0]);
+  private async changePoint(q: { service: string; environment: string; start: number; end: number }, kind: "error_rate" | "latency") {
+    const minutes = [...(await this.reader.requests(q)).perMinute].sort((a, b) => a[0] - b[0]);
     return kind === "error_rate"
       ? detectChangePoint(minutes.map(([t, m]) => ({ t, events: m.errors, exposure: m.requests })).filter((p) => p.exposure > 0))
       : detectMeanShift(minutes.filter(([, m]) => m.latencyCount > 0).map(([t, m]) => ({ t, value: m.latencySum / m.latencyCount })));
@@ -68,33 +70,35 @@ export class OnsetLocator {
    * Deploys of other services, naming no hosts, close in time to the one blamed, whose own signal changed at about the
    * same moment: with no hosts to tell them apart, either could be the cause (a shared dependency, a caller).
    */
-  private rivals(blamed: ChangeCause, causes: ChangeCause[], q: { service: string; environment: string; start: number; end: number }, at: number, kind: "error_rate" | "latency"): ChangeCause[] {
+  private async rivals(blamed: ChangeCause, causes: ChangeCause[], q: { service: string; environment: string; start: number; end: number }, at: number, kind: "error_rate" | "latency"): Promise<ChangeCause[]> {
     const near = causes.filter((c) => c.service !== q.service && c.hosts === undefined && c.id !== blamed.id && Math.abs(c.at - blamed.at) <= CLOSE_MS);
     const seen = new Set<string>();
-    return near.filter((c) => {
-      if (c.service === undefined || seen.has(c.service)) return false;
+    const out: ChangeCause[] = [];
+    for (const c of near) {
+      if (c.service === undefined || seen.has(c.service)) continue;
       seen.add(c.service);
-      const other = this.changePoint({ ...q, service: c.service }, kind);
-      return other?.significant === true && Math.abs(other.t - at) <= CLOSE_MS + MIN;
-    });
+      const other = await this.changePoint({ ...q, service: c.service }, kind);
+      if (other?.significant === true && Math.abs(other.t - at) <= CLOSE_MS + MIN) out.push(c);
+    }
+    return out;
   }
 
-  private causes(environment: string, start: number, end: number): ChangeCause[] {
+  private async causes(environment: string, start: number, end: number): Promise<ChangeCause[]> {
     const hosts = (h: string | null) => (h ? (JSON.parse(h) as string[]) : undefined);
     const out: ChangeCause[] = [];
-    for (const d of this.deploys.all(environment, end, start - 30 * MIN) as { id: string; service: string; version: string; startedAt: number; finishedAt: number | null; hosts: string | null }[]) {
+    for (const d of await this.deploys.all(environment, end, start - 30 * MIN)) {
       const at = d.finishedAt ?? d.startedAt;
       out.push({ id: d.id, label: `the deploy of ${d.service} ${d.version} (finished ${hhmm(at)})`, at, service: d.service, ...(hosts(d.hosts) ? { hosts: hosts(d.hosts)! } : {}) });
     }
-    for (const b of this.batches.all(environment, start - 30 * MIN, end) as { deployId: string; index: number; total: number; finishedAt: number; hosts: string | null; service: string; version: string }[]) {
+    for (const b of await this.batches.all(environment, start - 30 * MIN, end)) {
       out.push({ id: `${b.deployId}#${b.index}`, label: `batch ${b.index} of ${b.total} of ${b.service} ${b.version}`, at: b.finishedAt, service: b.service, ...(hosts(b.hosts) ? { hosts: hosts(b.hosts)! } : {}) });
     }
     return out;
   }
 
   /** Hosts whose signal at least doubled after the change point. */
-  private changedHosts(q: { service: string; environment: string; start: number; end: number }, at: number, kind: "error_rate" | "latency"): string[] | undefined {
-    const before = this.reader.requestsByHost({ ...q, end: at }), after = this.reader.requestsByHost({ ...q, start: at });
+  private async changedHosts(q: { service: string; environment: string; start: number; end: number }, at: number, kind: "error_rate" | "latency"): Promise<string[] | undefined> {
+    const before = await this.reader.requestsByHost({ ...q, end: at }), after = await this.reader.requestsByHost({ ...q, start: at });
     const value = (w: { requests: number; errors: number; latencyCount: number; latencySum: number } | undefined) =>
       !w ? undefined : kind === "error_rate" ? (w.requests > 0 ? (w.errors + 0.5) / w.requests : undefined) : w.latencyCount > 0 ? w.latencySum / w.latencyCount : undefined;
     const changed = [...after.keys()].filter((h) => h !== "" && (value(after.get(h)) ?? 0) >= 2 * (value(before.get(h)) ?? Infinity));

@@ -1,5 +1,4 @@
-import type { Statement } from "better-sqlite3";
-import type { Db } from "../store/db.ts";
+import type { Statement, Store } from "../store/store.ts";
 
 export interface SkippedSignal {
   by: string;
@@ -8,10 +7,10 @@ export interface SkippedSignal {
 
 /** Reads and appends operators' changes to how a release is judged: skipped signals and retries (release_overrides). */
 export class ReleaseOverrides {
-  private readonly s: Record<"skips" | "retries" | "insert" | "receivedAt" | "lastMinute", Statement>;
+  private readonly s: Record<"skips" | "retries" | "insert" | "receivedAt" | "lastMinute", Statement<Record<string, unknown>>>;
 
-  constructor(db: Db) {
-    const p = (sql: string) => db.$client.prepare(sql);
+  constructor(store: Store) {
+    const p = (sql: string) => store.statement(sql);
     this.s = {
       skips: p("SELECT signal, actor, created_at AS createdAt FROM release_overrides WHERE release_id = ? AND kind = 'skip_signal' ORDER BY id"),
       retries: p("SELECT count(*) AS n FROM release_overrides WHERE release_id = ? AND kind = 'retry'"),
@@ -24,30 +23,30 @@ export class ReleaseOverrides {
     };
   }
 
-  skipped(releaseId: string): Map<string, SkippedSignal> {
-    const rows = this.s.skips.all(releaseId) as { signal: string; actor: string | null; createdAt: number }[];
+  async skipped(releaseId: string): Promise<Map<string, SkippedSignal>> {
+    const rows = (await this.s.skips.all(releaseId)) as { signal: string; actor: string | null; createdAt: number }[];
     return new Map(rows.map((r) => [r.signal, { by: r.actor ?? "an operator", at: new Date(r.createdAt).toISOString() }]));
   }
 
-  retries(releaseId: string): number {
-    return (this.s.retries.get(releaseId) as { n: number }).n;
+  async retries(releaseId: string): Promise<number> {
+    return ((await this.s.retries.get(releaseId)) as { n: number }).n;
   }
 
-  addSkip(releaseId: string, signal: string, actor: string, now: number): void {
-    this.s.insert.run(releaseId, "skip_signal", signal, actor, null, now);
+  async addSkip(releaseId: string, signal: string, actor: string, now: number): Promise<void> {
+    await this.s.insert.run(releaseId, "skip_signal", signal, actor, null, now);
   }
 
-  addRetry(releaseId: string, windowStart: number, now: number): void {
-    this.s.insert.run(releaseId, "retry", null, null, windowStart, now);
+  async addRetry(releaseId: string, windowStart: number, now: number): Promise<void> {
+    await this.s.insert.run(releaseId, "retry", null, null, windowStart, now);
   }
 
   /** When the deploy's finish was received, and the time it says it happened (a replay receives it long after). */
-  finishReceived(releaseId: string, deployId: string | null): { timestamp: number; receivedAt: number } | undefined {
-    return deployId === null ? undefined : (this.s.receivedAt.get(releaseId, deployId) as { timestamp: number; receivedAt: number } | undefined);
+  async finishReceived(releaseId: string, deployId: string | null): Promise<{ timestamp: number; receivedAt: number } | undefined> {
+    return deployId === null ? undefined : ((await this.s.receivedAt.get(releaseId, deployId)) as { timestamp: number; receivedAt: number } | undefined);
   }
 
   /** The last minute with stored requests of the service since `from`, or undefined when none has arrived. */
-  lastStoredMinute(service: string, environment: string, from: number): number | undefined {
-    return (this.s.lastMinute.get(service, environment, from, service, environment, from) as { minute: number | null }).minute ?? undefined;
+  async lastStoredMinute(service: string, environment: string, from: number): Promise<number | undefined> {
+    return ((await this.s.lastMinute.get(service, environment, from, service, environment, from)) as { minute: number | null }).minute ?? undefined;
   }
 }

@@ -64,40 +64,44 @@ export function releaseRoutes(app: Router, c: Container): void {
   app.use("/api/v1/releases/:id/batches/*", read);
   // A decision naming batch k answers only batch k's gate (issue 12); a one-argument current() ignores the batch.
   const decisions: BatchDecisions = c.decisions;
-  app.openapi(batches, (ctx) => {
-    const release = c.verdicts.get(ctx.req.valid("param").id);
-    return ctx.json({ batches: c.batches.ofRelease(release).map((b) => batchGateView(release, b, decisions.current(release.id, b.index))) }, 200);
+  app.openapi(batches, async (ctx) => {
+    const release = await c.verdicts.get(ctx.req.valid("param").id);
+    const views = [];
+    for (const b of await c.batches.ofRelease(release)) views.push(batchGateView(release, b, await decisions.current(release.id, b.index)));
+    return ctx.json({ batches: views }, 200);
   });
-  app.openapi(batchVerdict, (ctx) => {
+  app.openapi(batchVerdict, async (ctx) => {
     const { id, index } = ctx.req.valid("param");
-    const release = c.verdicts.get(id);
-    const batch = c.batches.ofRelease(release).find((b) => b.index === index);
+    const release = await c.verdicts.get(id);
+    const batch = (await c.batches.ofRelease(release)).find((b) => b.index === index);
     if (!batch) throw new AppError("NOT_FOUND", `Release ${id} has no batch ${index} in its latest deploy.`);
-    return ctx.json(batchGateView(release, batch, decisions.current(id, index)), 200);
+    return ctx.json(batchGateView(release, batch, await decisions.current(id, index)), 200);
   });
-  app.openapi(list, (ctx) => {
+  app.openapi(list, async (ctx) => {
     // A token limited to some services lists only theirs.
     const who = ctx.get("token");
-    const rows = c.releases.list(ctx.req.valid("query")).filter((r) => mayRead(who, r.service, r.environment));
-    return ctx.json({ releases: rows.map((r) => c.views.release(r)) }, 200);
+    const rows = (await c.releases.list(ctx.req.valid("query"))).filter((r) => mayRead(who, r.service, r.environment));
+    const releases = [];
+    for (const r of rows) releases.push(await c.views.release(r));
+    return ctx.json({ releases }, 200);
   });
-  app.openapi(get, (ctx) => {
+  app.openapi(get, async (ctx) => {
     const { id } = ctx.req.valid("param");
-    return ctx.json({ ...c.views.release(c.verdicts.get(id)), deploys: c.releases.deploysOf(id) }, 200);
+    return ctx.json({ ...(await c.views.release(await c.verdicts.get(id))), deploys: await c.releases.deploysOf(id) }, 200);
   });
-  app.openapi(verdict, (ctx) => {
+  app.openapi(verdict, async (ctx) => {
     const { id } = ctx.req.valid("param");
-    return ctx.json(c.views.verdict(c.verdicts.get(id)), 200);
+    return ctx.json(await c.views.verdict(await c.verdicts.get(id)), 200);
   });
   app.openapi(evaluate, async (ctx) => {
     const { id } = ctx.req.valid("param");
     const actor = ctx.get("tokenName");
     const prepared = await c.verdicts.prepareNow(id);
-    const row = await c.writes.run(() => {
-      const judged = c.verdicts.judgeNow(prepared);
-      c.audit.record("evaluation_forced", judged, actor, `Evaluated now by ${actor}: the engine says ${judged.status}.`, { engine_status: judged.status, score: judged.score });
+    const row = await c.store.write(async () => {
+      const judged = await c.verdicts.judgeNow(prepared);
+      await c.audit.record("evaluation_forced", judged, actor, `Evaluated now by ${actor}: the engine says ${judged.status}.`, { engine_status: judged.status, score: judged.score });
       return judged;
     });
-    return ctx.json(c.views.verdict(row), 200);
+    return ctx.json(await c.views.verdict(row), 200);
   });
 }

@@ -26,15 +26,15 @@ export class ComparisonChooser {
    * baseline auto: updated hosts against the others while any others still serve, or the new version against the old
    * while both serve; else the forecast from history (the engine falls back to the hour before on under a day of it).
    */
-  choose(release: ReleaseRow, rule: Rule, candidateEnd: number): Comparison {
+  async choose(release: ReleaseRow, rule: Rule, candidateEnd: number): Promise<Comparison> {
     const kind = rule.baseline.kind;
     const window = { service: release.service, environment: release.environment, start: release.analysisStart!, end: Math.max(candidateEnd, release.analysisStart! + MINUTE) };
     if (kind === "auto" || kind === "concurrent") {
-      const hosts = this.baselines.updatedHosts(release.latestDeployId);
-      if (hosts.length > 0 && this.reader.requestCounts({ ...window, excludeHosts: hosts }).size > 0) {
+      const hosts = await this.baselines.updatedHosts(release.latestDeployId);
+      if (hosts.length > 0 && (await this.reader.requestCounts({ ...window, excludeHosts: hosts })).size > 0) {
         return { groups: { candidate: { hosts }, control: { excludeHosts: hosts } }, label: `the hosts not yet updated, over the same minutes (${hosts.length} updated)` };
       }
-      const versions = this.reader.versionsServing(window);
+      const versions = await this.reader.versionsServing(window);
       const total = [...versions.values()].reduce((a, b) => a + b, 0);
       const mine = versions.get(release.version) ?? 0;
       if (mine > 0 && total - mine >= MIN_CONTROL_SHARE * total) {
@@ -46,12 +46,12 @@ export class ComparisonChooser {
     // Under a day of history the engine compares with the hour before the deploy (and says it is of low assurance).
     if (kind === "before_deploy") return { label: `the ${rule.baseline.minutes} minutes before the deploy`, historyDays: Math.min(0.99, (rule.baseline.minutes + rule.baseline.history_minutes) / 1440) };
     if (kind === "week_ago") return { referenceStart: release.analysisStart! - WEEK, label: "the same hours a week earlier" };
-    if (kind === "previous_release" && !this.baselines.hasEarlierGood(release)) {
+    if (kind === "previous_release" && !(await this.baselines.hasEarlierGood(release))) {
       // The first release of a service under this rule bootstraps as `auto` would, and says so.
-      const auto = this.choose(release, { ...rule, baseline: { ...rule.baseline, kind: "auto" } }, candidateEnd);
+      const auto = await this.choose(release, { ...rule, baseline: { ...rule.baseline, kind: "auto" } }, candidateEnd);
       return { ...auto, label: `${noEarlierGood(release.service)}: compared with ${auto.label}` };
     }
-    const paired = this.baselines.resolve(release, rule, candidateEnd);
+    const paired = await this.baselines.resolve(release, rule, candidateEnd);
     if (paired.kind === "missing") return { label: `a forecast from history (${paired.why})` };
     return { referenceStart: paired.baseline.start, label: paired.label, ...(paired.pooled && paired.pooled.length > 1 ? { referenceStarts: paired.pooled } : {}) };
   }

@@ -38,10 +38,10 @@ class ModelCache<T> {
 
   constructor(private readonly limit: number) {}
 
-  get(key: string, fit: () => T): T {
+  async get(key: string, fit: () => Promise<T> | T): Promise<T> {
     let v = this.map.get(key);
     if (v === undefined) {
-      v = fit();
+      v = await fit();
       if (this.map.size >= this.limit) this.map.delete(this.map.keys().next().value!);
       this.map.set(key, v);
     }
@@ -73,16 +73,16 @@ export class SequentialEvaluator {
   }
 
   /** `skipped`: signals an operator set aside for this release; shown, never counted. */
-  evaluate(release: ReleaseRow, rule: Rule, candidateEnd: number, now: number, external: ExternalReads = NO_READS,
-    skipped: ReadonlyMap<string, SkippedSignal> = new Map()): SequentialVerdict {
+  async evaluate(release: ReleaseRow, rule: Rule, candidateEnd: number, now: number, external: ExternalReads = NO_READS,
+    skipped: ReadonlyMap<string, SkippedSignal> = new Map()): Promise<SequentialVerdict> {
     const analysisStart = release.analysisStart!;
     const minutesSoFar = Math.max(0, Math.round((candidateEnd - analysisStart) / MINUTE));
-    const comparison = this.comparisons.choose(release, rule, candidateEnd);
+    const comparison = await this.comparisons.choose(release, rule, candidateEnd);
     const sequential = rule.signals.filter((s) => isSequential(rule, s));
     const alpha = signalAlpha(rule, sequential);
-    const fixedChecks = this.fixedChecks(release, rule, minutesSoFar, now, external);
+    const fixedChecks = await this.fixedChecks(release, rule, minutesSoFar, now, external);
     const checks: Check[] = [];
-    const standings = rule.signals.map((signal): SignalStanding | null => {
+    const standingOf = async (signal: SignalRule): Promise<SignalStanding | null> => {
       const skip = skipped.get(signal.name);
       if (skip) {
         checks.push({ ...waitingCheck(signal, `Set aside for this release by ${skip.by} at ${skip.at}; not judged.`), skipped: skip });
@@ -103,11 +103,11 @@ export class SequentialEvaluator {
         deployStartedAt: release.deployStartedAt ?? analysisStart, analysisStart, candidateEnd, routeLike: routeLike(signal.route) };
       try {
         if (signal.kind === "new_errors") {
-          const judged = this.judgeNewErrors(release, rule, signal, scope, alpha);
+          const judged = await this.judgeNewErrors(release, rule, signal, scope, alpha);
           checks.push(judged.check);
           return { ...common, ...judged.standing };
         }
-        const result = this.judgeSignal(release, rule, signal, scope, alpha);
+        const result = await this.judgeSignal(release, rule, signal, scope, alpha);
         checks.push(explainSequential(signal, result, analysisStart));
         return { ...common, status: result.status, minutesUsed: result.minutesUsed, maxMinutes: result.maxMinutes, nextLookMinutes: result.nextLookMinutes };
       } catch (err) {
@@ -116,7 +116,10 @@ export class SequentialEvaluator {
         checks.push({ ...waitingCheck(signal, reason), status: "error" });
         return { ...common, status: "fail", minutesUsed: minutesSoFar, maxMinutes: minutesSoFar, nextLookMinutes: null };
       }
-    });
+    };
+    // One signal after another, as before: checks are pushed in the rule's order.
+    const standings: (SignalStanding | null)[] = [];
+    for (const signal of rule.signals) standings.push(await standingOf(signal));
     // Observe-mode signals are judged and shown beside the others, but never fail, hold or keep the release waiting.
     rule.signals.forEach((signal, i) => {
       if (signal.mode === "observe" && standings[i]) {
@@ -151,21 +154,21 @@ export class SequentialEvaluator {
    * New kinds of error: a look is decisive only when it fails; otherwise the signal stands as passed so far and never
    * keeps a release waiting. The first failing look (5-minute steps from 10) is found as a replay would find it.
    */
-  private judgeNewErrors(release: ReleaseRow, rule: Rule, signal: SignalRule, scope: EvidenceScope, alpha: number): { check: Check; standing: Omit<SignalStanding, "critical" | "weight" | "noData"> } {
+  private async judgeNewErrors(release: ReleaseRow, rule: Rule, signal: SignalRule, scope: EvidenceScope, alpha: number): Promise<{ check: Check; standing: Omit<SignalStanding, "critical" | "weight" | "noData"> }> {
     const options = newErrorsOptions(signal);
     const maxMinutes = rule.analysis.max_minutes;
     const looks = Math.floor((maxMinutes - ERROR_PLAN.firstLookMinutes) / ERROR_PLAN.lookEveryMinutes) + 1;
-    const at = (end: number) => {
-      const data = readNewErrorsInput(this.signatures, { service: release.service, environment: release.environment, version: release.version,
+    const at = async (end: number) => {
+      const data = await readNewErrorsInput(this.signatures, { service: release.service, environment: release.environment, version: release.version,
         deployStart: scope.deployStartedAt, candidateStart: scope.analysisStart, candidateEnd: end }, options);
       return data.kind === "missing" ? undefined : judgeNewErrors(data.evidence, options, { alpha, looks });
     };
     const available = Math.round((scope.candidateEnd - scope.analysisStart) / MINUTE);
     let minutes = available;
-    let judged = at(scope.candidateEnd);
+    let judged = await at(scope.candidateEnd);
     if (judged?.status === "fail" || judged?.status === "warn") {
       for (let t = ERROR_PLAN.firstLookMinutes; t < available; t += ERROR_PLAN.lookEveryMinutes) {
-        const earlier = at(scope.analysisStart + t * MINUTE);
+        const earlier = await at(scope.analysisStart + t * MINUTE);
         if (earlier?.status === judged.status) {
           judged = earlier;
           minutes = t;
@@ -183,35 +186,35 @@ export class SequentialEvaluator {
     return { check, standing: { status, minutesUsed: minutes, maxMinutes, nextLookMinutes: null } };
   }
 
-  private judgeSignal(release: ReleaseRow, rule: Rule, signal: SignalRule, scope: EvidenceScope, alpha: number): SequentialResult {
+  private async judgeSignal(release: ReleaseRow, rule: Rule, signal: SignalRule, scope: EvidenceScope, alpha: number): Promise<SequentialResult> {
     const latency = signal.kind === "latency";
     const settings = sequentialSettings(rule, signal, alpha);
     if (signal.kind === "error_budget") {
-      return judgeErrorBudget(this.evidence.candidateRates(scope), settings, { objective: signal.objective!, burnRate: signal.burn_rate ?? 14.4 });
+      return judgeErrorBudget(await this.evidence.candidateRates(scope), settings, { objective: signal.objective!, burnRate: signal.burn_rate ?? 14.4 });
     }
     const groupKey = scope.groups ? JSON.stringify(scope.groups) : scope.referenceStart ?? "history";
     // The window's start and α change on a retry (VerdictService.retry): a retried release is fitted afresh.
     const key = `${release.id}|${release.latestDeployId}|${release.analysisStart}|${rule.confidence}|${signal.name}|${groupKey}`;
     if (!latency) {
-      const history = this.histories.get(key, () => this.evidence.rateHistory(scope)) as ReturnType<SequentialEvidenceReader["rateHistory"]>;
-      const model = this.models.get(key, () => fitRateBaseline(history, settings)) as ReturnType<typeof fitRateBaseline>;
-      return judgeRateSequential(model, this.evidence.rate(scope, history), settings);
+      const history = (await this.histories.get(key, () => this.evidence.rateHistory(scope))) as Awaited<ReturnType<SequentialEvidenceReader["rateHistory"]>>;
+      const model = (await this.models.get(key, () => fitRateBaseline(history, settings))) as ReturnType<typeof fitRateBaseline>;
+      return judgeRateSequential(model, await this.evidence.rate(scope, history), settings);
     }
-    const threshold = this.models.get(`${key}|threshold`, () => this.evidence.latencyThreshold(scope) ?? null) as ReturnType<SequentialEvidenceReader["latencyThreshold"]> | null;
+    const threshold = (await this.models.get(`${key}|threshold`, async () => (await this.evidence.latencyThreshold(scope)) ?? null)) as Awaited<ReturnType<SequentialEvidenceReader["latencyThreshold"]>> | null;
     if (!threshold) return noLatencyBaseline(settings);
-    const history = this.histories.get(`${key}|latency`, () => this.evidence.latencyHistory(scope, threshold.bucket)) as ReturnType<SequentialEvidenceReader["latencyHistory"]>;
-    const model = this.models.get(`${key}|model`, () => fitLatencyBaseline(history, settings)) as ReturnType<typeof fitLatencyBaseline>;
-    return judgeLatencySequential(model, this.evidence.latency(scope, history, threshold), settings);
+    const history = (await this.histories.get(`${key}|latency`, () => this.evidence.latencyHistory(scope, threshold.bucket))) as Awaited<ReturnType<SequentialEvidenceReader["latencyHistory"]>>;
+    const model = (await this.models.get(`${key}|model`, () => fitLatencyBaseline(history, settings))) as ReturnType<typeof fitLatencyBaseline>;
+    return judgeLatencySequential(model, await this.evidence.latency(scope, history, threshold), settings);
   }
 
   /** Signals the fixed engine judges, once their window of `analysis.minutes` is complete. */
-  private fixedChecks(release: ReleaseRow, rule: Rule, minutesSoFar: number, now: number, external: ExternalReads): Map<string, Check> {
+  private async fixedChecks(release: ReleaseRow, rule: Rule, minutesSoFar: number, now: number, external: ExternalReads): Promise<Map<string, Check>> {
     const signals = rule.signals.filter((s) => !isSequential(rule, s));
     if (signals.length === 0 || minutesSoFar < rule.analysis.minutes) return new Map();
     const sub: Rule = { ...rule, signals, baseline: rule.baseline.kind === "auto" ? { ...rule.baseline, kind: "before_deploy" } : rule.baseline };
     const end = release.analysisStart! + rule.analysis.minutes * MINUTE;
-    const paired = this.baselines.resolve(release, sub, end);
-    const v = this.fixed.evaluate({ service: release.service, environment: release.environment, version: release.version, rule: sub, paired, final: true, now }, external);
+    const paired = await this.baselines.resolve(release, sub, end);
+    const v = await this.fixed.evaluate({ service: release.service, environment: release.environment, version: release.version, rule: sub, paired, final: true, now }, external);
     return new Map(v.checks.map((c) => [c.signal, c]));
   }
 }

@@ -54,8 +54,8 @@ export class SequentialEvidenceReader {
     return Math.max(0, Math.round((end - start) / MINUTE));
   }
 
-  private counts(s: EvidenceScope, start: number, end: number, group?: GroupFilter): MinuteCounts[] {
-    const map = this.reader.requestCounts(this.query(s, start, end, group));
+  private async counts(s: EvidenceScope, start: number, end: number, group?: GroupFilter): Promise<MinuteCounts[]> {
+    const map = await this.reader.requestCounts(this.query(s, start, end, group));
     return dense(map, start, this.minutes(start, end), (m) => ({ events: m.errors, exposure: m.requests }));
   }
 
@@ -65,14 +65,14 @@ export class SequentialEvidenceReader {
   }
 
   /** The history part of the evidence: enough to fit the baseline model once per release. */
-  rateHistory(s: EvidenceScope): Omit<RateEvidence, "candidate"> {
+  async rateHistory(s: EvidenceScope): Promise<Omit<RateEvidence, "candidate">> {
     const h = this.historySpan(s, s.historyDays);
     // Named updated hosts are forecast from their own history: the service's would carry the other hosts' rates and a
     // smaller wander than a few hosts have alone. New hosts with no history fall back to the service's.
     const hosts = s.groups?.candidate.hosts;
-    const own = hosts ? this.reader.requestCounts(this.query(s, h.start, h.end, { hosts })) : undefined;
+    const own = hosts ? await this.reader.requestCounts(this.query(s, h.start, h.end, { hosts })) : undefined;
     // From the first stored minute: days of silent minutes before it are unknown, not quiet (and cost time).
-    const map = own !== undefined && own.size > 0 ? own : this.reader.requestCounts(this.query(s, h.start, h.end));
+    const map = own !== undefined && own.size > 0 ? own : await this.reader.requestCounts(this.query(s, h.start, h.end));
     const first = map.size === 0 ? h.end : Math.min(...map.keys());
     const history = dense(map, first, this.minutes(first, h.end), (m) => ({ events: m.errors, exposure: m.requests }));
     const historyStart = first;
@@ -81,28 +81,29 @@ export class SequentialEvidenceReader {
     if (s.referenceStart !== undefined) out.reference = [];
     if (s.groups) {
       const g = this.historySpan(s, 1);
-      const candidateHistory = this.counts(s, g.start, g.end, s.groups.candidate);
+      const candidateHistory = await this.counts(s, g.start, g.end, s.groups.candidate);
       // A new version has no history of its own: its fresh pods stand against the old ones as alike (ρ = 1).
       const exchangeable = !candidateHistory.some((m) => m.exposure > 0);
-      out.concurrent = { control: [], candidateHistory, controlHistory: this.counts(s, g.start, g.end, s.groups.control), exchangeable };
+      out.concurrent = { control: [], candidateHistory, controlHistory: await this.counts(s, g.start, g.end, s.groups.control), exchangeable };
     }
     return out;
   }
 
   /** The candidate minutes so far (and the control group's, or the reference window's, over the same minutes). */
-  rate(s: EvidenceScope, history: Omit<RateEvidence, "candidate">): RateEvidence {
-    const evidence: RateEvidence = { ...history, candidate: this.counts(s, s.analysisStart, s.candidateEnd, s.groups?.candidate) };
+  async rate(s: EvidenceScope, history: Omit<RateEvidence, "candidate">): Promise<RateEvidence> {
+    const evidence: RateEvidence = { ...history, candidate: await this.counts(s, s.analysisStart, s.candidateEnd, s.groups?.candidate) };
     if (s.groups && history.concurrent) {
-      evidence.concurrent = { ...history.concurrent, control: this.counts(s, s.analysisStart, s.candidateEnd, s.groups.control) };
+      evidence.concurrent = { ...history.concurrent, control: await this.counts(s, s.analysisStart, s.candidateEnd, s.groups.control) };
     }
-    if (s.referenceStart !== undefined) evidence.reference = this.reference(s);
+    if (s.referenceStart !== undefined) evidence.reference = await this.reference(s);
     return evidence;
   }
 
   /** The reference window's minutes over as many minutes as the candidate has; pooled releases summed minute by minute. */
-  private reference(s: EvidenceScope): MinuteCounts[] {
+  private async reference(s: EvidenceScope): Promise<MinuteCounts[]> {
     const span = s.candidateEnd - s.analysisStart;
-    const windows = (s.referenceStarts ?? [s.referenceStart!]).map((start) => this.counts(s, start, start + span));
+    const windows: MinuteCounts[][] = [];
+    for (const start of s.referenceStarts ?? [s.referenceStart!]) windows.push(await this.counts(s, start, start + span));
     return windows[0]!.map((_, i) => windows.reduce((sum, w) => ({ events: sum.events + w[i]!.events, exposure: sum.exposure + w[i]!.exposure }), { events: 0, exposure: 0 }));
   }
 
@@ -116,15 +117,15 @@ export class SequentialEvidenceReader {
   }
 
   /** The candidate minutes alone: a signal judged against a fixed objective needs no history. */
-  candidateRates(s: EvidenceScope): MinuteCounts[] {
+  candidateRates(s: EvidenceScope): Promise<MinuteCounts[]> {
     return this.counts(s, s.analysisStart, s.candidateEnd, s.groups?.candidate);
   }
 
   /** The pre-deploy p95 bucket (the hour before the deploy, or the day before when that hour is quiet). */
-  latencyThreshold(s: EvidenceScope): { bucket: number; hist: DenseHistogram } | undefined {
+  async latencyThreshold(s: EvidenceScope): Promise<{ bucket: number; hist: DenseHistogram } | undefined> {
     const end = floorMinute(s.deployStartedAt);
     for (const span of [60 * MINUTE, DAY]) {
-      const hist = this.reader.requests(this.query(s, end - span, end, this.latencyHosts(s))).hist;
+      const hist = (await this.reader.requests(this.query(s, end - span, end, this.latencyHosts(s)))).hist;
       const bucket = exceedanceThreshold(hist);
       let n = 0;
       for (const c of hist) n += c;
@@ -133,21 +134,21 @@ export class SequentialEvidenceReader {
     return undefined;
   }
 
-  private exceedances(s: EvidenceScope, start: number, end: number, bucket: number, group?: GroupFilter): MinuteCounts[] {
-    const map = this.reader.exceedanceCounts(this.query(s, start, end, group), bucket);
+  private async exceedances(s: EvidenceScope, start: number, end: number, bucket: number, group?: GroupFilter): Promise<MinuteCounts[]> {
+    const map = await this.reader.exceedanceCounts(this.query(s, start, end, group), bucket);
     return dense(map, start, this.minutes(start, end), (m) => ({ events: m.slower, exposure: m.requests }));
   }
 
   /** Latency history: requests slower than the pre-deploy p95 per minute (a day is plenty for latency's small wander). */
-  latencyHistory(s: EvidenceScope, bucket: number): Omit<RateEvidence, "candidate"> {
+  async latencyHistory(s: EvidenceScope, bucket: number): Promise<Omit<RateEvidence, "candidate">> {
     const h = this.historySpan(s, Math.min(s.historyDays, 3));
-    const history = trimSilentStart(this.exceedances(s, h.start, h.end, bucket, this.latencyHosts(s)));
+    const history = trimSilentStart(await this.exceedances(s, h.start, h.end, bucket, this.latencyHosts(s)));
     return { history, historyStart: h.end - history.length * MINUTE, candidateStart: s.analysisStart };
   }
 
-  latency(s: EvidenceScope, history: Omit<RateEvidence, "candidate">, threshold: { bucket: number; hist: DenseHistogram }): LatencyEvidence {
-    const exceed: RateEvidence = { ...history, candidate: this.exceedances(s, s.analysisStart, s.candidateEnd, threshold.bucket, s.groups?.candidate) };
-    const perMinute = this.reader.histogramsPerMinute(this.query(s, s.analysisStart, s.candidateEnd, s.groups?.candidate));
+  async latency(s: EvidenceScope, history: Omit<RateEvidence, "candidate">, threshold: { bucket: number; hist: DenseHistogram }): Promise<LatencyEvidence> {
+    const exceed: RateEvidence = { ...history, candidate: await this.exceedances(s, s.analysisStart, s.candidateEnd, threshold.bucket, s.groups?.candidate) };
+    const perMinute = await this.reader.histogramsPerMinute(this.query(s, s.analysisStart, s.candidateEnd, s.groups?.candidate));
     const minutes = this.minutes(s.analysisStart, s.candidateEnd);
     const candidateMinutes = Array.from({ length: minutes }, (_, i) => perMinute.get(s.analysisStart + i * MINUTE) ?? emptyDense());
     return { exceed, thresholdMs: thresholdMs(threshold.bucket, BUCKETS), baseline: threshold.hist, candidateMinutes };

@@ -5,7 +5,7 @@ import type { FinalVerdictHook, RecordedVerdict, ReleaseIdentity, VerdictReactio
 
 /** The part of the notification outbox (src/notify/notification-outbox.ts) a verdict needs. */
 export interface VerdictOutbox {
-  enqueue(release: ReleaseIdentity, content: VerdictContent, rule: Rule | undefined, now: number): boolean;
+  enqueue(release: ReleaseIdentity, content: VerdictContent, rule: Rule | undefined, now: number): Promise<boolean>;
 }
 
 const decided = (v: RecordedVerdict): v is RecordedVerdict & { verdict: VerdictContent } => v.verdict.status !== "analyzing";
@@ -15,24 +15,25 @@ export function rollbackReaction(hook: FinalVerdictHook): VerdictReaction {
   return {
     name: "rollback",
     runs: "in-transaction",
-    react(v) {
+    async react(v) {
       if (v.kind !== "final" || !v.rule || !decided(v)) return;
-      hook.onFinalVerdict(v.release, v.verdict.status, v.verdict.summary, v.rule, v.now);
+      await hook.onFinalVerdict(v.release, v.verdict.status, v.verdict.summary, v.rule, v.now);
     },
   };
 }
 
 /**
  * Alerts (Slack, HipChat, webhook, GitHub deployment statuses) queued in the outbox with the verdict, so a verdict is
- * never stored without its alert or alerted twice; `deliver` sends what is due once the transaction is done.
+ * never stored without its alert or alerted twice; `deliver` sends what is due once the transaction has ended (the
+ * recorder runs the kick this returns).
  */
 export function alertReaction(outbox: VerdictOutbox, deliver: () => void): VerdictReaction {
   return {
     name: "alerts",
     runs: "in-transaction",
-    react(v) {
+    async react(v) {
       if (v.kind === "interim" || !decided(v)) return;
-      if (outbox.enqueue(v.release, v.verdict, v.rule, v.now)) queueMicrotask(deliver);
+      if (await outbox.enqueue(v.release, v.verdict, v.rule, v.now)) return deliver;
     },
   };
 }

@@ -1,8 +1,8 @@
-import { and, eq, lte, sql } from "drizzle-orm";
+import { and, eq, lte } from "drizzle-orm";
 import { AppError } from "../http/app-error.ts";
 import type { Rule } from "../rules/rule-schema.ts";
 import type { RuleSet } from "../rules/rule-set.ts";
-import type { Db } from "../store/db.ts";
+import { first, type Statement, type Store } from "../store/store.ts";
 import { releases, type ReleaseRow } from "../store/schema/index.ts";
 import type { BaselineResolver } from "./baseline-resolver.ts";
 import type { EvaluationInput, Evaluator } from "./evaluator.ts";
@@ -23,14 +23,12 @@ const RETRY_AFTER_MS = 5 * MINUTE;
 
 /** The release lifecycle: pending → analyzing → pass | warn | fail | hold, kept in the database so a restart resumes it. */
 export class VerdictService {
-  private readonly byId;
-  private readonly dueQuery;
-  private readonly backOff;
+  private readonly backOff: Statement<unknown>;
   private readonly overrides: ReleaseOverrides;
   private readonly reopening: ReleaseReopen;
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly rules: RuleSet,
     private readonly evaluator: Evaluator,
     private readonly baselines: BaselineResolver,
@@ -41,13 +39,9 @@ export class VerdictService {
     private readonly now: () => number = Date.now,
     private readonly onError: (release: ReleaseRow, err: unknown) => void = () => {},
   ) {
-    this.byId = db.select().from(releases).where(eq(releases.id, sql.placeholder("id"))).prepare();
-    this.dueQuery = db.select().from(releases)
-      .where(and(eq(releases.status, "analyzing"), lte(releases.nextCheckAt, sql.placeholder("now"))))
-      .orderBy(releases.nextCheckAt).limit(sql.placeholder("limit")).prepare();
-    this.backOff = db.$client.prepare("UPDATE releases SET next_check_at = ? WHERE id = ?");
-    this.overrides = new ReleaseOverrides(db);
-    this.reopening = new ReleaseReopen(db, this.overrides);
+    this.backOff = store.statement("UPDATE releases SET next_check_at = ? WHERE id = ?");
+    this.overrides = new ReleaseOverrides(store);
+    this.reopening = new ReleaseReopen(store, this.overrides);
   }
 
   ruleFor(release: ReleaseRow): Rule {
@@ -59,32 +53,38 @@ export class VerdictService {
    * the test before it (α·2^-k for the k-th): the tests cover disjoint data, so by the union bound all retries together
    * add at most α to the release's false-fail probability, however often a person asks.
    */
-  private judgedRule(release: ReleaseRow): Rule {
+  private async judgedRule(release: ReleaseRow): Promise<Rule> {
     const rule = this.ruleFor(release);
-    const retries = this.overrides.retries(release.id);
+    const retries = await this.overrides.retries(release.id);
     return retries === 0 ? rule : { ...rule, confidence: 1 - (1 - rule.confidence) / 2 ** retries };
   }
 
   /**
-   * Runs up to `limit` due evaluations in one transaction (one fsync for the lot); returns how many ran. Synchronous,
-   * so it judges only releases whose signals all read pushed telemetry; the others wait for runDueReading.
-   * A release whose evaluation throws is logged and skipped, so it cannot block the others.
+   * Runs up to `limit` due evaluations in one transaction (one fsync for the lot); returns how many ran. It reads no
+   * outside source, so it judges only releases whose signals all read pushed telemetry; the others wait for
+   * runDueReading. A release whose evaluation throws is logged and skipped, so it cannot block the others.
    */
-  runDue(limit = 200): number {
+  async runDue(limit = 200): Promise<number> {
     const now = this.now();
-    const due = this.dueQuery.all({ now, limit });
+    const due = await this.due(now, limit);
     let ran = 0;
-    this.db.$client.transaction(() => {
+    await this.store.write(async () => {
       for (const release of due) {
-        this.guarded(release, now, () => {
-          const step = this.plan(release, now);
+        await this.guarded(release, now, async () => {
+          const step = await this.plan(release, now);
           if (step.kind === "judge" && readsOutsideSources(step.input.rule)) return;
           ran++;
-          this.apply(step, NO_READS, now);
+          await this.apply(step, NO_READS, now);
         });
       }
-    })();
+    });
     return ran;
+  }
+
+  private due(now: number, limit: number): Promise<ReleaseRow[]> {
+    return this.store.db.select().from(releases)
+      .where(and(eq(releases.status, "analyzing"), lte(releases.nextCheckAt, now)))
+      .orderBy(releases.nextCheckAt).limit(limit);
   }
 
   /**
@@ -93,19 +93,25 @@ export class VerdictService {
    */
   async runDueReading(limit = 200): Promise<number> {
     const now = this.now();
-    const due = this.dueQuery.all({ now, limit });
-    const steps = due.map((release) => {
+    const due = await this.due(now, limit);
+    const steps: (Step | undefined)[] = [];
+    for (const release of due) {
       let step: Step | undefined;
-      this.guarded(release, now, () => (step = this.plan(release, now)));
-      return step;
-    });
-    const reads = await Promise.all(steps.map((s) => (s?.kind === "judge" ? this.evaluator.readOutside(s.input) : NO_READS)));
-    this.db.$client.transaction(() => {
-      steps.forEach((step, i) => {
-        // A release that changed while its sources were read (a new deploy, a forced verdict) is planned afresh next run.
-        if (step && this.unchanged(step.release)) this.guarded(step.release, now, () => this.apply(step, reads[i]!, now));
+      await this.guarded(release, now, async () => {
+        step = await this.plan(release, now);
       });
-    })();
+      steps.push(step);
+    }
+    const reads = await Promise.all(steps.map((s) => (s?.kind === "judge" ? this.evaluator.readOutside(s.input) : NO_READS)));
+    await this.store.write(async () => {
+      for (const [i, step] of steps.entries()) {
+        // A release that changed while its sources were read (a new deploy, a forced verdict) is planned afresh next run.
+        if (!step || !(await this.unchanged(step.release))) continue;
+        await this.guarded(step.release, now, async () => {
+          await this.apply(step, reads[i]!, now);
+        });
+      }
+    });
     return due.length;
   }
 
@@ -120,28 +126,28 @@ export class VerdictService {
     }
   }
 
-  private guarded(release: ReleaseRow, now: number, work: () => void): void {
+  private async guarded(release: ReleaseRow, now: number, work: () => Promise<void>): Promise<void> {
     try {
-      this.db.$client.transaction(work)();
+      await this.store.write(work);
     } catch (err) {
       this.onError(release, err);
       // Retried later, not at every run: a release that keeps failing must not crowd out the others.
-      this.backOff.run(now + RETRY_AFTER_MS, release.id);
+      await this.backOff.run(now + RETRY_AFTER_MS, release.id);
     }
   }
 
-  private unchanged(release: ReleaseRow): boolean {
-    const now = this.byId.get({ id: release.id });
+  private async unchanged(release: ReleaseRow): Promise<boolean> {
+    const now = await this.find(release.id);
     return now !== undefined && now.status === release.status && now.updatedAt === release.updatedAt && now.latestDeployId === release.latestDeployId
       && now.analysisStart === release.analysisStart && now.analysisEnd === release.analysisEnd && now.nextCheckAt === release.nextCheckAt;
   }
 
   /** What a due release needs: only a later check (its window has not begun), or a verdict over the minutes so far. */
-  private plan(release: ReleaseRow, now: number): Step {
-    const rule = this.judgedRule(release);
+  private async plan(release: ReleaseRow, now: number): Promise<Step> {
+    const rule = await this.judgedRule(release);
     const windows = windowsOf(release);
     if (rule.analysis.mode === "sequential") {
-      return this.planSequential(release, rule, windows, Math.min(floorMinute(now - this.graceMs), this.arrivedEnd(release, rule, windows, now)), now);
+      return this.planSequential(release, rule, windows, Math.min(floorMinute(now - this.graceMs), await this.arrivedEnd(release, rule, windows, now)), now);
     }
     if (now >= windows.analysisEnd + this.graceMs) return this.judgeStep(release, rule, windows.analysisEnd, true, now, null);
     const candidateEnd = Math.min(floorMinute(now), windows.analysisEnd);
@@ -150,10 +156,10 @@ export class VerdictService {
     return this.judgeStep(release, rule, candidateEnd, false, now, next);
   }
 
-  private judgeStep(release: ReleaseRow, full: Rule, candidateEnd: number, final: boolean, now: number, next: number | null): JudgeStep {
-    const skipped = this.overrides.skipped(release.id);
+  private async judgeStep(release: ReleaseRow, full: Rule, candidateEnd: number, final: boolean, now: number, next: number | null): Promise<JudgeStep> {
+    const skipped = await this.overrides.skipped(release.id);
     const rule = skipped.size === 0 ? full : { ...full, signals: full.signals.filter((s) => !skipped.has(s.name)) };
-    const paired = this.baselines.resolve(release, rule, candidateEnd);
+    const paired = await this.baselines.resolve(release, rule, candidateEnd);
     return { kind: "judge", release, candidateEnd, next, input: { ...identity(release), rule, paired, final, now } };
   }
 
@@ -161,7 +167,7 @@ export class VerdictService {
    * Sequential: the looks up to the whole minutes whose data has arrived (`dataEnd`), stopping at the first decisive
    * one; no decision before the first look. Outside-source signals keep their fixed window, read once it is complete.
    */
-  private planSequential(release: ReleaseRow, rule: Rule, windows: ReleaseWindows, dataEnd: number, now: number): Step {
+  private async planSequential(release: ReleaseRow, rule: Rule, windows: ReleaseWindows, dataEnd: number, now: number): Promise<Step> {
     const candidateEnd = Math.min(dataEnd, windows.analysisEnd);
     if (candidateEnd < windows.analysisStart + ERROR_PLAN.firstLookMinutes * MINUTE) {
       return { kind: "wait", release, next: Math.max(now + MINUTE, windows.analysisStart + ERROR_PLAN.firstLookMinutes * MINUTE + this.graceMs) };
@@ -169,7 +175,7 @@ export class VerdictService {
     const fixedEnd = windows.analysisStart + rule.analysis.minutes * MINUTE;
     const fixedRule: Rule = rule.baseline.kind === "auto" ? { ...rule, baseline: { ...rule.baseline, kind: "before_deploy" } } : rule;
     const readsOutside = readsOutsideSources(rule) && candidateEnd >= fixedEnd;
-    const paired = this.baselines.resolve(release, fixedRule, fixedEnd);
+    const paired = await this.baselines.resolve(release, fixedRule, fixedEnd);
     const input: EvaluationInput = { ...identity(release), rule: readsOutside ? fixedRule : { ...fixedRule, signals: fixedRule.signals.filter((s) => s.source === "builtin") }, paired, final: true, now };
     return { kind: "judge", release, candidateEnd, next: null, input, sequential: true };
   }
@@ -179,77 +185,77 @@ export class VerdictService {
    * the last one stored have not arrived yet, rather than being silent, until the window's length of wall-clock time
    * has passed since the deploy was received. Only for rules that read pushed telemetry.
    */
-  private arrivedEnd(release: ReleaseRow, rule: Rule, windows: ReleaseWindows, now: number): number {
+  private async arrivedEnd(release: ReleaseRow, rule: Rule, windows: ReleaseWindows, now: number): Promise<number> {
     // Outside sources (Prometheus, Datadog, Elasticsearch) hold their own data: nothing of theirs arrives here.
     if (!rule.signals.some((s) => s.source === "builtin")) return Infinity;
-    const finish = this.overrides.finishReceived(release.id, release.latestDeployId);
+    const finish = await this.overrides.finishReceived(release.id, release.latestDeployId);
     if (!finish || finish.receivedAt - finish.timestamp <= this.graceMs + MINUTE) return Infinity;
     if (now >= finish.receivedAt + (windows.analysisEnd - windows.analysisStart) + this.graceMs) return Infinity;
-    const last = this.overrides.lastStoredMinute(release.service, release.environment, windows.analysisStart);
+    const last = await this.overrides.lastStoredMinute(release.service, release.environment, windows.analysisStart);
     return last === undefined ? windows.analysisStart : last + MINUTE;
   }
 
   /** Judges with the data read and records the verdict; runs inside the caller's transaction. */
-  private apply(step: Step, reads: ExternalReads, now: number): Verdict | undefined {
+  private async apply(step: Step, reads: ExternalReads, now: number): Promise<Verdict | undefined> {
     const { release } = step;
     if (step.kind === "wait") {
-      this.db.update(releases).set({ nextCheckAt: step.next }).where(eq(releases.id, release.id)).run();
+      await this.store.db.update(releases).set({ nextCheckAt: step.next }).where(eq(releases.id, release.id));
       return undefined;
     }
     if (step.sequential) return this.applySequential(step, reads, now);
     const rule = this.ruleFor(release);
-    const verdict = applyObserveMode(this.judge(step, reads), rule);
+    const verdict = applyObserveMode(await this.judge(step, reads), rule);
     if (step.next === null) {
-      this.recorder.recordFinal(release, verdict, rule, now);
+      await this.recorder.recordFinal(release, verdict, rule, now);
       return verdict;
     }
     const failures = verdict.status === "fail" ? release.consecutiveFailures + 1 : 0;
     if (failures >= rule.analysis.early_fail_after) {
       // Hysteresis: one bad interim check is not enough to stop a release; N in a row are.
-      this.recorder.recordFinal(release, { ...verdict, final: true }, rule, now);
+      await this.recorder.recordFinal(release, { ...verdict, final: true }, rule, now);
       return verdict;
     }
-    this.recorder.recordInterim(release, verdict, failures, step.next, now);
+    await this.recorder.recordInterim(release, verdict, failures, step.next, now);
     return verdict;
   }
 
-  private applySequential(step: JudgeStep, reads: ExternalReads, now: number): Verdict {
+  private async applySequential(step: JudgeStep, reads: ExternalReads, now: number): Promise<Verdict> {
     const { release } = step;
-    const rule = this.judgedRule(release);
-    const judged = this.sequential.evaluate(release, rule, step.candidateEnd, now, reads, this.overrides.skipped(release.id));
+    const rule = await this.judgedRule(release);
+    const judged = await this.sequential.evaluate(release, rule, step.candidateEnd, now, reads, await this.overrides.skipped(release.id));
     const { standing } = judged;
     const verdict = applyObserveMode(judged.verdict, rule);
     if (isFinal(verdict)) {
-      this.locateOnsets(step.release, rule, verdict, release.analysisStart! + standing.decidedAtMinutes * MINUTE);
-      this.recorder.recordFinal(release, verdict, rule, now);
+      await this.locateOnsets(step.release, rule, verdict, release.analysisStart! + standing.decidedAtMinutes * MINUTE);
+      await this.recorder.recordFinal(release, verdict, rule, now);
       return verdict;
     }
     const nextLook = release.analysisStart! + (standing.nextLookMinutes ?? 0) * MINUTE + this.graceMs;
     // A concurrent comparison looks every minute: Datadog and Kibana hear of the first look and of changes only.
     const changed = (release.verdict as Verdict | null)?.status !== verdict.status;
-    this.recorder.recordInterim(release, verdict, 0, Math.max(now + MINUTE, nextLook), now, changed);
+    await this.recorder.recordInterim(release, verdict, 0, Math.max(now + MINUTE, nextLook), now, changed);
     return verdict;
   }
 
-  private locateOnsets(release: ReleaseRow, rule: Rule, verdict: Verdict, candidateEnd: number): void {
-    verdict.checks.forEach((check, i) => {
-      if (rule.signals[i]?.source !== "builtin") return;
-      if (check.status !== "fail" || (check.kind !== "error_rate" && check.kind !== "latency")) return;
-      const onset = this.onsets.locate(release, check.kind, candidateEnd);
+  private async locateOnsets(release: ReleaseRow, rule: Rule, verdict: Verdict, candidateEnd: number): Promise<void> {
+    for (const [i, check] of verdict.checks.entries()) {
+      if (rule.signals[i]?.source !== "builtin") continue;
+      if (check.status !== "fail" || (check.kind !== "error_rate" && check.kind !== "latency")) continue;
+      const onset = await this.onsets.locate(release, check.kind, candidateEnd);
       if (onset) check.onset = onset;
-    });
+    }
   }
 
-  private judge(step: JudgeStep, reads: ExternalReads): FinalVerdict {
-    const verdict = this.evaluator.evaluate(step.input, reads);
-    verdict.checks.forEach((check, i) => {
+  private async judge(step: JudgeStep, reads: ExternalReads): Promise<FinalVerdict> {
+    const verdict = await this.evaluator.evaluate(step.input, reads);
+    for (const [i, check] of verdict.checks.entries()) {
       // Onsets are located in pushed telemetry, so only its signals get one.
-      if (step.input.rule.signals[i]?.source !== "builtin") return;
-      if (check.status !== "fail" || (check.kind !== "error_rate" && check.kind !== "latency")) return;
-      const onset = this.onsets.locate(step.release, check.kind, step.candidateEnd);
+      if (step.input.rule.signals[i]?.source !== "builtin") continue;
+      if (check.status !== "fail" || (check.kind !== "error_rate" && check.kind !== "latency")) continue;
+      const onset = await this.onsets.locate(step.release, check.kind, step.candidateEnd);
       if (onset) check.onset = onset;
-    });
-    for (const [name, skip] of this.overrides.skipped(step.release.id)) {
+    }
+    for (const [name, skip] of await this.overrides.skipped(step.release.id)) {
       const signal = this.ruleFor(step.release).signals.find((s) => s.name === name);
       if (signal) verdict.checks.push({ ...waitingCheck(signal, `Set aside for this release by ${skip.by} at ${skip.at}; not judged.`), skipped: skip });
     }
@@ -258,57 +264,61 @@ export class VerdictService {
 
   /** Validates a forced evaluation and reads its outside sources; judgeNow then judges and records it. */
   async prepareNow(id: string): Promise<PreparedEvaluation> {
-    const release = this.get(id);
+    const release = await this.get(id);
     if (release.analysisStart === null) {
       if (release.status === "pending") throw new AppError("CONFLICT", "The deploy of this release has not finished yet, so there is no window to judge.");
       throw new AppError("CONFLICT", `This release ended as '${release.status}' by its deploy tool; there is no window to judge.`);
     }
     const now = this.now();
     const windows = windowsOf(release);
-    const rule = this.judgedRule(release);
+    const rule = await this.judgedRule(release);
     if (rule.analysis.mode === "sequential") {
       // Every look a live run would have made over the data stored up to now; still analyzing when none is decisive.
       // A person asking now is judged on what is stored, even for a replayed deploy whose telemetry is still on its way.
-      const step = this.planSequential(release, rule, windows, floorMinute(now), now);
+      const step = await this.planSequential(release, rule, windows, floorMinute(now), now);
       if (step.kind === "wait") throw new AppError("CONFLICT", `No decision before ${ERROR_PLAN.firstLookMinutes} minutes of data after the deploy; ask again after ${new Date(windows.analysisStart + ERROR_PLAN.firstLookMinutes * MINUTE).toISOString()}.`);
       return { step, reads: await this.evaluator.readOutside(step.input) };
     }
     const candidateEnd = Math.max(Math.min(windows.analysisEnd, floorMinute(now)), windows.analysisStart);
-    const step = this.judgeStep(release, rule, candidateEnd, true, now, null);
+    const step = await this.judgeStep(release, rule, candidateEnd, true, now, null);
     return { step, reads: await this.evaluator.readOutside(step.input) };
   }
 
   /** Judges a release now, with the data there is, and makes the verdict final; run it in a transaction. */
-  judgeNow({ step, reads }: PreparedEvaluation): ReleaseRow {
+  async judgeNow({ step, reads }: PreparedEvaluation): Promise<ReleaseRow> {
     const { release, input } = step;
-    if (!this.unchanged(release)) throw new AppError("CONFLICT", "The release changed while its sources were read; ask again.");
-    const verdict = this.apply(step, reads, input.now)!;
-    return this.get(release.id) ?? { ...release, verdict };
+    if (!(await this.unchanged(release))) throw new AppError("CONFLICT", "The release changed while its sources were read; ask again.");
+    const verdict = (await this.apply(step, reads, input.now))!;
+    return (await this.get(release.id)) ?? { ...release, verdict };
   }
 
   /** Operators' "judge again with more data" and "set this signal aside" (release-reopen.ts). */
-  retry(releaseId: string, now: number): void {
-    this.reopening.retry(this.get(releaseId), now);
+  async retry(releaseId: string, now: number): Promise<void> {
+    await this.reopening.retry(await this.get(releaseId), now);
   }
 
-  skipSignal(releaseId: string, signal: string, actor: string, now: number): void {
-    const release = this.get(releaseId);
-    if (this.reopening.skipSignal(release, this.ruleFor(release), signal, actor, now)) this.judgeLocally(this.get(releaseId), now);
+  async skipSignal(releaseId: string, signal: string, actor: string, now: number): Promise<void> {
+    const release = await this.get(releaseId);
+    if (await this.reopening.skipSignal(release, this.ruleFor(release), signal, actor, now)) await this.judgeLocally(await this.get(releaseId), now);
   }
 
   /** Judged at once when it reads only pushed telemetry; otherwise the scheduler reads its sources within a minute. */
-  private judgeLocally(release: ReleaseRow, now: number): void {
-    this.guarded(release, now, () => {
-      const step = this.plan(release, now);
+  private async judgeLocally(release: ReleaseRow, now: number): Promise<void> {
+    await this.guarded(release, now, async () => {
+      const step = await this.plan(release, now);
       if (step.kind === "judge" && readsOutsideSources(step.input.rule)) return;
-      this.apply(step, NO_READS, now);
+      await this.apply(step, NO_READS, now);
     });
   }
 
-  get(id: string): ReleaseRow {
-    const row = this.byId.get({ id });
+  async get(id: string): Promise<ReleaseRow> {
+    const row = await this.find(id);
     if (!row) throw new AppError("NOT_FOUND", `No release with id '${id}'.`);
     return row;
+  }
+
+  private find(id: string): Promise<ReleaseRow | undefined> {
+    return first(this.store.db.select().from(releases).where(eq(releases.id, id)).limit(1));
   }
 }
 

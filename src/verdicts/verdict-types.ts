@@ -35,19 +35,19 @@ export interface RecordedVerdict {
 
 /**
  * What follows a recorded verdict. `in-transaction` reactions write with the verdict, in the caller's transaction
- * (stored together or not at all); `after-commit` reactions are network calls, run once the verdict is committed and
- * never awaited by it.
+ * (stored together or not at all), and may return a kick (deliver what is due) to run once that transaction has ended;
+ * `after-commit` reactions are network calls, run once the verdict is committed and never awaited by it.
  */
 export type VerdictReaction =
-  | { readonly name: string; readonly runs: "in-transaction"; react(v: RecordedVerdict): void }
+  | { readonly name: string; readonly runs: "in-transaction"; react(v: RecordedVerdict): Promise<(() => void) | void> }
   | { readonly name: string; readonly runs: "after-commit"; react(v: RecordedVerdict): Promise<void> };
 
 /** The last stage of judging a release's final verdict, before it is stored: checks that need the whole window (capacity). */
 export interface FinalVerdictStage {
-  complete(release: ReleaseIdentity, verdict: FinalVerdict, rule: Rule): FinalVerdict;
+  complete(release: ReleaseIdentity, verdict: FinalVerdict, rule: Rule): Promise<FinalVerdict>;
 }
 
 /** Asks for the rule's rollback in the final verdict's transaction (src/decisions/rollback-requests.ts). */
 export interface FinalVerdictHook {
-  onFinalVerdict(release: ReleaseIdentity, status: VerdictStatus, summary: string, rule: Rule, now: number): void;
+  onFinalVerdict(release: ReleaseIdentity, status: VerdictStatus, summary: string, rule: Rule, now: number): Promise<void>;
 }

@@ -27,7 +27,7 @@ describe("capacity models through the API (real app, real SQLite, fake clock)", 
         ids[service] = ((await res.json()) as { release_id: string }).release_id;
       }
     }
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
   }, 60_000);
   afterAll(() => svc.close());
 
@@ -81,8 +81,8 @@ describe("capacity models through the API (real app, real SQLite, fake clock)", 
   });
 
   it("the nightly refit stores one fit per service with a model, and the refit after releases skips complete ones", async () => {
-    expect(svc.container.capacity.refitNightly()).toBe(2);
-    expect(svc.container.capacity.refitReleases()).toBe(0);
+    expect(await svc.container.capacity.refitNightly()).toBe(2);
+    expect(await svc.container.capacity.refitReleases()).toBe(0);
     const body = (await (await svc.request("GET", "/api/v1/services/accounts-control/capacity")).json()) as { nightly: { n: number; coefficients: { estimate: number }[] }[] };
     expect(body.nightly).toHaveLength(1);
     expect(body.nightly[0]!.n).toBe(144); // the data ends 12 hours before the clock

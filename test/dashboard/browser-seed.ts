@@ -20,10 +20,10 @@ async function call(server: ServerProcess, token: string, method: string, path: 
 }
 
 async function post(server: ServerProcess, token: string, events: LogRecord[]) {
-  for (let i = 0; i < events.length; i += 20_000) {
+  for (let i = 0; i < events.length; i += 10_000) {
     const res = await fetch(`${server.url}/api/v1/logs`, {
       method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/x-ndjson" },
-      body: events.slice(i, i + 20_000).map((e) => JSON.stringify(e)).join("\n"),
+      body: events.slice(i, i + 10_000).map((e) => JSON.stringify(e)).join("\n"),
     });
     expect(res.status).toBe(202);
   }

@@ -27,7 +27,7 @@ const csrfIn = (html: string) => html.match(/name="csrf" value="([^"]+)"/)?.[1];
 beforeAll(async () => {
   svc = createTestService({ now: START + 40 * MIN });
   releaseId = await failingRelease(svc);
-  svc.container.verdicts.runDue();
+  await svc.container.verdicts.runDue();
   reader = await tokenFor(svc, "support-lead", "read");
   operator = await tokenFor(svc, "ops-alice", "operator");
 });
@@ -104,13 +104,13 @@ describe("dashboard pages", () => {
   it("embeds the release chart's data: per-minute error rate, both windows and the labelled deploy marker", async () => {
     const html = await (await page(`/releases/${releaseId}`, reader)).text();
     const chart = JSON.parse(html.match(/<script type="application\/json" id="release-chart">(.*?)<\/script>/)![1]!);
-    const release = svc.container.verdicts.get(releaseId);
+    const release = await svc.container.verdicts.get(releaseId);
     const verdict = (await (await svc.request("GET", `/api/v1/releases/${releaseId}/verdict`)).json()) as any;
     expect(chart.bands[0]).toEqual({ kind: "baseline", from: release.baselineStart! / 1000, to: release.baselineEnd! / 1000, label: "Before" });
     expect(chart.bands[1]).toMatchObject({ kind: "analysis", from: release.analysisStart! / 1000, label: "After" });
     expect(chart.markers).toEqual([{ at: START / 1000, label: "Deploy 3" }]);
     const i = chart.x.indexOf((START + 10 * MIN) / 1000);
-    const minute = svc.container.reader.requests({ service: "pay", environment: "production", start: START + 10 * MIN, end: START + 11 * MIN });
+    const minute = await svc.container.reader.requests({ service: "pay", environment: "production", start: START + 10 * MIN, end: START + 11 * MIN });
     expect(chart.errorRate[i]).toBeCloseTo((100 * minute.errors) / minute.requests, 3);
     expect(html).toContain('<details class="engineers"><summary>Details for engineers</summary>');
     // The likely range is the verdict's own 95 % interval of the change, as ratios.
@@ -122,7 +122,7 @@ describe("dashboard pages", () => {
   it("shades as 'After' only the minutes the verdict rests on, not the longest window the rule allows", async () => {
     const html = await (await page(`/releases/${releaseId}`, reader)).text();
     const chart = JSON.parse(html.match(/<script type="application\/json" id="release-chart">(.*?)<\/script>/)![1]!);
-    const release = svc.container.verdicts.get(releaseId);
+    const release = await svc.container.verdicts.get(releaseId);
     const verdict = (await (await svc.request("GET", `/api/v1/releases/${releaseId}/verdict`)).json()) as any;
     // The sequential default decided at its first look, after 10 minutes, while its window could have grown to 4 hours.
     expect(Date.parse(verdict.windows.analysis.end) - release.analysisStart!).toBe(10 * MIN);
@@ -190,7 +190,7 @@ describe("operator actions", () => {
     expect((await post({ csrf }, { cookie: await cookieOf(operator) })).status).toBe(403);
     const readerCsrf = csrfIn(await (await page(`/releases/${releaseId}`, reader)).text())!;
     expect((await post({ csrf: readerCsrf }, { cookie: await cookieOf(reader), origin: "http://localhost" })).status).toBe(403);
-    expect(svc.container.audit.ofRelease(releaseId).filter((e) => e.kind === "decision")).toEqual([]);
+    expect((await svc.container.audit.ofRelease(releaseId)).filter((e) => e.kind === "decision")).toEqual([]);
   });
 
   it("records an operator's decision with the token's name, via the dashboard, in the audit log", async () => {

@@ -53,7 +53,7 @@ beforeAll(async () => {
   svc = createTestService({ now: START + 40 * MIN, env });
   const asAdmin = { ...svc, request: (m: string, p: string, b?: unknown, h: Record<string, string> = {}) => svc.request(m, p, b, { authorization: `Bearer ${env.DEPLOY_GUARD_API_TOKEN}`, ...h }) };
   releaseId = await failingRelease(asAdmin);
-  svc.container.verdicts.runDue();
+  await svc.container.verdicts.runDue();
   operator = await tokenFor(asAdmin, "ops-alice", "operator");
 });
 afterAll(() => svc?.close());

@@ -36,7 +36,7 @@ describe("dashboard sessions", () => {
     expect(await sessionCookie(s, reader)).not.toBe(cookie);
     const rows = s.container.db.$client.prepare("SELECT * FROM dashboard_sessions").all() as Record<string, unknown>[];
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ token_id: s.container.tokens.identify(reader)!.id, created_at: START, last_seen_at: START, expires_at: START + 12 * HOUR });
+    expect(rows[0]).toMatchObject({ token_id: (await s.container.tokens.identify(reader))!.id, created_at: START, last_seen_at: START, expires_at: START + 12 * HOUR });
     expect(JSON.stringify(rows)).not.toContain(id);
     expect(JSON.stringify(rows)).not.toContain(reader);
     expect(await boardStatus(s, cookie)).toBe(200);
@@ -67,12 +67,12 @@ describe("dashboard sessions", () => {
     const other = await sessionCookie(s, await tokenFor(s, "ops-bob", "operator"));
     const [laptop, phone] = [await sessionCookie(s, operator), await sessionCookie(s, operator)];
     expect(await boardStatus(s, laptop)).toBe(200);
-    const tokenId = s.container.tokens.identify(operator)!.id;
-    s.container.tokens.revoke(tokenId);
+    const tokenId = (await s.container.tokens.identify(operator))!.id;
+    await s.container.tokens.revoke(tokenId);
     expect(await boardStatus(s, laptop)).toBe(303);
     expect(await boardStatus(s, phone)).toBe(303);
     expect(await boardStatus(s, other)).toBe(200);
-    expect(s.container.sessions.revokeForToken(tokenId)).toBe(2);
+    expect(await s.container.sessions.revokeForToken(tokenId)).toBe(2);
   });
 
   it("ends a session after the idle timeout, and at its expiry however busy it is", async () => {

@@ -58,8 +58,8 @@ describe("one verb, its input checked the same for every action", () => {
       expect(problem.detail, JSON.stringify(body)).toMatch(detail);
       if (path) expect(problem.errors?.[0]?.path, JSON.stringify(body)).toBe(path);
     }
-    expect(svc.container.audit.ofRelease(id)).toEqual([]);
-    expect(svc.container.decisions.list(id)).toEqual([]);
+    expect(await svc.container.audit.ofRelease(id)).toEqual([]);
+    expect(await svc.container.decisions.list(id)).toEqual([]);
   });
 
   it("sets a signal aside for the release through the verdict service, audited, and refuses the same skip twice", async () => {
@@ -70,8 +70,8 @@ describe("one verb, its input checked the same for every action", () => {
     const skipped = await decide(svc, id, { action: "skip", signal: "latency", reason: "the load balancer adds 40 ms today" });
     expect(skipped.status, await skipped.clone().text()).toBe(201);
     expect(await skipped.json()).toMatchObject({ decision: { action: "skip", signal: "latency", batch: null, feedback: null }, rollback: null });
-    expect(svc.container.decisions.current(id)).toBeNull();
-    const [entry] = svc.container.audit.ofRelease(id);
+    expect(await svc.container.decisions.current(id)).toBeNull();
+    const [entry] = await svc.container.audit.ofRelease(id);
     expect(entry!.message).toBe("Signal set aside by admin (DEPLOY_GUARD_API_TOKEN) via api: \"the load balancer adds 40 ms today\". Signal 'latency' set aside; the release is judged again without it.");
     expect(entry!.data).toMatchObject({ action: "skip", signal: "latency", gate_status: null });
     expect((await decide(svc, id, { action: "skip", signal: "latency", reason: "again" })).status).toBe(409);
@@ -86,23 +86,24 @@ describe("decisions on one batch of a rolling deploy", () => {
     expect(res.status, await res.clone().text()).toBe(201);
     expect(await res.json()).toMatchObject({ decision: { action: "approve", batch: 1 } });
     const d = svc.container.decisions;
-    expect(d.current(id, 1)).toMatchObject({ action: "approve", batch: 1 });
-    expect(d.current(id, 2)).toBeNull();
-    expect(d.current(id)).toBeNull();
-    const batches = svc.container.batches.ofRelease(svc.container.verdicts.get(id));
-    const [b1, b2] = batches.map((b) => svc!.container.views.batch(svc!.container.verdicts.get(id), b));
+    expect(await d.current(id, 1)).toMatchObject({ action: "approve", batch: 1 });
+    expect(await d.current(id, 2)).toBeNull();
+    expect(await d.current(id)).toBeNull();
+    const release = await svc.container.verdicts.get(id);
+    const batches = await svc.container.batches.ofRelease(release);
+    const [b1, b2] = await Promise.all(batches.map((b) => svc!.container.views.batch(release, b)));
     expect(b1).toMatchObject({ status: "pass", final: true, decision: { action: "approve", batch: 1 } });
     expect(b2!.decision).toBeNull();
-    expect(svc.container.views.verdict(svc.container.verdicts.get(id)).decision).toBeNull();
+    expect((await svc.container.views.verdict(release)).decision).toBeNull();
     // The same approval twice is refused, but batch 2 may still be approved on its own.
     expect((await decide(svc, id, { action: "approve", batch: 1, reason: "again" })).status).toBe(409);
 
     svc.clock.now += MIN;
     expect((await decide(svc, id, { action: "hold", reason: "incident in the region" })).status).toBe(201);
-    expect(d.current(id, 1)).toMatchObject({ action: "hold", batch: null });
-    expect(d.current(id, 2)).toMatchObject({ action: "hold", batch: null });
-    expect(d.current(id)).toMatchObject({ action: "hold" });
-    expect(svc.container.audit.ofRelease(id)[1]!.message).toBe("Approved by admin (DEPLOY_GUARD_API_TOKEN) for batch 1 via api: \"batch 1 checked by hand\".");
+    expect(await d.current(id, 1)).toMatchObject({ action: "hold", batch: null });
+    expect(await d.current(id, 2)).toMatchObject({ action: "hold", batch: null });
+    expect(await d.current(id)).toMatchObject({ action: "hold" });
+    expect((await svc.container.audit.ofRelease(id))[1]!.message).toBe("Approved by admin (DEPLOY_GUARD_API_TOKEN) for batch 1 via api: \"batch 1 checked by hand\".");
   });
 });
 
@@ -121,7 +122,7 @@ describe("verdict feedback", () => {
     const marked = await decide(svc, fails[0]!, { action: "mark_wrong", feedback: "false_fail", reason: "the payment provider was down, not us" });
     expect(marked.status, await marked.clone().text()).toBe(201);
     expect(await marked.json()).toMatchObject({ decision: { action: "mark_wrong", feedback: "false_fail" }, verdict: { status: "fail", final: true, engine_status: "fail", decision: null } });
-    expect(svc.container.decisions.current(fails[0]!)).toBeNull();
+    expect(await svc.container.decisions.current(fails[0]!)).toBeNull();
     expect((await decide(svc, fails[0]!, { action: "mark_wrong", feedback: "false_fail", reason: "twice" })).status).toBe(409);
     expect((await decide(svc, passes[1]!, { action: "mark_wrong", feedback: "missed_regression", reason: "checkout broke an hour later" })).status).toBe(201);
     expect((await decide(svc, passes[2]!, { action: "mark_wrong", feedback: "false_fail", reason: "not a fail" })).status).toBe(409);

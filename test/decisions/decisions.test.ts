@@ -25,7 +25,7 @@ describe("manual decisions", () => {
     svc = createTestService({ now: START });
     const id = await failingRelease(svc);
     svc.clock.now = START + 40 * MIN;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     expect(await verdictOf(svc, id)).toMatchObject({ status: "fail", final: true, engine_status: "fail", decision: null });
     const op = bearer(await tokenFor(svc, "release-captain", "operator"));
 
@@ -99,13 +99,13 @@ describe("manual decisions", () => {
     svc = createTestService({ now: START });
     const id = await reportedRelease(svc, "search", "7");
     const decisions = svc.container.decisions;
-    decisions.decide({ releaseId: id, action: "hold", reason: "wait for the DBA", actor: "U123 (alice)", via: "slack" });
+    await decisions.decide({ releaseId: id, action: "hold", reason: "wait for the DBA", actor: "U123 (alice)", via: "slack" });
     svc.clock.now += MIN;
-    decisions.decide({ releaseId: id, action: "approve", reason: "DBA says go", actor: "alice", via: "dashboard" });
-    expect(decisions.list(id).map((d) => [d.action, d.actor, d.via])).toEqual([["approve", "alice", "dashboard"], ["hold", "U123 (alice)", "slack"]]);
-    expect(decisions.current(id)).toMatchObject({ action: "approve" });
-    expect(() => decisions.decide({ releaseId: id, action: "approve", reason: "again", actor: "bob", via: "cli" })).toThrow(/already approved by alice at 2026-11-21T12:01:00.000Z/);
-    expect(() => decisions.decide({ releaseId: "rel_nope", action: "hold", reason: "x", actor: "bob", via: "cli" })).toThrow(/No release with id 'rel_nope'/);
+    await decisions.decide({ releaseId: id, action: "approve", reason: "DBA says go", actor: "alice", via: "dashboard" });
+    expect((await decisions.list(id)).map((d) => [d.action, d.actor, d.via])).toEqual([["approve", "alice", "dashboard"], ["hold", "U123 (alice)", "slack"]]);
+    expect(await decisions.current(id)).toMatchObject({ action: "approve" });
+    await expect(decisions.decide({ releaseId: id, action: "approve", reason: "again", actor: "bob", via: "cli" })).rejects.toThrow(/already approved by alice at 2026-11-21T12:01:00.000Z/);
+    await expect(decisions.decide({ releaseId: "rel_nope", action: "hold", reason: "x", actor: "bob", via: "cli" })).rejects.toThrow(/No release with id 'rel_nope'/);
   });
 });
 
@@ -122,7 +122,7 @@ describe("decision access and input", () => {
       expect(res.status).toBe(403);
       expect(((await res.json()) as { detail: string }).detail).toBe(`This endpoint needs a token with the 'operator' scope; this token has '${scope}'.`);
     }
-    expect(svc.container.decisions.current(id)).toBeNull();
+    expect(await svc.container.decisions.current(id)).toBeNull();
   });
 
   it("answers 422 naming the field for a bad action or an empty or overlong reason, and 404 for an unknown release", async () => {
@@ -145,7 +145,7 @@ describe("decision access and input", () => {
     const missing = await svc.request("POST", "/api/v1/releases/rel_unknown/decision", { action: "approve", reason: "ok" });
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { detail: string }).detail).toBe("No release with id 'rel_unknown'.");
-    expect(svc.container.audit.ofRelease(id)).toEqual([]);
+    expect(await svc.container.audit.ofRelease(id)).toEqual([]);
   });
 });
 

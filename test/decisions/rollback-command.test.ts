@@ -29,7 +29,7 @@ describe("rollback command", () => {
   it("runs the command without a shell, the release's details in its environment and none of deploy-guard's secrets, and records its exit code and output", async () => {
     const { svc, dir } = serviceWithCommand('env | sort > "$1"\necho "rolling back $DEPLOY_GUARD_SERVICE to ${DEPLOY_GUARD_PREVIOUS_VERSION:-?}"\n', "timeout_seconds: 10");
     const previous = await reportedRelease(svc, "pay", "41");
-    svc.container.decisions.decide({ releaseId: previous, action: "approve", reason: "good", actor: "ops", via: "cli" });
+    await svc.container.decisions.decide({ releaseId: previous, action: "approve", reason: "good", actor: "ops", via: "cli" });
     const id = await reportedRelease(svc, "pay", "42");
     svc.clock.now = START + 5 * MIN;
     await svc.request("POST", `/api/v1/releases/${id}/decision`, { action: "rollback", reason: "p99 doubled; rolling back" });
@@ -45,7 +45,7 @@ describe("rollback command", () => {
     expect(all).not.toContain("rollback-secret-0123456789");
     expect(all).not.toContain(ADMIN_TOKEN);
 
-    const [attempt] = svc.container.audit.ofRelease(id).filter((e) => e.kind === "rollback_attempt");
+    const [attempt] = (await svc.container.audit.ofRelease(id)).filter((e) => e.kind === "rollback_attempt");
     expect(attempt!.data).toMatchObject({ attempt: 1, outcome: "succeeded", exit_code: 0, signal: null, output_tail: "rolling back pay to 41\n" });
     expect(attempt!.message).toBe(`Rollback attempt 1 of 5 via the command '${join(dir, "rollback.sh")}': succeeded.`);
   });
@@ -60,13 +60,13 @@ describe("rollback command", () => {
 
     const row = svc.container.db.$client.prepare("SELECT status, attempts, last_error FROM rollbacks").get();
     expect(row).toEqual({ status: "failed", attempts: 1, last_error: "killed after 1 s" });
-    const [attempt] = svc.container.audit.ofRelease(id).filter((e) => e.kind === "rollback_attempt");
+    const [attempt] = (await svc.container.audit.ofRelease(id)).filter((e) => e.kind === "rollback_attempt");
     expect(attempt!.data).toMatchObject({ outcome: "failed", status: "failed", signal: "SIGKILL", exit_code: null, output_tail: "starting\n" });
     expect(attempt!.message).toBe(`Rollback attempt 1 of 1 via the command '${join(dir, "rollback.sh")}': failed (killed after 1 s); giving up.`);
 
     svc.clock.now += 60 * MIN;
     await svc.container.rollbacks.runDue();
-    expect(svc.container.audit.ofRelease(id).filter((e) => e.kind === "rollback_attempt")).toHaveLength(1);
+    expect((await svc.container.audit.ofRelease(id)).filter((e) => e.kind === "rollback_attempt")).toHaveLength(1);
   });
 
   it("records a command that cannot start as failed without retrying it", async () => {
@@ -74,7 +74,7 @@ describe("rollback command", () => {
     const rules = rulesWith({ pay: { service: "pay", edit: withRollback('command: ["/nonexistent/rollback-tool", "--now"]') } });
     svc = createTestService({ now: START, rulesDir: rules });
     const id = await reportedRelease(svc, "pay", "42");
-    svc.container.decisions.decide({ releaseId: id, action: "rollback", reason: "bad", actor: "ops", via: "cli" });
+    await svc.container.decisions.decide({ releaseId: id, action: "rollback", reason: "bad", actor: "ops", via: "cli" });
     await svc.container.rollbacks.runDue();
     expect(svc.container.db.$client.prepare("SELECT status, attempts, last_error FROM rollbacks").get())
       .toEqual({ status: "failed", attempts: 1, last_error: "could not start '/nonexistent/rollback-tool': ENOENT" });

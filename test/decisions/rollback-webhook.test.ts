@@ -38,7 +38,7 @@ describe("rollback webhook on a final fail", () => {
     await svc.request("POST", `/api/v1/releases/${previous}/decision`, { action: "approve", reason: "good release" });
     const id = await failingRelease(svc);
     svc.clock.now = START + 40 * MIN;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     await svc.container.rollbacks.runDue();
 
     expect(hook.got).toHaveLength(1);
@@ -85,7 +85,7 @@ describe("rollback webhook on a final fail", () => {
     const { svc, hook } = await serviceWithRollbackHook([500, 200]);
     const id = await failingRelease(svc);
     svc.clock.now = START + 40 * MIN;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     // The verdict is stored before, and whatever, the rollback target answers.
     expect((await (await svc.request("GET", `/api/v1/releases/${id}/verdict`)).json()) as object).toMatchObject({ status: "fail", final: true });
     await svc.container.rollbacks.runDue();
@@ -101,7 +101,7 @@ describe("rollback webhook on a final fail", () => {
     expect(verifySignature(String(hook.got[1]!.headers["x-deploy-guard-signature"]), hook.got[1]!.body, SECRET).ok).toBe(true);
     expect(rollbackRows(svc)).toEqual([{ release_id: id, status: "succeeded", attempts: 2, last_error: null }]);
 
-    const events = svc.container.audit.ofRelease(id).filter((e) => e.kind === "rollback_attempt");
+    const events = (await svc.container.audit.ofRelease(id)).filter((e) => e.kind === "rollback_attempt");
     expect(events.map((e) => [e.data.attempt, e.data.outcome, e.data.http_status])).toEqual([[2, "succeeded", 200], [1, "failed", 500]]);
     expect(events[1]!.message).toMatch(new RegExp(`^Rollback attempt 1 of 3 via the webhook at ${new URL(hook.url).host}: failed \\(${new URL(hook.url).host} answered 500\\); retrying at 2026-11-21T12:40:0\\d\\.\\d{3}Z\\.$`));
   });
@@ -124,7 +124,7 @@ describe("rollback webhook on a final fail", () => {
     const id = await failingRelease(svc);
     await svc.request("POST", `/api/v1/releases/${id}/decision`, { action: "hold", reason: "watching it myself" });
     svc.clock.now = START + 40 * MIN;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     await svc.container.rollbacks.runDue();
     expect(hook.got).toHaveLength(0);
     expect((await (await svc.request("GET", `/api/v1/releases/${id}/verdict`)).json()) as object).toMatchObject({ status: "hold", final: false, engine_status: "fail" });

@@ -50,13 +50,13 @@ describe("deploy-guard backtest", () => {
       await push(service, T, 35, perMinute, after, 2);
       await deploy(service, T);
     }
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     // The deploys were reported five hours late: the creeping release's missing minutes may still be on their way, so it
     // waits (issue 12) until its longest window of wall-clock time has passed since the deploy was received.
     const status = (service: string) => (svc.container.db.$client.prepare("SELECT status FROM releases WHERE service = ?").get(service) as { status: string }).status;
     expect(status("creeping")).toBe("analyzing");
     svc.clock.now += 4 * 60 * MIN + 5 * MIN;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     expect(status("creeping")).toBe("hold");
 
     // The shipped rule, replayed, reaches every verdict the service reached.

@@ -32,7 +32,7 @@ describe("deploy-guard decide, against the real app over HTTP", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^hold recorded for .* by admin \(DEPLOY_GUARD_API_TOKEN\) at /);
     expect(r.stdout).toMatch(/The gate now answers HOLD: Held by admin/);
-    const [entry] = svc.container.audit.ofRelease(releaseId);
+    const [entry] = await svc.container.audit.ofRelease(releaseId);
     expect(entry).toMatchObject({ kind: "decision", actor: "admin (DEPLOY_GUARD_API_TOKEN)", data: { action: "hold", via: "cli", reason: "waiting for the DBA" } });
 
     const marked = await runCli(["decide", "--url", url, "--token", ADMIN_TOKEN, "--release", releaseId, "--action", "mark-wrong", "--feedback", "false_fail", "--reason", "provider outage", "--json"], {});

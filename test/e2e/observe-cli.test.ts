@@ -34,7 +34,7 @@ describe("the CLI and observe-mode rules (issue 12, item 5)", () => {
     const rules = rulesWith({ trial: { service: "trial", edit: observe }, later: { service: "later", edit: observe } });
     svc = createTestService({ rulesDir: rules, now: T + 40 * MIN });
     await release("trial", 0.05);
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
 
     const check = await runCli(["rules", "check", "--rules", rules, "--db", svc.config.dbPath]);
     expect(check.code, check.stderr).toBe(0);

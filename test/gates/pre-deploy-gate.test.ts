@@ -44,7 +44,7 @@ describe("pre-deploy gate", () => {
     expect(held.status).toBe("hold");
     expect(held.checks[0]).toMatchObject({ check: "open_verdict", status: "hold", release_id: id });
     expect(held.reason).toMatch(/^Do not deploy shop in production now: The running release 2\.0\.0 failed and has not been rolled back/);
-    expect(svc.container.preDeployGate.check("shop", "production").status).toBe("hold");
+    expect((await svc.container.preDeployGate.check("shop", "production")).status).toBe("hold");
 
     await deploy("shop", "2.0.0", "rolled_back", NOW - 10 * MIN);
     const after = await gate("shop");
@@ -74,7 +74,7 @@ describe("pre-deploy gate", () => {
     svc = start();
     const id = await badRelease("cart-fixed");
     svc.clock.now = NOW + 5 * MIN; // the first interim check is due; one failing check is not enough to end the window
-    expect(svc.container.verdicts.runDue()).toBe(1);
+    expect(await svc.container.verdicts.runDue()).toBe(1);
     const v = (await (await svc.request("GET", `/api/v1/releases/${id}/verdict`)).json()) as { status: string; checks: { signal: string; status: string }[] };
     expect(v.status).toBe("analyzing");
     expect(v.checks.find((c) => c.signal === "error_rate")!.status).toBe("fail");
@@ -88,11 +88,11 @@ describe("pre-deploy gate", () => {
     svc = start();
     const id = await badRelease("cart");
     svc.clock.now = NOW - MIN; // 9 minutes of data after the deploy (less the ingest grace): no look yet
-    expect(svc.container.verdicts.runDue()).toBe(0);
+    expect(await svc.container.verdicts.runDue()).toBe(0);
     const waiting = await gate("cart");
     expect(waiting.checks[0]).toMatchObject({ check: "open_verdict", status: "pass", release_id: id, reason: "The running release 4.0.0 is still being watched; nothing fails so far." });
     svc.clock.now = NOW + 5 * MIN; // past the first look at 10 minutes
-    expect(svc.container.verdicts.runDue()).toBe(1);
+    expect(await svc.container.verdicts.runDue()).toBe(1);
     const v = (await (await svc.request("GET", `/api/v1/releases/${id}/verdict`)).json()) as { status: string; final: boolean; windows: { analysis: { start: string; end: string } } };
     expect(v.status).toBe("fail");
     expect(v.final).toBe(true);

@@ -43,7 +43,7 @@ describe("pre-deploy gate and observe mode (issue 12, item 5)", () => {
     await deploy("slow", "started", started);
     const id = await deploy("slow", "finished", finished);
     svc.clock.now = NOW + 5 * MIN;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     const v = (await (await svc.request("GET", `/api/v1/releases/${id}/verdict`)).json()) as { status: string; checks: { signal: string; status: string; observe: boolean }[] };
     // A small error-rate rise keeps the release watched while the observe-only latency signal already fails.
     expect(v.status).toBe("analyzing");

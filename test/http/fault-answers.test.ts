@@ -38,6 +38,18 @@ describe("a full disk", () => {
     expect((await svc.request("GET", "/readyz")).status).toBe(200);
     expect((await svc.request("POST", "/api/v1/logs", { events: events(10, svc.clock.now) })).status).toBe(202);
   });
+
+  it("reports not-ready when the database has reached its maximum size, before any write has failed", async () => {
+    svc = createTestService();
+    const sqlite = svc.container.db.$client;
+    sqlite.exec("VACUUM");
+    sqlite.pragma(`max_page_count = ${sqlite.pragma("page_count", { simple: true }) as number}`);
+    const ready = await svc.request("GET", "/readyz");
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { checks: Record<string, string> }).checks).toMatchObject({
+      database: "ok", storage: "full: the database has reached its maximum size (max_page_count)",
+    });
+  });
 });
 
 describe("logging of errors", () => {

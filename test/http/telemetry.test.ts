@@ -21,7 +21,7 @@ describe("telemetry push", () => {
     expect(await res.json()).toEqual({ accepted: 10_000 });
     expect(rows("log_events")).toBe(10_000);
 
-    const window = new WindowReader(svc.container.db).requests({ service: "web", environment: "production", start: T0, end: T0 + 10 * 60_000 });
+    const window = await new WindowReader(svc.container.store).requests({ service: "web", environment: "production", start: T0, end: T0 + 10 * 60_000 });
     expect(window.requests).toBe(10_000);
     expect(window.errors).toBe(events.filter((e) => e.status >= 500).length);
     expect(window.perMinute.size).toBe(10);
@@ -40,7 +40,7 @@ describe("telemetry push", () => {
     ].map((l) => JSON.stringify(l));
     const res = await svc.request("POST", "/api/v1/logs", lines.join("\n") + "\n", { "content-type": "application/x-ndjson" });
     expect(res.status).toBe(202);
-    const w = new WindowReader(svc.container.db).requests({ service: "jobs", environment: "production", start: T0, end: T0 + 60_000 });
+    const w = await new WindowReader(svc.container.store).requests({ service: "jobs", environment: "production", start: T0, end: T0 + 60_000 });
     expect({ requests: w.requests, errors: w.errors }).toEqual({ requests: 4, errors: 3 });
   });
 
@@ -49,7 +49,7 @@ describe("telemetry push", () => {
     const b = generateTraffic({ service: "web", start: T0, minutes: 1, perMinute: 200, errorRate: 0.1, latencyMs: 50, seed: 3 });
     await svc.request("POST", "/api/v1/logs", { events: a });
     await svc.request("POST", "/api/v1/logs", { events: b });
-    const w = new WindowReader(svc.container.db).requests({ service: "web", environment: "production", start: T0, end: T0 + 60_000 });
+    const w = await new WindowReader(svc.container.store).requests({ service: "web", environment: "production", start: T0, end: T0 + 60_000 });
     expect(w.requests).toBe(500);
     let inHist = 0;
     for (const n of w.hist.values()) inHist += n;
@@ -61,7 +61,7 @@ describe("telemetry push", () => {
     expect((await svc.request("POST", "/api/v1/metrics", { samples })).status).toBe(202);
     const nd = samples.map((s) => JSON.stringify({ ...s, host: "h2" })).join("\n");
     expect((await svc.request("POST", "/api/v1/metrics", nd, { "content-type": "application/x-ndjson" })).status).toBe(202);
-    const m = new WindowReader(svc.container.db).metric("cpu.pct", { service: "web", environment: "production", start: T0, end: T0 + 120_000 });
+    const m = await new WindowReader(svc.container.store).metric("cpu.pct", { service: "web", environment: "production", start: T0, end: T0 + 120_000 });
     expect(m.points).toEqual([50, 50, 50, 50]);
     expect(rows("metric_samples")).toBe(240);
   });

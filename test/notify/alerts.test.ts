@@ -62,7 +62,7 @@ describe("alerts on fail and warn", () => {
     svc = createTestService({ now: START, notifiers: [new SlackNotifier(`${slack.url}/services/T/B/X`), new WebhookNotifier(`${hook.url}/hook`, secret)] });
     const id = await failingRelease(svc);
     svc.clock.now = START + 40 * MIN;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
 
     const dispatcher = svc.container.dispatcher;
     await dispatcher.deliverDue();
@@ -97,7 +97,7 @@ describe("alerts on fail and warn", () => {
     svc = createTestService({ now: START, notifiers: [new SlackNotifier("http://127.0.0.1:9/unreachable")] });
     const id = await failingRelease(svc);
     svc.clock.now = START + 40 * MIN;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     await svc.container.dispatcher.deliverDue();
     const v = (await (await svc.request("GET", `/api/v1/releases/${id}/verdict`)).json()) as { status: string };
     expect(v.status).toBe("fail");

@@ -38,7 +38,7 @@ async function alerted(slackViaWebhook = false) {
     notifiers: [slackNotifier, new HipChatNotifier(hipchat.url, "hipchat-token-0123", "deploys"), new WebhookNotifier(`${hook.url}/hook`, WEBHOOK_SECRET, () => svc!.clock.now)],
   });
   const id = await startRelease(svc, "pay", "3");
-  queueVerdict(svc, id, "fail");
+  await queueVerdict(svc, id, "fail");
   await svc.container.dispatcher.deliverDue();
   expect([slack.got.length, hipchat.got.length, hook.got.length]).toEqual([1, 1, 1]);
   return { s: svc, slack, hipchat, hook, id };

@@ -25,7 +25,7 @@ describe("HipChat room notifications (Server / Data Center API v2)", () => {
   it("posts to /v2/room/{url-encoded room}/notification with the bearer token, red, notify and an HTML message", async () => {
     const { s, hipchat } = await setUp();
     const id = await startRelease(s, "pay", "3");
-    queueVerdict(s, id, "fail");
+    await queueVerdict(s, id, "fail");
     await s.container.dispatcher.deliverDue();
     expect(hipchat.got).toHaveLength(1);
     const { method, path, headers, json } = hipchat.got[0]!;
@@ -45,8 +45,8 @@ describe("HipChat room notifications (Server / Data Center API v2)", () => {
     const { s, hipchat } = await setUp();
     for (const status of ["pass", "warn", "fail", "hold"] as const) {
       const id = await startRelease(s, "pay", `v-${status}`);
-      s.container.rules.replace([{ ...s.container.verdicts.ruleFor(s.container.verdicts.get(id)), actions: { notify: ["hipchat"], notify_on: ["pass", "warn", "fail", "hold"] } }]);
-      queueVerdict(s, id, status, `${status} summary`);
+      s.container.rules.replace([{ ...s.container.verdicts.ruleFor(await s.container.verdicts.get(id)), actions: { notify: ["hipchat"], notify_on: ["pass", "warn", "fail", "hold"] } }]);
+      await queueVerdict(s, id, status, `${status} summary`);
     }
     await s.container.dispatcher.deliverDue();
     const seen = Object.fromEntries(hipchat.got.map((r) => [r.json.message.match(/release <code>[^<]+<\/code>/) && r.json.color, r.json.notify]));
@@ -56,7 +56,7 @@ describe("HipChat room notifications (Server / Data Center API v2)", () => {
   it("escapes HTML from the summary and keeps the message within 10,000 characters", async () => {
     const { s, hipchat } = await setUp();
     const id = await startRelease(s, "pay", "3");
-    queueVerdict(s, id, "fail", `<script>alert("x")</script> & ${"<b>".repeat(5000)}`);
+    await queueVerdict(s, id, "fail", `<script>alert("x")</script> & ${"<b>".repeat(5000)}`);
     await s.container.dispatcher.deliverDue();
     const message: string = hipchat.got[0]!.json.message;
     expect(message).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;");

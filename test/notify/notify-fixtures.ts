@@ -41,8 +41,8 @@ export async function failedRelease(s: TestService, service: string, version: st
 }
 
 /** Queues an alert as the recorder does, inside a transaction, with the literal checks above. */
-export function queueVerdict(s: TestService, id: string, status: "pass" | "warn" | "fail" | "hold", summary = FAIL_SUMMARY, score: number | null = 12): void {
-  const release = s.container.verdicts.get(id);
+export async function queueVerdict(s: TestService, id: string, status: "pass" | "warn" | "fail" | "hold", summary = FAIL_SUMMARY, score: number | null = 12): Promise<void> {
+  const release = await s.container.verdicts.get(id);
   const rule = s.container.verdicts.ruleFor(release);
-  s.container.db.$client.transaction(() => s.container.outbox.enqueue(release, { status, score, summary, checks: FAILING_CHECKS }, rule, s.clock.now))();
+  await s.container.store.write(() => s.container.outbox.enqueue(release, { status, score, summary, checks: FAILING_CHECKS }, rule, s.clock.now));
 }

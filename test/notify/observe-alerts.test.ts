@@ -44,10 +44,10 @@ describe("alerts of an observe-only rule (issue 12, item 5)", () => {
     const hook = new RecordingNotifier();
     svc = createTestService({ rulesDir: rulesWith({ trial: { service: "trial", edit: observeRule } }), now: T + 40 * MIN, notifiers: [hook] });
     const id = await release("trial", 0.05);
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     await svc.container.dispatcher.deliverDue();
     svc.clock.now += 10 * MIN;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     await svc.container.dispatcher.deliverDue();
 
     expect(hook.sent).toHaveLength(1);
@@ -60,7 +60,7 @@ describe("alerts of an observe-only rule (issue 12, item 5)", () => {
     const hook = new RecordingNotifier();
     svc = createTestService({ rulesDir: rulesWith({ calm: { service: "calm", edit: observeRule } }), now: T + 40 * MIN, notifiers: [hook] });
     const id = await release("calm", 0.005);
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     await svc.container.dispatcher.deliverDue();
     const v = (await (await svc.request("GET", `/api/v1/releases/${id}/verdict`)).json()) as Record<string, unknown>;
     expect(v).toMatchObject({ status: "pass", observe: true });

@@ -57,12 +57,12 @@ describe("per-rule routing, de-duplication and throttling", () => {
   it("sends the same release, channel and status once, however often the verdict is re-sent", async () => {
     const { s, slack, hipchat } = await setUp();
     const id = await failedRelease(s, "pay", "3");
-    queueVerdict(s, id, "fail");
-    queueVerdict(s, id, "fail");
+    await queueVerdict(s, id, "fail");
+    await queueVerdict(s, id, "fail");
     await s.container.dispatcher.deliverDue();
     expect(slack.got).toHaveLength(1);
     expect(hipchat.got).toHaveLength(1);
-    queueVerdict(s, id, "hold", "pay 3 cannot be judged yet.");
+    await queueVerdict(s, id, "hold", "pay 3 cannot be judged yet.");
     await s.container.dispatcher.deliverDue();
     expect(slack.got.map((r) => r.path)).toEqual(["/api/chat.postMessage", "/api/chat.update"]);
     expect(hipchat.got).toHaveLength(1);
@@ -76,7 +76,7 @@ describe("per-rule routing, de-duplication and throttling", () => {
     expect(slack.got).toHaveLength(3);
     expect(hipchat.got).toHaveLength(3);
     // A release already alerted is a follow-up: its next state still edits its message.
-    queueVerdict(s, ids[0]!, "hold", "pay 1.0.1 cannot be judged yet.");
+    await queueVerdict(s, ids[0]!, "hold", "pay 1.0.1 cannot be judged yet.");
     await s.container.dispatcher.deliverDue();
     expect(slack.got.at(-1)!.path).toBe("/api/chat.update");
 

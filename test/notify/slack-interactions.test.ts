@@ -29,7 +29,7 @@ async function setUp(env: Record<string, string> = {}) {
     notifiers: [new SlackApiNotifier(new SlackApi(api, BOT_TOKEN), "#deploys", true)],
   });
   const id = await startRelease(svc, "pay", "3");
-  queueVerdict(svc, id, "fail");
+  await queueVerdict(svc, id, "fail");
   await svc.container.dispatcher.deliverDue();
   return { s: svc, slack, id };
 }
@@ -77,28 +77,29 @@ describe("Slack's Approve and Roll back buttons", () => {
     const { s, slack, id } = await setUp();
     const res = await post(s, pressed("deploy_guard_approve", id));
     expect(res.status).toBe(200);
-    expect(s.container.decisions.current(id)).toMatchObject({ action: "approve", actor: "slack:U0ALICE", reason: "via Slack by alice", via: "slack" });
+    expect(await s.container.decisions.current(id)).toMatchObject({ action: "approve", actor: "slack:U0ALICE", reason: "via Slack by alice", via: "slack" });
 
     const update = await nextRequest(slack, 2);
     expect(update.path).toBe("/api/chat.update");
     expect(update.json).toMatchObject({ channel: "C0PAYMENTS", ts: "1700000000.000100" });
     const blocks = update.json.attachments[0].blocks as { type: string; text?: { text: string } }[];
     expect(blocks.find((b) => b.type === "actions")).toBeUndefined();
-    expect(blocks.some((b) => b.text?.text === ":white_check_mark: Approved by <@U0ALICE> at " + s.container.decisions.current(id)!.at)).toBe(true);
+    const at = (await s.container.decisions.current(id))!.at;
+    expect(blocks.some((b) => b.text?.text === ":white_check_mark: Approved by <@U0ALICE> at " + at)).toBe(true);
   });
 
   it("answers a Roll back press on a rule without a rollback action truthfully: asked, not done, roll back by hand", async () => {
     const { s, slack, id } = await setUp();
     expect((await post(s, pressed("deploy_guard_rollback", id))).status).toBe(200);
-    expect(s.container.decisions.current(id)).toMatchObject({ action: "rollback", actor: "slack:U0ALICE", rollback: { status: "not_configured" } });
+    expect(await s.container.decisions.current(id)).toMatchObject({ action: "rollback", actor: "slack:U0ALICE", rollback: { status: "not_configured" } });
     await nextRequest(slack, 3);
     const byPath = (p: string) => slack.got.find((r) => r.path === p)!;
     expect(byPath("/api/chat.postEphemeral").json).toMatchObject({ user: "U0ALICE", text: "No rollback is configured for rule 'default'; roll back by hand." });
     const edited = JSON.stringify(byPath("/api/chat.update").json);
-    expect(edited).toContain(`:leftwards_arrow_with_hook: Roll back asked by <@U0ALICE> at ${s.container.decisions.current(id)!.at} — roll back by hand`);
+    expect(edited).toContain(`:leftwards_arrow_with_hook: Roll back asked by <@U0ALICE> at ${(await s.container.decisions.current(id))!.at} — roll back by hand`);
     expect(edited).toContain("No rollback is configured for rule 'default'; roll back by hand.");
     expect(edited).not.toMatch(/Roll back requested|Rolled back/);
-    expect(s.container.audit.ofRelease(id)[0]!.message).toMatch(/^Roll back asked by slack:U0ALICE — roll back by hand via slack: .*No rollback is configured for rule 'default'; roll back by hand\.$/);
+    expect((await s.container.audit.ofRelease(id))[0]!.message).toMatch(/^Roll back asked by slack:U0ALICE — roll back by hand via slack: .*No rollback is configured for rule 'default'; roll back by hand\.$/);
   });
 
   it("refuses a bad signature and a request older than five minutes with 401, deciding nothing", async () => {
@@ -115,33 +116,33 @@ describe("Slack's Approve and Roll back buttons", () => {
     }
     const unsigned = await s.app.request(PATH, { method: "POST", body: "payload=%7B%7D", headers: { "content-type": "application/x-www-form-urlencoded" } });
     expect(unsigned.status).toBe(401);
-    expect(s.container.decisions.current(id)).toBeNull();
+    expect(await s.container.decisions.current(id)).toBeNull();
   });
 
   it("lets only the listed approvers decide and tells anyone else, in Slack, that nothing was decided", async () => {
     const { s, slack, id } = await setUp({ DEPLOY_GUARD_SLACK_APPROVERS: "U0BOB, U0CAROL" });
     expect((await post(s, pressed("deploy_guard_rollback", id))).status).toBe(200);
-    expect(s.container.decisions.current(id)).toBeNull();
+    expect(await s.container.decisions.current(id)).toBeNull();
     const ephemeral = await nextRequest(slack, 2);
     expect(ephemeral.path).toBe("/api/chat.postEphemeral");
     expect(ephemeral.json).toMatchObject({ channel: "C0PAYMENTS", user: "U0ALICE" });
     expect((await post(s, pressed("deploy_guard_approve", id, { id: "U0BOB", username: "bob", name: "bob", team_id: "T0001" }))).status).toBe(200);
-    expect(s.container.decisions.current(id)).toMatchObject({ action: "approve", actor: "slack:U0BOB" });
+    expect(await s.container.decisions.current(id)).toMatchObject({ action: "approve", actor: "slack:U0BOB" });
   });
 
   it("refuses a replay of the same signed press within the signature window, even after a restart, telling the presser, and decides nothing again", async () => {
     const { s, slack, id } = await setUp();
     const press = signed(s, pressed("deploy_guard_approve", id));
     expect((await s.app.request(PATH, press)).status).toBe(200);
-    expect(s.container.decisions.current(id)).toMatchObject({ action: "approve", actor: "slack:U0ALICE" });
+    expect(await s.container.decisions.current(id)).toMatchObject({ action: "approve", actor: "slack:U0ALICE" });
     // Someone puts it on hold; the copied approve press, still inside its 5 minutes, must not undo that.
     expect((await s.request("POST", `/api/v1/releases/${id}/decision`, { action: "hold", reason: "checking the payments graphs" })).status).toBeLessThan(300);
     s.clock.now += 4 * 60_000;
     s.restart();
     const replay = await s.app.request(PATH, press);
     expect(replay.status).toBe(200);
-    expect(s.container.decisions.current(id)).toMatchObject({ action: "hold" });
-    expect(s.container.decisions.list(id).filter((d) => d.action === "approve")).toHaveLength(1);
+    expect(await s.container.decisions.current(id)).toMatchObject({ action: "hold" });
+    expect((await s.container.decisions.list(id)).filter((d) => d.action === "approve")).toHaveLength(1);
     expect((await ephemeralCount(slack, 1)).at(-1)).toMatchObject({ user: "U0ALICE", text: expect.stringContaining("already handled") });
   });
 
@@ -150,14 +151,14 @@ describe("Slack's Approve and Roll back buttons", () => {
     expect((await post(s, pressed("deploy_guard_approve", id))).status).toBe(200);
     expect((await s.request("POST", `/api/v1/releases/${id}/decision`, { action: "hold", reason: "checking" })).status).toBeLessThan(300);
     expect((await post(s, pressed("deploy_guard_approve", id))).status).toBe(200);
-    expect(s.container.decisions.current(id)).toMatchObject({ action: "approve", actor: "slack:U0ALICE" });
+    expect(await s.container.decisions.current(id)).toMatchObject({ action: "approve", actor: "slack:U0ALICE" });
   });
 
   it("decides nothing when no approvers are configured, and says so to the presser", async () => {
     const { s, slack, id } = await setUp({ DEPLOY_GUARD_SLACK_APPROVERS: "" });
     expect(s.config.slack.approvers).toEqual([]);
     expect((await post(s, pressed("deploy_guard_rollback", id))).status).toBe(200);
-    expect(s.container.decisions.current(id)).toBeNull();
+    expect(await s.container.decisions.current(id)).toBeNull();
     expect((await ephemeralCount(slack, 1))[0]).toMatchObject({ user: "U0ALICE", text: expect.stringContaining("No approvers are configured") });
   });
 
@@ -165,7 +166,7 @@ describe("Slack's Approve and Roll back buttons", () => {
     for (const anyone of ["*", "anyone"]) {
       const { s, id } = await setUp({ DEPLOY_GUARD_SLACK_APPROVERS: anyone });
       expect((await post(s, pressed("deploy_guard_approve", id, { id: "U0DAVE", username: "dave", name: "dave", team_id: "T0001" }))).status).toBe(200);
-      expect(s.container.decisions.current(id)).toMatchObject({ action: "approve", actor: "slack:U0DAVE" });
+      expect(await s.container.decisions.current(id)).toMatchObject({ action: "approve", actor: "slack:U0DAVE" });
       s.close();
       await slack?.close();
       svc = slack = undefined;

@@ -28,7 +28,7 @@ describe("Slack through the Web API", () => {
   it("posts the full Block Kit message for a fail: colour bar, emoji, fields, summary, top reasons with numbers, buttons and link", async () => {
     const { s, slack } = await setUp();
     const id = await startRelease(s, "pay", "3");
-    queueVerdict(s, id, "fail");
+    await queueVerdict(s, id, "fail");
     await s.container.dispatcher.deliverDue();
 
     expect(slack.got).toHaveLength(1);
@@ -83,9 +83,9 @@ describe("Slack through the Web API", () => {
   it("edits the release's message with chat.update on the next state change instead of posting a second one", async () => {
     const { s, slack } = await setUp();
     const id = await startRelease(s, "pay", "3");
-    queueVerdict(s, id, "warn", "pay 3 (production) can go on, but keep an eye on it.", 70);
+    await queueVerdict(s, id, "warn", "pay 3 (production) can go on, but keep an eye on it.", 70);
     await s.container.dispatcher.deliverDue();
-    queueVerdict(s, id, "fail");
+    await queueVerdict(s, id, "fail");
     await s.container.dispatcher.deliverDue();
 
     expect(slack.got.map((r) => r.path)).toEqual(["/api/chat.postMessage", "/api/chat.update"]);
@@ -100,7 +100,7 @@ describe("Slack through the Web API", () => {
   it("retries {ok:false, error:'ratelimited'} with backoff but gives up at once on invalid_auth", async () => {
     const { s, slack } = await setUp((r, i) => (i === 0 ? { status: 200, body: { ok: false, error: "ratelimited" } } : slackApiAnswer(r, i)));
     const id = await startRelease(s, "pay", "3");
-    queueVerdict(s, id, "fail");
+    await queueVerdict(s, id, "fail");
     await s.container.dispatcher.deliverDue();
     expect(rows(s)).toEqual([{ status: "pending", attempts: 1, last_error: "Slack chat.postMessage failed: ratelimited" }]);
     s.clock.now += 11_000;
@@ -112,7 +112,7 @@ describe("Slack through the Web API", () => {
   it("does not retry invalid_auth", async () => {
     const { s, slack } = await setUp(() => ({ status: 200, body: { ok: false, error: "invalid_auth" } }));
     const id = await startRelease(s, "pay", "3");
-    queueVerdict(s, id, "fail");
+    await queueVerdict(s, id, "fail");
     await s.container.dispatcher.deliverDue();
     s.clock.now += 60 * 60_000;
     await s.container.dispatcher.deliverDue();
@@ -123,9 +123,9 @@ describe("Slack through the Web API", () => {
   it("posts a new message when the stored one can no longer be edited", async () => {
     const { s, slack } = await setUp((r, i) => (r.path.endsWith("chat.update") ? { status: 200, body: { ok: false, error: "message_not_found" } } : slackApiAnswer(r, i)));
     const id = await startRelease(s, "pay", "3");
-    queueVerdict(s, id, "warn", "watch it", 70);
+    await queueVerdict(s, id, "warn", "watch it", 70);
     await s.container.dispatcher.deliverDue();
-    queueVerdict(s, id, "fail");
+    await queueVerdict(s, id, "fail");
     await s.container.dispatcher.deliverDue();
     expect(slack.got.map((r) => r.path)).toEqual(["/api/chat.postMessage", "/api/chat.update", "/api/chat.postMessage"]);
     expect(s.container.db.$client.prepare("SELECT ref FROM message_refs").pluck().get()).toBe("C0PAYMENTS:1700000000.002100");
@@ -141,7 +141,7 @@ describe("Slack through the Web API", () => {
       return slackApiAnswer(r, i);
     }, "C0DEPLOYS");
     const id = await startRelease(s, "pay", "3");
-    queueVerdict(s, id, "fail");
+    await queueVerdict(s, id, "fail");
     await s.container.dispatcher.deliverDue();
     // What kill -9 after Slack answered leaves behind: the attempt 'started' by a dead process, the alert pending, no ref.
     s.container.db.$client.exec("UPDATE effect_attempts SET status = 'started', runner = 'dead-process', finished_at = NULL");

@@ -57,6 +57,25 @@ describe.skipIf(PG_SKIP_REASON !== undefined)("PgStore on PostgreSQL", () => {
     expect(ids).not.toContain("r4");
   });
 
+  it("runs a kick only after its write committed, outside every write, and never for a write or savepoint rolled back", async () => {
+    const ran: string[] = [];
+    const seen = async () => (await store.statement<{ n: number }>("SELECT count(*)::int AS n FROM releases WHERE id = 'kick'").get())!.n;
+    await store.write(async () => {
+      await store.db.insert(releases).values(release("kick"));
+      store.afterCommit(() => void seen().then((n) => ran.push(`committed:${store.inWrite() ? "inside" : "outside"}:visible=${n}`)));
+      await store.write(async () => {
+        store.afterCommit(() => ran.push("nested-rolled-back"));
+        throw new Error("inner");
+      }).catch(() => undefined);
+    });
+    await store.write(async () => {
+      store.afterCommit(() => ran.push("rolled-back"));
+      throw new Error("outer");
+    }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ran).toEqual(["committed:outside:visible=1"]);
+  });
+
   it("runs a write again when it loses a race for a unique key, so read-then-insert code stays correct", async () => {
     let runs = 0;
     const findOrCreate = (id: string) =>

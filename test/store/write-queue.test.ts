@@ -80,4 +80,26 @@ describe("group commit", () => {
     expect(await count()).toBe(0);
     expect(await store.write(() => insert.run(3))).toBe(1);
   });
+
+  it("runs a kick only after its write committed, outside every write, and never for a write or savepoint rolled back", async () => {
+    const { store, insert, count } = setup();
+    const ran: string[] = [];
+    const kick = (name: string) => () => ran.push(`${name}:${store.inWrite() ? "inside" : "outside"}:${store.db.$client.inTransaction ? "open" : "closed"}`);
+    await store.write(async () => {
+      await insert.run(1);
+      store.afterCommit(kick("committed"));
+      await store.write(async () => {
+        store.afterCommit(kick("nested-rolled-back"));
+        throw new Error("inner");
+      }).catch(() => undefined);
+      expect(ran).toEqual([]);
+    });
+    await store.write(async () => {
+      store.afterCommit(kick("rolled-back"));
+      await insert.run(null);
+    }).catch(() => undefined);
+    await new Promise((r) => setImmediate(r));
+    expect(ran).toEqual(["committed:outside:closed"]);
+    expect(await count()).toBe(1);
+  });
 });

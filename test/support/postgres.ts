@@ -44,7 +44,7 @@ export function createDatabase(prefix = "dg_test"): string {
   return name;
 }
 
-let template: string | undefined;
+let template: string | undefined = process.env.DEPLOY_GUARD_TEST_PG_TEMPLATE;
 
 /** The template's name follows the migrations, so a changed migration gets a new template and an old one is reused. */
 function templateName(): string {
@@ -54,38 +54,55 @@ function templateName(): string {
   return `dg_template_${hash.digest("hex").slice(0, 12)}`;
 }
 
-/**
- * A new database with every migration applied, copied from a template that is migrated once (copying is ~10× faster
- * than migrating). Workers that start together take an advisory lock, so one of them builds the template.
- */
-export async function createMigratedDatabase(): Promise<string> {
-  if (!template) {
-    const name = templateName();
-    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await admin.connect();
-    try {
-      await admin.query("SELECT pg_advisory_lock(hashtext($1))", [name]);
-      const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
-      if (exists.rowCount === 0) {
-        await admin.query(`CREATE DATABASE ${name}`);
-        const pool = new pg.Pool({ connectionString: dbUrl(name), max: 1 });
-        try {
-          await migratePostgres(pool);
-        } catch (err) {
-          await pool.end();
-          await admin.query(`DROP DATABASE ${name}`);
-          throw err;
-        }
+/** Builds the migrated template once (workers that start together take an advisory lock) and names it. */
+export async function createMigratedTemplate(): Promise<string> {
+  if (template) return template;
+  const name = templateName();
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query("SELECT pg_advisory_lock(hashtext($1))", [name]);
+    const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (exists.rowCount === 0) {
+      await admin.query(`CREATE DATABASE ${name}`);
+      const pool = new pg.Pool({ connectionString: dbUrl(name), max: 1 });
+      try {
+        await migratePostgres(pool);
+      } catch (err) {
         await pool.end();
+        await admin.query(`DROP DATABASE ${name}`);
+        throw err;
       }
-    } finally {
-      await admin.end();
+      await pool.end();
     }
-    template = name;
+  } finally {
+    await admin.end();
   }
-  const name = `dg_test_${randomBytes(6).toString("hex")}`;
+  template = name;
+  return name;
+}
+
+// Databases of this test run share a prefix, so the run's teardown can drop any a crashed worker left behind.
+const RUN = process.env.DEPLOY_GUARD_TEST_PG_RUN ?? (process.env.DEPLOY_GUARD_TEST_PG_RUN = randomBytes(4).toString("hex"));
+
+/** A new database copied from the migrated template (about 10× faster than migrating), synchronously. */
+export function cloneTemplate(): string {
+  if (!template) throw new Error("no migrated template: call createMigratedTemplate() first (the global setup does)");
+  const name = `dg_t_${RUN}_${randomBytes(5).toString("hex")}`;
   psql(PG_ADMIN_URL!, `CREATE DATABASE ${name} TEMPLATE ${template}`);
   return name;
+}
+
+/** A new database with every migration applied. */
+export async function createMigratedDatabase(): Promise<string> {
+  await createMigratedTemplate();
+  return cloneTemplate();
+}
+
+/** Drops every database this run created. */
+export function dropRunDatabases(): void {
+  const names = psql(PG_ADMIN_URL!, `SELECT datname FROM pg_database WHERE datname LIKE 'dg\\_t\\_${RUN}\\_%'`).split("\n").filter(Boolean);
+  for (const n of names) dropDatabase(n);
 }
 
 export function dropDatabase(name: string): void {

@@ -7,6 +7,10 @@ import { createContainer, type Container } from "../../src/container.ts";
 import { createApp, type Router } from "../../src/http/app.ts";
 import type { Notifier } from "../../src/notify/notifier.ts";
 import { MAX_RECORDS } from "../../src/http/body-records.ts";
+import pg from "pg";
+import { PgStore } from "../../src/store/pg-store.ts";
+import type { Statement } from "../../src/store/store.ts";
+import { cloneTemplate, dbUrl, dropDatabase } from "./postgres.ts";
 
 export const ADMIN_TOKEN = "test-admin-token-0123456789";
 export const REPO_RULES = new URL("../../rules", import.meta.url).pathname;
@@ -18,12 +22,17 @@ export interface TestService {
   app: Router;
   clock: { now: number };
   request: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Response>;
-  /** Closes and reopens the container on the same database file, as a restart would. */
+  /** A statement on the service's own store (SQLite or PostgreSQL), for tests that look at stored rows. */
+  sql: <Row = Record<string, unknown>>(text: string) => Statement<Row>;
+  /** Closes and reopens the container on the same database, as a restart would. */
   restart: () => void;
-  close: () => void;
+  close: () => Promise<void>;
 }
 
-/** The real app on a real SQLite file in a temporary folder, with a clock the test moves. */
+/** DEPLOY_GUARD_TEST_STORE=postgres: every test service on its own PostgreSQL database (see global-setup.ts). */
+export const TEST_STORE: "sqlite" | "postgres" = process.env.DEPLOY_GUARD_TEST_STORE === "postgres" ? "postgres" : "sqlite";
+
+/** The real app on a real SQLite file in a temporary folder (or its own PostgreSQL database), with a clock the test moves. */
 export function createTestService(options: { env?: Record<string, string>; rulesDir?: string; now?: number; notifiers?: Notifier[] } = {}): TestService {
   const dir = mkdtempSync(join(tmpdir(), "deploy-guard-test-"));
   const rulesDir = join(dir, "rules");
@@ -39,7 +48,9 @@ export function createTestService(options: { env?: Record<string, string>; rules
     ...options.env,
   });
   const clock = { now: options.now ?? Date.parse("2026-11-21T12:00:00Z") };
-  const build = () => createContainer(config, pino({ level: "silent" }), { now: () => clock.now, notifiers: options.notifiers ?? [] });
+  const pgName = TEST_STORE === "postgres" ? cloneTemplate() : undefined;
+  const store = () => (pgName ? new PgStore(new pg.Pool({ connectionString: dbUrl(pgName), max: 4 })) : undefined);
+  const build = () => createContainer(config, pino({ level: "silent" }), { now: () => clock.now, notifiers: options.notifiers ?? [], store: store() });
   const svc: TestService = {
     dir, config, clock,
     container: build(),
@@ -62,14 +73,16 @@ export function createTestService(options: { env?: Record<string, string>; rules
       }
       return svc.app.request(path, init);
     },
+    sql: (text) => svc.container.store.statement(text),
     restart: () => {
-      svc.container.close();
+      void svc.container.close();
       svc.container = build();
       svc.app = createApp(svc.container);
     },
-    close: () => {
-      svc.container.close();
+    close: async () => {
+      await svc.container.close();
       rmSync(dir, { recursive: true, force: true });
+      if (pgName) dropDatabase(pgName);
     },
   };
   svc.app = createApp(svc.container);

@@ -81,7 +81,7 @@ describe("a large ingest batch yields to other requests", () => {
     const store = svc.container.telemetry;
     svc.container.db.$client.exec("CREATE TRIGGER refuse BEFORE INSERT ON service_rollups WHEN NEW.service = 'cart' BEGIN SELECT RAISE(ABORT, 'refused'); END");
     const prepared = await store.prepareLogs(Array.from({ length: 5_000 }, (_, i) => event(svc!.clock.now + i, `boom ${i % 3}`)), [], svc.clock.now, 1_000);
-    expect(() => store.writeLogs(prepared)).toThrow(/refused/);
+    await expect(store.writeLogs(prepared)).rejects.toThrow(/refused/);
     for (const table of ["log_events", "request_rollups", "service_rollups", "error_signatures", "error_signature_minutes"]) expect(count(table)).toBe(0);
   });
 
@@ -91,8 +91,8 @@ describe("a large ingest batch yields to other requests", () => {
     const first = await store.prepareLogs([event(now, "cache miss on shelf alpha")]);
     const later = await store.prepareLogs([event(now + 1000, "cache miss on shelf beta")]);
     expect(later.signatures.signatures[0]!.fingerprint).toBe(first.signatures.signatures[0]!.fingerprint);
-    store.writeLogs(later);
-    store.writeLogs(first);
+    await store.writeLogs(later);
+    await store.writeLogs(first);
     const rows = svc.container.db.$client.prepare("SELECT template, first_seen, last_seen FROM error_signatures").all();
     expect(rows).toEqual([{ template: "cache miss on shelf <*>", first_seen: now, last_seen: now + 1000 }]);
   });

@@ -43,7 +43,7 @@ async function failingRelease(shipper: string): Promise<string> {
 async function finishAndJudge(id: string, shipper: string): Promise<Record<string, any>> {
   await live(generateTraffic({ service: "shop", start: FINISH + 15 * MIN, minutes: 17, perMinute: 400, errorRate: 0.05, latencyMs: 100, seed: 13 }), shipper);
   svc.clock.now = ANALYSIS_END + 61_000;
-  svc.container.verdicts.runDue();
+  await svc.container.verdicts.runDue();
   return (await (await svc.request("GET", `/api/v1/releases/${id}/verdict`)).json()) as Record<string, any>;
 }
 

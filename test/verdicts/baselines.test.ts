@@ -33,7 +33,7 @@ async function release(service: string, version: string, start: number, extra: R
 }
 
 async function judged(id: string) {
-  svc.container.verdicts.runDue();
+  await svc.container.verdicts.runDue();
   return (await (await svc.request("GET", `/api/v1/releases/${id}/verdict`)).json()) as Record<string, any>;
 }
 

@@ -58,8 +58,8 @@ export function fleet(svc: TestService, service: string) {
   /** One minute of the jobs, then batch `index`'s gate. */
   async function tick(id: string, index: number, at: number): Promise<Gate> {
     svc.clock.now = at;
-    svc.container.batches.runDue();
-    svc.container.verdicts.runDue();
+    await svc.container.batches.runDue();
+    await svc.container.verdicts.runDue();
     return get(`/api/v1/releases/${id}/batches/${index}/verdict`);
   }
 

@@ -111,8 +111,8 @@ describe("rolling batches judged by the sequential engine (issue 12)", () => {
     expect((await f.get(`/api/v1/releases/${id}/batches/1/verdict`)).status).toBe("pass");
     // Later runs and a forced evaluation never ask for a second rollback.
     svc.clock.now += 10 * MINUTE;
-    svc.container.batches.runDue();
-    svc.container.verdicts.runDue();
+    await svc.container.batches.runDue();
+    await svc.container.verdicts.runDue();
     await svc.request("POST", `/api/v1/releases/${id}/evaluate`);
     expect(count("SELECT COUNT(*) AS n FROM rollbacks WHERE release_id = ?", id)).toBe(1);
     expect(count("SELECT COUNT(*) AS n FROM audit_events WHERE release_id = ? AND kind = 'rollback_requested'", id)).toBe(1);

@@ -35,7 +35,7 @@ describe("per-batch verdicts in a rolling deploy", () => {
     let batch = (await (await svc.request("GET", `/api/v1/releases/${id}/batches/1/verdict`)).json()) as Record<string, any>;
     expect(batch).toMatchObject({ status: "analyzing", final: false, batch: { index: 1, total: 3, hosts: ["web-1", "web-2"] } });
     svc.clock.now = T + 13 * MIN;
-    expect(svc.container.batches.runDue()).toBe(1);
+    expect(await svc.container.batches.runDue()).toBe(1);
     batch = (await (await svc.request("GET", `/api/v1/releases/${id}/batches/1/verdict`)).json()) as Record<string, any>;
     expect(batch).toMatchObject({ status: "fail", final: true });
     expect(batch.summary).toMatch(/^roll-bad 4 in production, batch 1 of 3 is not healthy/);
@@ -67,7 +67,7 @@ describe("per-batch verdicts in a rolling deploy", () => {
     svc = createTestService({ now: T + 13 * MIN });
     // Busy hosts: 10 minutes of 1,000 requests a minute can tell a doubling of a 0.5 % error rate from chance.
     const id = await rolling("roll-good", 0.005, 1000);
-    svc.container.batches.runDue();
+    await svc.container.batches.runDue();
     const list = (await (await svc.request("GET", `/api/v1/releases/${id}/batches`)).json()) as { batches: Record<string, any>[] };
     expect(list.batches.map((b) => [b.batch.index, b.status])).toEqual([[1, "pass"]]);
     const missing = await svc.request("GET", `/api/v1/releases/${id}/batches/2/verdict`);

@@ -49,7 +49,7 @@ describe("release lifecycle", () => {
   it("passes an unchanged release at its first decisive look, with sentences and numbers", async () => {
     const id = await scenario({ errorRate: 0.005, latencyMs: 100 });
     svc.clock.now = ANALYSIS_END + 61_000;
-    expect(svc.container.verdicts.runDue()).toBe(1);
+    expect(await svc.container.verdicts.runDue()).toBe(1);
     const v = await verdict(id);
     expect(v).toMatchObject({ status: "pass", final: true, score: 100, rule: "default" });
     expect(v.summary).toMatch(/^shop 5\.0\.1 in production looks healthy/);
@@ -64,7 +64,7 @@ describe("release lifecycle", () => {
   it("fails a release that raised errors tenfold, saying so in plain words", async () => {
     const id = await scenario({ errorRate: 0.05, latencyMs: 100 });
     svc.clock.now = ANALYSIS_END + 61_000;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     const v = await verdict(id);
     expect(v).toMatchObject({ status: "fail", final: true, score: 0 });
     expect(v.summary).toMatch(/should be rolled back: \d\.\d+ % of requests failed in the 10 minutes after the release/);
@@ -81,7 +81,7 @@ describe("release lifecycle", () => {
   it("fails a release that made requests 40 % slower", async () => {
     const id = await scenario({ errorRate: 0.005, latencyMs: 140 });
     svc.clock.now = ANALYSIS_END + 61_000;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     const v = await verdict(id);
     const latency = v.checks.find((c: any) => c.signal === "latency");
     expect(latency.status).toBe("fail");
@@ -93,13 +93,13 @@ describe("release lifecycle", () => {
   it("makes no decision before ten minutes of data, then fails a bad release at the first look", async () => {
     const id = await scenario({ errorRate: 0.08, latencyMs: 100 });
     svc.clock.now = FINISH + 9 * MIN;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     let v = await verdict(id);
     expect(v).toMatchObject({ status: "analyzing", final: false });
     expect(v.checks ?? []).toEqual([]);
     const grace = svc.config.ingestGraceSeconds * 1000;
     svc.clock.now = FINISH + 10 * MIN + grace;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     v = await verdict(id);
     expect(v).toMatchObject({ status: "fail", final: true });
     expect(v.windows.analysis.end).toBe(new Date(FINISH + 10 * MIN).toISOString());
@@ -108,12 +108,12 @@ describe("release lifecycle", () => {
   it("with a fixed window, fails early after two failing interim checks in a row, not after one", async () => {
     const id = await scenario({ errorRate: 0.08, latencyMs: 100 }, { rulesDir: fixedRules() });
     svc.clock.now = FINISH + 6 * MIN;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     let v = await verdict(id);
     expect(v).toMatchObject({ status: "analyzing", final: false });
     expect(v.checks[0].status).toBe("fail");
     svc.clock.now = FINISH + 12 * MIN;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     v = await verdict(id);
     expect(v).toMatchObject({ status: "fail", final: true });
     expect(Date.parse(v.decided_at)).toBeLessThan(ANALYSIS_END);
@@ -122,11 +122,11 @@ describe("release lifecycle", () => {
   it("holds a release with no traffic after the deploy and says how much is missing", async () => {
     const id = await scenario({ errorRate: 0, latencyMs: 100, perMinute: 0 });
     svc.clock.now = ANALYSIS_END + 61_000;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     // No hold before the longest window: traffic may still come.
     expect(await verdict(id)).toMatchObject({ status: "analyzing", final: false });
     svc.clock.now = FINISH + MAX_WINDOW + 2 * MIN;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     const v = await verdict(id);
     expect(v.status).toBe("hold");
     expect(v.checks.map((c: any) => [c.signal, c.status, c.sequential.minutes_used])).toEqual([["error_rate", "nodata", 240], ["latency", "nodata", 120]]);
@@ -139,7 +139,7 @@ describe("release lifecycle", () => {
     const id = await scenario({ errorRate: 0.05, latencyMs: 100 });
     svc.restart();
     svc.clock.now = ANALYSIS_END + 61_000;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     const first = await verdict(id);
     expect(first.status).toBe("fail");
     svc.restart();
@@ -170,8 +170,8 @@ describe("release lifecycle", () => {
     evaluator.evaluate = () => {
       throw new Error("boom");
     };
-    expect(svc.container.verdicts.runDue()).toBe(1);
-    expect(svc.container.verdicts.runDue()).toBe(0);
+    expect(await svc.container.verdicts.runDue()).toBe(1);
+    expect(await svc.container.verdicts.runDue()).toBe(0);
     const row = svc.container.db.$client.prepare("SELECT status, next_check_at AS next FROM releases WHERE id = ?").get(id) as { status: string; next: number };
     expect(row).toEqual({ status: "analyzing", next: svc.clock.now + 5 * MIN });
   });
@@ -180,7 +180,7 @@ describe("release lifecycle", () => {
     const id = await scenario({ errorRate: 0.05, latencyMs: 100 });
     // The clock is far past the window: the first run of the job decides.
     svc.clock.now = ANALYSIS_END + 24 * 60 * MIN;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     expect((await verdict(id)).status).toBe("fail");
   });
 });

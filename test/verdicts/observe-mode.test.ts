@@ -38,7 +38,7 @@ describe("observe mode (issue 12, item 5)", () => {
   it("an observe-only rule never blocks: the gate passes and the verdict shows it would have failed", async () => {
     svc = createTestService({ rulesDir: rulesWith({ trial: { service: "trial", edit: observeRule } }), now: T + 40 * MIN });
     const id = await release("trial", { errorRate: 0.05, latencyMs: 100 });
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     const v = await get(`/api/v1/releases/${id}/verdict`);
     expect(v).toMatchObject({ status: "pass", final: true, observe: true, would_have: "fail", observed_status: "fail" });
     expect(v.summary).toMatch(/^Observe only \(rule trial\): would have failed\./);
@@ -47,7 +47,7 @@ describe("observe mode (issue 12, item 5)", () => {
     expect(gate).toMatchObject({ status: "pass", observed_status: "fail" });
     expect((await get("/api/v1/services/trial/gate")).status).toBe("pass");
     // The record a team reads before promoting the rule to enforce.
-    const [record] = observeRecords(svc.container.db, 0);
+    const [record] = await observeRecords(svc.container.store, 0);
     expect(record).toEqual({ rule: "trial", judged: 1, would_have: { pass: 0, warn: 0, fail: 1, hold: 0 } });
     expect(formatObserveRecord(record!)).toBe("observe  trial: 1 release(s) judged; would have failed 1, held 0, warned 0, passed 0");
   });
@@ -56,7 +56,7 @@ describe("observe mode (issue 12, item 5)", () => {
     svc = createTestService({ rulesDir: rulesWith({ trial: { service: "trial", edit: observeRule } }), now: T + 13 * MIN });
     // A rise too small to decide on at the first look.
     const id = await release("trial", { errorRate: 0.008, latencyMs: 100 });
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     const v = await get(`/api/v1/releases/${id}/verdict`);
     expect(v, JSON.stringify(v)).toMatchObject({ status: "pass", engine_status: "analyzing", observe: true, observed_status: "analyzing" });
   });
@@ -64,7 +64,7 @@ describe("observe mode (issue 12, item 5)", () => {
   it("an observe signal never fails the release; its result is shown beside the others", async () => {
     svc = createTestService({ rulesDir: rulesWith({ slow: { service: "slow", edit: observeLatency } }), now: T + 40 * MIN });
     const id = await release("slow", { errorRate: 0.005, latencyMs: 300 });
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     const v = await get(`/api/v1/releases/${id}/verdict`);
     expect(v.status).toBe("pass");
     expect(v.observe).toBe(false);

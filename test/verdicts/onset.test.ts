@@ -17,7 +17,7 @@ async function checkoutThenPayments(): Promise<{ done: { release_id: string; dep
   const done = (await (await svc.request("POST", "/api/v1/deploys", { service: "checkout", version: "3", phase: "finished", timestamp: T + MIN })).json()) as { release_id: string; deploy_id: string };
   await svc.request("POST", "/api/v1/deploys", { service: "payments", version: "9", phase: "started", timestamp: T + 30_000 });
   await svc.request("POST", "/api/v1/deploys", { service: "payments", version: "9", phase: "finished", timestamp: T + 90_000 });
-  svc.container.verdicts.runDue();
+  await svc.container.verdicts.runDue();
   return { done, v: (await (await svc.request("GET", `/api/v1/releases/${done.release_id}/verdict`)).json()) as Record<string, any> };
 }
 
@@ -31,7 +31,7 @@ describe("change onset and attribution", () => {
     await svc.request("POST", "/api/v1/deploys", { service: "payments", version: "9", phase: "finished", timestamp: T + 80_000 });
     await svc.request("POST", "/api/v1/deploys", { service: "checkout", version: "3", phase: "started", timestamp: T, hosts: ["web-1", "web-2"] });
     const done = (await (await svc.request("POST", "/api/v1/deploys", { service: "checkout", version: "3", phase: "finished", timestamp: T + MIN })).json()) as { release_id: string; deploy_id: string };
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     const v = (await (await svc.request("GET", `/api/v1/releases/${done.release_id}/verdict`)).json()) as Record<string, any>;
     expect(v.status).toBe("fail");
     const onset = v.checks.find((c: any) => c.signal === "error_rate").onset;
@@ -82,7 +82,7 @@ describe("change onset and attribution", () => {
     await send(generateTraffic({ service: "calm", start: T - 60 * MIN, minutes: 96, perMinute: 500, errorRate: 0.005, latencyMs: 80, seed: 4 }));
     await svc.request("POST", "/api/v1/deploys", { service: "calm", version: "1", phase: "started", timestamp: T });
     const done = (await (await svc.request("POST", "/api/v1/deploys", { service: "calm", version: "1", phase: "finished", timestamp: T + MIN })).json()) as { release_id: string };
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     const v = (await (await svc.request("GET", `/api/v1/releases/${done.release_id}/verdict`)).json()) as Record<string, any>;
     expect(v.status).toBe("pass");
     expect(v.checks.every((c: any) => c.onset === null)).toBe(true);

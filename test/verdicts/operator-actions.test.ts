@@ -34,9 +34,9 @@ async function verdict(id: string) {
   return (await (await svc.request("GET", `/api/v1/releases/${id}/verdict`)).json()) as Record<string, any>;
 }
 
-const codeOf = (work: () => void) => {
+const codeOf = async (work: () => Promise<void>) => {
   try {
-    work();
+    await work();
   } catch (err) {
     return err instanceof AppError ? err.code : String(err);
   }
@@ -50,19 +50,19 @@ describe("skip a signal (verdict side of issue 12's skip)", () => {
     const id = await deploy("shop", "2");
     await logs("shop", T + MIN, 35, 2);
     svc.clock.now = T + 40 * MIN;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     const held = await verdict(id);
     expect(held.status).toBe("hold");
     expect(held.checks.find((c: any) => c.signal === "queue_depth").status).toBe("nodata");
 
-    svc.container.verdicts.skipSignal(id, "queue_depth", "alice", svc.clock.now);
+    await svc.container.verdicts.skipSignal(id, "queue_depth", "alice", svc.clock.now);
     const after = await verdict(id);
     expect(after.status).toBe("pass");
     expect(after.final).toBe(true);
     expect(after.checks.find((c: any) => c.signal === "queue_depth")).toMatchObject({ status: "skipped", skipped: { by: "alice" } });
     expect(after.checks.filter((c: any) => c.status === "pass").map((c: any) => c.signal)).toEqual(["error_rate", "latency"]);
     // Skipping a signal twice records it once; the last enforced signal cannot be skipped.
-    svc.container.verdicts.skipSignal(id, "queue_depth", "alice", svc.clock.now);
+    await svc.container.verdicts.skipSignal(id, "queue_depth", "alice", svc.clock.now);
     expect(svc.container.db.$client.prepare("SELECT count(*) AS n FROM release_overrides WHERE release_id = ?").get(id)).toEqual({ n: 1 });
   });
 
@@ -71,13 +71,13 @@ describe("skip a signal (verdict side of issue 12's skip)", () => {
     await logs("calm", T - 60 * MIN, 60, 3);
     const id = await deploy("calm", "1");
     await logs("calm", T + MIN, 35, 4);
-    expect(codeOf(() => svc.container.verdicts.skipSignal(id, "no_such_signal", "bob", svc.clock.now))).toBe("VALIDATION_FAILED");
-    svc.container.verdicts.skipSignal(id, "latency", "bob", svc.clock.now);
-    expect(codeOf(() => svc.container.verdicts.skipSignal(id, "error_rate", "bob", svc.clock.now))).toBe("CONFLICT");
+    expect(await codeOf(() => svc.container.verdicts.skipSignal(id, "no_such_signal", "bob", svc.clock.now))).toBe("VALIDATION_FAILED");
+    await svc.container.verdicts.skipSignal(id, "latency", "bob", svc.clock.now);
+    expect(await codeOf(() => svc.container.verdicts.skipSignal(id, "error_rate", "bob", svc.clock.now))).toBe("CONFLICT");
     svc.clock.now = T + 40 * MIN;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     expect((await verdict(id)).status).toBe("pass");
-    expect(codeOf(() => svc.container.verdicts.skipSignal(id, "error_rate", "bob", svc.clock.now))).toBe("CONFLICT");
+    expect(await codeOf(() => svc.container.verdicts.skipSignal(id, "error_rate", "bob", svc.clock.now))).toBe("CONFLICT");
   });
 });
 
@@ -88,23 +88,23 @@ describe("retry: judge again with more data", () => {
     const id = await deploy("late", "3");
     // Nothing arrives for the whole maximum window: held for want of data, never passed on silence.
     svc.clock.now = T + 245 * MIN;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     const held = await verdict(id);
     expect(held.status).toBe("hold");
-    expect(codeOf(() => svc.container.verdicts.retry("rel-unknown", svc.clock.now))).toBe("NOT_FOUND");
+    expect(await codeOf(() => svc.container.verdicts.retry("rel-unknown", svc.clock.now))).toBe("NOT_FOUND");
 
-    svc.container.verdicts.retry(id, svc.clock.now);
+    await svc.container.verdicts.retry(id, svc.clock.now);
     const reopened = await verdict(id);
     expect(reopened.engine_status).toBe("analyzing");
-    expect(codeOf(() => svc.container.verdicts.retry(id, svc.clock.now))).toBe("CONFLICT");
+    expect(await codeOf(() => svc.container.verdicts.retry(id, svc.clock.now))).toBe("CONFLICT");
     const windowStart = Date.parse(held.windows.analysis.end);
 
     await logs("late", T + 242 * MIN, 120, 6);
     svc.clock.now = T + 364 * MIN;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     const passed = await verdict(id);
     expect(passed.status, JSON.stringify({ w: passed.windows, s: passed.summary, c: passed.checks.map((c: any) => [c.signal, c.status, c.reason, c.sequential]) })).toBe("pass");
     expect(Date.parse(passed.windows.analysis.start)).toBe(windowStart);
-    expect(codeOf(() => svc.container.verdicts.retry(id, svc.clock.now))).toBe("CONFLICT");
+    expect(await codeOf(() => svc.container.verdicts.retry(id, svc.clock.now))).toBe("CONFLICT");
   });
 });

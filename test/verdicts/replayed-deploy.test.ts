@@ -17,7 +17,7 @@ describe("a replayed deploy whose logs arrive after its events (issue 12, item 2
     await svc.request("POST", "/api/v1/deploys", { service: "replay", version: "4", phase: "started", timestamp: DEPLOYED });
     const res = await svc.request("POST", "/api/v1/deploys", { service: "replay", version: "4", phase: "finished", timestamp: DEPLOYED + MIN });
     const id = ((await res.json()) as { release_id: string }).release_id;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     const waiting = await verdict(id);
     expect(waiting.status).toBe("analyzing");
 
@@ -25,7 +25,7 @@ describe("a replayed deploy whose logs arrive after its events (issue 12, item 2
     const events = generateTraffic({ service: "replay", start: DEPLOYED - 60 * MIN, minutes: 180, perMinute: 400, errorRate: 0.005, latencyMs: 100, seed: 9 });
     for (let i = 0; i < events.length; i += 10_000) expect((await svc.request("POST", "/api/v1/logs", { events: events.slice(i, i + 10_000) })).status).toBe(202);
     svc.clock.now = NOW + 2 * MIN;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     const judged = await verdict(id);
     expect(judged.status).toBe("pass");
     expect(judged.checks.every((c: any) => c.candidate !== null)).toBe(true);
@@ -38,10 +38,10 @@ describe("a replayed deploy whose logs arrive after its events (issue 12, item 2
     await svc.request("POST", "/api/v1/deploys", { service: "gone", version: "1", phase: "started", timestamp: DEPLOYED });
     const res = await svc.request("POST", "/api/v1/deploys", { service: "gone", version: "1", phase: "finished", timestamp: DEPLOYED + MIN });
     const id = ((await res.json()) as { release_id: string }).release_id;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     expect((await verdict(id)).status).toBe("analyzing");
     svc.clock.now = NOW + 5 * 60 * MIN;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     expect((await verdict(id)).status).toBe("hold");
   });
 });

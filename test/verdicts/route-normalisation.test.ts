@@ -34,7 +34,7 @@ describe("route-mix normalisation, end to end", () => {
       await svc.request("POST", "/api/v1/deploys", { service, version: "2", phase: "started", timestamp: T });
       await svc.request("POST", "/api/v1/deploys", { service, version: "2", phase: "finished", timestamp: T + MIN });
     }
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     const verdicts = (await (await svc.request("GET", "/api/v1/releases")).json()) as { releases: { id: string; service: string }[] };
     const get = async (service: string) => (await (await svc.request("GET", `/api/v1/releases/${verdicts.releases.find((r) => r.service === service)!.id}/verdict`)).json()) as Record<string, any>;
     const plain = await get("plain-shop");

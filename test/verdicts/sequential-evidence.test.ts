@@ -28,9 +28,9 @@ describe("sequential evidence: the history a forecast is fitted on", () => {
   it("forecasts named updated hosts from their own history, not the whole service's", async () => {
     await push(["web-1"], 0.05, 1);
     await push(["web-2", "web-3", "web-4"], 0.01, 2);
-    const reader = new SequentialEvidenceReader(new WindowReader(svc.container.db));
-    const service = reader.rateHistory(scope());
-    const own = reader.rateHistory(scope({ candidate: { hosts: ["web-1"] }, control: { excludeHosts: ["web-1"] } }));
+    const reader = new SequentialEvidenceReader(new WindowReader(svc.container.store));
+    const service = await reader.rateHistory(scope());
+    const own = await reader.rateHistory(scope({ candidate: { hosts: ["web-1"] }, control: { excludeHosts: ["web-1"] } }));
     // The whole service mixes web-1's 5 % with the others' 1 % (3 % in all); web-1 alone is what its candidate minutes are compared with.
     expect(rate(service.history)).toBeLessThan(0.035);
     expect(rate(own.history)).toBeGreaterThan(0.04);
@@ -39,8 +39,8 @@ describe("sequential evidence: the history a forecast is fitted on", () => {
 
   it("falls back to the service's history when the named hosts are new", async () => {
     await push(["web-1", "web-2"], 0.01, 3);
-    const reader = new SequentialEvidenceReader(new WindowReader(svc.container.db));
-    const fresh = reader.rateHistory(scope({ candidate: { hosts: ["web-9"] }, control: { excludeHosts: ["web-9"] } }));
+    const reader = new SequentialEvidenceReader(new WindowReader(svc.container.store));
+    const fresh = await reader.rateHistory(scope({ candidate: { hosts: ["web-9"] }, control: { excludeHosts: ["web-9"] } }));
     expect(fresh.history.reduce((s, m) => s + m.exposure, 0)).toBe(120 * 200);
   });
 });

@@ -23,7 +23,10 @@ class RecordingSink implements EventSink {
 }
 
 const slack: Notifier = { channel: "slack", send: () => Promise.resolve() };
-const settle = () => new Promise((r) => setTimeout(r, 0));
+/** After-commit work waits for the write queue's next flush: a few turns of the event loop. */
+const settle = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+};
 
 describe("what follows a recorded verdict: the reactions wired to the recorder", () => {
   let svc: TestService;
@@ -39,10 +42,10 @@ describe("what follows a recorded verdict: the reactions wired to the recorder",
   }) as FinalVerdict;
   const build = (extra: VerdictReaction[] = [], onReactionError?: (name: string, err: unknown) => void) => {
     const { db, outbox, audit } = svc.container;
-    sink = new RecordingSink(() => count("evaluations") > 0 && !db.$client.inTransaction);
-    recorder = new VerdictRecorder(db, {
+    sink = new RecordingSink(() => count("evaluations") > 0 && !db.$client.inTransaction && !svc.container.store.inWrite());
+    recorder = new VerdictRecorder(svc.container.store, {
       stages: [svc.container.capacity],
-      reactions: [rollbackReaction(new RollbackRequests(db, audit, undefined)), alertReaction(outbox, () => undefined), eventSinkReaction(sink), ...extra],
+      reactions: [rollbackReaction(new RollbackRequests(svc.container.store, audit, undefined)), alertReaction(outbox, () => undefined), eventSinkReaction(sink), ...extra],
       ...(onReactionError ? { onReactionError } : {}),
     });
   };
@@ -59,47 +62,49 @@ describe("what follows a recorded verdict: the reactions wired to the recorder",
   afterEach(() => svc.close());
 
   it("a failing final verdict is stored once with its alert and its rollback request, then told to the event sinks after commit", async () => {
-    const stored = svc.container.db.$client.transaction(() => recorder.recordFinal(release, verdict("fail"), rule, START + 31 * MIN))();
+    const stored = await svc.container.store.write(async () => {
+      const done = await recorder.recordFinal(release, verdict("fail"), rule, START + 31 * MIN);
+      expect(sink.verdicts).toEqual([]);
+      return done;
+    });
     expect([count("evaluations"), count("notifications"), count("rollbacks")]).toEqual([1, 1, 1]);
-    expect(sink.verdicts).toEqual([]);
     await settle();
     expect(sink.verdicts).toEqual([expect.objectContaining({ release_id: release.id, status: "fail", final: true, committed: true })]);
     expect(stored.status).toBe("fail");
   });
 
   it("a transaction that rolls back takes the alert and the rollback request with it, and no event is sent", async () => {
-    const db = svc.container.db.$client;
-    expect(() => db.transaction(() => {
-      recorder.recordFinal(release, verdict("fail"), rule, START + 31 * MIN);
+    await expect(svc.container.store.write(async () => {
+      await recorder.recordFinal(release, verdict("fail"), rule, START + 31 * MIN);
       throw new Error("the caller's next write failed");
-    })()).toThrow("the caller's next write failed");
+    })).rejects.toThrow("the caller's next write failed");
     await settle();
     expect([count("evaluations"), count("notifications"), count("rollbacks"), sink.verdicts.length]).toEqual([0, 0, 0, 0]);
   });
 
   it("a passing final verdict alerts nobody the rule does not ask for and requests no rollback", async () => {
-    recorder.recordFinal(release, verdict("pass"), rule, START + 31 * MIN);
+    await recorder.recordFinal(release, verdict("pass"), rule, START + 31 * MIN);
     await settle();
     expect([count("notifications"), count("rollbacks"), sink.verdicts.map((v) => v.status)]).toEqual([0, 0, ["pass"]]);
   });
 
   it("interim looks reach the event sinks only when their status changes, and never alert or roll back", async () => {
     const look = verdict("fail", { final: false }) as Verdict;
-    recorder.recordInterim(release, { ...look, status: "analyzing" }, 0, START + 40 * MIN, START + 20 * MIN, true);
-    recorder.recordInterim(release, { ...look, status: "analyzing" }, 0, START + 41 * MIN, START + 21 * MIN, false);
+    await recorder.recordInterim(release, { ...look, status: "analyzing" }, 0, START + 40 * MIN, START + 20 * MIN, true);
+    await recorder.recordInterim(release, { ...look, status: "analyzing" }, 0, START + 41 * MIN, START + 21 * MIN, false);
     await settle();
     expect([count("evaluations"), count("notifications"), count("rollbacks")]).toEqual([2, 0, 0]);
     expect(sink.verdicts.map((v) => [v.status, v.final])).toEqual([["analyzing", false]]);
   });
 
   it("a batch's failing verdict alerts at once; the rollback belongs to the release's final verdict", async () => {
-    recorder.recordBatch(release, verdict("fail"), rule, START + 10 * MIN);
+    await recorder.recordBatch(release, verdict("fail"), rule, START + 10 * MIN);
     await settle();
     expect([count("notifications"), count("rollbacks"), sink.verdicts.length]).toEqual([1, 0, 0]);
   });
 
   it("the deploy tool's own failure is final: alerted and sent to the sinks, never rolled back by deploy-guard", async () => {
-    recorder.recordOutcome(release, "fail", "The deploy failed, as reported by the deploy tool.", START + 5 * MIN);
+    await recorder.recordOutcome(release, "fail", "The deploy failed, as reported by the deploy tool.", START + 5 * MIN);
     await settle();
     expect([count("evaluations"), count("rollbacks"), sink.verdicts.map((v) => [v.status, v.final, v.score])]).toEqual([1, 0, [["fail", true, null]]]);
   });
@@ -107,28 +112,40 @@ describe("what follows a recorded verdict: the reactions wired to the recorder",
   it("reactions run in the order they are wired, in-transaction ones before the caller's transaction ends", async () => {
     const order: string[] = [];
     const note = (name: string, runs: "in-transaction" | "after-commit"): VerdictReaction => runs === "in-transaction"
-      ? { name, runs, react: (v: RecordedVerdict) => void order.push(`${name}:${v.kind}:${svc.container.db.$client.inTransaction}`) }
-      : { name, runs, react: (v: RecordedVerdict) => Promise.resolve(void order.push(`${name}:${v.kind}:${svc.container.db.$client.inTransaction}`)) };
+      ? { name, runs, react: (v: RecordedVerdict) => Promise.resolve(void order.push(`${name}:${v.kind}:${svc.container.store.inWrite()}`)) }
+      : { name, runs, react: (v: RecordedVerdict) => Promise.resolve(void order.push(`${name}:${v.kind}:${svc.container.store.inWrite()}`)) };
     build([note("first", "in-transaction"), note("later", "after-commit"), note("second", "in-transaction")]);
-    svc.container.db.$client.transaction(() => recorder.recordFinal(release, verdict("warn"), rule, START + 31 * MIN))();
+    await svc.container.store.write(() => recorder.recordFinal(release, verdict("warn"), rule, START + 31 * MIN));
     expect(order).toEqual(["first:final:true", "second:final:true"]);
     await settle();
     expect(order).toEqual(["first:final:true", "second:final:true", "later:final:false"]);
   });
 
+  it("kicks alert delivery only after the verdict's transaction has ended, and outside it, so delivery never joins it", async () => {
+    const kicks: boolean[] = [];
+    const store = svc.container.store;
+    recorder = new VerdictRecorder(store, { reactions: [alertReaction(svc.container.outbox, () => void kicks.push(store.inWrite()))] });
+    await store.write(async () => {
+      await recorder.recordFinal(release, verdict("fail"), rule, START + 31 * MIN);
+      expect(kicks).toEqual([]);
+    });
+    await settle();
+    expect([count("notifications"), kicks]).toEqual([1, [false]]);
+  });
+
   it("an after-commit reaction that fails is reported and never reaches the verdict", async () => {
     const failed: string[] = [];
     build([{ name: "github-status", runs: "after-commit", react: () => Promise.reject(new Error("503 from api.github.com")) }], (name, err) => failed.push(`${name}: ${(err as Error).message}`));
-    const stored = recorder.recordFinal(release, verdict("fail"), rule, START + 31 * MIN);
+    const stored = await recorder.recordFinal(release, verdict("fail"), rule, START + 31 * MIN);
     await settle();
     expect([stored.status, count("evaluations"), failed]).toEqual(["fail", 1, ["github-status: 503 from api.github.com"]]);
   });
 
   it("final stages complete the verdict before it is stored, so the stored and returned verdict are the same, once", async () => {
-    const stamp = { complete: (_r: ReleaseIdentity, v: FinalVerdict) => ({ ...v, summary: `${v.summary} (completed)` }) };
-    recorder = new VerdictRecorder(svc.container.db, { stages: [stamp, stamp], reactions: [eventSinkReaction(sink)] });
+    const stamp = { complete: (_r: ReleaseIdentity, v: FinalVerdict) => Promise.resolve({ ...v, summary: `${v.summary} (completed)` }) };
+    recorder = new VerdictRecorder(svc.container.store, { stages: [stamp, stamp], reactions: [eventSinkReaction(sink)] });
     const judged = verdict("warn");
-    const stored = recorder.recordFinal(release, judged, rule, START + 31 * MIN);
+    const stored = await recorder.recordFinal(release, judged, rule, START + 31 * MIN);
     const row = svc.container.db.$client.prepare("SELECT result FROM evaluations WHERE release_id = ?").all(release.id) as { result: string }[];
     expect(row.map((r) => (JSON.parse(r.result) as Verdict).summary)).toEqual(["pay 3 in production: warn (completed) (completed)"]);
     expect(stored.summary).toBe("pay 3 in production: warn (completed) (completed)");

@@ -33,13 +33,14 @@ export type InboundResult = { events: DeployEventInput[] } | { ignored: string }
 export interface InboundAdapter {
   readonly tool: InboundTool;
   readonly maxBodyBytes: number;
-  authorize(req: InboundHeaders): BodySignature | undefined;
-  read(payload: unknown, req: InboundRequest): InboundResult;
+  authorize(req: InboundHeaders): Promise<BodySignature | undefined>;
+  /** Async only where reading also stores (GitHub keeps its deployment's reference); the others only parse. */
+  read(payload: unknown, req: InboundRequest): InboundResult | Promise<InboundResult>;
 }
 
 /** The whole check on a body already in memory, for callers that are not streaming (tests, replays). */
-export function verifyWhole(adapter: InboundAdapter, req: InboundRequest): void {
-  const signature = adapter.authorize(req);
+export async function verifyWhole(adapter: InboundAdapter, req: InboundRequest): Promise<void> {
+  const signature = await adapter.authorize(req);
   signature?.update(Buffer.from(req.rawBody, "utf8"));
   signature?.verify();
 }

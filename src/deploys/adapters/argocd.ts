@@ -16,8 +16,8 @@ export function createArgocdAdapter(_config: Config, tokens: TokenService): Inbo
   return {
     tool: "argocd",
     maxBodyBytes: WEBHOOK_BODY_CAPS.argocd,
-    authorize: (req) => {
-      requireIngestToken(tokens, req, "Argo CD", false);
+    authorize: async (req) => {
+      await requireIngestToken(tokens, req, "Argo CD", false);
       return undefined;
     },
     read(payload) {

@@ -23,8 +23,8 @@ export function createFlaggerAdapter(_config: Config, tokens: TokenService): Inb
   return {
     tool: "flagger",
     maxBodyBytes: WEBHOOK_BODY_CAPS.flagger,
-    authorize: (req) => {
-      requireIngestToken(tokens, req, "Flagger", true);
+    authorize: async (req) => {
+      await requireIngestToken(tokens, req, "Flagger", true);
       return undefined;
     },
     read(payload) {

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Db } from "../../store/db.ts";
+import type { Store } from "../../store/store.ts";
 import type { GithubApi } from "./github-api.ts";
 import type { GithubDeployment } from "./github-payload.ts";
 import { GithubProtection, type DeployGate, type ProtectionRequest } from "./github-protection.ts";
@@ -8,7 +8,7 @@ import { GithubStore } from "./github-store.ts";
 
 /** What the GitHub webhook adapter tells the rest of the guard, beyond the deploy events it returns. */
 export interface GithubHooks {
-  remember(d: GithubDeployment): void;
+  remember(d: GithubDeployment): Promise<void>;
   protectionRequested(r: ProtectionRequest): void;
 }
 
@@ -23,19 +23,19 @@ export class GithubIntegration implements GithubHooks {
 
   constructor(
     api: GithubApi,
-    db: Db,
+    store: Store,
     gate: DeployGate,
     logger: Logger,
     private readonly now: () => number = Date.now,
     private readonly onQueued: () => void = () => {},
   ) {
-    this.store = new GithubStore(db);
+    this.store = new GithubStore(store);
     this.protection = new GithubProtection(api, this.store, gate, logger, now);
-    this.statuses = new GithubStatusSync(db, this.store, now);
+    this.statuses = new GithubStatusSync(store, this.store, now);
   }
 
-  remember(d: GithubDeployment): void {
-    this.store.remember(d, this.now());
+  async remember(d: GithubDeployment): Promise<void> {
+    await this.store.remember(d, this.now());
   }
 
   protectionRequested(r: ProtectionRequest): void {
@@ -44,7 +44,7 @@ export class GithubIntegration implements GithubHooks {
 
   /** One scheduled pass: queue status changes into the outbox, retry undelivered protection answers. */
   async tick(): Promise<number> {
-    const queued = this.statuses.queueChanges();
+    const queued = await this.statuses.queueChanges();
     if (queued > 0) this.onQueued();
     return queued + (await this.protection.deliverDue());
   }

@@ -50,7 +50,7 @@ export class GithubProtection {
 
   /** Retries answers whose delivery failed; run by the schedule. */
   async deliverDue(): Promise<number> {
-    const due = this.store.dueAnswers(this.now());
+    const due = await this.store.dueAnswers(this.now());
     await Promise.all(due.map((a) => this.deliver(a)));
     return due.length;
   }
@@ -70,7 +70,7 @@ export class GithubProtection {
       const verdict = await this.gate.check(r.service, r.environment);
       const state = verdict.status === "pass" ? "approved" : "rejected";
       const comment = `deploy-guard: ${verdict.reason}`.slice(0, MAX_COMMENT);
-      const row = this.store.addAnswer({ deploymentId: r.deploymentId, callbackUrl: r.callbackUrl, service: r.service, environment: r.environment, state, comment }, this.now(), this.now() + FIRST_TRY_LEASE_MS);
+      const row = await this.store.addAnswer({ deploymentId: r.deploymentId, callbackUrl: r.callbackUrl, service: r.service, environment: r.environment, state, comment }, this.now(), this.now() + FIRST_TRY_LEASE_MS);
       if (!row) return;
       this.logger.info({ deployment: r.deploymentId, service: r.service, environment: r.environment, state }, "protection rule decided");
       await this.deliver(row);
@@ -83,12 +83,12 @@ export class GithubProtection {
     const attempt = a.attempts + 1;
     try {
       await this.api.reviewProtectionRule(a.callbackUrl, { environment_name: a.environment, state: a.state, comment: a.comment });
-      this.store.answerSent(a.id, attempt, this.now());
+      await this.store.answerSent(a.id, attempt, this.now());
       this.logger.info({ answer: a.id, deployment: a.deploymentId, state: a.state }, "protection rule answered");
     } catch (err) {
       const retryable = !(err instanceof DeliveryError) || err.retryable;
       const next = retryable && attempt < MAX_ATTEMPTS ? this.now() + backoffMs(attempt) : undefined;
-      this.store.answerFailed(a.id, attempt, (err as Error).message, next);
+      await this.store.answerFailed(a.id, attempt, (err as Error).message, next);
       this.logger.warn({ answer: a.id, deployment: a.deploymentId, attempt, giveUp: next === undefined, error: (err as Error).message }, "protection rule answer not delivered");
     }
   }

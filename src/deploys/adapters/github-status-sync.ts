@@ -1,7 +1,6 @@
-import type { Statement } from "better-sqlite3";
 import { PAYLOAD_VERSION } from "../../notify/notification-payload.ts";
 import type { GithubTarget } from "../../notify/github-status-notifier.ts";
-import type { Db } from "../../store/db.ts";
+import type { Statement, Store } from "../../store/store.ts";
 import type { GithubStore, StatusChange } from "./github-store.ts";
 
 /**
@@ -10,29 +9,29 @@ import type { GithubStore, StatusChange } from "./github-store.ts";
  * operator's decision) whatever the rule's notify settings, and a slow GitHub can never hold a verdict back.
  */
 export class GithubStatusSync {
-  private readonly insert: Statement;
+  private readonly insert: Statement<unknown>;
 
   constructor(
-    private readonly db: Db,
-    private readonly store: GithubStore,
+    private readonly store: Store,
+    private readonly github: GithubStore,
     private readonly now: () => number = Date.now,
   ) {
-    this.insert = db.$client.prepare(
+    this.insert = store.statement(
       "INSERT INTO notifications (release_id, channel, payload, status, attempts, next_attempt_at, created_at) VALUES (?, 'github', ?, 'pending', 0, ?, ?)",
     );
   }
 
   /** Returns how many statuses it queued. */
-  queueChanges(): number {
+  async queueChanges(): Promise<number> {
     const now = this.now();
-    return this.db.$client.transaction(() => {
-      const changes = this.store.statusChanges();
+    return this.store.write(async () => {
+      const changes = await this.github.statusChanges();
       for (const change of changes) {
-        this.insert.run(change.release.id, JSON.stringify(payloadOf(change, now)), now, now);
-        this.store.markQueued(change.deploymentId, change.state, now);
+        await this.insert.run(change.release.id, JSON.stringify(payloadOf(change, now)), now, now);
+        await this.github.markQueued(change.deploymentId, change.state, now);
       }
       return changes.length;
-    })();
+    });
   }
 }
 

@@ -1,9 +1,8 @@
-import type { Statement } from "better-sqlite3";
 import { and, eq, lte } from "drizzle-orm";
 import { DECIDED_STATUS, DONE, type DecisionAction } from "../../decisions/decision-overlay.ts";
 import type { ReleaseStatus } from "../../store/schema/index.ts";
 import { githubDeployments, githubProtectionAnswers, type GithubProtectionAnswerRow } from "../../store/schema/index.ts";
-import type { Db } from "../../store/db.ts";
+import { first, type Statement, type Store } from "../../store/store.ts";
 import type { GithubDeployment } from "./github-payload.ts";
 
 const STATE = "(r.status || '|' || coalesce(x.id, ''))";
@@ -35,11 +34,11 @@ export interface NewProtectionAnswer {
 
 /** The guard's memory of GitHub: which deploy is which deployment, and the protection-rule answers it owes. */
 export class GithubStore {
-  private readonly s: { changes: Statement };
+  private readonly s: { changes: Statement<ChangeRow> };
 
-  constructor(private readonly db: Db) {
+  constructor(private readonly store: Store) {
     this.s = {
-      changes: db.$client.prepare(`
+      changes: store.statement<ChangeRow>(`
         SELECT g.deployment_id AS deploymentId, g.owner, g.repo, g.environment AS ghEnvironment, ${STATE} AS state,
           r.id, r.service, r.environment, r.version, r.status, r.score, r.summary, x.action, x.actor, x.reason
         FROM github_deployments g
@@ -53,18 +52,18 @@ export class GithubStore {
     };
   }
 
-  remember(d: GithubDeployment, now: number): void {
-    this.db.insert(githubDeployments)
+  async remember(d: GithubDeployment, now: number): Promise<void> {
+    await this.store.db.insert(githubDeployments)
       .values({ deploymentId: d.id, owner: d.owner, repo: d.repo, environment: d.environment, deployId: githubDeployId(d.id), createdAt: now, updatedAt: now })
-      .onConflictDoNothing().run();
+      .onConflictDoNothing();
   }
 
   /**
    * Deploys that finished (the tool's own failures are already known to GitHub) and are their release's latest, whose
    * state (an operator's latest decision over the engine's status) differs from the one last queued.
    */
-  statusChanges(): StatusChange[] {
-    return (this.s.changes.all() as ChangeRow[]).map((row) => {
+  async statusChanges(): Promise<StatusChange[]> {
+    return (await this.s.changes.all()).map((row) => {
       const decided = row.action ? DECIDED_STATUS[row.action] : undefined;
       const summary = decided ? `${DONE[row.action!]} by ${row.actor}: ${row.reason}` : row.summary;
       return {
@@ -74,33 +73,33 @@ export class GithubStore {
     });
   }
 
-  markQueued(deploymentId: number, state: string, now: number): void {
-    this.db.update(githubDeployments).set({ postedStatus: state, updatedAt: now }).where(eq(githubDeployments.deploymentId, deploymentId)).run();
+  async markQueued(deploymentId: number, state: string, now: number): Promise<void> {
+    await this.store.db.update(githubDeployments).set({ postedStatus: state, updatedAt: now }).where(eq(githubDeployments.deploymentId, deploymentId));
   }
 
   /** Stores a decision once per callback URL (a re-sent webhook gets undefined); the schedule retries it from retryFrom. */
-  addAnswer(a: NewProtectionAnswer, now: number, retryFrom: number): GithubProtectionAnswerRow | undefined {
-    return this.db.insert(githubProtectionAnswers)
+  addAnswer(a: NewProtectionAnswer, now: number, retryFrom: number): Promise<GithubProtectionAnswerRow | undefined> {
+    return first(this.store.db.insert(githubProtectionAnswers)
       .values({ ...a, delivery: "pending", attempts: 0, nextAttemptAt: retryFrom, requestedAt: now })
-      .onConflictDoNothing().returning().get();
+      .onConflictDoNothing().returning());
   }
 
-  answer(id: number): GithubProtectionAnswerRow | undefined {
-    return this.db.select().from(githubProtectionAnswers).where(eq(githubProtectionAnswers.id, id)).get();
+  answer(id: number): Promise<GithubProtectionAnswerRow | undefined> {
+    return first(this.store.db.select().from(githubProtectionAnswers).where(eq(githubProtectionAnswers.id, id)).limit(1));
   }
 
-  dueAnswers(now: number): GithubProtectionAnswerRow[] {
-    return this.db.select().from(githubProtectionAnswers)
-      .where(and(eq(githubProtectionAnswers.delivery, "pending"), lte(githubProtectionAnswers.nextAttemptAt, now))).limit(50).all();
+  async dueAnswers(now: number): Promise<GithubProtectionAnswerRow[]> {
+    return this.store.db.select().from(githubProtectionAnswers)
+      .where(and(eq(githubProtectionAnswers.delivery, "pending"), lte(githubProtectionAnswers.nextAttemptAt, now))).limit(50);
   }
 
-  answerSent(id: number, attempts: number, now: number): void {
-    this.db.update(githubProtectionAnswers).set({ delivery: "sent", attempts, sentAt: now, lastError: null }).where(eq(githubProtectionAnswers.id, id)).run();
+  async answerSent(id: number, attempts: number, now: number): Promise<void> {
+    await this.store.db.update(githubProtectionAnswers).set({ delivery: "sent", attempts, sentAt: now, lastError: null }).where(eq(githubProtectionAnswers.id, id));
   }
 
-  answerFailed(id: number, attempts: number, error: string, nextAttemptAt: number | undefined): void {
-    this.db.update(githubProtectionAnswers)
+  async answerFailed(id: number, attempts: number, error: string, nextAttemptAt: number | undefined): Promise<void> {
+    await this.store.db.update(githubProtectionAnswers)
       .set({ delivery: nextAttemptAt === undefined ? "failed" : "pending", attempts, lastError: error, ...(nextAttemptAt === undefined ? {} : { nextAttemptAt }) })
-      .where(eq(githubProtectionAnswers.id, id)).run();
+      .where(eq(githubProtectionAnswers.id, id));
   }
 }

@@ -64,8 +64,8 @@ export function createGithubAdapter(config: Config, _tokens?: TokenService, hook
   return {
     tool: "github",
     maxBodyBytes: WEBHOOK_BODY_CAPS.github,
-    authorize: (req) => githubSignature(config.githubWebhookSecret, req.header("x-hub-signature-256")),
-    read(payload: unknown, req: InboundRequest): InboundResult {
+    authorize: async (req) => githubSignature(config.githubWebhookSecret, req.header("x-hub-signature-256")),
+    async read(payload: unknown, req: InboundRequest): Promise<InboundResult> {
       const event = req.header("x-github-event");
       if (!event) throw new AppError("BAD_REQUEST", "X-GitHub-Event header is missing", [{ path: "header X-GitHub-Event", message: "required" }]);
       if (!isEvent(event)) return { ignored: `GitHub event "${event}" carries no deploy for the guard; send deployment and deployment_status` };
@@ -74,7 +74,7 @@ export function createGithubAdapter(config: Config, _tokens?: TokenService, hook
         case "deployment": {
           if (read.action !== "created") return { ignored: `deployment action "${read.action}" is not a new deployment` };
           const d = read.deployment;
-          hooks?.remember(d);
+          await hooks?.remember(d);
           return { events: [{ ...baseEvent(d), phase: "started", timestamp: d.createdAt, event_id: `github-deployment-${d.id}` }] };
         }
         case "deployment_status": {
@@ -83,7 +83,7 @@ export function createGithubAdapter(config: Config, _tokens?: TokenService, hook
           // The guard's own statuses link to its release page; echoing them back would only repeat what it said.
           if (ownLink && read.links.some((l) => l.startsWith(ownLink))) return { ignored: "deployment_status posted by deploy-guard itself" };
           const d = read.deployment;
-          hooks?.remember(d);
+          await hooks?.remember(d);
           const delivery = req.header("x-github-delivery");
           const eventId = read.statusId !== undefined ? `github-status-${read.statusId}` : delivery ? `github-delivery-${delivery}` : undefined;
           return { events: [{ ...baseEvent(d), phase, timestamp: read.updatedAt ?? d.updatedAt, ...(eventId ? { event_id: eventId } : {}) }] };
@@ -92,7 +92,7 @@ export function createGithubAdapter(config: Config, _tokens?: TokenService, hook
           if (read.action !== "requested") return { ignored: `deployment_protection_rule action "${read.action}" asks nothing` };
           if (!hooks) return { ignored: "deployment protection rules are answered only when DEPLOY_GUARD_GITHUB_TOKEN is set" };
           const d = read.deployment;
-          hooks.remember(d);
+          await hooks.remember(d);
           hooks.protectionRequested({ deploymentId: d.id, service: d.service, environment: read.environment, callbackUrl: read.callbackUrl });
           return { ignored: "deployment protection rule: the pre-deploy gate's answer is posted to the callback URL" };
         }

@@ -17,7 +17,7 @@ export function createGitlabAdapter(config: Config): InboundAdapter {
   return {
     tool: "gitlab",
     maxBodyBytes: WEBHOOK_BODY_CAPS.gitlab,
-    authorize(req) {
+    async authorize(req) {
       if (!expected) throw new AppError("UNAUTHORIZED", "GitLab webhooks are not enabled here: set DEPLOY_GUARD_GITLAB_WEBHOOK_TOKEN and the same value as the webhook's secret token.");
       const presented = req.header("x-gitlab-token");
       if (!presented) throw new AppError("UNAUTHORIZED", "Send the webhook's secret token in the X-Gitlab-Token header.");

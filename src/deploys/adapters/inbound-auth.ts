@@ -14,11 +14,11 @@ export function secretEquals(presented: string, expected: string): boolean {
  * Checks an API token with the ingest scope, from `Authorization: Bearer` or, for tools that cannot set headers,
  * from `?token=` (the request log keeps only the path, so the query never reaches a log line).
  */
-export function requireIngestToken(tokens: TokenService, req: InboundHeaders, tool: string, allowQuery: boolean): void {
+export async function requireIngestToken(tokens: TokenService, req: InboundHeaders, tool: string, allowQuery: boolean): Promise<void> {
   const token = presentedToken(req, allowQuery);
   const how = allowQuery ? "'Authorization: Bearer <token>' or '?token=<token>' in the webhook URL" : "'Authorization: Bearer <token>'";
   if (!token) throw new AppError("UNAUTHORIZED", `The ${tool} webhook needs an API token with the 'ingest' scope, sent as ${how}.`);
-  const scope = tokens.scopeOf(token);
+  const scope = await tokens.scopeOf(token);
   if (!scope) throw new AppError("UNAUTHORIZED", `The API token sent with the ${tool} webhook is not valid.`);
   if (!TokenService.allows(scope, "ingest")) {
     throw new AppError("FORBIDDEN", `The ${tool} webhook needs a token with the 'ingest' scope; this token has '${scope}'.`);
@@ -26,9 +26,9 @@ export function requireIngestToken(tokens: TokenService, req: InboundHeaders, to
 }
 
 /** The identity of the API token a webhook presented (header or `?token=`), once authorize() has accepted it. */
-export function presentedIdentity(tokens: TokenService, req: InboundHeaders): TokenIdentity | undefined {
+export async function presentedIdentity(tokens: TokenService, req: InboundHeaders): Promise<TokenIdentity | undefined> {
   const token = presentedToken(req, true);
-  return token ? (tokens.identify(token) ?? undefined) : undefined;
+  return token ? ((await tokens.identify(token)) ?? undefined) : undefined;
 }
 
 /** `Authorization: Bearer <token>`, else (for tools that cannot set headers) `?token=`. */

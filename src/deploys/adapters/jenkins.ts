@@ -14,8 +14,8 @@ export function createJenkinsAdapter(_config: Config, tokens: TokenService): Inb
   return {
     tool: "jenkins",
     maxBodyBytes: WEBHOOK_BODY_CAPS.jenkins,
-    authorize: (req) => {
-      requireIngestToken(tokens, req, "Jenkins", true);
+    authorize: async (req) => {
+      await requireIngestToken(tokens, req, "Jenkins", true);
       return undefined;
     },
     read(payload) {

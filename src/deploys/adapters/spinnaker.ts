@@ -25,8 +25,8 @@ export function createSpinnakerAdapter(_config: Config, tokens: TokenService): I
   return {
     tool: "spinnaker",
     maxBodyBytes: WEBHOOK_BODY_CAPS.spinnaker,
-    authorize: (req) => {
-      requireIngestToken(tokens, req, "Spinnaker", false);
+    authorize: async (req) => {
+      await requireIngestToken(tokens, req, "Spinnaker", false);
       return undefined;
     },
     read(payload) {

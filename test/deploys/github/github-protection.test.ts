@@ -33,8 +33,8 @@ async function requestProtection(s: TestService, callbackUrl = `${api!.url}${CAL
   body.deployment_callback_url = callbackUrl;
   const req = githubRequest("deployment_protection_rule", body);
   const adapter = createGithubAdapter(s.config, undefined, s.container.github);
-  verifyWhole(adapter, req);
-  const result = adapter.read(JSON.parse(req.rawBody), req);
+  await verifyWhole(adapter, req);
+  const result = await adapter.read(JSON.parse(req.rawBody), req);
   await s.container.github!.protection.idle();
   return result;
 }
@@ -48,7 +48,7 @@ describe("deployment protection rules", () => {
     const result = await requestProtection(svc);
     expect(result).toEqual({ ignored: "deployment protection rule: the pre-deploy gate's answer is posted to the callback URL" });
 
-    const reason = svc.container.preDeployGate.check(SERVICE, "production").reason;
+    const reason = (await svc.container.preDeployGate.check(SERVICE, "production")).reason;
     expect(api!.got).toHaveLength(1);
     const got = api!.got[0]!;
     expect(got.method).toBe("POST");

@@ -32,7 +32,7 @@ async function guardWithGithub(answer: (index: number) => Answer): Promise<TestS
 }
 
 /** GitHub's own deployment and its success status, for service "pay", received through the adapter and recorded. */
-function deployFromGithub(s: TestService): string {
+async function deployFromGithub(s: TestService): Promise<string> {
   const adapter = createGithubAdapter(s.config, undefined, s.container.github);
   let releaseId = "";
   for (const [event, file, at] of [["deployment", "deployment__payload.json", START], ["deployment_status", "deployment_status__payload.json", START + MIN]] as const) {
@@ -42,10 +42,10 @@ function deployFromGithub(s: TestService): string {
     body.deployment.updated_at = new Date(at).toISOString();
     if (body.deployment_status) body.deployment_status.updated_at = new Date(at).toISOString();
     const req = githubRequest(event, body);
-    verifyWhole(adapter, req);
-    const result = adapter.read(JSON.parse(req.rawBody), req);
+    await verifyWhole(adapter, req);
+    const result = await adapter.read(JSON.parse(req.rawBody), req);
     if (!("events" in result)) throw new Error(result.ignored);
-    for (const e of result.events) releaseId = s.container.deploys.record(DeployEventSchema.parse(e)).release_id;
+    for (const e of result.events) releaseId = (await s.container.deploys.record(DeployEventSchema.parse(e))).release_id;
   }
   return releaseId;
 }
@@ -68,7 +68,7 @@ describe("deployment statuses posted back to GitHub", () => {
   it("posts in_progress while judging, then failure with the summary; a 5xx is retried and the verdict does not wait", async () => {
     svc = await guardWithGithub((i) => (i === 1 ? { status: 502, body: { message: "Server Error" } } : { status: 201, body: { id: 1 } }));
     await badTraffic(svc);
-    const id = deployFromGithub(svc);
+    const id = await deployFromGithub(svc);
     const github = svc.container.github!;
 
     expect(await github.tick()).toBe(1);
@@ -87,7 +87,7 @@ describe("deployment statuses posted back to GitHub", () => {
     expect(await github.tick()).toBe(0);
 
     svc.clock.now = START + 40 * MIN;
-    svc.container.verdicts.runDue();
+    await svc.container.verdicts.runDue();
     expect(await github.tick()).toBe(1);
     await delivered(svc, 2);
     // GitHub answered 502: the verdict is stored all the same, and the status waits for its retry.
@@ -115,7 +115,7 @@ describe("deployment statuses posted back to GitHub", () => {
 
   it("posts an operator's decision, which overrides the engine, with who decided and why", async () => {
     svc = await guardWithGithub(() => ({ status: 201 }));
-    const id = deployFromGithub(svc);
+    const id = await deployFromGithub(svc);
     await svc.container.github!.tick();
     await delivered(svc, 1);
     const res = await svc.request("POST", `/api/v1/releases/${id}/decision`, { action: "hold", reason: "waiting for the load test" });
@@ -147,8 +147,8 @@ describe("deployment statuses posted back to GitHub", () => {
       const body = fixture(file);
       if (body.deployment_status) body.deployment_status.state = "failure";
       const req = githubRequest(event, body);
-      const result = adapter.read(JSON.parse(req.rawBody), req);
-      if ("events" in result) result.events.forEach((e) => svc!.container.deploys.record(DeployEventSchema.parse(e)));
+      const result = await adapter.read(JSON.parse(req.rawBody), req);
+      if ("events" in result) for (const e of result.events) await svc.container.deploys.record(DeployEventSchema.parse(e));
     }
     expect(svc.container.db.$client.prepare("SELECT status FROM releases").get()).toEqual({ status: "fail" });
     expect(await svc.container.github!.tick()).toBe(0);

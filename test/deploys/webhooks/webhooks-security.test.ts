@@ -90,7 +90,7 @@ describe("logging", () => {
     const container = createContainer(config, pino({ level: "debug" }, sink), { notifiers: [], now: () => Date.UTC(2021, 3, 28, 20, 0, 0) });
     try {
       const app = createApp(container);
-      const { token } = container.tokens.create("flagger", "ingest");
+      const { token } = await container.tokens.create("flagger", "ingest");
       const post = (path: string, body: string, headers: Record<string, string> = {}) =>
         app.request(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
       expect((await post(`/api/v1/webhooks/flagger?token=${token}`, fixture("flagger/flagger_webhook_payload.json"))).status).toBe(202);

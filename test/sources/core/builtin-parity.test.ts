@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { MAX_RECORDS } from "../../../src/http/body-records.ts";
 import { Sources } from "../../../src/sources/registry.ts";
 import { BaselineResolver } from "../../../src/verdicts/baseline-resolver.ts";
 import { Evaluator } from "../../../src/verdicts/evaluator.ts";
@@ -23,19 +24,19 @@ describe("the builtin source behind MetricSource", () => {
       ...generateTraffic({ service: "shop", start: T - 7 * 60 * MIN, minutes: 7 * 60, perMinute: 40, errorRate: 0.01, latencyMs: 100, seed: 1 }),
       ...generateTraffic({ service: "shop", start: T + MIN, minutes: 35, perMinute: 40, errorRate: 0.02, latencyMs: 115, seed: 2 }),
     ];
-    for (let i = 0; i < traffic.length; i += 20_000) expect((await svc.request("POST", "/api/v1/logs", { events: traffic.slice(i, i + 20_000) })).status).toBe(202);
+    for (let i = 0; i < traffic.length; i += MAX_RECORDS) expect((await svc.request("POST", "/api/v1/logs", { events: traffic.slice(i, i + MAX_RECORDS) })).status).toBe(202);
     await svc.request("POST", "/api/v1/deploys", { service: "shop", version: "2", phase: "started", timestamp: T });
     await svc.request("POST", "/api/v1/deploys", { service: "shop", version: "2", phase: "finished", timestamp: T + MIN });
-    const release = svc.container.releases.list({ limit: 1 })[0]!;
+    const release = (await svc.container.releases.list({ limit: 1 }))[0]!;
     const rule = svc.container.verdicts.ruleFor(release);
-    const paired = new BaselineResolver(svc.container.db).resolve(release, rule, T + 31 * MIN);
+    const paired = await new BaselineResolver(svc.container.store).resolve(release, rule, T + 31 * MIN);
     const input = { service: "shop", environment: "production", version: "2", rule, paired, final: true, now: svc.clock.now };
 
     const builtin = svc.container.sources.builtin;
     const forward = new FakeSource("prometheus", (q) => builtin.query(q));
     const outside = new Evaluator(builtin, new ExternalReader(new Sources(builtin, { prometheus: forward }, svc.config), { timeoutMs: 5000, retries: 0, backoffMs: 0 }));
     const viaInterface = await outside.evaluateReading({ ...input, rule: { ...rule, signals: rule.signals.map((s) => ({ ...s, source: "prometheus" as const })) } });
-    const fast = new Evaluator(builtin).evaluate(input);
+    const fast = await new Evaluator(builtin).evaluate(input);
 
     expect(fast.checks.map((c) => c.status)).toEqual(["fail", "warn"]);
     expect(viaInterface.checks).toEqual(fast.checks);
