@@ -15,7 +15,8 @@ const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () =>
  * written once against the SQLite tables, run unchanged on the node-postgres driver.
  */
 function column(c: SQLiteColumn): PgColumnBuilderBase {
-  const auto = (c as unknown as { autoIncrement?: boolean }).autoIncrement === true;
+  // SQLite numbers an INTEGER PRIMARY KEY itself when an insert leaves it out, with or without AUTOINCREMENT.
+  const auto = (c as unknown as { autoIncrement?: boolean }).autoIncrement === true || (c.primary && c.columnType === "SQLiteInteger");
   let b;
   switch (c.columnType) {
     case "SQLiteInteger":
@@ -74,6 +75,7 @@ export const errorSignatureMinutes = mirror(sqlite.errorSignatureMinutes);
 export const evaluations = mirror(sqlite.evaluations);
 export const githubDeployments = mirror(sqlite.githubDeployments);
 export const githubProtectionAnswers = mirror(sqlite.githubProtectionAnswers);
+export const jobLeases = mirror(sqlite.jobLeases);
 export const lateTelemetry = mirror(sqlite.lateTelemetry);
 export const logEvents = mirror(sqlite.logEvents);
 export const messageRefs = mirror(sqlite.messageRefs);

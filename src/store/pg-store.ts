@@ -39,6 +39,20 @@ interface Tx {
   kicks: (() => void)[];
 }
 
+// PostgreSQL takes at most 65,535 parameters a statement.
+const MAX_PARAMS = 60_000;
+
+/**
+ * `INSERT … VALUES (?, …) rest` as one statement for `rows` rows: the VALUES tuple repeated, each with its own
+ * placeholders. One round trip for a thousand rows instead of a thousand.
+ */
+export function multiRow(text: string, rows: number): string {
+  const m = /^(\s*INSERT\s[\s\S]*?\bVALUES\s*)(\([^()]*\))([\s\S]*)$/i.exec(text);
+  if (!m) throw new Error(`runMany needs INSERT … VALUES (…): ${text.slice(0, 80)}`);
+  const tuple = m[2]!;
+  return m[1] + Array.from({ length: rows }, () => tuple).join(", ") + m[3];
+}
+
 /** `?` placeholders to `$1, $2, …`, leaving quoted strings and identifiers alone. */
 export function positional(text: string): string {
   let n = 0;
@@ -99,6 +113,18 @@ export class PgStore implements Store {
       get: async (...params) => (await exec(params)).rows[0] as Row | undefined,
       values: async (...params) => (await exec(params, "array")).rows as unknown[][],
       run: async (...params) => (await exec(params)).rowCount ?? 0,
+      runMany: async (rows) => {
+        if (rows.length === 0) return 0;
+        const per = Math.max(1, Math.floor(MAX_PARAMS / Math.max(1, rows[0]!.length)));
+        let changed = 0;
+        for (let i = 0; i < rows.length; i += per) {
+          const chunk = rows.slice(i, i + per);
+          const runner = this.tx.getStore()?.client ?? this.pool;
+          const result = await runner.query({ text: positional(multiRow(text, chunk.length)), values: chunk.flat().map((p) => (typeof p === "bigint" ? p.toString() : p)) });
+          changed += result.rowCount ?? 0;
+        }
+        return changed;
+      },
     };
   }
 

@@ -34,6 +34,7 @@ export class SqliteStore implements Store {
       get: async (...params: SqlParam[]) => s.get(...params) as Row | undefined,
       values: async (...params: SqlParam[]) => (e.raw ??= this.db.$client.prepare(text).raw(true)).all(...params) as unknown[][],
       run: async (...params: SqlParam[]) => s.run(...params).changes,
+      runMany: async (rows: SqlParam[][]) => rows.reduce((n, row) => n + s.run(...row).changes, 0),
     };
   }
 

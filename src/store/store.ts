@@ -11,6 +11,11 @@ export interface Statement<Row> {
   values(...params: SqlParam[]): Promise<unknown[][]>;
   /** Runs a write; resolves to the number of rows it changed. */
   run(...params: SqlParam[]): Promise<number>;
+  /**
+   * Runs an `INSERT … VALUES (?, …) [ON CONFLICT …]` once per row, as few round trips as the database allows (on
+   * PostgreSQL, many rows a statement). Rows must not repeat a conflict key within one call.
+   */
+  runMany(rows: SqlParam[][]): Promise<number>;
 }
 
 /**

@@ -23,6 +23,8 @@ export const effectAttempts = sqliteTable(
     /** Process that ran it: an attempt 'started' by another process id has an unknown fate. */
     runner: text("runner").notNull(),
     startedAt: integer("started_at").notNull(),
+    /** Past this, an attempt still 'started' is another replica's that died (PostgreSQL); null: written before leases. */
+    leaseUntil: integer("lease_until"),
     finishedAt: integer("finished_at"),
     detail: text("detail"),
   },

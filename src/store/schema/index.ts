@@ -23,3 +23,4 @@ export * from "./dashboard-sessions.ts";
 export * from "./slack-actions-seen.ts";
 export * from "./effect-attempts.ts";
 export * from "./late-telemetry.ts";
+export * from "./job-leases.ts";
