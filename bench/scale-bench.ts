@@ -26,7 +26,7 @@ const report = (what: string, value: string, note = "") => {
   console.error(`  ${what}: ${value} ${note}`);
 };
 const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil(xs.length * 0.99) - 1)] ?? NaN;
-const BASE_ENV = { DEPLOY_GUARD_EVAL_INTERVAL_SECONDS: "1", DEPLOY_GUARD_INGEST_GRACE_SECONDS: "0", DEPLOY_GUARD_INGEST_MAX_DELAY_SECONDS: "86400", DEPLOY_GUARD_NOTIFY_THROTTLE_MAX: "1000000" };
+const BASE_ENV = { DEPLOY_GUARD_EVAL_INTERVAL_SECONDS: "1", DEPLOY_GUARD_INGEST_GRACE_SECONDS: "0", DEPLOY_GUARD_INGEST_MAX_DELAY_SECONDS: "86400", DEPLOY_GUARD_NOTIFY_THROTTLE_MAX: "1000", DEPLOY_GUARD_NOTIFY_THROTTLE_MINUTES: "1" };
 
 async function ingest(set: ReplicaSet, replicas: number): Promise<number> {
   const now = Date.now();

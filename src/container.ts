@@ -50,6 +50,7 @@ import { Evaluator } from "./verdicts/evaluator.ts";
 import { ExternalReader } from "./verdicts/external-reads.ts";
 import { OnsetLocator } from "./verdicts/onset-locator.ts";
 import { VerdictService } from "./verdicts/verdict-service.ts";
+import { claimLeaseMs } from "./verdicts/release-claims.ts";
 import { ReleaseQueries } from "./verdicts/release-queries.ts";
 import { VerdictRecorder } from "./verdicts/verdict-recorder.ts";
 import { LateDataStage } from "./verdicts/late-data-stage.ts";
@@ -59,6 +60,7 @@ import { ErrorSignatureReader } from "./telemetry/error-signature-reader.ts";
 import { CapacityFitter } from "./capacity/capacity-fitter.ts";
 import { CapacityReader } from "./capacity/capacity-reader.ts";
 import { CapacityService } from "./capacity/capacity-service.ts";
+import { JobLeases } from "./jobs/job-leases.ts";
 
 export interface Container {
   config: Config;
@@ -107,6 +109,10 @@ export interface Container {
   store: Store;
   /** Whether the disk is full: /readyz reports it, the error handler answers 503 while it is. */
   storage: StorageHealth;
+  /** This process among the replicas on one database (DEPLOY_GUARD_REPLICA_ID): named in claims and leases. */
+  replicaId: string;
+  /** Leases of the jobs one replica at a time runs (src/jobs/job-list.ts). */
+  jobLeases: JobLeases;
   close: () => Promise<void>;
 }
 
@@ -128,12 +134,12 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
     ...(config.webhookUrl && config.webhookSecret ? [new WebhookNotifier(config.webhookUrl, config.webhookSecret, now)] : []),
     ...(githubApi ? [new GithubStatusNotifier(githubApi)] : []),
   ];
-  const dispatcher = new NotificationDispatcher(store, notifiers, config.publicUrl, logger.child({ component: "alerts" }), now);
+  const dispatcher = new NotificationDispatcher(store, notifiers, config.publicUrl, logger.child({ component: "alerts" }), now, config.replicaId);
   const audit = new AuditLog(store, now);
   // The outbox is built below; an unknown rollback is only found at run time, after it exists.
   const rollbacks = new RollbackRunner(store, audit, config.rollbackSecret, logger.child({ component: "rollbacks" }), now, config.commandBaseEnv, async (release, message, at) => {
     if ((await outbox.enqueueRollbackUnknown(release, message, at)) > 0) queueMicrotask(() => void dispatcher.deliverDue().catch(() => undefined));
-  });
+  }, config.replicaId);
   const rollbackRequests = new RollbackRequests(store, audit, config.publicUrl, () => void rollbacks.runDue().catch(() => undefined));
   const outbox = new NotificationOutbox(store, rules, notifiers, config.notifyThrottle);
   const graceMs = config.ingestGraceSeconds * 1000;
@@ -161,7 +167,7 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
   const sequential = new SequentialEvaluator(reader, evaluator, baselines, new ErrorSignatureReader(store));
   const verdicts = new VerdictService(store, rules, evaluator, baselines, new OnsetLocator(store, reader), recorder, sequential, graceMs, now, (release, err) =>
     logger.error({ err, release: release.id }, "evaluation failed; it will be retried at the next run"),
-  );
+  claimLeaseMs(config.sourceTimeoutMs, config.sourceRetries));
   const kickAlerts = () => void dispatcher.deliverDue().catch(() => undefined);
   const decisions = new DecisionService(store, verdicts, audit, rollbackRequests, outbox, now, kickAlerts);
   const views = new DecidedViews((id, batch) => decisions.current(id, batch));
@@ -203,6 +209,8 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
     github,
     store,
         storage: new StorageHealth(store, config.dbPath, now),
+    replicaId: config.replicaId,
+    jobLeases: new JobLeases(store, config.replicaId, now),
     close: async () => {
       rules.close();
       await store.close();

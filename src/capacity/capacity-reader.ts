@@ -11,10 +11,10 @@ export class CapacityReader {
   private readonly services: Statement<{ service: string; environment: string }>;
 
   constructor(store: Store) {
-    const where = "WHERE name = ? AND service = ? AND environment = ? AND minute >= ? AND minute < ? GROUP BY minute";
+    const where = "WHERE name = ? AND service = ? AND environment = ? AND minute >= ? AND minute < ? GROUP BY minute ORDER BY minute";
     this.sum = store.statement(`SELECT minute, SUM(sum) AS value FROM metric_rollups ${where}`);
     this.mean = store.statement(`SELECT minute, SUM(sum) / SUM(count) AS value FROM metric_rollups ${where}`);
-    this.services = store.statement("SELECT DISTINCT service, environment FROM metric_rollups WHERE name = ? AND minute >= ?");
+    this.services = store.statement("SELECT DISTINCT service, environment FROM metric_rollups WHERE name = ? AND minute >= ? ORDER BY service, environment");
   }
 
   async series(model: CapacityRule, service: string, environment: string, start: number, end: number): Promise<MinuteSeries> {

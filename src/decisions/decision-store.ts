@@ -27,8 +27,8 @@ interface DecisionDbRow {
   rollbackStatus: "pending" | "running" | "succeeded" | "failed" | "unknown" | null;
 }
 
-const COLUMNS = `d.action, d.actor, d.reason, d.via, d.decided_at AS decidedAt, d.batch_index AS batch, d.signal, d.feedback,
-  r.rule_name AS ruleName, b.status AS rollbackStatus`;
+const COLUMNS = `d.action, d.actor, d.reason, d.via, d.decided_at AS "decidedAt", d.batch_index AS batch, d.signal, d.feedback,
+  r.rule_name AS "ruleName", b.status AS "rollbackStatus"`;
 const FROM = "FROM release_decisions d JOIN releases r ON r.id = d.release_id LEFT JOIN rollbacks b ON b.release_id = d.release_id";
 /** No batch has this index, so "(batch_index IS NULL OR batch_index = ?)" with it selects release-wide decisions only. */
 const RELEASE_WIDE = -1;

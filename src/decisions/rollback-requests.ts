@@ -26,14 +26,17 @@ export class RollbackRequests implements FinalVerdictHook {
     this.s = {
       insert: p(`INSERT INTO rollbacks (release_id, rule_name, action, payload, status, attempts, next_attempt_at, created_at)
         VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (release_id) DO NOTHING`),
-      one: p("SELECT status, created_at AS createdAt FROM rollbacks WHERE release_id = ?"),
+      one: p(`SELECT status, created_at AS "createdAt" FROM rollbacks WHERE release_id = ?`),
       // The last release before this one that passed (or a person approved) and nobody rolled back or held.
+      // "Before" by creation, then deploy time (releases created in one millisecond), then id: PostgreSQL has no
+      // insertion order to compare (a ctid moves with every update).
       previous: p(`SELECT r.version FROM releases r
         LEFT JOIN release_decisions d ON d.id = (SELECT MAX(id) FROM release_decisions WHERE release_id = r.id AND ${IN_FORCE})
-        WHERE r.service = ? AND r.environment = ? AND r.id <> ? AND r.rowid < (SELECT rowid FROM releases WHERE id = ?)
+        WHERE r.service = ? AND r.environment = ? AND r.id <> ?
+          AND (r.created_at, coalesce(r.deploy_started_at, 0), r.id) < (SELECT created_at, coalesce(deploy_started_at, 0), id FROM releases WHERE id = ?)
           AND (d.action = 'approve' OR (d.action IS NULL AND r.status IN ('pass', 'warn')))
           AND NOT EXISTS (SELECT 1 FROM release_decisions m WHERE m.release_id = r.id AND m.feedback = 'missed_regression')
-        ORDER BY r.rowid DESC LIMIT 1`),
+        ORDER BY r.created_at DESC, coalesce(r.deploy_started_at, 0) DESC, r.id DESC LIMIT 1`),
       decision: p(`SELECT action FROM release_decisions WHERE release_id = ? AND ${IN_FORCE} ORDER BY id DESC LIMIT 1`),
     };
   }

@@ -17,6 +17,8 @@ interface DueRollback {
   attempts: number;
 }
 
+const ATTEMPT_LEASE_MARGIN_MS = 15_000;
+
 /** Tells a person that a rollback may or may not have run (an alert through the outbox, queued in the caller's write). */
 export type UnknownRollbackAlert = (release: AuditRelease, message: string, now: number) => Promise<void> | void;
 
@@ -39,12 +41,13 @@ export class RollbackRunner {
     private readonly now: () => number = Date.now,
     private readonly baseEnv: Record<string, string> = {},
     private readonly alertPerson: UnknownRollbackAlert = () => {},
+    replicaId?: string,
   ) {
-    this.attempts = new EffectAttemptStore(store);
+    this.attempts = new EffectAttemptStore(store, replicaId);
     this.outside = new OutsideWrite(store);
     const p = (sql: string) => store.statement<unknown>(sql);
     this.s = {
-      due: p("SELECT release_id AS releaseId, action, payload, attempts FROM rollbacks WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT 20"),
+      due: p(`SELECT release_id AS "releaseId", action, payload, attempts FROM rollbacks WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT 20`),
       claim: p("UPDATE rollbacks SET status = 'running', attempts = ?, next_attempt_at = ? WHERE release_id = ? AND status = 'pending' AND attempts = ?"),
       done: p("UPDATE rollbacks SET status = ?, next_attempt_at = ?, last_error = ?, finished_at = ? WHERE release_id = ?"),
       one: p("SELECT payload, action, status FROM rollbacks WHERE release_id = ?"),
@@ -68,16 +71,30 @@ export class RollbackRunner {
     return this.attempts.ofSubject("rollback", releaseId);
   }
 
+  /** Rollbacks this replica has claimed and not finished (/readyz). */
+  get claimsInFlight(): number {
+    return this.attempts.inFlight;
+  }
+
+  /**
+   * Claims and launches one rollback at a time, then waits for them together: a claim commits only just before its
+   * own launch, so a crash leaves at most the one being launched 'unknown', never a batch of claimed, unstarted ones.
+   */
   private async runOnce(): Promise<number> {
     await this.settleOrphans();
     const due = (await this.s.due.all(this.now())) as DueRollback[];
-    await Promise.all(due.map((r) => this.attempt(r)));
+    const running: Promise<void>[] = [];
+    for (const row of due) {
+      const launched = await this.launch(row);
+      if (launched) running.push(launched);
+    }
+    await Promise.all(running);
     return due.length;
   }
 
   /** An attempt a dead process left running: its command may have run, so it is not retried; a person decides. */
   private async settleOrphans(): Promise<void> {
-    for (const o of await this.attempts.orphans("rollback")) {
+    for (const o of await this.attempts.orphans("rollback", this.now())) {
       const row = (await this.s.one.get(o.subject)) as { payload: string; action: string; status: string } | undefined;
       if (!row) continue;
       const payload = JSON.parse(row.payload) as RollbackPayload;
@@ -94,19 +111,23 @@ export class RollbackRunner {
     }
   }
 
-  private async attempt(row: DueRollback): Promise<void> {
+  /** Claims the rollback and starts it; resolves once it is launched, to its completion (undefined: claim lost). */
+  private async launch(row: DueRollback): Promise<Promise<void> | undefined> {
     const action = JSON.parse(row.action) as RollbackAction;
     const payload = JSON.parse(row.payload) as RollbackPayload;
     const attempt = row.attempts + 1;
     const started = this.now();
-    // The claim and the 'started' record commit together before the rollback runs; a lost claim runs nothing.
+    // The claim and the 'started' record commit together before the rollback runs; a lost claim runs nothing. The
+    // conditional UPDATE is the claim: of replicas reading the same due row, only one changes it.
+    // The attempt's lease outlasts the target's own timeout, so another replica declares it dead only after that.
+    const lease = action.timeout_seconds * 1000 + ATTEMPT_LEASE_MARGIN_MS;
     const claimed = await this.store.write(async () => {
       if ((await this.s.claim.run(attempt, started, row.releaseId, row.attempts)) !== 1) return undefined;
-      return this.attempts.start("rollback", row.releaseId, `rollback-${row.releaseId}`, started);
+      return this.attempts.start("rollback", row.releaseId, `rollback-${row.releaseId}`, started, lease);
     });
-    if (!claimed) return;
-    const outcome = await this.execute(action, payload, attempt).catch((err: unknown): AttemptOutcome => ({ ok: false, retryable: true, detail: (err as Error).message }));
-    await this.record(row.releaseId, action, payload, attempt, outcome, started, claimed.id);
+    if (!claimed) return undefined;
+    const running = this.execute(action, payload, attempt).catch((err: unknown): AttemptOutcome => ({ ok: false, retryable: true, detail: (err as Error).message }));
+    return running.then((outcome) => this.record(row.releaseId, action, payload, attempt, outcome, started, claimed.id));
   }
 
   private execute(action: RollbackAction, payload: RollbackPayload, attempt: number): Promise<AttemptOutcome> {

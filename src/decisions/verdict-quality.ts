@@ -54,8 +54,8 @@ export class VerdictQuality {
     const p = (sql: string) => store.statement<unknown>(sql);
     this.s = {
       counts: p(`SELECT coalesce(r.rule_name, '?') AS rule, r.status, COUNT(*) AS n,
-          SUM(r.status = 'fail' AND ${MARKED("false_fail")}) AS falseFails,
-          SUM(r.status IN ('pass', 'warn') AND ${MARKED("missed_regression")}) AS missed
+          SUM(CASE WHEN r.status = 'fail' AND ${MARKED("false_fail")} THEN 1 ELSE 0 END) AS "falseFails",
+          SUM(CASE WHEN r.status IN ('pass', 'warn') AND ${MARKED("missed_regression")} THEN 1 ELSE 0 END) AS missed
         FROM releases r WHERE r.service = ? AND r.environment = ? AND r.decided_at IS NOT NULL AND r.status IN ('pass', 'warn', 'fail', 'hold')
         GROUP BY 1, 2 ORDER BY 1`),
       marks: p(`SELECT r.id AS release_id, r.version, coalesce(r.rule_name, '?') AS rule, d.engine_status, d.feedback, d.actor AS "by", d.decided_at AS "at", d.reason

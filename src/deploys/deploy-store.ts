@@ -30,15 +30,15 @@ export class DeployStore {
   constructor(store: Store) {
     const p = (sql: string) => store.statement<unknown>(sql);
     this.s = {
-      event: p(`SELECT event_id AS eventId, release_id AS releaseId, deploy_id AS deployId, phase, timestamp, received_at AS receivedAt, payload
+      event: p(`SELECT event_id AS "eventId", release_id AS "releaseId", deploy_id AS "deployId", phase, timestamp, received_at AS "receivedAt", payload
         FROM deploy_events WHERE event_id = ?`),
-      release: p(`SELECT id, service, environment, rule_name AS ruleName, latest_deploy_id AS latestDeployId, "commit", url
+      release: p(`SELECT id, service, environment, rule_name AS "ruleName", latest_deploy_id AS "latestDeployId", "commit", url
         FROM releases WHERE service = ? AND environment = ? AND version = ?`),
       insertRelease: p(`INSERT INTO releases (id, service, environment, version, status, rule_name, "commit", url, consecutive_failures, created_at, updated_at)
         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, 0, ?, ?)`),
-      deploy: p("SELECT id, status, started_at AS startedAt, hosts FROM deploys WHERE id = ?"),
-      openDeploy: p("SELECT id, status, started_at AS startedAt, hosts FROM deploys WHERE release_id = ? AND status = 'started' ORDER BY started_at DESC LIMIT 1"),
-      latestDeploy: p("SELECT id, status, started_at AS startedAt, hosts FROM deploys WHERE release_id = ? ORDER BY started_at DESC, created_at DESC LIMIT 1"),
+      deploy: p(`SELECT id, status, started_at AS "startedAt", hosts FROM deploys WHERE id = ?`),
+      openDeploy: p(`SELECT id, status, started_at AS "startedAt", hosts FROM deploys WHERE release_id = ? AND status = 'started' ORDER BY started_at DESC LIMIT 1`),
+      latestDeploy: p(`SELECT id, status, started_at AS "startedAt", hosts FROM deploys WHERE release_id = ? ORDER BY started_at DESC, created_at DESC LIMIT 1`),
       insertDeploy: p(`INSERT INTO deploys (id, release_id, status, tool, url, "commit", hosts, batch_total, started_at, created_at)
         VALUES (?, ?, 'started', ?, ?, ?, ?, ?, ?, ?)`),
       deployStarted: p("UPDATE deploys SET started_at = ?, hosts = ? WHERE id = ?"),
@@ -51,7 +51,8 @@ export class DeployStore {
         baseline_start = ?, baseline_end = ?, analysis_start = ?, analysis_end = ?, next_check_at = ?, consecutive_failures = 0, updated_at = ?
         WHERE id = ?`),
       batch: p(`INSERT INTO deploy_batches (deploy_id, batch_index, batch_total, status, hosts, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT DO UPDATE SET status = excluded.status, hosts = coalesce(excluded.hosts, hosts), finished_at = coalesce(excluded.finished_at, finished_at)`),
+        ON CONFLICT (deploy_id, batch_index) DO UPDATE SET status = excluded.status, hosts = coalesce(excluded.hosts, deploy_batches.hosts),
+          finished_at = coalesce(excluded.finished_at, deploy_batches.finished_at)`),
       startBatchVerdict: p(`UPDATE deploy_batches SET verdict_status = 'analyzing', window_start = ?, window_end = ?, next_check_at = ?,
         verdict = NULL, score = NULL, decided_at = NULL WHERE deploy_id = ? AND batch_index = ?`),
       insertEvent: p("INSERT INTO deploy_events (event_id, release_id, deploy_id, phase, timestamp, received_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?)"),

@@ -7,10 +7,13 @@ import { DeliveryError, type Notifier } from "./notifier.ts";
 import { OutsideWrite } from "./outside-write.ts";
 
 const MAX_ATTEMPTS = 8;
+/** A delivery's claim: several times a send's 5 s timeout; a replica that dies mid-send hands it over after this. */
+export const DELIVERY_LEASE_MS = 30_000;
 
 /** Exponential backoff with jitter: 5 s, 10 s, 20 s … capped at 10 minutes. */
 export function backoffMs(attempt: number, random = Math.random): number {
-  return Math.min(600_000, 5000 * 2 ** (attempt - 1)) * (0.8 + 0.4 * random());
+  // Whole milliseconds: the times are integer columns (bigint on PostgreSQL, which refuses a fraction).
+  return Math.round(Math.min(600_000, 5000 * 2 ** (attempt - 1)) * (0.8 + 0.4 * random()));
 }
 
 interface Row {
@@ -37,7 +40,7 @@ export function alertIdempotencyKey(row: { id: number; release_id: string; creat
 export class NotificationDispatcher {
   private inFlight: Promise<number> | undefined;
   private rerun: Promise<number> | undefined;
-  private readonly s: Record<"due" | "sent" | "failed" | "ref" | "saveRef", Statement<unknown>>;
+  private readonly s: Record<"due" | "claim" | "unclaim" | "sent" | "failed" | "ref" | "saveRef", Statement<unknown>>;
   private readonly attempts: EffectAttemptStore;
   private readonly outside: OutsideWrite;
 
@@ -47,16 +50,24 @@ export class NotificationDispatcher {
     private readonly publicUrl: string | undefined,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
+    replicaId?: string,
   ) {
-    this.attempts = new EffectAttemptStore(store);
+    this.attempts = new EffectAttemptStore(store, replicaId);
     this.outside = new OutsideWrite(store);
     const p = (sql: string) => store.statement<unknown>(sql);
     this.s = {
       due: p(`SELECT n.id, n.release_id, n.channel, n.target, n.kind, n.payload, n.attempts, n.created_at FROM notifications n
         WHERE n.status = 'pending' AND n.next_attempt_at <= ? AND NOT EXISTS (
           SELECT 1 FROM notifications o WHERE o.status = 'pending' AND o.kind = 'verdict' AND n.kind = 'verdict' AND o.id < n.id
-            AND o.release_id = n.release_id AND o.channel = n.channel AND o.target IS n.target AND o.next_attempt_at > ?)
+            AND o.release_id = n.release_id AND o.channel = n.channel AND o.target IS NOT DISTINCT FROM n.target AND o.next_attempt_at > ?)
         ORDER BY n.id LIMIT 100`),
+      // Replicas read the same due rows; a conditional UPDATE moves the row's next attempt past the lease, and only one
+      // replica's changes it (the others wait on its row lock, then find it no longer due). No SKIP LOCKED needed: the
+      // claim is one short write, and a lost claim costs one statement.
+      claim: p("UPDATE notifications SET next_attempt_at = ? WHERE id = ? AND status = 'pending' AND attempts = ? AND next_attempt_at <= ?"),
+      // Only while no other attempt is under way: another replica may have claimed it again once the lease ran out.
+      unclaim: p(`UPDATE notifications SET next_attempt_at = ? WHERE id = ? AND status = 'pending'
+        AND NOT EXISTS (SELECT 1 FROM effect_attempts WHERE effect = 'alert' AND subject = ? AND status = 'started')`),
       sent: p("UPDATE notifications SET status = 'sent', attempts = ?, sent_at = ?, last_error = NULL WHERE id = ?"),
       failed: p("UPDATE notifications SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?"),
       ref: p("SELECT ref FROM message_refs WHERE release_id = ? AND channel = ? AND target = ?"),
@@ -67,6 +78,11 @@ export class NotificationDispatcher {
 
   get channels(): string[] {
     return this.notifiers.map((n) => n.channel);
+  }
+
+  /** Alert deliveries this replica has claimed and not finished (/readyz). */
+  get claimsInFlight(): number {
+    return this.attempts.inFlight;
   }
 
   /**
@@ -90,7 +106,9 @@ export class NotificationDispatcher {
   }
 
   private async run(): Promise<number> {
-    for (const o of await this.attempts.orphans("alert")) {
+    for (const o of await this.attempts.orphans("alert", this.now())) {
+      // Its claim died with it (on SQLite that is known at once, before the claim's lease has run out): due now.
+      await this.store.write(() => this.s.unclaim.run(this.now(), Number(o.subject), o.subject));
       this.logger.warn({ notification: Number(o.subject), attempt: o.attempt }, "an alert delivery was cut off by a restart; it is retried with its idempotency key");
     }
     const now = this.now();
@@ -113,8 +131,14 @@ export class NotificationDispatcher {
     const log = { notification: row.id, channel: row.channel, target: row.target, release: row.release_id, kind: row.kind };
     const idempotencyKey = alertIdempotencyKey(row);
     const uncertainSince = await this.attempts.unknownSince("alert", String(row.id));
-    // Committed before the call goes out: a crash during it leaves a 'started' row, never a silent second send.
-    const record = await this.attempts.start("alert", String(row.id), idempotencyKey, this.now());
+    // Claim and 'started' record commit together before the call goes out: a crash during it leaves a 'started' row,
+    // never a silent second send; a claim another replica won sends nothing (and holds back this queue's later rows).
+    const now = this.now();
+    const record = await this.store.write(async () => {
+      if ((await this.s.claim.run(now + DELIVERY_LEASE_MS, row.id, row.attempts, now)) !== 1) return undefined;
+      return this.attempts.start("alert", String(row.id), idempotencyKey, now, DELIVERY_LEASE_MS);
+    });
+    if (!record) return false;
     try {
       if (!notifier) throw new DeliveryError(`channel '${row.channel}' is not configured`, false);
       if (row.kind === "digest") {

@@ -50,9 +50,9 @@ export class NotificationOutbox {
     this.s = {
       insert: p(`INSERT INTO notifications (release_id, channel, target, service, kind, dedupe_key, payload, status, attempts, next_attempt_at, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`),
-      followUp: p(`SELECT 1 FROM notifications WHERE release_id = ? AND channel = ? AND target IS ? AND kind = 'verdict' AND status != 'throttled' LIMIT 1`),
+      followUp: p(`SELECT 1 FROM notifications WHERE release_id = ? AND channel = ? AND target IS NOT DISTINCT FROM ? AND kind = 'verdict' AND status != 'throttled' LIMIT 1`),
       recent: p(`SELECT COUNT(DISTINCT release_id) AS n FROM notifications
-        WHERE channel = ? AND target IS ? AND service = ? AND kind = 'verdict' AND status != 'throttled' AND created_at >= ?`),
+        WHERE channel = ? AND target IS NOT DISTINCT FROM ? AND service = ? AND kind = 'verdict' AND status != 'throttled' AND created_at >= ?`),
       digest: p("SELECT id, payload, status FROM notifications WHERE dedupe_key = ?"),
       updateDigest: p("UPDATE notifications SET payload = ? WHERE id = ?"),
       // Routes that got (or are about to get) a message for the release: throttled and dead ones have nothing to follow.

@@ -12,8 +12,12 @@ export interface ObserveRecord {
  * team can promote a rule to enforce once its would-have-failed count looks right (`deploy-guard rules check --db`).
  */
 export async function observeRecords(store: Store, since: number): Promise<ObserveRecord[]> {
-  const rows = await store.statement<{ rule: string; would: string | null; n: number }>(`SELECT rule_name AS rule, json_extract(verdict, '$.would_have') AS would, count(*) AS n FROM releases
-    WHERE decided_at >= ? AND json_extract(verdict, '$.observe') = 1 AND rule_name IS NOT NULL GROUP BY rule_name, would ORDER BY rule_name`)
+  // The verdict is JSON text on both; only the way into it differs.
+  const [would, observe] = store.dialect === "postgres"
+    ? ["(verdict::json ->> 'would_have')", "(verdict::json ->> 'observe') = 'true'"]
+    : ["json_extract(verdict, '$.would_have')", "json_extract(verdict, '$.observe') = 1"];
+  const rows = await store.statement<{ rule: string; would: string | null; n: number }>(`SELECT rule_name AS rule, ${would} AS would, count(*) AS n FROM releases
+    WHERE decided_at >= ? AND ${observe} AND rule_name IS NOT NULL GROUP BY rule_name, ${would} ORDER BY rule_name`)
     .all(since);
   const records = new Map<string, ObserveRecord>();
   for (const r of rows) {

@@ -4,6 +4,7 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import type { Db } from "./db.ts";
+import { maintainPartitions } from "./pg-partitions.ts";
 import type { SqlParam, Statement, Store } from "./store.ts";
 
 const MIGRATIONS = fileURLToPath(new URL("../../migrations/postgres", import.meta.url));
@@ -95,7 +96,9 @@ export class PgStore implements Store {
   static async open(url: string, options: { max?: number } = {}): Promise<PgStore> {
     const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
     await migratePostgres(pool);
-    return new PgStore(pool);
+    const store = new PgStore(pool);
+    await maintainPartitions(store, Date.now());
+    return store;
   }
 
   get db(): Db {
@@ -188,6 +191,6 @@ export class PgStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    if (!this.pool.ended) await this.pool.end();
   }
 }

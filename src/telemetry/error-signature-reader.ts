@@ -30,7 +30,7 @@ export class ErrorSignatureReader {
        WHERE m.service = ? AND m.environment = ? AND m.minute >= ? AND m.minute < ?
          AND NOT EXISTS (SELECT 1 FROM error_signature_minutes p WHERE p.service = m.service AND p.environment = m.environment
            AND p.fingerprint = m.fingerprint AND p.minute >= ? AND p.minute < ?)
-       GROUP BY m.fingerprint ORDER BY events DESC, m.fingerprint`,
+       GROUP BY m.fingerprint, s.template, s.sample ORDER BY events DESC, m.fingerprint`,
     );
     this.historyKindsQuery = store.statement(
       `WITH firsts AS (
@@ -38,15 +38,15 @@ export class ErrorSignatureReader {
          WHERE service = ? AND environment = ? AND minute >= ? AND minute < ? GROUP BY fingerprint)
        SELECT f.fingerprint AS fingerprint, f.first AS "firstSeen", SUM(m.count) AS events FROM firsts f
        JOIN error_signature_minutes m ON m.service = ? AND m.environment = ? AND m.fingerprint = f.fingerprint
-         AND m.minute >= f.first AND m.minute < min(f.first + ?, ?)
-       GROUP BY f.fingerprint ORDER BY f.fingerprint`,
+         AND m.minute >= f.first AND m.minute < f.first + ? AND m.minute < ?
+       GROUP BY f.fingerprint, f.first ORDER BY f.fingerprint`,
     );
     this.requestsQuery = store.statement(
       "SELECT minute, requests FROM service_rollups WHERE service = ? AND environment = ? AND minute >= ? AND minute < ?",
     );
     this.releasesQuery = store.statement(
-      `SELECT deploy_started_at AS start, coalesce(decided_at, analysis_end, deploy_finished_at) AS end FROM releases
-       WHERE service = ? AND environment = ? AND deploy_started_at IS NOT NULL AND deploy_started_at < ? AND deploy_started_at >= ? - 86400000
+      `SELECT deploy_started_at AS start, coalesce(decided_at, analysis_end, deploy_finished_at) AS "end" FROM releases
+       WHERE service = ? AND environment = ? AND deploy_started_at IS NOT NULL AND deploy_started_at < ? AND deploy_started_at >= CAST(? AS bigint) - 86400000
          AND version <> ?`,
     );
   }

@@ -2,6 +2,7 @@ import { DEFAULT_DRAIN, DrainMiner, type DrainSettings } from "../analysis/log-t
 import { sampleMessage } from "../analysis/log-templates/secret-masker.ts";
 import type { Statement, Store } from "../store/store.ts";
 import type { LogEvent } from "./log-event.ts";
+import { greater, lesser } from "./portable-sql.ts";
 
 const MINUTE = 60_000;
 /**
@@ -9,7 +10,7 @@ const MINUTE = 60_000;
  * be written in another order than they were mined.
  */
 const WILDCARDS = (t: string) => `(length(${t}) - length(replace(${t}, '<*>', '')))`;
-const MORE_GENERAL = `CASE WHEN ${WILDCARDS("excluded.template")} >= ${WILDCARDS("template")} THEN excluded.template ELSE template END`;
+const MORE_GENERAL = `CASE WHEN ${WILDCARDS("excluded.template")} >= ${WILDCARDS("s.template")} THEN excluded.template ELSE s.template END`;
 /** Services whose miners stay in memory; the least recently used is dropped and reloaded from the store when needed. */
 const MAX_MINERS = 500;
 
@@ -38,13 +39,13 @@ export class ErrorSignatureWriter {
       "SELECT fingerprint, template FROM error_signatures WHERE service = ? AND environment = ? ORDER BY last_seen DESC LIMIT ?",
     );
     this.upsertSignature = store.statement(
-      `INSERT INTO error_signatures (service, environment, fingerprint, template, sample, first_seen, last_seen) VALUES (?,?,?,?,?,?,?)
-       ON CONFLICT DO UPDATE SET template = ${MORE_GENERAL},
-         first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
+      `INSERT INTO error_signatures AS s (service, environment, fingerprint, template, sample, first_seen, last_seen) VALUES (?,?,?,?,?,?,?)
+       ON CONFLICT (service, environment, fingerprint) DO UPDATE SET template = ${MORE_GENERAL},
+         first_seen = ${lesser("s.first_seen", "excluded.first_seen")}, last_seen = ${greater("s.last_seen", "excluded.last_seen")}`,
     );
     this.upsertMinute = store.statement(
       `INSERT INTO error_signature_minutes (service, environment, fingerprint, minute, host, version, count) VALUES (?,?,?,?,?,?,?)
-       ON CONFLICT DO UPDATE SET count = count + excluded.count`,
+       ON CONFLICT (service, environment, fingerprint, minute, host, version) DO UPDATE SET count = error_signature_minutes.count + excluded.count`,
     );
   }
 

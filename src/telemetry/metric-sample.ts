@@ -22,7 +22,8 @@ function metricSampleOf(v: RecordValidator, body: BodyRecords, i: number, raw: u
   if (name !== undefined && !NAME.test(name)) v.errors.push({ path: `${body.where(i)}.name`, message: "letters, digits, _ . : - only, not starting with a digit" });
   return {
     name: name ?? "",
-    value: v.number(i, r, "value", { required: true }) ?? 0,
+    // Bounded so that a minute's sum of any number of samples stays finite: PostgreSQL refuses an overflowing sum.
+    value: v.number(i, r, "value", { required: true, min: -1e100, max: 1e100 }) ?? 0,
     ts: v.timestamp(i, r, "timestamp") ?? 0,
     service: v.name(i, r, "service", { required: true }) ?? "",
     environment: v.name(i, r, "environment") ?? "production",

@@ -1,3 +1,4 @@
+import { maintainPartitions } from "../store/pg-partitions.ts";
 import type { Statement, Store } from "../store/store.ts";
 import { ErrorSignatureWriter, type SignatureBatch } from "./error-signature-writer.ts";
 import { inSlices, nextTurn, SLICE } from "./event-loop-slices.ts";
@@ -5,6 +6,7 @@ import type { LateMinute } from "./ingest-policy.ts";
 import type { LogEvent } from "./log-event.ts";
 import { LogRollupBuilder, type RollupRow } from "./log-rollup-builder.ts";
 import type { MetricSample } from "./metric-sample.ts";
+import { greater, lesser } from "./portable-sql.ts";
 
 const MINUTE = 60_000;
 /** Rows deleted per transaction by the retention job (about 10 ms each). */
@@ -14,6 +16,11 @@ const PRUNED = [
   ["log_events", "ts"], ["metric_samples", "ts"], ["request_rollups", "minute"], ["service_rollups", "minute"],
   ["metric_rollups", "minute"], ["error_signature_minutes", "minute"], ["error_signatures", "last_seen"], ["late_telemetry", "minute"],
 ] as const;
+
+/** A roll-up row's counts plus the batch's; columns qualified, as PostgreSQL finds a bare name ambiguous beside excluded. */
+const added = (t: string) => `requests = ${t}.requests + excluded.requests, errors = ${t}.errors + excluded.errors,
+  latency_count = ${t}.latency_count + excluded.latency_count, latency_sum = ${t}.latency_sum + excluded.latency_sum,
+  latency_hist = merge_hist(${t}.latency_hist, excluded.latency_hist)`;
 
 interface MetricRollup {
   name: string; service: string; environment: string; minute: number; version: string; host: string;
@@ -37,10 +44,10 @@ export interface PreparedLogs {
  * that cannot be interrupted is as short as it can be.
  */
 export class TelemetryStore {
-  private readonly insertLog: Statement<unknown>;
+  private readonly insertLogRows: Statement<unknown>;
   private readonly upsertRequestRollup: Statement<unknown>;
   private readonly upsertServiceRollup: Statement<unknown>;
-  private readonly insertSample: Statement<unknown>;
+  private readonly insertSamples: Statement<unknown>;
   private readonly upsertMetricRollup: Statement<unknown>;
   private readonly insertLate: Statement<unknown>;
   // error signatures (issue 11): kinds of error counted in the same transaction as the log events
@@ -48,33 +55,26 @@ export class TelemetryStore {
 
   constructor(private readonly store: Store) {
     this.signatures = new ErrorSignatureWriter(store);
-    this.insertLog = store.statement(
-      "INSERT INTO log_events (ts, service, environment, host, version, level, status, latency_ms, route, message, is_error) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-    );
+    this.insertLogRows = store.statement("INSERT INTO log_events (ts, service, environment, host, version, level, status, latency_ms, route, message, is_error) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
     this.upsertRequestRollup = store.statement(
       `INSERT INTO request_rollups (service, environment, minute, version, host, route, requests, errors, latency_count, latency_sum, latency_hist)
        VALUES (?,?,?,?,?,?,?,?,?,?,?)
-       ON CONFLICT DO UPDATE SET requests = requests + excluded.requests, errors = errors + excluded.errors,
-         latency_count = latency_count + excluded.latency_count, latency_sum = latency_sum + excluded.latency_sum,
-         latency_hist = merge_hist(latency_hist, excluded.latency_hist)`,
+       ON CONFLICT (service, environment, minute, version, host, route) DO UPDATE SET ${added("request_rollups")}`,
     );
     this.upsertServiceRollup = store.statement(
       `INSERT INTO service_rollups (service, environment, minute, requests, errors, latency_count, latency_sum, latency_hist)
        VALUES (?,?,?,?,?,?,?,?)
-       ON CONFLICT DO UPDATE SET requests = requests + excluded.requests, errors = errors + excluded.errors,
-         latency_count = latency_count + excluded.latency_count, latency_sum = latency_sum + excluded.latency_sum,
-         latency_hist = merge_hist(latency_hist, excluded.latency_hist)`,
+       ON CONFLICT (service, environment, minute) DO UPDATE SET ${added("service_rollups")}`,
     );
-    this.insertSample = store.statement(
-      "INSERT INTO metric_samples (name, ts, value, service, environment, host, version, tags) VALUES (?,?,?,?,?,?,?,?)",
-    );
+    this.insertSamples = store.statement("INSERT INTO metric_samples (name, ts, value, service, environment, host, version, tags) VALUES (?,?,?,?,?,?,?,?)");
     this.insertLate = store.statement(
       "INSERT INTO late_telemetry (service, environment, minute, token_id, token_name, received_at, records) VALUES (?,?,?,?,?,?,?)",
     );
     this.upsertMetricRollup = store.statement(
       `INSERT INTO metric_rollups (name, service, environment, minute, version, host, count, sum, min, max) VALUES (?,?,?,?,?,?,?,?,?,?)
-       ON CONFLICT DO UPDATE SET count = count + excluded.count, sum = sum + excluded.sum,
-         min = min(min, excluded.min), max = max(max, excluded.max)`,
+       ON CONFLICT (name, service, environment, minute, version, host) DO UPDATE SET
+         count = metric_rollups.count + excluded.count, sum = metric_rollups.sum + excluded.sum,
+         min = ${lesser("metric_rollups.min", "excluded.min")}, max = ${greater("metric_rollups.max", "excluded.max")}`,
     );
   }
 
@@ -94,15 +94,11 @@ export class TelemetryStore {
   /** SQL only, in one transaction (a savepoint inside the caller's write): the batch is stored whole or not at all. */
   async writeLogs(p: PreparedLogs): Promise<void> {
     await this.store.write(async () => {
-      for (const e of p.events) {
-        await this.insertLog.run(e.ts, e.service, e.environment, e.host ?? null, e.version ?? null, e.level ?? null, e.status ?? null, e.latencyMs ?? null, e.route ?? null, e.message ?? null, e.isError ? 1 : 0);
-      }
-      for (const r of p.requestRollups) {
-        await this.upsertRequestRollup.run(r.service, r.environment, r.minute, r.version, r.host, r.route, r.requests, r.errors, r.latencyCount, r.latencySum, r.hist);
-      }
-      for (const r of p.serviceRollups) {
-        await this.upsertServiceRollup.run(r.service, r.environment, r.minute, r.requests, r.errors, r.latencyCount, r.latencySum, r.hist);
-      }
+      // runMany: one prepared row at a time on SQLite (no round trips), thousands of rows a statement on PostgreSQL.
+      await this.insertLogRows.runMany(p.events.map((e) => [e.ts, e.service, e.environment, e.host ?? null, e.version ?? null, e.level ?? null, e.status ?? null, e.latencyMs ?? null, e.route ?? null, e.message ?? null, e.isError ? 1 : 0]));
+      // One row per key in a batch (the builder merged them), so a multi-row upsert never meets its own key twice.
+      await this.upsertRequestRollup.runMany(p.requestRollups.map((r) => [r.service, r.environment, r.minute, r.version, r.host, r.route, r.requests, r.errors, r.latencyCount, r.latencySum, r.hist]));
+      await this.upsertServiceRollup.runMany(p.serviceRollups.map((r) => [r.service, r.environment, r.minute, r.requests, r.errors, r.latencyCount, r.latencySum, r.hist]));
       await this.signatures.write(p.signatures);
       await this.writeLate(p.late, p.receivedAt);
     });
@@ -135,12 +131,8 @@ export class TelemetryStore {
       }
     }
     await this.store.write(async () => {
-      for (const s of samples) {
-        await this.insertSample.run(s.name, s.ts, s.value, s.service, s.environment, s.host ?? null, s.version ?? null, s.tags ? JSON.stringify(s.tags) : null);
-      }
-      for (const r of rollups.values()) {
-        await this.upsertMetricRollup.run(r.name, r.service, r.environment, r.minute, r.version, r.host, r.count, r.sum, r.min, r.max);
-      }
+      await this.insertSamples.runMany(samples.map((s) => [s.name, s.ts, s.value, s.service, s.environment, s.host ?? null, s.version ?? null, s.tags ? JSON.stringify(s.tags) : null]));
+      await this.upsertMetricRollup.runMany([...rollups.values()].map((r) => [r.name, r.service, r.environment, r.minute, r.version, r.host, r.count, r.sum, r.min, r.max]));
       await this.writeLate(late, receivedAt);
     });
   }
@@ -154,9 +146,13 @@ export class TelemetryStore {
    * loop between chunks, so a million old rows never hold a request for long. Returns how many rows went.
    */
   async prune(before: number, chunk = PRUNE_CHUNK): Promise<number> {
+    // PostgreSQL: whole days of raw telemetry go as partitions; the rows left (the partial day, DEFAULT) as below.
+    await maintainPartitions(this.store, Date.now(), before);
     let n = 0;
     for (const [table, column] of PRUNED) {
-      const del = this.store.statement(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${column} < ? LIMIT ?)`);
+      // The physical row id: SQLite's rowid, PostgreSQL's ctid (neither has DELETE … LIMIT in every build).
+      const id = this.store.dialect === "postgres" ? "ctid" : "rowid";
+      const del = this.store.statement(`DELETE FROM ${table} WHERE ${id} IN (SELECT ${id} FROM ${table} WHERE ${column} < ? LIMIT ?)`);
       for (;;) {
         // Each chunk its own write: a statement run outside write() could land in another caller's open group commit.
         const changes = await this.store.write(() => del.run(before, chunk));

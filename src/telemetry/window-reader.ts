@@ -1,4 +1,4 @@
-import type { SqlParam, Statement, Store } from "../store/store.ts";
+import type { Dialect, SqlParam, Statement, Store } from "../store/store.ts";
 import { decodeHistogramDense, emptyDense, type DenseHistogram } from "./latency-histogram.ts";
 
 export interface WindowQuery {
@@ -32,7 +32,7 @@ export interface MetricWindow {
   count: number;
 }
 
-function filters(q: WindowQuery, params: SqlParam[]): string {
+function filters(q: WindowQuery, params: SqlParam[], dialect: Dialect): string {
   let sql = "";
   if (q.hosts && q.hosts.length > 0) {
     sql += ` AND host IN (${q.hosts.map(() => "?").join(",")})`;
@@ -51,7 +51,8 @@ function filters(q: WindowQuery, params: SqlParam[]): string {
     params.push(q.excludeVersion);
   }
   if (q.routeLike !== undefined) {
-    sql += " AND route LIKE ?";
+    // SQLite's LIKE ignores ASCII case and PostgreSQL's does not: rules were written against SQLite's.
+    sql += dialect === "postgres" ? " AND route ILIKE ?" : " AND route LIKE ?";
     params.push(q.routeLike);
   }
   return sql;
@@ -79,21 +80,21 @@ export class WindowReader {
   /** Requests and errors per minute start (ms), without latency: long spans such as the hours before a baseline. */
   async requestCounts(q: WindowQuery): Promise<Map<number, { requests: number; errors: number }>> {
     const params: SqlParam[] = [q.service, q.environment, q.start, q.end];
-    const where = filters(q, params);
+    const where = filters(q, params, this.store.dialect);
     const table = where === "" ? "service_rollups" : "request_rollups";
     const sql = `SELECT minute, SUM(requests) AS requests, SUM(errors) AS errors FROM ${table}
-      WHERE service = ? AND environment = ? AND minute >= ? AND minute < ?${where} GROUP BY minute`;
+      WHERE service = ? AND environment = ? AND minute >= ? AND minute < ?${where} GROUP BY minute ORDER BY minute`;
     const rows = await this.prepared<{ minute: number; requests: number; errors: number }>(sql).all(...params);
     return new Map(rows.map(({ minute, requests, errors }) => [minute, { requests, errors }]));
   }
 
   async requests(q: WindowQuery): Promise<RequestWindow> {
     const params: SqlParam[] = [q.service, q.environment, q.start, q.end];
-    const where = filters(q, params);
+    const where = filters(q, params, this.store.dialect);
     // A whole service with no filter reads the one-row-a-minute roll-up.
     const table = where === "" ? "service_rollups" : "request_rollups";
     const sql = `SELECT minute, requests, errors, latency_count AS "latencyCount", latency_sum AS "latencySum", latency_hist AS hist
-      FROM ${table} WHERE service = ? AND environment = ? AND minute >= ? AND minute < ?${where}`;
+      FROM ${table} WHERE service = ? AND environment = ? AND minute >= ? AND minute < ?${where} ORDER BY minute`;
     const rows = await this.prepared<RollupRow>(sql).all(...params);
     const out: RequestWindow = { requests: 0, errors: 0, latencyCount: 0, latencySum: 0, hist: emptyDense(), perMinute: new Map() };
     for (const { minute, requests, errors, latencyCount, latencySum, hist } of rows) {
@@ -147,10 +148,10 @@ export class WindowReader {
 
   private latencyRows(q: WindowQuery): Promise<LatencyRow[]> {
     const params: SqlParam[] = [q.service, q.environment, q.start, q.end];
-    const where = filters(q, params);
+    const where = filters(q, params, this.store.dialect);
     const table = where === "" ? "service_rollups" : "request_rollups";
     const sql = `SELECT minute, latency_count AS count, latency_hist AS hist FROM ${table}
-      WHERE service = ? AND environment = ? AND minute >= ? AND minute < ? AND latency_count > 0${where}`;
+      WHERE service = ? AND environment = ? AND minute >= ? AND minute < ? AND latency_count > 0${where} ORDER BY minute`;
     return this.prepared<LatencyRow>(sql).all(...params);
   }
 
@@ -158,7 +159,7 @@ export class WindowReader {
   async versionsServing(q: WindowQuery): Promise<Map<string, number>> {
     const params: SqlParam[] = [q.service, q.environment, q.start, q.end];
     const sql = `SELECT version, SUM(requests) AS requests FROM request_rollups
-      WHERE service = ? AND environment = ? AND minute >= ? AND minute < ?${filters(q, params)} GROUP BY version`;
+      WHERE service = ? AND environment = ? AND minute >= ? AND minute < ?${filters(q, params, this.store.dialect)} GROUP BY version ORDER BY version`;
     const rows = await this.prepared<{ version: string; requests: number }>(sql).all(...params);
     return new Map(rows.map((r) => [r.version, r.requests]));
   }
@@ -176,7 +177,7 @@ export class WindowReader {
   private async requestsBy(dimension: "route" | "host", q: WindowQuery): Promise<Map<string, RequestWindow>> {
     const params: SqlParam[] = [q.service, q.environment, q.start, q.end];
     const sql = `SELECT ${dimension} AS key, requests, errors, latency_count AS "latencyCount", latency_sum AS "latencySum", latency_hist AS hist FROM request_rollups
-      WHERE service = ? AND environment = ? AND minute >= ? AND minute < ?${filters(q, params)}`;
+      WHERE service = ? AND environment = ? AND minute >= ? AND minute < ?${filters(q, params, this.store.dialect)} ORDER BY minute, version, host, route`;
     const rows = await this.prepared<Omit<RollupRow, "minute"> & { key: string }>(sql).all(...params);
     const out = new Map<string, RequestWindow>();
     for (const { key, requests, errors, latencyCount, latencySum, hist } of rows) {
@@ -194,14 +195,15 @@ export class WindowReader {
   /** One value per minute (the mean of all its samples over hosts), in time order: for tests that respect autocorrelation. */
   metricSeries(name: string, q: WindowQuery): Promise<{ minute: number; value: number }[]> {
     const params: SqlParam[] = [name, q.service, q.environment, q.start, q.end];
-    const sql = `SELECT minute, SUM(sum) / SUM(count) AS value FROM metric_rollups WHERE name = ? AND service = ? AND environment = ? AND minute >= ? AND minute < ?${filters({ ...q, routeLike: undefined }, params)}
+    const sql = `SELECT minute, SUM(sum) / SUM(count) AS value FROM metric_rollups WHERE name = ? AND service = ? AND environment = ? AND minute >= ? AND minute < ?${filters({ ...q, routeLike: undefined }, params, this.store.dialect)}
       GROUP BY minute ORDER BY minute`;
     return this.prepared<{ minute: number; value: number }>(sql).all(...params);
   }
 
   async metric(name: string, q: WindowQuery): Promise<MetricWindow> {
     const params: SqlParam[] = [name, q.service, q.environment, q.start, q.end];
-    const sql = `SELECT sum, count FROM metric_rollups WHERE name = ? AND service = ? AND environment = ? AND minute >= ? AND minute < ?${filters({ ...q, routeLike: undefined }, params)}`;
+    const sql = `SELECT sum, count FROM metric_rollups WHERE name = ? AND service = ? AND environment = ? AND minute >= ? AND minute < ?${filters({ ...q, routeLike: undefined }, params, this.store.dialect)}
+      ORDER BY minute, version, host`;
     const rows = await this.prepared<{ sum: number; count: number }>(sql).all(...params);
     return { points: rows.map((r) => r.sum / r.count), count: rows.length };
   }

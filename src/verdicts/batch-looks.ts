@@ -5,7 +5,7 @@ import type { BatchSpan } from "./batch-evidence.ts";
 import { batchSignals, type BatchJudge } from "./batch-judge.ts";
 import { floorMinute } from "./release-windows.ts";
 import { isFinal, type FinalVerdict, type Verdict } from "./verdict.ts";
-import type { VerdictRecorder } from "./verdict-recorder.ts";
+import { finalOrBatch, type VerdictRecorder } from "./verdict-recorder.ts";
 import type { VerdictService } from "./verdict-service.ts";
 
 const MINUTE = 60_000;
@@ -27,7 +27,7 @@ export class BatchLooks {
   private readonly s: Record<"stored" | "spans" | "decide" | "interim" | "provisional" | "later", Statement<Record<string, unknown>>>;
 
   constructor(
-    store: Store,
+    private readonly store: Store,
     private readonly releases: Pick<VerdictService, "get" | "ruleFor">,
     private readonly judge: BatchJudge,
     private readonly recorder: VerdictRecorder,
@@ -35,8 +35,8 @@ export class BatchLooks {
   ) {
     const p = (sql: string) => store.statement(sql);
     this.s = {
-      stored: p("SELECT verdict_status AS verdictStatus, verdict FROM deploy_batches WHERE deploy_id = ? AND batch_index = ?"),
-      spans: p(`SELECT batch_index AS "index", hosts, started_at AS startedAt, window_start AS windowStart FROM deploy_batches WHERE deploy_id = ? ORDER BY batch_index`),
+      stored: p(`SELECT verdict_status AS "verdictStatus", verdict FROM deploy_batches WHERE deploy_id = ? AND batch_index = ?`),
+      spans: p(`SELECT batch_index AS "index", hosts, started_at AS "startedAt", window_start AS "windowStart" FROM deploy_batches WHERE deploy_id = ? ORDER BY batch_index`),
       decide: p("UPDATE deploy_batches SET verdict_status = ?, verdict = ?, score = ?, decided_at = ?, next_check_at = NULL WHERE deploy_id = ? AND batch_index = ?"),
       interim: p("UPDATE deploy_batches SET verdict = ?, score = NULL, next_check_at = ? WHERE deploy_id = ? AND batch_index = ?"),
       // A provisional pass (a bake without a fail) keeps being looked at: a later fail still fails the release.
@@ -80,7 +80,7 @@ export class BatchLooks {
     }
     await this.s.decide.run(verdict.status, JSON.stringify(verdict), verdict.score, now, d.deployId, d.index);
     // A failed batch ends the release: its final verdict path alerts and asks for the rule's rollback.
-    if (verdict.status === "fail" && release.decidedAt === null && release.latestDeployId === d.deployId) await this.recorder.recordFinal(release, verdict, rule, now);
+    if (verdict.status === "fail" && release.decidedAt === null && release.latestDeployId === d.deployId) await finalOrBatch(this.store, this.recorder, release, verdict, rule, now);
     else if (!(provisional && verdict.status === "pass")) await this.recorder.recordBatch(release, verdict, rule, now);
   }
 

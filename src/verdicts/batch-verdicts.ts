@@ -4,7 +4,7 @@ import type { BaselineResolver } from "./baseline-resolver.ts";
 import type { EvaluationInput, Evaluator } from "./evaluator.ts";
 import { NO_READS, readsOutsideSources, type ExternalReads } from "./external-reads.ts";
 import type { Verdict } from "./verdict.ts";
-import type { VerdictRecorder } from "./verdict-recorder.ts";
+import { finalOrBatch, type VerdictRecorder } from "./verdict-recorder.ts";
 import type { VerdictService } from "./verdict-service.ts";
 import { floorMinute } from "./release-windows.ts";
 import type { BatchJudge } from "./batch-judge.ts";
@@ -31,8 +31,8 @@ interface BatchPlan {
   input: EvaluationInput;
 }
 
-const COLUMNS = `deploy_id AS deployId, batch_index AS "index", batch_total AS total, status, hosts, verdict_status AS verdictStatus,
-  verdict, score, window_start AS windowStart, window_end AS windowEnd, decided_at AS decidedAt`;
+const COLUMNS = `deploy_id AS "deployId", batch_index AS "index", batch_total AS total, status, hosts, verdict_status AS "verdictStatus",
+  verdict, score, window_start AS "windowStart", window_end AS "windowEnd", decided_at AS "decidedAt"`;
 
 function parse(row: Record<string, unknown> | undefined): BatchRow | undefined {
   if (!row) return undefined;
@@ -63,14 +63,16 @@ export class BatchVerdicts {
     const p = (sql: string) => store.statement(sql);
     this.s = {
       // A batch not yet looked at is due as soon as it ends, so its gate can say at once when it will be decided.
-      due: p(`SELECT b.deploy_id AS deployId, b.batch_index AS "index", b.batch_total AS total, d.release_id AS releaseId FROM deploy_batches b
+      due: p(`SELECT b.deploy_id AS "deployId", b.batch_index AS "index", b.batch_total AS total, d.release_id AS "releaseId" FROM deploy_batches b
         JOIN deploys d ON d.id = b.deploy_id WHERE (b.verdict_status = 'analyzing' AND (b.next_check_at <= ? OR (b.verdict IS NULL AND b.window_start <= ?)))
           OR (b.verdict_status = 'pass' AND b.next_check_at <= ?)
         ORDER BY b.next_check_at LIMIT ?`),
       one: p(`SELECT ${COLUMNS} FROM deploy_batches WHERE deploy_id = ? AND batch_index = ?`),
       ofDeploy: p(`SELECT ${COLUMNS} FROM deploy_batches WHERE deploy_id = ? ORDER BY batch_index`),
-      decide: p("UPDATE deploy_batches SET verdict_status = ?, verdict = ?, score = ?, decided_at = ?, next_check_at = NULL WHERE deploy_id = ? AND batch_index = ?"),
-      deployStart: p("SELECT started_at AS startedAt FROM deploys WHERE id = ?"),
+      // Fencing, as for releases: a batch decided meanwhile (a run whose lease ran out) keeps its verdict.
+      decide: p(`UPDATE deploy_batches SET verdict_status = ?, verdict = ?, score = ?, decided_at = ?, next_check_at = NULL
+        WHERE deploy_id = ? AND batch_index = ? AND verdict_status = 'analyzing'`),
+      deployStart: p(`SELECT started_at AS "startedAt" FROM deploys WHERE id = ?`),
       stillDue: p("SELECT COUNT(*) AS n FROM deploy_batches WHERE deploy_id = ? AND batch_index = ? AND verdict_status = 'analyzing'"),
       later: p("UPDATE deploy_batches SET next_check_at = ? WHERE deploy_id = ? AND batch_index = ?"),
     };
@@ -149,9 +151,9 @@ export class BatchVerdicts {
     const { release, deployId, index, input } = plan;
     await this.store.write(async () => {
       const verdict = await this.evaluator.evaluate(input, reads);
-      await this.s.decide.run(verdict.status, JSON.stringify(verdict), verdict.score, now, deployId, index);
+      if ((await this.s.decide.run(verdict.status, JSON.stringify(verdict), verdict.score, now, deployId, index)) === 0) return;
       const current = await this.releases.get(release.id);
-      if (verdict.status === "fail" && current.decidedAt === null && current.latestDeployId === deployId) await this.recorder.recordFinal(current, verdict, input.rule, now);
+      if (verdict.status === "fail" && current.decidedAt === null && current.latestDeployId === deployId) await finalOrBatch(this.store, this.recorder, current, verdict, input.rule, now);
       else await this.recorder.recordBatch(release, verdict, input.rule, now);
     });
   }

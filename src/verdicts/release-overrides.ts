@@ -12,14 +12,14 @@ export class ReleaseOverrides {
   constructor(store: Store) {
     const p = (sql: string) => store.statement(sql);
     this.s = {
-      skips: p("SELECT signal, actor, created_at AS createdAt FROM release_overrides WHERE release_id = ? AND kind = 'skip_signal' ORDER BY id"),
+      skips: p(`SELECT signal, actor, created_at AS "createdAt" FROM release_overrides WHERE release_id = ? AND kind = 'skip_signal' ORDER BY id`),
       retries: p("SELECT count(*) AS n FROM release_overrides WHERE release_id = ? AND kind = 'retry'"),
       insert: p("INSERT INTO release_overrides (release_id, kind, signal, actor, window_start, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
-      receivedAt: p(`SELECT timestamp, received_at AS receivedAt FROM deploy_events WHERE release_id = ? AND deploy_id = ? AND phase = 'finished'
+      receivedAt: p(`SELECT timestamp, received_at AS "receivedAt" FROM deploy_events WHERE release_id = ? AND deploy_id = ? AND phase = 'finished'
         ORDER BY received_at DESC LIMIT 1`),
       // Requests or metrics: a rule of metric signals waits for its metrics. Asked only for replayed deploys (rare).
       lastMinute: p(`SELECT max(minute) AS minute FROM (SELECT max(minute) AS minute FROM request_rollups WHERE service = ? AND environment = ? AND minute >= ?
-        UNION ALL SELECT max(minute) FROM metric_rollups WHERE service = ? AND environment = ? AND minute >= ?)`),
+        UNION ALL SELECT max(minute) FROM metric_rollups WHERE service = ? AND environment = ? AND minute >= ?) AS latest`),
     };
   }
 

@@ -1,3 +1,4 @@
+import { AppError } from "../http/app-error.ts";
 import type { Statement, Store } from "../store/store.ts";
 import type { Rule } from "../rules/rule-schema.ts";
 import type { FinalVerdict, FinalVerdictStage, RecordedVerdict, ReleaseIdentity, Verdict, VerdictReaction, VerdictStatus } from "./verdict-types.ts";
@@ -6,6 +7,32 @@ export type { FinalVerdictHook, ReleaseIdentity } from "./verdict-types.ts";
 
 type InTransaction = Extract<VerdictReaction, { runs: "in-transaction" }>;
 type AfterCommitReaction = Extract<VerdictReaction, { runs: "after-commit" }>;
+
+/** A release as it was when judged: `decidedAt` set when a person judges a decided release again. */
+export type JudgedRelease = ReleaseIdentity & { decidedAt?: number | null };
+
+/**
+ * The release was decided meanwhile (by another replica, or a person): this verdict's write must roll back, with no
+ * evaluation row, alert or rollback request. A CONFLICT, so a person's "judge now" that loses the race gets a 409.
+ */
+export class AlreadyDecidedError extends AppError {
+  constructor(readonly releaseId: string) {
+    super("CONFLICT", `Release '${releaseId}' was decided meanwhile (by another replica or a person); this verdict is not recorded.`);
+  }
+}
+
+/**
+ * A failed batch fails its release, unless the release was decided meanwhile (another replica's verdict): then the
+ * batch's verdict stands on its own. The release's part runs as a nested write, so only it rolls back.
+ */
+export async function finalOrBatch(store: Store, recorder: VerdictRecorder, release: JudgedRelease, verdict: FinalVerdict, rule: Rule, now: number): Promise<void> {
+  try {
+    await store.write(() => recorder.recordFinal(release, verdict, rule, now));
+  } catch (err) {
+    if (!(err instanceof AlreadyDecidedError)) throw err;
+    await recorder.recordBatch(release, verdict, rule, now);
+  }
+}
 
 /** What the composition root gives the recorder (src/container.ts); none of it is required. */
 export interface RecorderWiring {
@@ -33,9 +60,17 @@ export class VerdictRecorder {
     const p = (sql: string) => store.statement<never>(sql);
     this.evaluation = store.statement("INSERT INTO evaluations (release_id, kind, evaluated_at, status, score, result) VALUES (?, ?, ?, ?, ?, ?)");
     this.s = {
-      interim: p("UPDATE releases SET verdict = ?, score = ?, summary = ?, consecutive_failures = ?, next_check_at = ?, updated_at = ? WHERE id = ?"),
-      final: p("UPDATE releases SET status = ?, verdict = ?, score = ?, summary = ?, decided_at = ?, next_check_at = NULL, updated_at = ? WHERE id = ?"),
-      outcome: p("UPDATE releases SET status = ?, summary = ?, score = NULL, decided_at = ?, next_check_at = NULL, updated_at = ? WHERE id = ?"),
+      // Fencing: a verdict changes a release only if it is decided as it was when judged (undecided, for the scheduler),
+      // so of two replicas judging one release (a claim whose lease ran out mid-evaluation, a person's "judge now"),
+      // the second write changes nothing and is rolled back. A person may still judge a decided release again.
+      interim: p(`UPDATE releases SET verdict = ?, score = ?, summary = ?, consecutive_failures = ?, next_check_at = ?, updated_at = ?
+        WHERE id = ? AND decided_at IS NULL`),
+      final: p(`UPDATE releases SET status = ?, verdict = ?, score = ?, summary = ?, decided_at = ?, next_check_at = NULL, updated_at = ?
+        WHERE id = ? AND coalesce(decided_at, -1) = ?`),
+      // A deploy tool's outcome also lands on a decided release (a roll-back after a fail), but the same reported event
+      // (its summary names phase, tool and time) lands once, however many replicas receive it.
+      outcome: p(`UPDATE releases SET status = ?, summary = ?, score = NULL, decided_at = ?, next_check_at = NULL, updated_at = ?
+        WHERE id = ? AND (decided_at IS NULL OR summary IS NULL OR summary <> ?)`),
     };
     this.stages = wiring.stages ?? [];
     const reactions = wiring.reactions ?? [];
@@ -44,21 +79,28 @@ export class VerdictRecorder {
     this.onReactionError = wiring.onReactionError ?? (() => {});
   }
 
-  /** `changed`: whether the interim status differs from the last one; after-commit reactions use it to skip repeats. */
+  /**
+   * `changed`: whether the interim status differs from the last one; after-commit reactions use it to skip repeats.
+   * Throws AlreadyDecidedError, before writing anything, when the release is decided: the caller's write rolls back.
+   */
   async recordInterim(release: ReleaseIdentity, verdict: Verdict, failures: number, nextCheckAt: number, now: number, changed = true): Promise<void> {
     const json = JSON.stringify(verdict);
+    if ((await this.s.interim.run(json, verdict.score, verdict.summary, failures, nextCheckAt, now, release.id)) === 0) throw new AlreadyDecidedError(release.id);
     await this.insertEvaluation(release.id, "interim", now, verdict.status, verdict.score, json);
-    await this.s.interim.run(json, verdict.score, verdict.summary, failures, nextCheckAt, now, release.id);
     await this.react({ kind: "interim", release, verdict, rule: undefined, changed, now });
   }
 
-  /** Completes the verdict (capacity…), stores it and reacts; returns the verdict as stored. */
-  async recordFinal(release: ReleaseIdentity, judged: FinalVerdict, rule: Rule, now: number): Promise<FinalVerdict> {
+  /**
+   * Completes the verdict (capacity…), stores it and reacts; returns the verdict as stored. Throws AlreadyDecidedError
+   * when the release is decided already: the caller's write must roll back (what the stages wrote goes with it).
+   */
+  async recordFinal(release: JudgedRelease, judged: FinalVerdict, rule: Rule, now: number): Promise<FinalVerdict> {
     let verdict = judged;
     for (const stage of this.stages) verdict = await stage.complete(release, verdict, rule);
     const json = JSON.stringify(verdict);
+    const decidedAt = release.decidedAt ?? -1;
+    if ((await this.s.final.run(verdict.status, json, verdict.score, verdict.summary, now, now, release.id, decidedAt)) === 0) throw new AlreadyDecidedError(release.id);
     await this.insertEvaluation(release.id, "final", now, verdict.status, verdict.score, json);
-    await this.s.final.run(verdict.status, json, verdict.score, verdict.summary, now, now, release.id);
     await this.react({ kind: "final", release, verdict, rule, changed: true, now });
     return verdict;
   }
@@ -68,12 +110,17 @@ export class VerdictRecorder {
     await this.react({ kind: "batch", release, verdict, rule, changed: true, now });
   }
 
-  /** An outcome reported by the deploy tool itself (failed, rolled back): final, with no statistics. */
-  async recordOutcome(release: ReleaseIdentity, status: VerdictStatus, summary: string, now: number): Promise<void> {
+  /**
+   * An outcome reported by the deploy tool itself (failed, rolled back): final, with no statistics. The same event
+   * already recorded (by another replica) changes nothing and returns false; nothing was written, so the deploy
+   * event's own write still commits and stays acknowledged.
+   */
+  async recordOutcome(release: ReleaseIdentity, status: VerdictStatus, summary: string, now: number): Promise<boolean> {
     const verdict = { status, score: null, summary, checks: [] };
+    if ((await this.s.outcome.run(status, summary, now, now, release.id, summary)) === 0) return false;
     await this.insertEvaluation(release.id, "final", now, status, null, JSON.stringify(verdict));
-    await this.s.outcome.run(status, summary, now, now, release.id);
     await this.react({ kind: "outcome", release, verdict, rule: undefined, changed: true, now });
+    return true;
   }
 
   private async insertEvaluation(releaseId: string, kind: "interim" | "final", now: number, status: string, score: number | null, json: string): Promise<void> {

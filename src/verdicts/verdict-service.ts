@@ -1,4 +1,4 @@
-import { and, eq, lte } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { AppError } from "../http/app-error.ts";
 import type { Rule } from "../rules/rule-schema.ts";
 import type { RuleSet } from "../rules/rule-set.ts";
@@ -10,20 +10,21 @@ import { NO_READS, readsOutsideSources, type ExternalReads } from "./external-re
 import type { OnsetLocator } from "./onset-locator.ts";
 import { floorMinute, nextCheckAt, type ReleaseWindows } from "./release-windows.ts";
 import { isFinal, type FinalVerdict, type Verdict } from "./verdict.ts";
-import type { VerdictRecorder } from "./verdict-recorder.ts";
+import { AlreadyDecidedError, type VerdictRecorder } from "./verdict-recorder.ts";
 import type { SequentialEvaluator } from "./sequential-evaluator.ts";
 import { ERROR_PLAN } from "../analysis/sequential/look-plan.ts";
 import { applyObserveMode } from "./observe-mode.ts";
 import { ReleaseOverrides } from "./release-overrides.ts";
 import { ReleaseReopen } from "./release-reopen.ts";
 import { waitingCheck } from "./sequential-evaluator.ts";
+import { claimLeaseMs, ReleaseClaims } from "./release-claims.ts";
 
 const MINUTE = 60_000;
 const RETRY_AFTER_MS = 5 * MINUTE;
-
 /** The release lifecycle: pending → analyzing → pass | warn | fail | hold, kept in the database so a restart resumes it. */
 export class VerdictService {
   private readonly backOff: Statement<unknown>;
+  private readonly claims: ReleaseClaims;
   private readonly overrides: ReleaseOverrides;
   private readonly reopening: ReleaseReopen;
 
@@ -38,8 +39,10 @@ export class VerdictService {
     private readonly graceMs: number,
     private readonly now: () => number = Date.now,
     private readonly onError: (release: ReleaseRow, err: unknown) => void = () => {},
+    claimMs = claimLeaseMs(10_000, 1),
   ) {
     this.backOff = store.statement("UPDATE releases SET next_check_at = ? WHERE id = ?");
+    this.claims = new ReleaseClaims(store, claimMs);
     this.overrides = new ReleaseOverrides(store);
     this.reopening = new ReleaseReopen(store, this.overrides);
   }
@@ -66,25 +69,26 @@ export class VerdictService {
    */
   async runDue(limit = 200): Promise<number> {
     const now = this.now();
-    const due = await this.due(now, limit);
-    let ran = 0;
-    await this.store.write(async () => {
-      for (const release of due) {
-        await this.guarded(release, now, async () => {
-          const step = await this.plan(release, now);
-          if (step.kind === "judge" && readsOutsideSources(step.input.rule)) return;
-          ran++;
-          await this.apply(step, NO_READS, now);
-        });
-      }
+    return this.claims.withClaimed(now, limit, async (due) => {
+      let ran = 0;
+      await this.store.write(async () => {
+        for (const release of due) {
+          await this.guarded(release, now, async () => {
+            const step = await this.plan(release, now);
+            // Left to runDueReading, due again at once rather than at the end of this claim.
+            if (step.kind === "judge" && readsOutsideSources(step.input.rule)) return void (await this.backOff.run(now, release.id));
+            ran++;
+            await this.apply(step, NO_READS, now);
+          });
+        }
+      });
+      return ran;
     });
-    return ran;
   }
 
-  private due(now: number, limit: number): Promise<ReleaseRow[]> {
-    return this.store.db.select().from(releases)
-      .where(and(eq(releases.status, "analyzing"), lte(releases.nextCheckAt, now)))
-      .orderBy(releases.nextCheckAt).limit(limit);
+  /** Releases this replica has claimed and not finished judging (/readyz). */
+  get claimsInFlight(): number {
+    return this.claims.inFlight;
   }
 
   /**
@@ -93,7 +97,10 @@ export class VerdictService {
    */
   async runDueReading(limit = 200): Promise<number> {
     const now = this.now();
-    const due = await this.due(now, limit);
+    return this.claims.withClaimed(now, limit, (due) => this.judgeClaimed(due, now));
+  }
+
+  private async judgeClaimed(due: ReleaseRow[], now: number): Promise<number> {
     const steps: (Step | undefined)[] = [];
     for (const release of due) {
       let step: Step | undefined;
@@ -130,6 +137,8 @@ export class VerdictService {
     try {
       await this.store.write(work);
     } catch (err) {
+      // Judged meanwhile by another replica (or a person): this evaluation rolled back, and there is nothing to retry.
+      if (err instanceof AlreadyDecidedError) return;
       this.onError(release, err);
       // Retried later, not at every run: a release that keeps failing must not crowd out the others.
       await this.backOff.run(now + RETRY_AFTER_MS, release.id);

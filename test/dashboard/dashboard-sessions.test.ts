@@ -34,7 +34,7 @@ describe("dashboard sessions", () => {
     const id = cookie.slice("dg_session=".length);
     expect(id).not.toContain(reader);
     expect(await sessionCookie(s, reader)).not.toBe(cookie);
-    const rows = s.container.db.$client.prepare("SELECT * FROM dashboard_sessions").all() as Record<string, unknown>[];
+    const rows = (await s.sql("SELECT * FROM dashboard_sessions").all()) as Record<string, unknown>[];
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatchObject({ token_id: (await s.container.tokens.identify(reader))!.id, created_at: START, last_seen_at: START, expires_at: START + 12 * HOUR });
     expect(JSON.stringify(rows)).not.toContain(id);
@@ -58,7 +58,7 @@ describe("dashboard sessions", () => {
     expect(await boardStatus(s, cookie)).toBe(303);
     const json = await s.app.request("/board.json", { headers: { cookie } });
     expect(json.status).toBe(401);
-    expect(s.container.db.$client.prepare("SELECT count(*) AS n FROM dashboard_sessions").get()).toEqual({ n: 0 });
+    expect((await s.sql("SELECT count(*) AS n FROM dashboard_sessions").get())).toEqual({ n: 0 });
   });
 
   it("ends every session of a token when the token is revoked, from the very next page", async () => {

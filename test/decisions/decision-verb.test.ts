@@ -115,8 +115,8 @@ describe("verdict feedback", () => {
     // Seeded history: final passes and a warn, as the engine would have recorded them.
     const passes = [];
     for (const v of ["4", "5", "6", "7", "8"]) passes.push(await reportedRelease(svc, "pay", v));
-    const seed = svc.container.db.$client.prepare("UPDATE releases SET status = ?, rule_name = 'default', decided_at = ? WHERE id = ?");
-    passes.forEach((id, i) => seed.run(i === 4 ? "warn" : "pass", START, id));
+    const seed = svc.sql("UPDATE releases SET status = ?, rule_name = 'default', decided_at = ? WHERE id = ?");
+    for (const [i, id] of passes.entries()) await seed.run(i === 4 ? "warn" : "pass", START, id);
     await failedRelease(svc, "cart", "1");
 
     const marked = await decide(svc, fails[0]!, { action: "mark_wrong", feedback: "false_fail", reason: "the payment provider was down, not us" });

@@ -30,6 +30,8 @@ describe("rollback command", () => {
     const { svc, dir } = serviceWithCommand('env | sort > "$1"\necho "rolling back $DEPLOY_GUARD_SERVICE to ${DEPLOY_GUARD_PREVIOUS_VERSION:-?}"\n', "timeout_seconds: 10");
     const previous = await reportedRelease(svc, "pay", "41");
     await svc.container.decisions.decide({ releaseId: previous, action: "approve", reason: "good", actor: "ops", via: "cli" });
+    // 42 comes a minute after 41: releases made in one millisecond have no order on PostgreSQL (no rowid).
+    svc.clock.now = START + MIN;
     const id = await reportedRelease(svc, "pay", "42");
     svc.clock.now = START + 5 * MIN;
     await svc.request("POST", `/api/v1/releases/${id}/decision`, { action: "rollback", reason: "p99 doubled; rolling back" });
@@ -58,7 +60,7 @@ describe("rollback command", () => {
     await svc.container.rollbacks.runDue();
     expect(performance.now() - started).toBeLessThan(4000);
 
-    const row = svc.container.db.$client.prepare("SELECT status, attempts, last_error FROM rollbacks").get();
+    const row = (await svc.sql("SELECT status, attempts, last_error FROM rollbacks").get());
     expect(row).toEqual({ status: "failed", attempts: 1, last_error: "killed after 1 s" });
     const [attempt] = (await svc.container.audit.ofRelease(id)).filter((e) => e.kind === "rollback_attempt");
     expect(attempt!.data).toMatchObject({ outcome: "failed", status: "failed", signal: "SIGKILL", exit_code: null, output_tail: "starting\n" });
@@ -76,7 +78,7 @@ describe("rollback command", () => {
     const id = await reportedRelease(svc, "pay", "42");
     await svc.container.decisions.decide({ releaseId: id, action: "rollback", reason: "bad", actor: "ops", via: "cli" });
     await svc.container.rollbacks.runDue();
-    expect(svc.container.db.$client.prepare("SELECT status, attempts, last_error FROM rollbacks").get())
+    expect((await svc.sql("SELECT status, attempts, last_error FROM rollbacks").get()))
       .toEqual({ status: "failed", attempts: 1, last_error: "could not start '/nonexistent/rollback-tool': ENOENT" });
   });
 });

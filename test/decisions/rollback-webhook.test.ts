@@ -29,7 +29,7 @@ function verifySignature(header: string, body: string, secret: string): { t: num
   return { t: Number(parts.t), ok: expected === parts.v1 };
 }
 
-const rollbackRows = (s: TestService) => s.container.db.$client.prepare("SELECT release_id, status, attempts, last_error FROM rollbacks").all();
+const rollbackRows = async (s: TestService) => (await s.sql("SELECT release_id, status, attempts, last_error FROM rollbacks").all());
 
 describe("rollback webhook on a final fail", () => {
   it("POSTs a signed payload exactly once, and never again when the job re-runs or the fail is judged again", async () => {
@@ -67,7 +67,7 @@ describe("rollback webhook on a final fail", () => {
     svc.clock.now += 30 * MIN;
     await svc.container.rollbacks.runDue();
     expect(hook.got).toHaveLength(1);
-    expect(rollbackRows(svc)).toEqual([{ release_id: id, status: "succeeded", attempts: 1, last_error: null }]);
+    expect(await rollbackRows(svc)).toEqual([{ release_id: id, status: "succeeded", attempts: 1, last_error: null }]);
 
     const all = (await (await svc.request("GET", `/api/v1/releases/${id}/audit`)).json()) as { events: { kind: string; message: string; data: Record<string, unknown> }[] };
     // The fixture lays its traffic down after the minutes closed: late data is tested in test/tokens.
@@ -90,7 +90,7 @@ describe("rollback webhook on a final fail", () => {
     expect((await (await svc.request("GET", `/api/v1/releases/${id}/verdict`)).json()) as object).toMatchObject({ status: "fail", final: true });
     await svc.container.rollbacks.runDue();
     expect(hook.got).toHaveLength(1);
-    expect(rollbackRows(svc)).toEqual([{ release_id: id, status: "pending", attempts: 1, last_error: `${new URL(hook.url).host} answered 500` }]);
+    expect(await rollbackRows(svc)).toEqual([{ release_id: id, status: "pending", attempts: 1, last_error: `${new URL(hook.url).host} answered 500` }]);
 
     await svc.container.rollbacks.runDue();
     expect(hook.got).toHaveLength(1);
@@ -99,7 +99,7 @@ describe("rollback webhook on a final fail", () => {
     expect(hook.got).toHaveLength(2);
     expect((JSON.parse(hook.got[1]!.body) as { attempt: number }).attempt).toBe(2);
     expect(verifySignature(String(hook.got[1]!.headers["x-deploy-guard-signature"]), hook.got[1]!.body, SECRET).ok).toBe(true);
-    expect(rollbackRows(svc)).toEqual([{ release_id: id, status: "succeeded", attempts: 2, last_error: null }]);
+    expect(await rollbackRows(svc)).toEqual([{ release_id: id, status: "succeeded", attempts: 2, last_error: null }]);
 
     const events = (await svc.container.audit.ofRelease(id)).filter((e) => e.kind === "rollback_attempt");
     expect(events.map((e) => [e.data.attempt, e.data.outcome, e.data.http_status])).toEqual([[2, "succeeded", 200], [1, "failed", 500]]);

@@ -4,7 +4,7 @@ import { WebhookNotifier } from "../../src/notify/webhook-notifier.ts";
 import { startReceiver, type Receiver } from "../notify/local-receiver.ts";
 import { queueVerdict, startRelease } from "../notify/notify-fixtures.ts";
 import { rulesWith } from "../support/rule-files.ts";
-import { createTestService, type TestService } from "../support/test-service.ts";
+import { createTestService, TEST_STORE, type TestService } from "../support/test-service.ts";
 import { reportedRelease, START, withRollback } from "./release-fixtures.ts";
 
 let svc: TestService | undefined;
@@ -16,9 +16,13 @@ afterEach(async () => {
   receivers = [];
 });
 
-/** What another connection sees in the file at this moment: only what has been committed. */
-function committed(path: string, sql: string): unknown[] {
-  const db = new Database(path, { readonly: true });
+/**
+ * What another connection sees at this moment: only what has been committed. On PostgreSQL the harness's statement
+ * outside a write runs on another pooled connection.
+ */
+async function committed(s: TestService, sql: string): Promise<unknown[]> {
+  if (TEST_STORE === "postgres") return s.sql(sql).all();
+  const db = new Database(s.config.dbPath, { readonly: true });
   try {
     return db.prepare(sql).all();
   } finally {
@@ -31,10 +35,10 @@ const settle = () => new Promise((r) => setTimeout(r, 100));
 describe("rollbacks run only after their request is committed", () => {
   async function setUp() {
     let seen: unknown[] = [];
-    const hook = await startReceiver(() => {
+    const hook = await startReceiver(async () => {
       seen = [
-        committed(svc!.config.dbPath, "SELECT status FROM rollbacks"),
-        committed(svc!.config.dbPath, "SELECT attempt, status FROM effect_attempts WHERE effect = 'rollback'"),
+        await committed(svc!, "SELECT status FROM rollbacks"),
+        await committed(svc!, "SELECT attempt, status FROM effect_attempts WHERE effect = 'rollback'"),
       ];
       return { status: 200, body: "rolled back" };
     });
@@ -55,8 +59,8 @@ describe("rollbacks run only after their request is committed", () => {
     await settle();
     await s.container.rollbacks.runDue();
     expect(hook.got).toHaveLength(0);
-    expect(committed(s.config.dbPath, "SELECT release_id FROM rollbacks")).toEqual([]);
-    expect(committed(s.config.dbPath, "SELECT id FROM effect_attempts")).toEqual([]);
+    expect(await committed(s, "SELECT release_id FROM rollbacks")).toEqual([]);
+    expect(await committed(s, "SELECT id FROM effect_attempts")).toEqual([]);
   });
 
   it("has the claim and the 'started' attempt on disk when the target is called, and runs the kick of a decision once", async () => {
@@ -67,15 +71,15 @@ describe("rollbacks run only after their request is committed", () => {
     await s.container.rollbacks.runDue();
     expect(hook.got).toHaveLength(1);
     expect(seen()).toEqual([[{ status: "running" }], [{ attempt: 1, status: "started" }]]);
-    expect(committed(s.config.dbPath, "SELECT status, attempts FROM rollbacks")).toEqual([{ status: "succeeded", attempts: 1 }]);
+    expect(await committed(s, "SELECT status, attempts FROM rollbacks")).toEqual([{ status: "succeeded", attempts: 1 }]);
   });
 });
 
 describe("alerts go out only after what they announce is committed", () => {
   async function alerted() {
     let seen: unknown[] = [];
-    const hook = await startReceiver(() => {
-      seen = committed(svc!.config.dbPath, "SELECT subject, attempt, status FROM effect_attempts WHERE effect = 'alert' ORDER BY id");
+    const hook = await startReceiver(async () => {
+      seen = await committed(svc!, "SELECT subject, attempt, status FROM effect_attempts WHERE effect = 'alert' ORDER BY id");
       return { status: 200, body: "ok" };
     });
     receivers.push(hook);
@@ -94,7 +98,7 @@ describe("alerts go out only after what they announce is committed", () => {
 
   it("sends no follow-up for a decision whose surrounding write rolled back", async () => {
     const { s, hook, id } = await alerted();
-    const before = committed(s.config.dbPath, "SELECT id FROM notifications");
+    const before = await committed(s, "SELECT id FROM notifications ORDER BY id");
     const failed = s.container.store.write(async () => {
       await s.container.decisions.decide({ releaseId: id, action: "approve", reason: "fine", actor: "ops", via: "cli" });
       // More work in the same transaction gives a kick that ran inside it time to send before the rollback.
@@ -105,7 +109,7 @@ describe("alerts go out only after what they announce is committed", () => {
     await settle();
     await s.container.dispatcher.deliverDue();
     expect(hook.got).toHaveLength(1);
-    expect(committed(s.config.dbPath, "SELECT id FROM notifications")).toEqual(before);
+    expect(await committed(s, "SELECT id FROM notifications ORDER BY id")).toEqual(before);
 
     // The same decision, committed: its follow-up goes out once.
     await s.container.decisions.decide({ releaseId: id, action: "approve", reason: "fine", actor: "ops", via: "cli" });

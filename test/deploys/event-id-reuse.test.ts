@@ -10,8 +10,8 @@ beforeEach(() => {
 afterEach(() => svc.close());
 
 const T0 = Date.parse("2026-11-21T11:00:00Z");
-const count = (table: string) => (svc.container.db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-const releaseStatus = (id: string) => (svc.container.db.$client.prepare("SELECT status FROM releases WHERE id = ?").get(id) as { status: string }).status;
+const count = async (table: string) => ((await svc.sql(`SELECT count(*) AS n FROM ${table}`).get()) as { n: number }).n;
+const releaseStatus = async (id: string) => ((await svc.sql("SELECT status FROM releases WHERE id = ?").get(id)) as { status: string }).status;
 
 async function post(body: unknown, path = "/api/v1/deploys") {
   const res = await svc.request("POST", path, body);
@@ -41,8 +41,8 @@ describe("a re-used event_id (issue 13, item 5)", () => {
       },
     });
     expect(reused.body.errors.map((e: { path: string }) => e.path)).toEqual(["phase", "timestamp"]);
-    expect(count("deploy_events")).toBe(1);
-    expect(releaseStatus(first.body.release_id)).toBe("pending");
+    expect(await count("deploy_events")).toBe(1);
+    expect(await releaseStatus(first.body.release_id)).toBe("pending");
   });
 
   it("keeps an identical re-send a 202 duplicate, however the same values are written", async () => {
@@ -51,7 +51,7 @@ describe("a re-used event_id (issue 13, item 5)", () => {
     const again = await post({ timestamp: T0, event_id: "ev-2", phase: "started", version: " 7 ", service: "cart", environment: "production" });
     expect(again.res.status).toBe(202);
     expect(again.body).toEqual({ ...first.body, duplicate: true });
-    expect(count("deploy_events")).toBe(1);
+    expect(await count("deploy_events")).toBe(1);
   });
 
   it("answers 409 for a batch whose event re-uses an id, storing none of the batch", async () => {
@@ -63,8 +63,8 @@ describe("a re-used event_id (issue 13, item 5)", () => {
     const res = await post({ events }, "/api/v1/deploys/batch");
     expect(res.res.status).toBe(409);
     expect(res.body.stored_event.event_id).toBe("ev-3");
-    expect(count("deploy_events")).toBe(1);
-    expect(count("releases")).toBe(1);
+    expect(await count("deploy_events")).toBe(1);
+    expect(await count("releases")).toBe(1);
   });
 
   it("keeps a tool's re-sent phase a duplicate: Flagger's Progressing and Promoting share one start", async () => {

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli } from "../support/server-process.ts";
-import { createTestService, REPO_RULES, type TestService } from "../support/test-service.ts";
+import { createTestService, REPO_RULES, TEST_STORE, type TestService } from "../support/test-service.ts";
 import { generateTraffic } from "../support/traffic.ts";
 
 const MIN = 60_000;
@@ -41,7 +41,8 @@ async function backtest(file: string) {
 }
 
 describe("deploy-guard backtest", () => {
-  it("replays a sequential rule as the service judged it, and prints how a stricter one would have voted", async () => {
+  // The backtest command opens only a SQLite file (src/cli/backtest-command.ts): these replay what a SQLite service stored.
+  it.skipIf(TEST_STORE === "postgres")("replays a sequential rule as the service judged it, and prints how a stricter one would have voted", async () => {
     // Five hours on: the service has made every look up to the longest window (4 h) over the 35 minutes stored.
     svc = createTestService({ now: T + 5 * 60 * MIN });
     const scenarios: [string, number, number][] = [["steady", 0.005, 300], ["creeping", 0.007, 1500], ["broken", 0.05, 300]];
@@ -53,11 +54,11 @@ describe("deploy-guard backtest", () => {
     await svc.container.verdicts.runDue();
     // The deploys were reported five hours late: the creeping release's missing minutes may still be on their way, so it
     // waits (issue 12) until its longest window of wall-clock time has passed since the deploy was received.
-    const status = (service: string) => (svc.container.db.$client.prepare("SELECT status FROM releases WHERE service = ?").get(service) as { status: string }).status;
-    expect(status("creeping")).toBe("analyzing");
+    const status = async (service: string) => (await svc.sql<{ status: string }>("SELECT status FROM releases WHERE service = ?").get(service))!.status;
+    expect(await status("creeping")).toBe("analyzing");
     svc.clock.now += 4 * 60 * MIN + 5 * MIN;
     await svc.container.verdicts.runDue();
-    expect(status("creeping")).toBe("hold");
+    expect(await status("creeping")).toBe("hold");
 
     // The shipped rule, replayed, reaches every verdict the service reached.
     const same = await backtest(join(REPO_RULES, "default.yaml"));
@@ -75,7 +76,7 @@ describe("deploy-guard backtest", () => {
     expect(stricter.stdout).toContain("3 release(s) replayed; 1 would change (pass→hold 1).");
 
     // An operator says the broken release's fail was wrong: the backtest shows the mark, and whether a rule fixes it.
-    const broken = (svc.container.db.$client.prepare("SELECT id FROM releases WHERE service = 'broken'").get() as { id: string }).id;
+    const broken = (await svc.sql<{ id: string }>("SELECT id FROM releases WHERE service = 'broken'").get())!.id;
     const marked = await svc.request("POST", `/api/v1/releases/${broken}/decision`, { action: "mark_wrong", feedback: "false_fail", reason: "the errors were a load test" });
     expect(marked.status).toBe(201);
     const again = await backtest(join(REPO_RULES, "default.yaml"));
@@ -83,7 +84,8 @@ describe("deploy-guard backtest", () => {
     expect(again.stdout).toContain("Marked wrong by operators: 1 false fail(s), 0 no longer failed by this rule; 0 missed regression(s), 0 failed by it.");
   });
 
-  it("prints analyzing for a release whose sequential window is still open, and judges a fixed rule once", async () => {
+  // The backtest command opens only a SQLite file (src/cli/backtest-command.ts): these replay what a SQLite service stored.
+  it.skipIf(TEST_STORE === "postgres")("prints analyzing for a release whose sequential window is still open, and judges a fixed rule once", async () => {
     // The command judges at the real time, so these releases are placed just before it.
     const now = Math.floor(Date.now() / MIN) * MIN;
     svc = createTestService({ now });

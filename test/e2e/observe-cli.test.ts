@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { rulesWith } from "../support/rule-files.ts";
 import { runCli } from "../support/server-process.ts";
-import { createTestService, type TestService } from "../support/test-service.ts";
+import { createTestService, TEST_STORE, type TestService } from "../support/test-service.ts";
 import { generateTraffic } from "../support/traffic.ts";
 
 const MIN = 60_000;
@@ -30,7 +30,8 @@ async function release(service: string, errorRate: number) {
 }
 
 describe("the CLI and observe-mode rules (issue 12, item 5)", () => {
-  it("rules check --db prints each observe rule's record, and backtest marks the engine's answer as observe", async () => {
+  // rules check --db and backtest open only a SQLite file (src/cli/rules-check-command.ts, backtest-command.ts).
+  it.skipIf(TEST_STORE === "postgres")("rules check --db prints each observe rule's record, and backtest marks the engine's answer as observe", async () => {
     const rules = rulesWith({ trial: { service: "trial", edit: observe }, later: { service: "later", edit: observe } });
     svc = createTestService({ rulesDir: rules, now: T + 40 * MIN });
     await release("trial", 0.05);

@@ -33,7 +33,7 @@ export async function releasesInEveryStatus(svc: TestService, service: string): 
     expect((await svc.request("POST", `/api/v1/releases/${ids[status]}/evaluate`)).status).toBe(200);
   }
   expect((await svc.request("POST", `/api/v1/releases/${ids.pass}/decision`, { action: "approve", reason: "checked by hand" })).status).toBe(201);
-  svc.container.db.$client.prepare("UPDATE releases SET status = 'warn', summary = 'warn by fixture' WHERE id = ?").run(ids.warn);
+  await svc.sql("UPDATE releases SET status = 'warn', summary = 'warn by fixture' WHERE id = ?").run(ids.warn);
   for (const status of STATUSES) {
     const v = (await (await svc.request("GET", `/api/v1/releases/${ids[status]}/verdict`)).json()) as { status: string };
     expect(v.status, `release ${status}`).toBe(status);

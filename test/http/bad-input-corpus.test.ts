@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestService, type TestService } from "../support/test-service.ts";
+import { createTestService, TEST_STORE, type TestService } from "../support/test-service.ts";
 import { mulberry32 } from "../support/traffic.ts";
 import { mutateForm, mutateJson, pick, WEIRD_PARAMS } from "./corpus/mutations.ts";
 import { credentials, GITHUB_SECRET, GITLAB_TOKEN, SLACK_SECRET, seedsFrom, type OpenApi, type Seed } from "./corpus/seed-requests.ts";
@@ -91,10 +91,18 @@ function casesFor(seed: Seed, rnd: () => number): Case[] {
   return cases;
 }
 
-function tableCounts(): Record<string, number> {
-  const db = svc.container.db.$client;
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%'").all() as { name: string }[];
-  return Object.fromEntries(tables.map(({ name }) => [name, (db.prepare(`SELECT count(*) AS n FROM "${name}"`).get() as { n: number }).n]));
+let countAll: string | undefined;
+
+/** Every table's row count in one statement, on either store. */
+async function tableCounts(): Promise<Record<string, number>> {
+  if (!countAll) {
+    const list = TEST_STORE === "postgres"
+      ? "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
+      : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%'";
+    const tables = await svc.sql<{ name: string }>(list).all();
+    countAll = tables.map(({ name }) => `SELECT '${name}' AS name, count(*) AS n FROM "${name}"`).join(" UNION ALL ");
+  }
+  return Object.fromEntries((await svc.sql<{ name: string; n: number }>(countAll).all()).map(({ name, n }) => [name, n]));
 }
 
 async function send(c: Case): Promise<Response> {
@@ -116,7 +124,7 @@ describe("the bad-input corpus (issue 13, item 16)", () => {
     const statuses = new Map<number, number>();
     const perSeed: Record<string, Record<number, number>> = {};
     const rssBefore = process.memoryUsage().rss;
-    let counts = tableCounts();
+    let counts = await tableCounts();
     const started = Date.now();
     for (const c of cases) {
       const res = await send(c);
@@ -127,7 +135,7 @@ describe("the bad-input corpus (issue 13, item 16)", () => {
       const what = `${key} | ${c.url.slice(0, 120)} ${JSON.stringify(c.body?.slice(0, 160) ?? "")}`;
       const text = await res.text();
       if (res.status >= 500) failures.push(`${what}: ${text.slice(0, 200)}`);
-      const after = tableCounts();
+      const after = await tableCounts();
       if (res.status >= 400) {
         let detail: unknown;
         try {

@@ -14,7 +14,7 @@ async function problem(res: Response) {
   return body;
 }
 
-const count = (table: string) => (svc.container.db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = async (table: string) => ((await svc.sql(`SELECT count(*) AS n FROM ${table}`).get()) as { n: number }).n;
 const event = (i: number) => ({ timestamp: "2026-11-21T11:00:00Z", service: "web", status: 200, latency_ms: 12 + i });
 
 describe("bad input gets a clear 4xx problem, never a 500", () => {
@@ -24,7 +24,7 @@ describe("bad input gets a clear 4xx problem, never a 500", () => {
     expect((await problem(none)).detail).toContain("Authorization: Bearer");
     const wrong = await svc.request("POST", "/api/v1/deploys", { service: "a", version: "1", phase: "started" }, { authorization: "Bearer nope-nope-nope" });
     expect(wrong.status).toBe(401);
-    expect(count("releases")).toBe(0);
+    expect(await count("releases")).toBe(0);
   });
 
   it("refuses a token without the scope with 403", async () => {
@@ -73,8 +73,8 @@ describe("bad input gets a clear 4xx problem, never a 500", () => {
     const body = await problem(res);
     expect(body.errors![0]).toEqual({ path: "events[317].status", message: 'must be a finite number, got "500"' });
     expect(body.detail).toContain("Nothing of the 500 events was stored");
-    expect(count("log_events")).toBe(0);
-    expect(count("request_rollups")).toBe(0);
+    expect(await count("log_events")).toBe(0);
+    expect(await count("request_rollups")).toBe(0);
   });
 
   it("names the line of a bad NDJSON record", async () => {
@@ -85,7 +85,7 @@ describe("bad input gets a clear 4xx problem, never a 500", () => {
     const res2 = await svc.request("POST", "/api/v1/logs", body.split("\n").slice(0, 3).join("\n"), { "content-type": "application/x-ndjson" });
     expect(res2.status).toBe(422);
     expect((await problem(res2)).errors![0]).toEqual({ path: "line 3.service", message: "is required" });
-    expect(count("log_events")).toBe(0);
+    expect(await count("log_events")).toBe(0);
   });
 
   it("refuses bad metric samples with the field", async () => {
@@ -100,20 +100,20 @@ describe("bad input gets a clear 4xx problem, never a 500", () => {
     const res = await svc.request("POST", "/api/v1/logs", { events });
     expect(res.status).toBe(413);
     expect((await problem(res)).code).toBe("PAYLOAD_TOO_LARGE");
-    expect(count("log_events")).toBe(0);
+    expect(await count("log_events")).toBe(0);
   });
 
   it("takes at most 10,000 records a request, so one batch's write never holds other requests long", async () => {
     const roomy = createTestService();
-    const rows = () => (roomy.container.db.$client.prepare("SELECT count(*) AS n FROM log_events").get() as { n: number }).n;
+    const rows = async () => ((await roomy.sql("SELECT count(*) AS n FROM log_events").get()) as { n: number }).n;
     const lines = (n: number) => Array.from({ length: n }, (_, i) => JSON.stringify(event(i))).join("\n");
     const over = await roomy.request("POST", "/api/v1/logs", lines(10_001), { "content-type": "application/x-ndjson" });
     expect(over.status).toBe(413);
     expect((await problem(over)).detail).toContain("At most 10000 events a request; this one has 10001");
-    expect(rows()).toBe(0);
+    expect(await rows()).toBe(0);
     const full = await roomy.request("POST", "/api/v1/logs", lines(10_000), { "content-type": "application/x-ndjson" });
     expect(full.status).toBe(202);
-    expect(rows()).toBe(10_000);
+    expect(await rows()).toBe(10_000);
     roomy.close();
   });
 

@@ -35,7 +35,7 @@ describe("the API body cap on chunked bodies", () => {
     const events = Array.from({ length: 2000 }, () => ({ timestamp: "2026-11-21T11:59:00Z", service: "web", status: 200, latency_ms: 5 }));
     const res = await post("/api/v1/logs", JSON.stringify({ events }));
     expect(res.status).toBe(413);
-    expect((svc.container.db.$client.prepare("SELECT count(*) AS n FROM log_events").get() as { n: number }).n).toBe(0);
+    expect(((await svc.sql("SELECT count(*) AS n FROM log_events").get()) as { n: number }).n).toBe(0);
   });
 
   it("still takes a chunked body under the cap", async () => {

@@ -8,7 +8,7 @@ beforeEach(() => {
 afterEach(() => svc.close());
 
 const T0 = Date.parse("2026-11-21T11:00:00Z");
-const rows = (table: string) => (svc.container.db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const rows = async (table: string) => ((await svc.sql(`SELECT count(*) AS n FROM ${table}`).get()) as { n: number }).n;
 
 describe("POST /api/v1/deploys/batch", () => {
   it("records many events in order, so a start and its finish can travel together", async () => {
@@ -21,13 +21,13 @@ describe("POST /api/v1/deploys/batch", () => {
     const { results } = (await res.json()) as { results: { release_id: string; deploy_id: string; duplicate: boolean }[] };
     expect(results).toHaveLength(400);
     expect(results[1]).toEqual({ ...results[0], duplicate: false });
-    expect(rows("releases")).toBe(200);
-    const analyzing = svc.container.db.$client.prepare("SELECT count(*) AS n FROM releases WHERE status = 'analyzing'").get() as { n: number };
+    expect(await rows("releases")).toBe(200);
+    const analyzing = (await svc.sql("SELECT count(*) AS n FROM releases WHERE status = 'analyzing'").get()) as { n: number };
     expect(analyzing.n).toBe(200);
     // Sent again, every event is a duplicate and nothing changes.
     const again = (await (await svc.request("POST", "/api/v1/deploys/batch", { events })).json()) as { results: { duplicate: boolean }[] };
     expect(again.results.every((r) => r.duplicate)).toBe(true);
-    expect(rows("deploy_events")).toBe(400);
+    expect(await rows("deploy_events")).toBe(400);
   });
 
   it("stores nothing when one event is bad, and names it", async () => {
@@ -39,8 +39,8 @@ describe("POST /api/v1/deploys/batch", () => {
     expect(res.status).toBe(422);
     const body = (await res.json()) as { errors: { path: string }[] };
     expect(body.errors[0]!.path).toBe("events[1].phase");
-    expect(rows("deploy_events")).toBe(0);
-    expect(rows("releases")).toBe(0);
+    expect(await rows("deploy_events")).toBe(0);
+    expect(await rows("releases")).toBe(0);
   });
 
   it("takes NDJSON and names the line of a bad event", async () => {

@@ -38,7 +38,7 @@ describe("POST /api/v1/deploys", () => {
     const again = await post(event);
     expect(again.status).toBe(202);
     expect(again.body).toEqual({ ...first.body, duplicate: true });
-    const count = svc.container.db.$client.prepare("SELECT count(*) AS n FROM deploy_events").get() as { n: number };
+    const count = (await svc.sql("SELECT count(*) AS n FROM deploy_events").get()) as { n: number };
     expect(count.n).toBe(1);
   });
 
@@ -86,7 +86,7 @@ describe("POST /api/v1/deploys", () => {
     expect(release.deploys).toHaveLength(1);
     expect(release.deploys[0].status).toBe("failed");
     expect(release.status).toBe("fail");
-    expect(svc.container.db.$client.prepare("SELECT count(*) AS n FROM evaluations").get()).toEqual({ n: 1 });
+    expect((await svc.sql("SELECT count(*) AS n FROM evaluations").get())).toEqual({ n: 1 });
     // A roll-back after the failure is still recorded.
     await post({ service: "api", version: "12", phase: "rolled_back", timestamp: T0 + 300_000 });
     const after = (await (await svc.request("GET", `/api/v1/releases/${a.body.release_id}`)).json()) as Record<string, any>;

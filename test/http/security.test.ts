@@ -33,7 +33,7 @@ describe("access", () => {
   it("stores tokens as hashes only", async () => {
     svc = createTestService();
     const { token } = (await (await svc.request("POST", "/api/v1/tokens", { name: "ci", scope: "ingest" })).json()) as { token: string };
-    const stored = svc.container.db.$client.prepare("SELECT token_hash FROM api_tokens").all() as { token_hash: string }[];
+    const stored = (await svc.sql("SELECT token_hash FROM api_tokens").all()) as { token_hash: string }[];
     expect(stored).toHaveLength(1);
     expect(stored[0]!.token_hash).not.toContain(token);
     expect(stored[0]!.token_hash).toMatch(/^[0-9a-f]{64}$/);

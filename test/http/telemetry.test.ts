@@ -11,7 +11,7 @@ beforeEach(() => {
 afterEach(() => svc.close());
 
 const T0 = Date.parse("2026-11-21T10:00:00Z");
-const rows = (table: string) => (svc.container.db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const rows = async (table: string) => ((await svc.sql(`SELECT count(*) AS n FROM ${table}`).get()) as { n: number }).n;
 
 describe("telemetry push", () => {
   it("stores 10,000 JSON events and rolls them up per minute", async () => {
@@ -19,7 +19,7 @@ describe("telemetry push", () => {
     const res = await svc.request("POST", "/api/v1/logs", { events });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 10_000 });
-    expect(rows("log_events")).toBe(10_000);
+    expect(await rows("log_events")).toBe(10_000);
 
     const window = await new WindowReader(svc.container.store).requests({ service: "web", environment: "production", start: T0, end: T0 + 10 * 60_000 });
     expect(window.requests).toBe(10_000);
@@ -63,7 +63,7 @@ describe("telemetry push", () => {
     expect((await svc.request("POST", "/api/v1/metrics", nd, { "content-type": "application/x-ndjson" })).status).toBe(202);
     const m = await new WindowReader(svc.container.store).metric("cpu.pct", { service: "web", environment: "production", start: T0, end: T0 + 120_000 });
     expect(m.points).toEqual([50, 50, 50, 50]);
-    expect(rows("metric_samples")).toBe(240);
+    expect(await rows("metric_samples")).toBe(240);
   });
 
   it("prunes raw rows and roll-ups past the retention", async () => {
@@ -72,6 +72,6 @@ describe("telemetry push", () => {
     // 20 raw events, 2 minutes × 4 host/route roll-ups, 2 service-minute roll-ups, and the 2 minutes' late-data notes
     // (the clock is 2 hours past T0).
     expect(removed).toBe(20 + 8 + 2 + 2);
-    expect(rows("log_events")).toBe(10);
+    expect(await rows("log_events")).toBe(10);
   });
 });

@@ -52,7 +52,7 @@ describe("URL fields accept only http and https", () => {
       expect(res.headers.get("content-type")).toBe("application/problem+json");
       expect(JSON.stringify(await res.json())).toContain("must be an http:// or https:// URL");
     }
-    expect(svc.container.db.$client.prepare("SELECT count(*) AS n FROM releases").get()).toEqual({ n: 0 });
+    expect((await svc.sql("SELECT count(*) AS n FROM releases").get())).toEqual({ n: 0 });
     const ok = await svc.request("POST", "/api/v1/deploys", { service: "pay", version: "3", phase: "started", url: "https://ci.example.com/builds/42" });
     expect(ok.status).toBe(202);
   });

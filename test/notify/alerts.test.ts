@@ -36,8 +36,9 @@ async function receiver(failFirst = 0): Promise<{ url: string; got: Received[]; 
 
 let svc: TestService | undefined;
 let servers: Server[] = [];
-afterEach(() => {
-  svc?.close();
+afterEach(async () => {
+  await svc?.close();
+  svc = undefined;
   servers.forEach((s) => s.close());
   servers = [];
 });
@@ -89,7 +90,7 @@ describe("alerts on fail and warn", () => {
     const [t, v1] = String(headers["x-deploy-guard-signature"]).split(",").map((p) => p.split("=")[1]);
     expect(v1).toBe(createHmac("sha256", secret).update(`${t}.${body}`).digest("hex"));
     expect(JSON.parse(body)).toMatchObject({ type: "verdict", release_id: id, status: "fail", service: "pay" });
-    const rows = svc.container.db.$client.prepare("SELECT channel, status, attempts FROM notifications ORDER BY channel").all();
+    const rows = (await svc.sql("SELECT channel, status, attempts FROM notifications ORDER BY channel").all());
     expect(rows).toEqual([{ channel: "slack", status: "sent", attempts: 1 }, { channel: "webhook", status: "sent", attempts: 3 }]);
   });
 
@@ -101,7 +102,7 @@ describe("alerts on fail and warn", () => {
     await svc.container.dispatcher.deliverDue();
     const v = (await (await svc.request("GET", `/api/v1/releases/${id}/verdict`)).json()) as { status: string };
     expect(v.status).toBe("fail");
-    const row = svc.container.db.$client.prepare("SELECT status, attempts, last_error FROM notifications").get() as Record<string, unknown>;
+    const row = (await svc.sql("SELECT status, attempts, last_error FROM notifications").get()) as Record<string, unknown>;
     expect(row).toMatchObject({ status: "pending", attempts: 1 });
     expect(String(row.last_error)).toContain("could not reach 127.0.0.1:9");
   });

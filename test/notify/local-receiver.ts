@@ -19,12 +19,12 @@ export interface Receiver {
 }
 
 /** A local HTTP server standing in for Slack, HipChat or a webhook consumer: records every request, answers as told. */
-export async function startReceiver(answer: (r: Received, index: number) => Answer = () => ({ status: 200, body: "ok" })): Promise<Receiver> {
+export async function startReceiver(answer: (r: Received, index: number) => Answer | Promise<Answer> = () => ({ status: 200, body: "ok" })): Promise<Receiver> {
   const got: Received[] = [];
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (d: Buffer) => (body += d.toString()));
-    req.on("end", () => {
+    req.on("end", async () => {
       let json: unknown;
       try {
         json = JSON.parse(body);
@@ -33,7 +33,7 @@ export async function startReceiver(answer: (r: Received, index: number) => Answ
       }
       const r: Received = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body, json };
       got.push(r);
-      const a = answer(r, got.length - 1);
+      const a = await answer(r, got.length - 1);
       const text = a.body === undefined ? "" : typeof a.body === "string" ? a.body : JSON.stringify(a.body);
       res.writeHead(a.status, typeof a.body === "object" ? { "content-type": "application/json" } : {}).end(a.status === 204 ? undefined : text);
     });

@@ -38,7 +38,7 @@ async function setUp(env: Record<string, string> = {}, slackUrl?: string) {
   return { s: svc, slack, hipchat, hook };
 }
 
-const rows = (s: TestService) => s.container.db.$client.prepare("SELECT channel, target, kind, status FROM notifications ORDER BY id").all();
+const rows = async (s: TestService) => (await s.sql("SELECT channel, target, kind, status FROM notifications ORDER BY id").all());
 
 describe("per-rule routing, de-duplication and throttling", () => {
   it("sends a fail to the rule's Slack channel and HipChat room only, not to the webhook that asked for warnings", async () => {
@@ -48,7 +48,7 @@ describe("per-rule routing, de-duplication and throttling", () => {
     expect(slack.got.map((r) => [r.path, r.json.channel])).toEqual([["/api/chat.postMessage", "#payments-alerts"]]);
     expect(hipchat.got.map((r) => r.path)).toEqual(["/v2/room/Ops/notification"]);
     expect(hook.got).toHaveLength(0);
-    expect(rows(s)).toEqual([
+    expect(await rows(s)).toEqual([
       { channel: "slack", target: "#payments-alerts", kind: "verdict", status: "sent" },
       { channel: "hipchat", target: "Ops", kind: "verdict", status: "sent" },
     ]);
@@ -88,7 +88,7 @@ describe("per-rule routing, de-duplication and throttling", () => {
     expect(digest.attachments[0].blocks[1].text.text.split("\n")).toHaveLength(4);
     expect(hipchat.got.at(-1)!.json).toMatchObject({ color: "gray", notify: false });
     expect(hipchat.got.at(-1)!.json.message).toContain("4 more alerts for pay");
-    const counts = s.container.db.$client.prepare("SELECT channel, kind, status, COUNT(*) AS n FROM notifications GROUP BY channel, kind, status ORDER BY channel, kind, status").all();
+    const counts = (await s.sql("SELECT channel, kind, status, COUNT(*) AS n FROM notifications GROUP BY channel, kind, status ORDER BY channel, kind, status").all());
     expect(counts).toEqual([
       { channel: "hipchat", kind: "digest", status: "sent", n: 1 },
       { channel: "hipchat", kind: "verdict", status: "sent", n: 3 },
@@ -109,7 +109,7 @@ describe("per-rule routing, de-duplication and throttling", () => {
     expect(((await (await s.request("GET", `/api/v1/releases/${id}/verdict`)).json()) as { status: string }).status).toBe("fail");
     await s.container.dispatcher.deliverDue();
     expect(hipchat.got).toHaveLength(1);
-    const slackRow = s.container.db.$client.prepare("SELECT status, attempts, last_error FROM notifications WHERE channel = 'slack'").get() as Record<string, unknown>;
+    const slackRow = (await s.sql("SELECT status, attempts, last_error FROM notifications WHERE channel = 'slack'").get()) as Record<string, unknown>;
     expect(slackRow).toMatchObject({ status: "pending", attempts: 1 });
     expect(String(slackRow.last_error)).toMatch(/^could not reach 127\.0\.0\.1:\d+/);
   });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { SlackApi } from "../../src/notify/slack-api.ts";
+import { DELIVERY_LEASE_MS } from "../../src/notify/notification-dispatcher.ts";
 import { SlackApiNotifier } from "../../src/notify/slack-api-notifier.ts";
 import { createTestService, type TestService } from "../support/test-service.ts";
 import { startReceiver, slackApiAnswer, type Answer, type Receiver, type Received } from "./local-receiver.ts";
@@ -22,7 +23,7 @@ async function setUp(answer: (r: Received, i: number) => Answer = slackApiAnswer
   return { s: svc, slack };
 }
 
-const rows = (s: TestService) => s.container.db.$client.prepare("SELECT status, attempts, last_error FROM notifications ORDER BY id").all();
+const rows = async (s: TestService) => (await s.sql("SELECT status, attempts, last_error FROM notifications ORDER BY id").all());
 
 describe("Slack through the Web API", () => {
   it("posts the full Block Kit message for a fail: colour bar, emoji, fields, summary, top reasons with numbers, buttons and link", async () => {
@@ -93,7 +94,7 @@ describe("Slack through the Web API", () => {
     expect(post!.json.attachments[0].color).toBe("#ECB22E");
     expect(update!.json).toMatchObject({ channel: "C0PAYMENTS", ts: "1700000000.000100", text: `:rotating_light: Failing: pay 3 (production): ${FAIL_SUMMARY}` });
     expect(update!.json.attachments[0].color).toBe("#E01E5A");
-    expect(s.container.db.$client.prepare("SELECT release_id, channel, target, ref FROM message_refs").all())
+    expect((await s.sql("SELECT release_id, channel, target, ref FROM message_refs").all()))
       .toEqual([{ release_id: id, channel: "slack", target: "", ref: "C0PAYMENTS:1700000000.000100" }]);
   });
 
@@ -102,11 +103,11 @@ describe("Slack through the Web API", () => {
     const id = await startRelease(s, "pay", "3");
     await queueVerdict(s, id, "fail");
     await s.container.dispatcher.deliverDue();
-    expect(rows(s)).toEqual([{ status: "pending", attempts: 1, last_error: "Slack chat.postMessage failed: ratelimited" }]);
+    expect(await rows(s)).toEqual([{ status: "pending", attempts: 1, last_error: "Slack chat.postMessage failed: ratelimited" }]);
     s.clock.now += 11_000;
     await s.container.dispatcher.deliverDue();
     expect(slack.got).toHaveLength(2);
-    expect(rows(s)).toEqual([{ status: "sent", attempts: 2, last_error: null }]);
+    expect(await rows(s)).toEqual([{ status: "sent", attempts: 2, last_error: null }]);
   });
 
   it("does not retry invalid_auth", async () => {
@@ -117,7 +118,7 @@ describe("Slack through the Web API", () => {
     s.clock.now += 60 * 60_000;
     await s.container.dispatcher.deliverDue();
     expect(slack.got).toHaveLength(1);
-    expect(rows(s)).toEqual([{ status: "failed", attempts: 1, last_error: "Slack chat.postMessage failed: invalid_auth" }]);
+    expect(await rows(s)).toEqual([{ status: "failed", attempts: 1, last_error: "Slack chat.postMessage failed: invalid_auth" }]);
   });
 
   it("posts a new message when the stored one can no longer be edited", async () => {
@@ -128,7 +129,7 @@ describe("Slack through the Web API", () => {
     await queueVerdict(s, id, "fail");
     await s.container.dispatcher.deliverDue();
     expect(slack.got.map((r) => r.path)).toEqual(["/api/chat.postMessage", "/api/chat.update", "/api/chat.postMessage"]);
-    expect(s.container.db.$client.prepare("SELECT ref FROM message_refs").pluck().get()).toBe("C0PAYMENTS:1700000000.002100");
+    expect((await s.sql<{ ref: string }>("SELECT ref FROM message_refs").get())?.ref).toBe("C0PAYMENTS:1700000000.002100");
   });
 
   it("after a crash cut off a post, finds the posted message by its idempotency key and edits it instead of posting twice", async () => {
@@ -144,17 +145,19 @@ describe("Slack through the Web API", () => {
     await queueVerdict(s, id, "fail");
     await s.container.dispatcher.deliverDue();
     // What kill -9 after Slack answered leaves behind: the attempt 'started' by a dead process, the alert pending, no ref.
-    s.container.db.$client.exec("UPDATE effect_attempts SET status = 'started', runner = 'dead-process', finished_at = NULL");
-    s.container.db.$client.exec("UPDATE notifications SET status = 'pending', sent_at = NULL");
-    s.container.db.$client.exec("DELETE FROM message_refs");
+    await s.sql("UPDATE effect_attempts SET status = 'started', runner = 'dead-process', finished_at = NULL").run();
+    await s.sql("UPDATE notifications SET status = 'pending', sent_at = NULL").run();
+    await s.sql("DELETE FROM message_refs").run();
+    // On PostgreSQL another replica's attempt counts as dead once its lease has run out.
+    s.clock.now += DELIVERY_LEASE_MS;
     s.restart();
     await s.container.dispatcher.deliverDue();
 
     expect(slack.got.map((r) => r.path)).toEqual(["/api/chat.postMessage", "/api/conversations.history", "/api/chat.update"]);
     expect(slack.got[1]!.json).toMatchObject({ channel: "C0DEPLOYS", include_all_metadata: true });
     expect(slack.got[2]!.json).toMatchObject({ channel: "C0DEPLOYS", ts: "1700000000.000100" });
-    expect(rows(s)).toEqual([{ status: "sent", attempts: 2, last_error: null }]);
-    expect(s.container.db.$client.prepare("SELECT attempt, status FROM effect_attempts ORDER BY attempt").all())
+    expect(await rows(s)).toEqual([{ status: "sent", attempts: 2, last_error: null }]);
+    expect((await s.sql("SELECT attempt, status FROM effect_attempts ORDER BY attempt").all()))
       .toEqual([{ attempt: 1, status: "unknown" }, { attempt: 2, status: "succeeded" }]);
   });
 });

@@ -2,32 +2,50 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { EffectAttemptStore } from "../../src/store/effect-attempt-store.ts";
+import { PgStore } from "../../src/store/pg-store.ts";
 import { SqliteStore } from "../../src/store/sqlite-store.ts";
+import type { Store } from "../../src/store/store.ts";
+import { cloneTemplate, dbUrl, dropDatabase } from "../support/postgres.ts";
+import { TEST_STORE } from "../support/test-service.ts";
 
 const dirs: string[] = [];
-const stores: SqliteStore[] = [];
+const databases: string[] = [];
+const stores: Store[] = [];
 afterEach(async () => {
   await Promise.all(stores.splice(0).map((s) => s.close()));
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const name of databases.splice(0)) dropDatabase(name);
 });
 
-function open(path?: string): SqliteStore {
-  const file = path ?? join(dirs[dirs.push(mkdtempSync(join(tmpdir(), "dg-attempts-"))) - 1]!, "guard.db");
-  const store = SqliteStore.open(file, "normal");
+/** A new store of the kind under test: a SQLite file, or a PostgreSQL database copied from the migrated template. */
+function open(): Store {
+  let store: Store;
+  if (TEST_STORE === "postgres") {
+    const name = cloneTemplate();
+    databases.push(name);
+    store = new PgStore(new pg.Pool({ connectionString: dbUrl(name), max: 4 }));
+  } else {
+    store = SqliteStore.open(join(dirs[dirs.push(mkdtempSync(join(tmpdir(), "dg-attempts-"))) - 1]!, "guard.db"), "normal");
+  }
   stores.push(store);
   return store;
 }
 
-const onDisk = (path: string) => {
-  const db = new Database(path, { readonly: true });
+const ATTEMPTS = "SELECT subject, attempt, status, detail FROM effect_attempts ORDER BY id";
+
+/** What another connection reads: the file opened again, or (outside any write) another pooled PostgreSQL connection. */
+async function onDisk(store: Store): Promise<unknown[]> {
+  if (store.dialect === "postgres") return store.statement(ATTEMPTS).all();
+  const db = new Database(store.db.$client.name, { readonly: true });
   try {
-    return db.prepare("SELECT subject, attempt, status, detail FROM effect_attempts ORDER BY id").all();
+    return db.prepare(ATTEMPTS).all();
   } finally {
     db.close();
   }
-};
+}
 
 describe("effect attempts", () => {
   it("has an attempt committed as started when start() resolves, numbered per subject", async () => {
@@ -36,7 +54,7 @@ describe("effect attempts", () => {
     expect(await attempts.start("alert", "7", "key-7", 1000)).toMatchObject({ attempt: 1 });
     const second = await attempts.start("alert", "7", "key-7", 2000);
     expect(second.attempt).toBe(2);
-    expect(onDisk(store.db.$client.name)).toEqual([
+    expect(await onDisk(store)).toEqual([
       { subject: "7", attempt: 1, status: "started", detail: null },
       { subject: "7", attempt: 2, status: "started", detail: null },
     ]);
@@ -46,7 +64,6 @@ describe("effect attempts", () => {
 
   it("turns another runner's attempts left started into unknown, once, and leaves its own in flight alone", async () => {
     const first = open();
-    const path = first.db.$client.name;
     const crashed = new EffectAttemptStore(first);
     await crashed.start("rollback", "rel_1", "rollback-rel_1", 1000);
     const restarted = new EffectAttemptStore(first);
@@ -56,7 +73,7 @@ describe("effect attempts", () => {
     expect(await restarted.orphans("rollback")).toEqual([]);
     expect(await restarted.unknownSince("rollback", "rel_1")).toBe(1000);
     expect(await restarted.unknownSince("rollback", "rel_2")).toBeUndefined();
-    expect(onDisk(path)).toEqual([
+    expect(await onDisk(first)).toEqual([
       { subject: "rel_1", attempt: 1, status: "unknown", detail: "the process stopped while this attempt ran" },
       { subject: "rel_2", attempt: 1, status: "started", detail: null },
     ]);
@@ -70,6 +87,6 @@ describe("effect attempts", () => {
       throw new Error("the claim failed");
     });
     await expect(failed).rejects.toThrow("the claim failed");
-    expect(onDisk(store.db.$client.name)).toEqual([]);
+    expect(await onDisk(store)).toEqual([]);
   });
 });

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestService, type TestService } from "../support/test-service.ts";
-import { countRows } from "../support/sqlite-count.ts";
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
@@ -10,7 +9,7 @@ afterEach(() => svc?.close());
 const start = () => (svc = createTestService({ env: { DEPLOY_GUARD_INGEST_MAX_AHEAD_SECONDS: "300", DEPLOY_GUARD_RETENTION_DAYS: "14" } }));
 const as = (token: string) => ({ authorization: `Bearer ${token}` });
 const event = (at: number) => ({ timestamp: at, service: "shop", status: 200, latency_ms: 10 });
-const count = (sql: string) => countRows(`${svc.dir}/guard.db`, sql);
+const count = async (sql: string) => (await svc.sql<{ n: number }>(sql).get())?.n;
 
 async function token(scope: string): Promise<{ id: string; token: string }> {
   return (await (await svc.request("POST", "/api/v1/tokens", { name: `${scope} shipper`, scope })).json()) as { id: string; token: string };
@@ -29,7 +28,7 @@ describe("telemetry time bounds", () => {
     const body = await problem(await svc.request("POST", "/api/v1/logs", { events: [event(svc.clock.now), event(ahead)] }), 422);
     expect(body.detail).toContain("events[1].timestamp");
     expect(body.detail).toContain(new Date(ahead).toISOString());
-    expect(count("SELECT count(*) AS n FROM log_events")).toBe(0);
+    expect(await count("SELECT count(*) AS n FROM log_events")).toBe(0);
     expect((await svc.request("POST", "/api/v1/logs", { events: [event(svc.clock.now + 4 * MIN)] })).status).toBe(202);
   });
 
@@ -50,17 +49,17 @@ describe("telemetry time bounds", () => {
     const refused = await problem(await svc.request("POST", "/api/v1/logs", { events: [event(svc.clock.now), event(old)] }, as(ingest.token)), 403);
     expect(refused.detail).toContain("events[1].timestamp");
     expect(refused.detail).toContain("'backfill' scope");
-    expect(count("SELECT count(*) AS n FROM log_events")).toBe(0);
+    expect(await count("SELECT count(*) AS n FROM log_events")).toBe(0);
     expect((await svc.request("POST", "/api/v1/logs", { events: [event(old), event(old + 1000), event(svc.clock.now)] }, as(backfill.token))).status).toBe(202);
-    expect(count(`SELECT records AS n FROM late_telemetry WHERE token_id = '${backfill.id}' AND minute = ${Math.floor(old / MIN) * MIN}`)).toBe(2);
-    expect(count("SELECT count(*) AS n FROM late_telemetry")).toBe(1);
+    expect(await count(`SELECT records AS n FROM late_telemetry WHERE token_id = '${backfill.id}' AND minute = ${Math.floor(old / MIN) * MIN}`)).toBe(2);
+    expect(await count("SELECT count(*) AS n FROM late_telemetry")).toBe(1);
   });
 
   it("accepts on-time records without writing anything about lateness", async () => {
     start();
     const ingest = await token("ingest");
     expect((await svc.request("POST", "/api/v1/logs", { events: [event(svc.clock.now - 30_000)] }, as(ingest.token))).status).toBe(202);
-    expect(count("SELECT count(*) AS n FROM late_telemetry")).toBe(0);
+    expect(await count("SELECT count(*) AS n FROM late_telemetry")).toBe(0);
   });
 });
 
@@ -73,7 +72,7 @@ describe("past-dated deploy events", () => {
     const backfill = await token("backfill");
     const past = svc.clock.now - 90 * MIN;
     expect((await problem(await svc.request("POST", "/api/v1/deploys", deploy(past), as(ingest.token)), 403)).detail).toContain("'backfill' scope");
-    expect(count("SELECT count(*) AS n FROM releases")).toBe(0);
+    expect(await count("SELECT count(*) AS n FROM releases")).toBe(0);
     expect((await svc.request("POST", "/api/v1/deploys", deploy(past), as(backfill.token))).status).toBe(202);
     expect((await svc.request("POST", "/api/v1/deploys", deploy(svc.clock.now - 30_000, { version: "1.2.4" }), as(ingest.token))).status).toBe(202);
   });

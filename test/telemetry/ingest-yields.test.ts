@@ -1,15 +1,16 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { isErrorEvent, type LogEvent } from "../../src/telemetry/log-event.ts";
 import { createTestService, type TestService } from "../support/test-service.ts";
+import { countOf, refuseInserts } from "./refusing-trigger.ts";
 
 let svc: TestService | undefined;
-afterEach(() => {
-  svc?.close();
+afterEach(async () => {
+  await svc?.close();
   svc = undefined;
 });
 
-const count = (table: string, where = "1") => svc!.container.db.$client.prepare(`SELECT COUNT(*) FROM ${table} WHERE ${where}`).pluck().get() as number;
-const total = (sql: string) => svc!.container.db.$client.prepare(sql).pluck().get() as number;
+const count = (table: string, where?: string) => countOf(svc!, table, where);
+const total = async (sql: string) => (await svc!.sql(sql).values())[0]![0];
 
 /** A deploy-sized batch, as bench/soak-bench.ts sends it: 5 services, 20 hosts, 30 routes, 2 % errors. */
 const bigBatch = (now: number, n = 10_000, tag = "big") =>
@@ -48,21 +49,21 @@ describe("a large ingest batch yields to other requests", () => {
     // 5 slices of validation and 5 of roll-ups, with a turn of the event loop between them: one probe answered in each.
     // Done in one piece, the batch let at most the turn of the write queue through.
     expect(answeredBefore).toBeGreaterThanOrEqual(8);
-    expect(count("log_events")).toBe(10_000);
-    expect(total("SELECT SUM(requests) FROM service_rollups")).toBe(10_000);
-    expect(total("SELECT SUM(requests) FROM request_rollups")).toBe(10_000);
-    expect(total("SELECT SUM(errors) FROM request_rollups")).toBe(200);
+    expect(await count("log_events")).toBe(10_000);
+    expect(await total("SELECT SUM(requests) FROM service_rollups")).toBe(10_000);
+    expect(await total("SELECT SUM(requests) FROM request_rollups")).toBe(10_000);
+    expect(await total("SELECT SUM(errors) FROM request_rollups")).toBe(200);
   });
 
   it("stores two large batches sent at once each whole and once, acknowledging each only after it is stored", async () => {
     svc = createTestService();
     const [a, b] = await Promise.all([
-      svc.request("POST", "/api/v1/logs", { events: bigBatch(svc.clock.now, 10_000, "a") }).then(async (r) => ({ status: r.status, stored: count("log_events", "service LIKE 'a%'") })),
-      svc.request("POST", "/api/v1/logs", { events: bigBatch(svc.clock.now, 6_000, "b") }).then(async (r) => ({ status: r.status, stored: count("log_events", "service LIKE 'b%'") })),
+      svc.request("POST", "/api/v1/logs", { events: bigBatch(svc.clock.now, 10_000, "a") }).then(async (r) => ({ status: r.status, stored: await count("log_events", "service LIKE 'a%'") })),
+      svc.request("POST", "/api/v1/logs", { events: bigBatch(svc.clock.now, 6_000, "b") }).then(async (r) => ({ status: r.status, stored: await count("log_events", "service LIKE 'b%'") })),
     ]);
     expect(a).toEqual({ status: 202, stored: 10_000 });
     expect(b).toEqual({ status: 202, stored: 6_000 });
-    expect(total("SELECT SUM(requests) FROM service_rollups")).toBe(16_000);
+    expect(await total("SELECT SUM(requests) FROM service_rollups")).toBe(16_000);
   });
 
   it("refuses a large batch whose last record is bad with 422 naming it, storing nothing of the batch", async () => {
@@ -73,16 +74,16 @@ describe("a large ingest batch yields to other requests", () => {
     expect(res.status).toBe(422);
     expect(res.headers.get("content-type")).toMatch(/application\/problem\+json/);
     expect(((await res.json()) as { detail: string }).detail).toMatch(/events\[9999\]\.status/);
-    for (const table of ["log_events", "request_rollups", "service_rollups", "error_signatures", "error_signature_minutes"]) expect(count(table)).toBe(0);
+    for (const table of ["log_events", "request_rollups", "service_rollups", "error_signatures", "error_signature_minutes"]) expect(await count(table)).toBe(0);
   });
 
   it("stores nothing of a prepared batch whose write fails part way", async () => {
     svc = createTestService();
     const store = svc.container.telemetry;
-    svc.container.db.$client.exec("CREATE TRIGGER refuse BEFORE INSERT ON service_rollups WHEN NEW.service = 'cart' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    await refuseInserts(svc, "service_rollups", "NEW.service = 'cart'");
     const prepared = await store.prepareLogs(Array.from({ length: 5_000 }, (_, i) => event(svc!.clock.now + i, `boom ${i % 3}`)), [], svc.clock.now, 1_000);
     await expect(store.writeLogs(prepared)).rejects.toThrow(/refused/);
-    for (const table of ["log_events", "request_rollups", "service_rollups", "error_signatures", "error_signature_minutes"]) expect(count(table)).toBe(0);
+    for (const table of ["log_events", "request_rollups", "service_rollups", "error_signatures", "error_signature_minutes"]) expect(await count(table)).toBe(0);
   });
 
   it("keeps the more general error template when batches are written in another order than they were mined", async () => {
@@ -93,7 +94,7 @@ describe("a large ingest batch yields to other requests", () => {
     expect(later.signatures.signatures[0]!.fingerprint).toBe(first.signatures.signatures[0]!.fingerprint);
     await store.writeLogs(later);
     await store.writeLogs(first);
-    const rows = svc.container.db.$client.prepare("SELECT template, first_seen, last_seen FROM error_signatures").all();
+    const rows = await svc.sql("SELECT template, first_seen, last_seen FROM error_signatures").all();
     expect(rows).toEqual([{ template: "cache miss on shelf <*>", first_seen: now, last_seen: now + 1000 }]);
   });
 });

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestService, type TestService } from "../support/test-service.ts";
-import { countRows } from "../support/sqlite-count.ts";
 
 let svc: TestService;
 afterEach(() => svc?.close());
@@ -14,7 +13,8 @@ async function createToken(body: Record<string, unknown>): Promise<{ id: string;
 
 const as = (token: string) => ({ authorization: `Bearer ${token}` });
 const event = (service: string, environment = "production", at = svc.clock.now) => ({ timestamp: at, service, environment, status: 200, latency_ms: 12 });
-const logRows = () => countRows(`${svc.dir}/guard.db`, "SELECT count(*) AS n FROM log_events");
+const countOf = async (sql: string) => (await svc.sql<{ n: number }>(sql).get())!.n;
+const logRows = () => countOf("SELECT count(*) AS n FROM log_events");
 
 async function problem(res: Response, status: number): Promise<{ detail: string; errors?: { path: string }[] }> {
   expect(res.status).toBe(status);
@@ -27,11 +27,11 @@ describe("tokens limited to services and environments", () => {
     svc = createTestService();
     const { token } = await createToken({ name: "pay shipper", scope: "ingest", services: ["pay-*"], environments: ["production"] });
     expect((await svc.request("POST", "/api/v1/logs", { events: [event("pay-api"), event("pay-worker")] }, as(token))).status).toBe(202);
-    const before = logRows();
+    const before = await logRows();
     const body = await problem(await svc.request("POST", "/api/v1/logs", { events: [event("pay-api"), event("pay-api"), event("checkout")] }, as(token)), 403);
     expect(body.detail).toContain("events[2]");
     expect(body.detail).toContain("service 'checkout'");
-    expect(logRows()).toBe(before);
+    expect(await logRows()).toBe(before);
   });
 
   it("refuses metrics and deploys in an environment outside the token's", async () => {
@@ -42,7 +42,7 @@ describe("tokens limited to services and environments", () => {
     const deploy = { service: "shop", environment: "production", version: "1.0.0", phase: "started" };
     expect((await problem(await svc.request("POST", "/api/v1/deploys", deploy, as(token)), 403)).detail).toContain("environment 'production'");
     expect((await svc.request("POST", "/api/v1/deploys", { ...deploy, environment: "staging-eu" }, as(token))).status).toBe(202);
-    expect(countRows(`${svc.dir}/guard.db`, "SELECT count(*) AS n FROM releases WHERE environment = 'production'")).toBe(0);
+    expect(await countOf("SELECT count(*) AS n FROM releases WHERE environment = 'production'")).toBe(0);
   });
 
   it("limits a deploy tool's webhook that sends a limited token too (a production-only token, a Jenkins job deploying to staging)", async () => {
@@ -51,7 +51,7 @@ describe("tokens limited to services and environments", () => {
     const job = readFileSync(new URL("../fixtures/webhooks/jenkins/deploy-job-started.json", import.meta.url), "utf8");
     const res = await svc.request("POST", "/api/v1/webhooks/jenkins", job, { ...as(token), "content-type": "application/json" });
     expect((await problem(res, 403)).detail).toContain("environment 'staging'");
-    expect(countRows(`${svc.dir}/guard.db`, "SELECT count(*) AS n FROM deploy_events")).toBe(0);
+    expect(await countOf("SELECT count(*) AS n FROM deploy_events")).toBe(0);
   });
 
   it("lists only the releases and audit entries of the token's services", async () => {
@@ -83,7 +83,7 @@ describe("tokens limited to services and environments", () => {
     await problem(await svc.request("GET", "/api/v1/services/checkout/gate", undefined, as(token)), 403);
     await problem(await svc.request("GET", "/api/v1/gates/verdict?service=checkout&version=2.0.0", undefined, as(token)), 403);
     expect((await svc.request("GET", "/api/v1/services/pay/gate", undefined, as(token))).status).toBe(200);
-    expect(countRows(`${svc.dir}/guard.db`, "SELECT count(*) AS n FROM release_decisions")).toBe(0);
+    expect(await countOf("SELECT count(*) AS n FROM release_decisions")).toBe(0);
   });
 
   it("refuses a limit on an admin token and a glob with other characters", async () => {
@@ -123,7 +123,7 @@ describe("listing and revoking tokens", () => {
     svc = createTestService();
     const { id, token } = await createToken({ name: "release bot", scope: "operator" });
     expect((await svc.request("GET", "/api/v1/releases", undefined, as(token))).status).toBe(200);
-    svc.container.db.$client.prepare("DELETE FROM api_tokens WHERE id = ?").run(id);
+    (await svc.sql("DELETE FROM api_tokens WHERE id = ?").run(id));
     await problem(await svc.request("GET", "/api/v1/releases", undefined, as(token)), 401);
   });
 

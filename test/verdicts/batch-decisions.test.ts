@@ -37,7 +37,7 @@ describe("decisions that name a batch (issue 12)", () => {
     expect(gate, gate.summary).toMatchObject({ status: "fail", final: true, decision: null });
     expect(await f.get(`/api/v1/releases/${id}/verdict`)).toMatchObject({ status: "fail", final: true, decision: null });
     // The rollback the rule asks for on fail is requested, once, although batch 1 was approved.
-    const rollbacks = svc.container.db.$client.prepare("SELECT COUNT(*) AS n FROM rollbacks WHERE release_id = ?").get(id) as { n: number };
+    const rollbacks = (await svc.sql<{ n: number }>("SELECT COUNT(*) AS n FROM rollbacks WHERE release_id = ?").get(id))!;
     expect(rollbacks.n).toBe(1);
     // Batch 1 keeps its person's answer, shown beside what the engine says now.
     const first = await f.get(`/api/v1/releases/${id}/batches/1/verdict`);

@@ -11,7 +11,7 @@ import { batchRules, fleet, FIRST, MINUTE, SECOND, T } from "./batch-fleet.ts";
 let svc: TestService;
 afterEach(() => svc?.close());
 
-const count = (sql: string, id: string) => (svc.container.db.$client.prepare(sql).get(id) as { n: number }).n;
+const count = async (sql: string, id: string) => (await svc.sql<{ n: number }>(sql).get(id))!.n;
 
 describe("rolling batches judged by the sequential engine (issue 12)", () => {
   it("with proceed: evidence, passes a healthy first batch at 300 rpm only once a doubling is ruled out (about 100 minutes)", async () => {
@@ -52,7 +52,7 @@ describe("rolling batches judged by the sequential engine (issue 12)", () => {
     await f.batchEvent("started", 2, T + 26 * MINUTE);
     await f.batchEvent("finished", 2, T + 26 * MINUTE + 30_000);
     await f.tick(id, 1, T + 29 * MINUTE);
-    const watched = svc.container.db.$client.prepare("SELECT next_check_at AS n FROM deploy_batches WHERE deploy_id = ? AND batch_index = 1").get("roll-bake-roll") as { n: number | null };
+    const watched = (await svc.sql<{ n: number | null }>("SELECT next_check_at AS n FROM deploy_batches WHERE deploy_id = ? AND batch_index = 1").get("roll-bake-roll"))!;
     expect(watched.n).toBeNull();
     expect((await f.get(`/api/v1/releases/${id}/batches/1/verdict`)).status).toBe("pass");
   }, 60_000);
@@ -73,7 +73,7 @@ describe("rolling batches judged by the sequential engine (issue 12)", () => {
     const release = await f.get(`/api/v1/releases/${id}/verdict`);
     expect(release).toMatchObject({ status: "fail", final: true });
     expect(release.summary).toMatch(/batch 1 of 2 is not healthy/);
-    expect(count("SELECT COUNT(*) AS n FROM rollbacks WHERE release_id = ?", id)).toBe(1);
+    expect(await count("SELECT COUNT(*) AS n FROM rollbacks WHERE release_id = ?", id)).toBe(1);
     // The hold text of the fixed engine ("a longer baseline window") is gone for good.
     expect(JSON.stringify(gate)).not.toMatch(/longer baseline window/);
 
@@ -81,12 +81,12 @@ describe("rolling batches judged by the sequential engine (issue 12)", () => {
     await f.batchEvent("started", 2, T + 25 * MINUTE);
     await f.batchEvent("finished", 2, T + 25 * MINUTE + 30_000);
     expect(await f.get(`/api/v1/releases/${id}/verdict`)).toMatchObject({ status: "fail", final: true });
-    const evaluations = count("SELECT COUNT(*) AS n FROM evaluations WHERE release_id = ?", id);
+    const evaluations = await count("SELECT COUNT(*) AS n FROM evaluations WHERE release_id = ?", id);
     const last = await f.tick(id, 2, T + 60 * MINUTE);
     expect(last).toMatchObject({ status: "fail", final: true });
     expect(await f.get(`/api/v1/releases/${id}/verdict`)).toMatchObject({ status: "fail", summary: release.summary });
-    expect(count("SELECT COUNT(*) AS n FROM evaluations WHERE release_id = ?", id)).toBe(evaluations);
-    expect(count("SELECT COUNT(*) AS n FROM rollbacks WHERE release_id = ?", id)).toBe(1);
+    expect(await count("SELECT COUNT(*) AS n FROM evaluations WHERE release_id = ?", id)).toBe(evaluations);
+    expect(await count("SELECT COUNT(*) AS n FROM rollbacks WHERE release_id = ?", id)).toBe(1);
   }, 60_000);
 
   it("fails the release when the second batch is bad, and asks for the rule's rollback exactly once", async () => {
@@ -114,7 +114,7 @@ describe("rolling batches judged by the sequential engine (issue 12)", () => {
     await svc.container.batches.runDue();
     await svc.container.verdicts.runDue();
     await svc.request("POST", `/api/v1/releases/${id}/evaluate`);
-    expect(count("SELECT COUNT(*) AS n FROM rollbacks WHERE release_id = ?", id)).toBe(1);
-    expect(count("SELECT COUNT(*) AS n FROM audit_events WHERE release_id = ? AND kind = 'rollback_requested'", id)).toBe(1);
+    expect(await count("SELECT COUNT(*) AS n FROM rollbacks WHERE release_id = ?", id)).toBe(1);
+    expect(await count("SELECT COUNT(*) AS n FROM audit_events WHERE release_id = ? AND kind = 'rollback_requested'", id)).toBe(1);
   }, 90_000);
 });

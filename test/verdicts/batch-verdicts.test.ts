@@ -42,7 +42,7 @@ describe("per-batch verdicts in a rolling deploy", () => {
     // A day of history is needed to measure the host groups' usual ratio; with an hour, the label says what was used.
     expect(batch.windows.baseline.label).toMatch(/^a forecast from the service's own history: under a day of history/);
     // On-call hears of the bad batch at once and once: the batch's fail is the release's, through the same outbox.
-    const queued = svc.container.db.$client.prepare("SELECT channel, payload FROM notifications").all() as { channel: string; payload: string }[];
+    const queued = await svc.sql<{ channel: string; payload: string }>("SELECT channel, payload FROM notifications ORDER BY id").all();
     expect(queued.map((n) => n.channel)).toEqual(["slack"]);
     expect(JSON.parse(queued[0]!.payload).summary).toMatch(/batch 1 of 3 is not healthy/);
     // A failed batch fails the release (final) while the deploy tool is still rolling: no later batch can pass it.

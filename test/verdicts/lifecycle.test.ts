@@ -172,7 +172,7 @@ describe("release lifecycle", () => {
     };
     expect(await svc.container.verdicts.runDue()).toBe(1);
     expect(await svc.container.verdicts.runDue()).toBe(0);
-    const row = svc.container.db.$client.prepare("SELECT status, next_check_at AS next FROM releases WHERE id = ?").get(id) as { status: string; next: number };
+    const row = (await svc.sql<{ status: string; next: number }>("SELECT status, next_check_at AS next FROM releases WHERE id = ?").get(id))!;
     expect(row).toEqual({ status: "analyzing", next: svc.clock.now + 5 * MIN });
   });
 

@@ -63,7 +63,7 @@ describe("skip a signal (verdict side of issue 12's skip)", () => {
     expect(after.checks.filter((c: any) => c.status === "pass").map((c: any) => c.signal)).toEqual(["error_rate", "latency"]);
     // Skipping a signal twice records it once; the last enforced signal cannot be skipped.
     await svc.container.verdicts.skipSignal(id, "queue_depth", "alice", svc.clock.now);
-    expect(svc.container.db.$client.prepare("SELECT count(*) AS n FROM release_overrides WHERE release_id = ?").get(id)).toEqual({ n: 1 });
+    expect(await svc.sql("SELECT count(*) AS n FROM release_overrides WHERE release_id = ?").get(id)).toEqual({ n: 1 });
   });
 
   it("refuses an unknown signal with 422 and a decided release with 409", async () => {

@@ -14,11 +14,19 @@ const START = Date.parse("2026-11-21T12:00:00Z");
 /** A sink that keeps what it heard and whether the verdict was already committed when it heard it. */
 class RecordingSink implements EventSink {
   readonly verdicts: (VerdictEventOut & { committed: boolean })[] = [];
-  constructor(private readonly committed: () => boolean) {}
+  private readonly checks: Promise<void>[] = [];
+  constructor(private readonly committed: () => Promise<boolean>) {}
   deploy = () => Promise.resolve();
   verdict(v: VerdictEventOut): Promise<void> {
-    this.verdicts.push({ ...v, committed: this.committed() });
-    return Promise.resolve();
+    const seen = { ...v, committed: false };
+    this.verdicts.push(seen);
+    const check = this.committed().then((c) => void (seen.committed = c));
+    this.checks.push(check);
+    return check;
+  }
+  /** Resolves once every verdict's look at the store has answered. */
+  async checked(): Promise<void> {
+    await Promise.all(this.checks);
   }
 }
 
@@ -34,7 +42,7 @@ describe("what follows a recorded verdict: the reactions wired to the recorder",
   let rule: Rule;
   let sink: RecordingSink;
   let recorder: VerdictRecorder;
-  const count = (table: string) => (svc.container.db.$client.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE release_id = ?`).get(release.id) as { n: number }).n;
+  const count = async (table: string) => (await svc.sql<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE release_id = ?`).get(release.id))!.n;
   const verdict = (status: FinalVerdict["status"], over: Partial<Verdict> = {}): FinalVerdict => ({
     status, score: status === "fail" ? 20 : 95, summary: `pay 3 in production: ${status}`, checks: [], rule: rule.name, final: true,
     windows: { baseline: { start: null, end: null, label: "before the deploy" }, analysis: { start: new Date(START).toISOString(), end: new Date(START + 30 * MIN).toISOString() } },
@@ -42,7 +50,8 @@ describe("what follows a recorded verdict: the reactions wired to the recorder",
   }) as FinalVerdict;
   const build = (extra: VerdictReaction[] = [], onReactionError?: (name: string, err: unknown) => void) => {
     const { db, outbox, audit } = svc.container;
-    sink = new RecordingSink(() => count("evaluations") > 0 && !db.$client.inTransaction && !svc.container.store.inWrite());
+    // Asked at the moment the sink is called: is the verdict already committed (visible outside any write)?
+    sink = new RecordingSink(async () => !svc.container.store.inWrite() && !(db.$client as { inTransaction?: boolean }).inTransaction && (await count("evaluations")) > 0);
     recorder = new VerdictRecorder(svc.container.store, {
       stages: [svc.container.capacity],
       reactions: [rollbackReaction(new RollbackRequests(svc.container.store, audit, undefined)), alertReaction(outbox, () => undefined), eventSinkReaction(sink), ...extra],
@@ -67,8 +76,9 @@ describe("what follows a recorded verdict: the reactions wired to the recorder",
       expect(sink.verdicts).toEqual([]);
       return done;
     });
-    expect([count("evaluations"), count("notifications"), count("rollbacks")]).toEqual([1, 1, 1]);
+    expect([await count("evaluations"), await count("notifications"), await count("rollbacks")]).toEqual([1, 1, 1]);
     await settle();
+    await sink.checked();
     expect(sink.verdicts).toEqual([expect.objectContaining({ release_id: release.id, status: "fail", final: true, committed: true })]);
     expect(stored.status).toBe("fail");
   });
@@ -79,13 +89,13 @@ describe("what follows a recorded verdict: the reactions wired to the recorder",
       throw new Error("the caller's next write failed");
     })).rejects.toThrow("the caller's next write failed");
     await settle();
-    expect([count("evaluations"), count("notifications"), count("rollbacks"), sink.verdicts.length]).toEqual([0, 0, 0, 0]);
+    expect([await count("evaluations"), await count("notifications"), await count("rollbacks"), sink.verdicts.length]).toEqual([0, 0, 0, 0]);
   });
 
   it("a passing final verdict alerts nobody the rule does not ask for and requests no rollback", async () => {
     await recorder.recordFinal(release, verdict("pass"), rule, START + 31 * MIN);
     await settle();
-    expect([count("notifications"), count("rollbacks"), sink.verdicts.map((v) => v.status)]).toEqual([0, 0, ["pass"]]);
+    expect([await count("notifications"), await count("rollbacks"), sink.verdicts.map((v) => v.status)]).toEqual([0, 0, ["pass"]]);
   });
 
   it("interim looks reach the event sinks only when their status changes, and never alert or roll back", async () => {
@@ -93,20 +103,20 @@ describe("what follows a recorded verdict: the reactions wired to the recorder",
     await recorder.recordInterim(release, { ...look, status: "analyzing" }, 0, START + 40 * MIN, START + 20 * MIN, true);
     await recorder.recordInterim(release, { ...look, status: "analyzing" }, 0, START + 41 * MIN, START + 21 * MIN, false);
     await settle();
-    expect([count("evaluations"), count("notifications"), count("rollbacks")]).toEqual([2, 0, 0]);
+    expect([await count("evaluations"), await count("notifications"), await count("rollbacks")]).toEqual([2, 0, 0]);
     expect(sink.verdicts.map((v) => [v.status, v.final])).toEqual([["analyzing", false]]);
   });
 
   it("a batch's failing verdict alerts at once; the rollback belongs to the release's final verdict", async () => {
     await recorder.recordBatch(release, verdict("fail"), rule, START + 10 * MIN);
     await settle();
-    expect([count("notifications"), count("rollbacks"), sink.verdicts.length]).toEqual([1, 0, 0]);
+    expect([await count("notifications"), await count("rollbacks"), sink.verdicts.length]).toEqual([1, 0, 0]);
   });
 
   it("the deploy tool's own failure is final: alerted and sent to the sinks, never rolled back by deploy-guard", async () => {
     await recorder.recordOutcome(release, "fail", "The deploy failed, as reported by the deploy tool.", START + 5 * MIN);
     await settle();
-    expect([count("evaluations"), count("rollbacks"), sink.verdicts.map((v) => [v.status, v.final, v.score])]).toEqual([1, 0, [["fail", true, null]]]);
+    expect([await count("evaluations"), await count("rollbacks"), sink.verdicts.map((v) => [v.status, v.final, v.score])]).toEqual([1, 0, [["fail", true, null]]]);
   });
 
   it("reactions run in the order they are wired, in-transaction ones before the caller's transaction ends", async () => {
@@ -115,8 +125,11 @@ describe("what follows a recorded verdict: the reactions wired to the recorder",
       ? { name, runs, react: (v: RecordedVerdict) => Promise.resolve(void order.push(`${name}:${v.kind}:${svc.container.store.inWrite()}`)) }
       : { name, runs, react: (v: RecordedVerdict) => Promise.resolve(void order.push(`${name}:${v.kind}:${svc.container.store.inWrite()}`)) };
     build([note("first", "in-transaction"), note("later", "after-commit"), note("second", "in-transaction")]);
-    await svc.container.store.write(() => recorder.recordFinal(release, verdict("warn"), rule, START + 31 * MIN));
-    expect(order).toEqual(["first:final:true", "second:final:true"]);
+    await svc.container.store.write(async () => {
+      await recorder.recordFinal(release, verdict("warn"), rule, START + 31 * MIN);
+      // Still inside the caller's transaction: the after-commit reaction has not run.
+      expect(order).toEqual(["first:final:true", "second:final:true"]);
+    });
     await settle();
     expect(order).toEqual(["first:final:true", "second:final:true", "later:final:false"]);
   });
@@ -130,7 +143,7 @@ describe("what follows a recorded verdict: the reactions wired to the recorder",
       expect(kicks).toEqual([]);
     });
     await settle();
-    expect([count("notifications"), kicks]).toEqual([1, [false]]);
+    expect([await count("notifications"), kicks]).toEqual([1, [false]]);
   });
 
   it("an after-commit reaction that fails is reported and never reaches the verdict", async () => {
@@ -138,7 +151,7 @@ describe("what follows a recorded verdict: the reactions wired to the recorder",
     build([{ name: "github-status", runs: "after-commit", react: () => Promise.reject(new Error("503 from api.github.com")) }], (name, err) => failed.push(`${name}: ${(err as Error).message}`));
     const stored = await recorder.recordFinal(release, verdict("fail"), rule, START + 31 * MIN);
     await settle();
-    expect([stored.status, count("evaluations"), failed]).toEqual(["fail", 1, ["github-status: 503 from api.github.com"]]);
+    expect([stored.status, await count("evaluations"), failed]).toEqual(["fail", 1, ["github-status: 503 from api.github.com"]]);
   });
 
   it("final stages complete the verdict before it is stored, so the stored and returned verdict are the same, once", async () => {
@@ -146,7 +159,7 @@ describe("what follows a recorded verdict: the reactions wired to the recorder",
     recorder = new VerdictRecorder(svc.container.store, { stages: [stamp, stamp], reactions: [eventSinkReaction(sink)] });
     const judged = verdict("warn");
     const stored = await recorder.recordFinal(release, judged, rule, START + 31 * MIN);
-    const row = svc.container.db.$client.prepare("SELECT result FROM evaluations WHERE release_id = ?").all(release.id) as { result: string }[];
+    const row = await svc.sql<{ result: string }>("SELECT result FROM evaluations WHERE release_id = ?").all(release.id);
     expect(row.map((r) => (JSON.parse(r.result) as Verdict).summary)).toEqual(["pay 3 in production: warn (completed) (completed)"]);
     expect(stored.summary).toBe("pay 3 in production: warn (completed) (completed)");
     expect(judged.summary).toBe("pay 3 in production: warn");

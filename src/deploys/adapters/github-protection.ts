@@ -87,7 +87,8 @@ export class GithubProtection {
       this.logger.info({ answer: a.id, deployment: a.deploymentId, state: a.state }, "protection rule answered");
     } catch (err) {
       const retryable = !(err instanceof DeliveryError) || err.retryable;
-      const next = retryable && attempt < MAX_ATTEMPTS ? this.now() + backoffMs(attempt) : undefined;
+      // Whole milliseconds: the jittered backoff is fractional, and PostgreSQL keeps times in bigint.
+      const next = retryable && attempt < MAX_ATTEMPTS ? this.now() + Math.round(backoffMs(attempt)) : undefined;
       await this.store.answerFailed(a.id, attempt, (err as Error).message, next);
       this.logger.warn({ answer: a.id, deployment: a.deploymentId, attempt, giveUp: next === undefined, error: (err as Error).message }, "protection rule answer not delivered");
     }

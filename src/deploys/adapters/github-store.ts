@@ -5,7 +5,7 @@ import { githubDeployments, githubProtectionAnswers, type GithubProtectionAnswer
 import { first, type Statement, type Store } from "../../store/store.ts";
 import type { GithubDeployment } from "./github-payload.ts";
 
-const STATE = "(r.status || '|' || coalesce(x.id, ''))";
+const STATE = "(r.status || '|' || coalesce(CAST(x.id AS TEXT), ''))";
 
 export const githubDeployId = (deploymentId: number) => `github-${deploymentId}`;
 
@@ -39,7 +39,7 @@ export class GithubStore {
   constructor(private readonly store: Store) {
     this.s = {
       changes: store.statement<ChangeRow>(`
-        SELECT g.deployment_id AS deploymentId, g.owner, g.repo, g.environment AS ghEnvironment, ${STATE} AS state,
+        SELECT g.deployment_id AS "deploymentId", g.owner, g.repo, g.environment AS "ghEnvironment", ${STATE} AS state,
           r.id, r.service, r.environment, r.version, r.status, r.score, r.summary, x.action, x.actor, x.reason
         FROM github_deployments g
         JOIN deploys d ON d.id = g.deploy_id AND d.status = 'finished'
@@ -47,8 +47,8 @@ export class GithubStore {
         -- The gate's decision only: a retry hands the gate back to the engine; skips, marks and batch decisions do not move it.
         LEFT JOIN release_decisions x ON x.id = (SELECT max(id) FROM release_decisions WHERE release_id = r.id AND batch_index IS NULL
           AND action IN ('approve', 'hold', 'rollback', 'retry'))
-        WHERE (r.status IN ('analyzing', 'pass', 'warn', 'fail', 'hold') OR x.id IS NOT NULL) AND ${STATE} IS NOT g.posted_status
-        LIMIT 100`),
+        WHERE (r.status IN ('analyzing', 'pass', 'warn', 'fail', 'hold') OR x.id IS NOT NULL) AND ${STATE} IS DISTINCT FROM g.posted_status
+        ORDER BY g.deployment_id LIMIT 100`),
     };
   }
 
@@ -90,7 +90,8 @@ export class GithubStore {
 
   async dueAnswers(now: number): Promise<GithubProtectionAnswerRow[]> {
     return this.store.db.select().from(githubProtectionAnswers)
-      .where(and(eq(githubProtectionAnswers.delivery, "pending"), lte(githubProtectionAnswers.nextAttemptAt, now))).limit(50);
+      .where(and(eq(githubProtectionAnswers.delivery, "pending"), lte(githubProtectionAnswers.nextAttemptAt, now)))
+      .orderBy(githubProtectionAnswers.id).limit(50);
   }
 
   async answerSent(id: number, attempts: number, now: number): Promise<void> {

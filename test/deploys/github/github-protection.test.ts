@@ -39,8 +39,8 @@ async function requestProtection(s: TestService, callbackUrl = `${api!.url}${CAL
   return result;
 }
 
-const answers = (s: TestService) =>
-  s.container.db.$client.prepare("SELECT deployment_id, service, environment, state, comment, delivery, attempts FROM github_protection_answers").all();
+const answers = async (s: TestService) =>
+  (await s.sql("SELECT deployment_id, service, environment, state, comment, delivery, attempts FROM github_protection_answers").all());
 
 describe("deployment protection rules", () => {
   it("approves when the service is healthy, posting the gate's reason to the callback URL with the token", async () => {
@@ -55,7 +55,7 @@ describe("deployment protection rules", () => {
     expect(got.path).toBe(CALLBACK_PATH);
     expect(got.headers).toMatchObject({ authorization: `Bearer ${GITHUB_TOKEN}`, accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" });
     expect(got.json).toEqual({ environment_name: "production", state: "approved", comment: `deploy-guard: ${reason}` });
-    expect(answers(svc)).toEqual([
+    expect(await answers(svc)).toEqual([
       { deployment_id: 145988746, service: SERVICE, environment: "production", state: "approved", comment: `deploy-guard: ${reason}`, delivery: "sent", attempts: 1 },
     ]);
   });
@@ -71,22 +71,22 @@ describe("deployment protection rules", () => {
       environment_name: "production", state: "rejected",
       comment: expect.stringMatching(/^deploy-guard: Do not deploy Codertocat\/Hello-World in production now: The running release v1 failed and has not been rolled back/),
     });
-    expect(answers(svc)).toMatchObject([{ state: "rejected", delivery: "sent" }]);
+    expect(await answers(svc)).toMatchObject([{ state: "rejected", delivery: "sent" }]);
   });
 
   it("retries a callback GitHub answered with 5xx, from the stored answer, and answers a re-sent request once", async () => {
     svc = await guard((i) => (i === 0 ? { status: 503 } : { status: 204 }));
     await requestProtection(svc);
-    expect(answers(svc)).toMatchObject([{ state: "approved", delivery: "pending", attempts: 1 }]);
+    expect(await answers(svc)).toMatchObject([{ state: "approved", delivery: "pending", attempts: 1 }]);
 
     await requestProtection(svc);
-    expect(answers(svc)).toHaveLength(1);
+    expect(await answers(svc)).toHaveLength(1);
 
     svc.clock.now += 10 * 60_000;
     expect(await svc.container.github!.tick()).toBe(1);
     expect(api!.got.map((r) => r.path)).toEqual([CALLBACK_PATH, CALLBACK_PATH]);
     expect(api!.got[1]!.json).toMatchObject({ environment_name: "production", state: "approved" });
-    expect(answers(svc)).toMatchObject([{ delivery: "sent", attempts: 2 }]);
+    expect(await answers(svc)).toMatchObject([{ delivery: "sent", attempts: 2 }]);
   });
 
   it.each([
@@ -100,7 +100,7 @@ describe("deployment protection rules", () => {
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ code: "VALIDATION_FAILED", errors: [{ path: "deployment_callback_url", message: "must be on the host of DEPLOY_GUARD_GITHUB_API_URL" }] });
     await svc.container.github!.tick();
-    expect(answers(svc)).toEqual([]);
+    expect(await answers(svc)).toEqual([]);
     expect(api!.got).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ function deliver(s: TestService, event: string, body: string, signature: string 
   return Promise.resolve(s.app.request("/api/v1/webhooks/github", { method: "POST", headers, body }));
 }
 
-const count = (s: TestService, table: string) => (s.container.db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = async (s: TestService, table: string) => ((await s.sql(`SELECT count(*) AS n FROM ${table}`).get()) as { n: number }).n;
 
 describe("POST /api/v1/webhooks/github", () => {
   it("records octokit's deployment and deployment_status deliveries as one deploy, started then finished, once each", async () => {
@@ -32,7 +32,7 @@ describe("POST /api/v1/webhooks/github", () => {
     expect(await (await deliver(svc, "deployment_status", status)).json()).toEqual({ accepted: [{ ...body.accepted[0], duplicate: false }] });
     expect(await (await deliver(svc, "deployment_status", status, sign(status), "a-redelivery")).json()).toEqual({ accepted: [{ ...body.accepted[0], duplicate: true }] });
 
-    const release = svc.container.db.$client.prepare("SELECT service, environment, version, status, deploy_started_at, deploy_finished_at FROM releases").all();
+    const release = (await svc.sql("SELECT service, environment, version, status, deploy_started_at, deploy_finished_at FROM releases").all());
     expect(release).toEqual([{
       service: "Codertocat/Hello-World", environment: "production", version: SHA, status: "analyzing",
       deploy_started_at: Date.parse("2019-05-15T15:20:53Z"), deploy_finished_at: Date.parse("2019-05-15T15:20:55Z"),
@@ -59,9 +59,9 @@ describe("POST /api/v1/webhooks/github", () => {
     expect(problem.code).toBe("UNAUTHORIZED");
     expect(problem.detail).toMatch(/X-Hub-Signature-256/);
     expect(JSON.stringify(problem)).not.toContain(WEBHOOK_SECRET);
-    expect(count(svc, "deploy_events")).toBe(0);
-    expect(count(svc, "releases")).toBe(0);
-    expect(count(svc, "github_deployments")).toBe(0);
+    expect(await count(svc, "deploy_events")).toBe(0);
+    expect(await count(svc, "releases")).toBe(0);
+    expect(await count(svc, "github_deployments")).toBe(0);
   });
 
   it("answers 422 naming the field when a signed body is not a deployment event, storing nothing", async () => {
@@ -71,6 +71,6 @@ describe("POST /api/v1/webhooks/github", () => {
     expect(res.status).toBe(422);
     const problem = (await res.json()) as { errors: { path: string }[] };
     expect(problem.errors.map((e) => e.path)).toContain("deployment.id");
-    expect(count(svc, "deploy_events")).toBe(0);
+    expect(await count(svc, "deploy_events")).toBe(0);
   });
 });

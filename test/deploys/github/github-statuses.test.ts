@@ -61,8 +61,8 @@ async function delivered(s: TestService, n: number): Promise<void> {
   expect(api!.got).toHaveLength(n);
 }
 
-const releaseRow = (s: TestService, id: string) =>
-  s.container.db.$client.prepare("SELECT status, summary FROM releases WHERE id = ?").get(id) as { status: string; summary: string };
+const releaseRow = async (s: TestService, id: string) =>
+  (await s.sql("SELECT status, summary FROM releases WHERE id = ?").get(id)) as { status: string; summary: string };
 
 describe("deployment statuses posted back to GitHub", () => {
   it("posts in_progress while judging, then failure with the summary; a 5xx is retried and the verdict does not wait", async () => {
@@ -91,17 +91,17 @@ describe("deployment statuses posted back to GitHub", () => {
     expect(await github.tick()).toBe(1);
     await delivered(svc, 2);
     // GitHub answered 502: the verdict is stored all the same, and the status waits for its retry.
-    expect(releaseRow(svc, id).status).toBe("fail");
-    const latest = () => svc!.container.db.$client.prepare("SELECT status, attempts, last_error FROM notifications WHERE channel = 'github' ORDER BY id DESC").get() as { attempts: number };
-    await until(() => latest().attempts === 1);
-    const row = latest();
+    expect((await releaseRow(svc, id)).status).toBe("fail");
+    const latest = async () => (await svc!.sql("SELECT status, attempts, last_error FROM notifications WHERE channel = 'github' ORDER BY id DESC").get()) as { attempts: number };
+    await until(async () => (await latest()).attempts === 1);
+    const row = await latest();
     expect(row).toEqual({ status: "pending", attempts: 1, last_error: expect.stringContaining("answered 502: Server Error") });
     expect(JSON.stringify(row)).not.toContain(GITHUB_TOKEN);
 
     svc.clock.now += 11 * MIN;
     await svc.container.dispatcher.deliverDue();
     expect(api!.got).toHaveLength(3);
-    const summary = releaseRow(svc, id).summary;
+    const summary = (await releaseRow(svc, id)).summary;
     expect(summary).toMatch(/^pay .* is not healthy and should be rolled back/);
     const retried = api!.got[2]!;
     expect(retried.path).toBe(STATUSES_PATH);
@@ -150,7 +150,7 @@ describe("deployment statuses posted back to GitHub", () => {
       const result = await adapter.read(JSON.parse(req.rawBody), req);
       if ("events" in result) for (const e of result.events) await svc.container.deploys.record(DeployEventSchema.parse(e));
     }
-    expect(svc.container.db.$client.prepare("SELECT status FROM releases").get()).toEqual({ status: "fail" });
+    expect((await svc.sql("SELECT status FROM releases").get())).toEqual({ status: "fail" });
     expect(await svc.container.github!.tick()).toBe(0);
   });
 });

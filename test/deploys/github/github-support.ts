@@ -24,9 +24,9 @@ export function githubRequest(event: string, body: string | object, headers: Rec
 }
 
 /** Polls until the condition holds; deliveries run in the background of the call that started them. */
-export async function until(condition: () => boolean, step: () => Promise<void> = async () => {}, ms = 3000): Promise<void> {
+export async function until(condition: () => boolean | Promise<boolean>, step: () => Promise<void> = async () => {}, ms = 3000): Promise<void> {
   const end = Date.now() + ms;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > end) throw new Error("condition not met in time");
     await new Promise((r) => setTimeout(r, 5));
     await step();

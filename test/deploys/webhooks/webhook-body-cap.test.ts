@@ -69,7 +69,7 @@ describe("webhook bodies are checked from headers first and capped per tool (iss
     // At most a chunk or two is pulled into a stream's queue before anyone reads; 40 × 31 MB were offered.
     expect(pulled).toBeLessThan(40 * 2 * CHUNK.length);
     expect(grown).toBeLessThan(16 * MB);
-    expect(rowCount(svc, "deploy_events")).toBe(0);
+    expect(await rowCount(svc, "deploy_events")).toBe(0);
   });
 
   it("refuses a declared Content-Length over the tool's cap before reading, and stops a chunked one at the cap", async () => {

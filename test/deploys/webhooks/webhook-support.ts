@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import type { TestService } from "../../support/test-service.ts";
+import { TEST_STORE, type TestService } from "../../support/test-service.ts";
 
 export const GITLAB_TOKEN = "gitlab-secret-token-0123456789";
 export const SHARED_JENKINS = new URL("../../../../shared/data/webhooks/jenkins/jenkins_notification_plugin_example.json", import.meta.url).pathname;
@@ -30,22 +30,17 @@ export interface StoredEvent {
   payload: Record<string, unknown>;
 }
 
-/** Every stored deploy event with its release, in the order received. */
-export function storedEvents(svc: TestService): StoredEvent[] {
-  return svc.container.db.$client
-    .prepare(
-      `SELECT r.service, r.environment, r.version, e.phase, e.timestamp, e.event_id, e.deploy_id, e.payload
-       FROM deploy_events e JOIN releases r ON r.id = e.release_id ORDER BY e.rowid`,
-    )
-    .all()
-    .map((row) => {
-      const r = row as Omit<StoredEvent, "payload"> & { payload: string };
-      return { ...r, payload: JSON.parse(r.payload) as Record<string, unknown> };
-    });
+/** Every stored deploy event with its release, in the order received (events are never updated, so ctid keeps it on PostgreSQL). */
+export async function storedEvents(svc: TestService): Promise<StoredEvent[]> {
+  const rows = await svc.sql<Omit<StoredEvent, "payload"> & { payload: string }>(
+    `SELECT r.service, r.environment, r.version, e.phase, e.timestamp, e.event_id, e.deploy_id, e.payload
+     FROM deploy_events e JOIN releases r ON r.id = e.release_id ORDER BY e.received_at, e.${TEST_STORE === "postgres" ? "ctid" : "rowid"}`,
+  ).all();
+  return rows.map((r) => ({ ...r, payload: JSON.parse(r.payload) as Record<string, unknown> }));
 }
 
-export const rowCount = (svc: TestService, table: string) => (svc.container.db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+export const rowCount = async (svc: TestService, table: string) => (await svc.sql<{ n: number }>(`SELECT count(*) AS n FROM ${table}`).get())!.n;
 
-export function deployRow(svc: TestService, id: string) {
-  return svc.container.db.$client.prepare("SELECT * FROM deploys WHERE id = ?").get(id) as Record<string, unknown> | undefined;
+export function deployRow(svc: TestService, id: string): Promise<Record<string, unknown> | undefined> {
+  return svc.sql("SELECT * FROM deploys WHERE id = ?").get(id);
 }

@@ -18,8 +18,8 @@ async function expectProblem(res: Response, status: number, path?: string) {
   expect(res.headers.get("content-type")).toBe("application/problem+json");
   const body = (await res.json()) as { detail: string; errors?: { path: string }[] };
   if (path) expect(body.errors?.[0]?.path).toBe(path);
-  expect(rowCount(svc, "deploy_events")).toBe(0);
-  expect(rowCount(svc, "releases")).toBe(0);
+  expect(await rowCount(svc, "deploy_events")).toBe(0);
+  expect(await rowCount(svc, "releases")).toBe(0);
   return body;
 }
 

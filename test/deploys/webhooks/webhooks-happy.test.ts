@@ -27,7 +27,7 @@ describe("GitLab deployment hooks", () => {
     const body = (await res.json()) as { accepted: { duplicate: boolean }[] };
     expect(body.accepted).toHaveLength(1);
     expect(body.accepted[0]!.duplicate).toBe(false);
-    const [event] = storedEvents(svc);
+    const [event] = await storedEvents(svc);
     expect(event).toMatchObject({
       service: "test-deployment-webhooks", environment: "staging", version: "279484c0", phase: "finished",
       // "2021-04-28 21:50:00 +0200"
@@ -42,12 +42,12 @@ describe("GitLab deployment hooks", () => {
     const hook = fixtureJson("gitlab/go-gitlab__testdata__webhooks__deployment.json");
     await postWebhook(svc, "gitlab", { ...hook, status: "running", status_changed_at: "2021-04-28 19:45:00 UTC" }, gitlab);
     await postWebhook(svc, "gitlab", hook, gitlab);
-    const events = storedEvents(svc);
+    const events = await storedEvents(svc);
     expect(events.map((e) => [e.phase, e.timestamp, e.deploy_id])).toEqual([
       ["started", Date.UTC(2021, 3, 28, 19, 45, 0), "gitlab:30/15"],
       ["finished", Date.UTC(2021, 3, 28, 19, 50, 0), "gitlab:30/15"],
     ]);
-    const release = svc.container.db.$client.prepare("SELECT status FROM releases").get() as { status: string };
+    const release = (await svc.sql("SELECT status FROM releases").get()) as { status: string };
     expect(release.status).toBe("analyzing");
   });
 
@@ -57,20 +57,20 @@ describe("GitLab deployment hooks", () => {
     const again = await postWebhook(svc, "gitlab", raw, gitlab);
     expect(again.status).toBe(202);
     expect((await again.json()) as object).toEqual({ accepted: [{ ...first.accepted[0], duplicate: true }] });
-    expect(storedEvents(svc)).toHaveLength(1);
+    expect(await storedEvents(svc)).toHaveLength(1);
   });
 
   it("ignores the real pipeline hook, saying which events to enable", async () => {
     const res = await postWebhook(svc, "gitlab", fixture("gitlab/go-gitlab__testdata__webhooks__pipeline.json"), { ...gitlab, "x-gitlab-event": "Pipeline Hook" });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: [], ignored: expect.stringContaining("Deployment events") });
-    expect(storedEvents(svc)).toHaveLength(0);
+    expect(await storedEvents(svc)).toHaveLength(0);
   });
 
   it("maps canceled to failed, since the roll-out stopped part way", async () => {
     const hook = fixtureJson("gitlab/go-gitlab__testdata__webhooks__deployment.json");
     await postWebhook(svc, "gitlab", { ...hook, status: "canceled" }, gitlab);
-    expect(storedEvents(svc).map((e) => [e.phase, e.event_id])).toEqual([["failed", "gitlab:30/15:canceled"]]);
+    expect((await storedEvents(svc)).map((e) => [e.phase, e.event_id])).toEqual([["failed", "gitlab:30/15:canceled"]]);
   });
 });
 
@@ -89,7 +89,7 @@ describe("Argo CD notifications", () => {
     const accepted = ((await res.json()) as { accepted: { deploy_id: string }[] }).accepted;
     expect(accepted).toHaveLength(2);
     const key = "argocd:guestbook:2026-11-21T11:00:05Z";
-    expect(storedEvents(svc).map(({ payload: _p, ...e }) => e)).toEqual([
+    expect((await storedEvents(svc)).map(({ payload: _p, ...e }) => e)).toEqual([
       { service: "guestbook", environment: "production", version: "f3937462080c6946ff5ec4b5fa393e7c22388e4c", phase: "started", timestamp: Date.parse("2026-11-21T11:00:05Z"), event_id: `${key}:started`, deploy_id: key },
       { service: "guestbook", environment: "production", version: "f3937462080c6946ff5ec4b5fa393e7c22388e4c", phase: "finished", timestamp: Date.parse("2026-11-21T11:02:10Z"), event_id: `${key}:finished`, deploy_id: key },
     ]);
@@ -97,7 +97,7 @@ describe("Argo CD notifications", () => {
 
   it("takes the revision from the embedded syncResult when the template sends none, and drops a half-filled link", async () => {
     await postWebhook(svc, "argocd", body({ revision: "<no value>", environment: "prod-eu", url: "<no value>/applications/guestbook" }), bearer());
-    expect(storedEvents(svc).map((e) => [e.version, e.environment, e.payload.url])).toEqual([
+    expect((await storedEvents(svc)).map((e) => [e.version, e.environment, e.payload.url])).toEqual([
       ["f3937462080c6946ff5ec4b5fa393e7c22388e4c", "prod-eu", undefined],
       ["f3937462080c6946ff5ec4b5fa393e7c22388e4c", "prod-eu", undefined],
     ]);
@@ -107,14 +107,14 @@ describe("Argo CD notifications", () => {
     await postWebhook(svc, "argocd", body({ phase: "Running", health: "Progressing", finished_at: "<no value>", healthy_at: "<no value>" }), bearer());
     const res = await postWebhook(svc, "argocd", body(), bearer());
     expect(((await res.json()) as { accepted: { duplicate: boolean }[] }).accepted.map((a) => a.duplicate)).toEqual([true, false]);
-    expect(storedEvents(svc).map((e) => e.phase)).toEqual(["started", "finished"]);
+    expect((await storedEvents(svc)).map((e) => e.phase)).toEqual(["started", "finished"]);
   });
 
   it("records a failed sync as a failed deploy, and ignores a sync still waiting to be healthy", async () => {
     const waiting = await postWebhook(svc, "argocd", body({ health: "Progressing" }), bearer());
     expect(await waiting.json()).toEqual({ accepted: [], ignored: expect.stringContaining("Progressing") });
     await postWebhook(svc, "argocd", body({ phase: "Failed", health: "Degraded" }), bearer());
-    expect(storedEvents(svc).map((e) => [e.phase, e.timestamp])).toEqual([["failed", Date.parse("2026-11-21T11:00:41Z")]]);
+    expect((await storedEvents(svc)).map((e) => [e.phase, e.timestamp])).toEqual([["failed", Date.parse("2026-11-21T11:00:41Z")]]);
   });
 });
 
@@ -122,7 +122,7 @@ describe("Flagger event webhook", () => {
   it("maps the real Flagger webhook body (no timestamp) to a start at the time received", async () => {
     const res = await postWebhook(svc, "flagger", fixture("flagger/flagger_webhook_payload.json"), {}, `?token=${token}`);
     expect(res.status).toBe(202);
-    expect(storedEvents(svc).map(({ payload: _p, ...e }) => e)).toEqual([
+    expect((await storedEvents(svc)).map(({ payload: _p, ...e }) => e)).toEqual([
       { service: "podinfo.test", environment: "production", version: "85d557f47b", phase: "started", timestamp: svc.clock.now, event_id: "flagger:test/podinfo:85d557f47b:started", deploy_id: "flagger:test/podinfo:85d557f47b" },
     ]);
   });
@@ -131,7 +131,7 @@ describe("Flagger event webhook", () => {
     await postWebhook(svc, "flagger", fixture("flagger/event-progressing.json"), {}, `?token=${token}`);
     await postWebhook(svc, "flagger", { ...fixtureJson("flagger/event-progressing.json"), phase: "Promoting" }, bearer());
     await postWebhook(svc, "flagger", fixture("flagger/event-succeeded.json"), {}, `?token=${token}`);
-    expect(storedEvents(svc).map((e) => [e.service, e.environment, e.version, e.phase, e.timestamp, e.deploy_id])).toEqual([
+    expect((await storedEvents(svc)).map((e) => [e.service, e.environment, e.version, e.phase, e.timestamp, e.deploy_id])).toEqual([
       ["podinfo.test", "staging", "6.5.1", "started", 1795258860000, "flagger:test/podinfo:85d557f47b"],
       ["podinfo.test", "staging", "6.5.1", "finished", 1795259400000, "flagger:test/podinfo:85d557f47b"],
     ]);
@@ -142,7 +142,7 @@ describe("Flagger event webhook", () => {
       const res = await postWebhook(svc, "flagger", { ...fixtureJson("flagger/event-progressing.json"), phase }, bearer());
       expect(await res.json()).toEqual({ accepted: [], ignored: expect.stringContaining(phase) });
     }
-    expect(storedEvents(svc)).toHaveLength(0);
+    expect(await storedEvents(svc)).toHaveLength(0);
   });
 });
 
@@ -150,7 +150,7 @@ describe("Jenkins Notification plugin", () => {
   it.skipIf(!sharedJenkinsPresent)("maps the plugin's published example (read from ../shared/data, not copied) to a finished deploy", async () => {
     const res = await postWebhook(svc, "jenkins", readFileSync(SHARED_JENKINS, "utf8"), {}, `?token=${token}`);
     expect(res.status).toBe(202);
-    const [event] = storedEvents(svc);
+    const [event] = await storedEvents(svc);
     expect(event).toMatchObject({
       service: "asgard", environment: "production", version: "c6d86dc654b12425e706bcf951adfe5a8627a517", phase: "finished",
       timestamp: svc.clock.now, event_id: "jenkins:job/asgard/18/:ended", deploy_id: "jenkins:job/asgard/18/",
@@ -162,7 +162,7 @@ describe("Jenkins Notification plugin", () => {
   it("maps our documented examples: parameters name the environment and version, an end is start plus duration", async () => {
     await postWebhook(svc, "jenkins", fixture("jenkins/deploy-job-started.json"), bearer());
     await postWebhook(svc, "jenkins", fixture("jenkins/deploy-job-finalized-failure.json"), bearer());
-    expect(storedEvents(svc).map((e) => [e.service, e.environment, e.version, e.phase, e.timestamp])).toEqual([
+    expect((await storedEvents(svc)).map((e) => [e.service, e.environment, e.version, e.phase, e.timestamp])).toEqual([
       ["checkout-deploy", "staging", "2026.11.21-3", "started", 1795258800000],
       ["checkout-deploy", "staging", "2026.11.21-3", "failed", 1795258800000 + 95000],
     ]);
@@ -190,11 +190,11 @@ describe("Spinnaker webhook stage (our documented template)", () => {
     await postWebhook(svc, "spinnaker", fixture("spinnaker/webhook-stage-started.json"), bearer());
     await postWebhook(svc, "spinnaker", fixture("spinnaker/webhook-stage-batch-finished.json"), bearer());
     const key = "spinnaker:01JD8ZKQ3V6M7W2XG4T5R9HYNC:checkout:production";
-    expect(storedEvents(svc).map((e) => [e.service, e.environment, e.version, e.phase, e.timestamp, e.event_id])).toEqual([
+    expect((await storedEvents(svc)).map((e) => [e.service, e.environment, e.version, e.phase, e.timestamp, e.event_id])).toEqual([
       ["checkout", "production", "2026.11.21-3", "started", svc.clock.now, `${key}:started`],
       ["checkout", "production", "2026.11.21-3", "finished", Date.parse("2026-11-21T11:20:00Z"), `${key}:batch-1:finished`],
     ]);
-    const batch = svc.container.db.$client.prepare("SELECT batch_index, batch_total, status, hosts FROM deploy_batches").get();
+    const batch = (await svc.sql("SELECT batch_index, batch_total, status, hosts FROM deploy_batches").get());
     expect(batch).toEqual({ batch_index: 1, batch_total: 3, status: "finished", hosts: JSON.stringify(["web-1", "web-2"]) });
   });
 

@@ -11,7 +11,10 @@ import { createTestService, REPO_RULES, type TestService } from "../../support/t
 import { fixture, GITLAB_TOKEN, ingestToken, postWebhook, rowCount } from "./webhook-support.ts";
 
 let svc: TestService | undefined;
-afterEach(() => svc?.close());
+afterEach(async () => {
+  await svc?.close();
+  svc = undefined;
+});
 
 async function expectRefused(res: Response, status: 401 | 403, mentions: string, secrets: string[] = []) {
   expect(res.status).toBe(status);
@@ -19,7 +22,7 @@ async function expectRefused(res: Response, status: 401 | 403, mentions: string,
   const text = await res.text();
   expect(JSON.parse(text).detail).toContain(mentions);
   for (const secret of secrets) expect(text).not.toContain(secret);
-  expect(rowCount(svc!, "deploy_events")).toBe(0);
+  expect(await rowCount(svc!, "deploy_events")).toBe(0);
 }
 
 describe("GitLab: X-Gitlab-Token", () => {
@@ -76,7 +79,7 @@ describe("token-authenticated tools", () => {
     const token = await ingestToken(svc);
     const res = await postWebhook(svc, "jenkins", { name: "x".repeat(2000) }, { authorization: `Bearer ${token}` });
     expect(res.status).toBe(413);
-    expect(rowCount(svc, "deploy_events")).toBe(0);
+    expect(await rowCount(svc, "deploy_events")).toBe(0);
   });
 });
 
