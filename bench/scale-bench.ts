@@ -42,14 +42,15 @@ async function ingest(set: ReplicaSet, replicas: number): Promise<number> {
 }
 
 /** Started + finished for each release in bulk (50 releases a request), then waits until the scheduler judged all. */
-async function lifecycles(set: ReplicaSet, n: number, tag: string, replicas: number, opts: { failedEvery?: number; during?: (posted: number) => Promise<void> } = {}): Promise<{ rate: number; postSeconds: number }> {
+async function lifecycles(set: ReplicaSet, n: number, tag: string, replicas: number, opts: { services?: number; failedEvery?: number; during?: (posted: number) => Promise<void> } = {}): Promise<{ rate: number; postSeconds: number }> {
   const deployAt = Date.now() - 250 * MIN;
   const t0 = performance.now();
   let posted = 0;
   await pool(Array.from({ length: Math.ceil(n / 50) }, (_, g) => g), 4 * replicas, async (g) => {
     const events = Array.from({ length: Math.min(50, n - g * 50) }, (_, k) => {
       const i = g * 50 + k;
-      const base = { service: `svc-${i % 1000}`, version: `${tag}${i}`, deploy_id: `${tag}-${i}` };
+      // Services with telemetry stored for their windows: a replayed deploy of a service that sent none waits for it.
+      const base = { service: `svc-${i % (opts.services ?? 20)}`, version: `${tag}${i}`, deploy_id: `${tag}-${i}` };
       const failed = opts.failedEvery && i % opts.failedEvery === 0;
       return [{ ...base, event_id: `${tag}-${i}-s`, phase: "started", timestamp: deployAt }, { ...base, event_id: `${tag}-${i}-f`, phase: failed ? "failed" : "finished", timestamp: deployAt + MIN }];
     }).flat();
@@ -94,12 +95,12 @@ async function replay(kill: boolean): Promise<void> {
   const set = await ReplicaSet.start(3, { ...BASE_ENV, DEPLOY_GUARD_DB: databaseUrl(name), DEPLOY_GUARD_WEBHOOK_URL: hook.url, DEPLOY_GUARD_WEBHOOK_SECRET: "bench-webhook-secret-0123456789" });
   const label = kill ? "replay, one of 3 replicas SIGKILLed midway" : "replay through 3 replicas";
   try {
-    // Telemetry for 1,000 services: an hour before the deploys, 5 requests a minute each (300,000 records).
+    // Telemetry for 1,000 services, one request a minute each from an hour before the deploys to now (300,000 records).
     const now = Date.now();
     const services = Array.from({ length: 1000 }, (_, s) => s);
     const bodies: string[] = [];
     for (let s = 0; s < 1000; s += 33) {
-      bodies.push(services.slice(s, s + 33).flatMap((i) => generateTraffic({ service: `svc-${i}`, start: now - 310 * MIN, minutes: 60, perMinute: 5, errorRate: 0.01, latencyMs: 80, seed: i })).map((e) => JSON.stringify(e)).join("\n"));
+      bodies.push(services.slice(s, s + 33).flatMap((i) => generateTraffic({ service: `svc-${i}`, start: now - 305 * MIN, minutes: 300, perMinute: 1, errorRate: 0.01, latencyMs: 80, seed: i })).map((e) => JSON.stringify(e)).join("\n"));
     }
     await pool(bodies, 4, async (b) => void (await set.send("POST", "/api/v1/logs", b, "application/x-ndjson")));
     const before = await databaseBytes(name);
@@ -116,6 +117,7 @@ async function replay(kill: boolean): Promise<void> {
     })();
     let killed = false;
     const { rate, postSeconds } = await lifecycles(set, n, "r", 3, {
+      services: 1000,
       failedEvery: 10,
       during: async (posted) => {
         if (kill && !killed && posted >= n / 2) {
