@@ -2,8 +2,8 @@
  * npm run bench:scale — deploy-guard on PostgreSQL with 1 and 3 replicas beside SQLite, in one run (issue 14):
  *  - the raw PostgreSQL insert ceiling (COPY) beside HTTP ingest on 1 and 3 replicas (target ≥ 30 % of the ceiling);
  *  - deploy lifecycles (started + finished, verdict by the scheduler) per second (target ≥ 890/s on 3 replicas);
- *  - a compressed replay of the bank's day, scaled down to what 2 cores can run (BENCH_REPLAY lifecycles, telemetry for
- *    1,000 services), through 3 replicas: time, p99 gate latency while it runs, database size per million deploys;
+ *  - a compressed replay of the bank's day, scaled down to what 2 cores can run (BENCH_REPLAY lifecycles, default
+ *    6,000; telemetry for 1,000 services), through 3 replicas: time, p99 gate latency, database size per million deploys;
  *  - the same with one replica SIGKILLed in the middle: lifecycles lost, final verdicts and alerts duplicated.
  * PostgreSQL: BENCH_POSTGRES (a role that may create databases), else Debian's cluster started here.
  */
@@ -18,7 +18,7 @@ import { pool, ReplicaSet } from "./scale/replica-set.ts";
 
 const MIN = 60_000;
 const LIFECYCLES = Number(process.env.BENCH_LIFECYCLES ?? 3000);
-const REPLAY = Number(process.env.BENCH_REPLAY ?? 20_000);
+const REPLAY = Number(process.env.BENCH_REPLAY ?? 6_000);
 const rows: [string, string, string][] = [];
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const report = (what: string, value: string, note = "") => {
@@ -39,6 +39,19 @@ async function ingest(set: ReplicaSet, replicas: number): Promise<number> {
     if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${res.body}`);
   });
   return 400_000 / ((performance.now() - t0) / 1000);
+}
+
+/**
+ * Two requests a minute for the 20 services' whole replayed windows, up to now: a replayed deploy waits for its
+ * telemetry until the minutes after its window have arrived (src/verdicts/verdict-service.ts arrivedEnd).
+ */
+async function coverage(set: ReplicaSet): Promise<void> {
+  const now = Date.now();
+  const events = Array.from({ length: 20 }, (_, i) => generateTraffic({ service: `svc-${i}`, start: now - 320 * MIN, minutes: 318, perMinute: 2, errorRate: 0.01, latencyMs: 80, seed: 100 + i })).flat();
+  for (let i = 0; i < events.length; i += 10_000) {
+    const res = await set.send("POST", "/api/v1/logs", JSON.stringify({ events: events.slice(i, i + 10_000) }));
+    if (res.status !== 202) throw new Error(`coverage answered ${res.status}: ${res.body}`);
+  }
 }
 
 /** Started + finished for each release in bulk (50 releases a request), then waits until the scheduler judged all. */
@@ -69,6 +82,16 @@ async function lifecycles(set: ReplicaSet, n: number, tag: string, replicas: num
 }
 
 let ceiling = 0;
+
+async function pendingAlerts(name: string): Promise<number> {
+  const c = new pg.Client({ connectionString: databaseUrl(name) });
+  await c.connect();
+  try {
+    return Number((await c.query("SELECT count(*) AS n FROM notifications WHERE status = 'pending'")).rows[0].n);
+  } finally {
+    await c.end();
+  }
+}
 
 /** Counts final verdicts per release and alert deliveries per release straight from the database and the receiver. */
 async function audit(name: string, hook: Receiver): Promise<{ lost: number; twiceFinal: number; alerts: number; twiceAlerted: number }> {
@@ -128,7 +151,9 @@ async function replay(kill: boolean): Promise<void> {
     });
     done = true;
     await poller;
-    await new Promise((r) => setTimeout(r, 15_000)); // alerts of the last fails: the 5-second delivery job, twice
+    // Alerts still pending: the last fails', and those a killed replica had claimed (they wait out its 30 s lease).
+    const drainStarted = performance.now();
+    while ((await pendingAlerts(name)) > 0 && performance.now() - drainStarted < 120_000) await new Promise((r) => setTimeout(r, 1000));
     const bytes = (await databaseBytes(name)) - before;
     const a = await audit(name, hook);
     report(`${label}: ${fmt(n)} lifecycles (1 in 10 failed by the deploy tool)`, `${fmt(rate)} /s`, `(posted in ${postSeconds.toFixed(1)} s; at 890/s the bank's 3.2 M take ${(3.2e6 / 890 / 3600).toFixed(1)} h, at this rate ${(3.2e6 / rate / 3600).toFixed(1)} h)`);
@@ -154,6 +179,7 @@ async function main() {
     try {
       const rate = await ingest(set, replicas);
       report(`PostgreSQL, ${replicas} replica${replicas > 1 ? "s" : ""}: telemetry ingest over HTTP`, `${fmt(rate)} records/s`, `(${((100 * rate) / ceiling).toFixed(0)} % of COPY; target ≥ 30 %)`);
+      await coverage(set);
       const { rate: lc } = await lifecycles(set, LIFECYCLES, `t${replicas}`, replicas);
       report(`PostgreSQL, ${replicas} replica${replicas > 1 ? "s" : ""}: deploy lifecycles, verdict by the scheduler`, `${fmt(lc)} /s`, `(${LIFECYCLES} releases${replicas === 3 ? "; target ≥ 890/s" : ""})`);
     } finally {
@@ -165,6 +191,7 @@ async function main() {
   const sqlite = await ReplicaSet.start(1, { ...BASE_ENV, DEPLOY_GUARD_DB: join(dir, "guard.db") });
   try {
     report("SQLite, 1 process: telemetry ingest over HTTP", `${fmt(await ingest(sqlite, 1))} records/s`);
+    await coverage(sqlite);
     report("SQLite, 1 process: deploy lifecycles, verdict by the scheduler", `${fmt((await lifecycles(sqlite, LIFECYCLES, "s", 1)).rate)} /s`, `(${LIFECYCLES} releases)`);
   } finally {
     await sqlite.stop();
