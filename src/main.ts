@@ -45,6 +45,11 @@ export async function startService(config: Config, logger = createLogger(config)
   const { server, port } = await new Promise<{ server: ServerType; port: number }>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: serverOptions(limits) }, (info) => resolve({ server: s, port: info.port }));
     s.once("error", reject);
+  }).catch(async (err: unknown) => {
+    // A busy port: release the rules watcher and the database, so the process ends instead of listening on nothing.
+    container.rules.close();
+    await container.close();
+    throw err;
   });
   applyConnectionCap(server, limits);
   const jobs = startJobs(jobList(config, container), logger);

@@ -24,8 +24,24 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts the real service as its own process (`deploy-guard serve`) and resolves when /readyz answers. */
+/**
+ * Starts the real service as its own process (`deploy-guard serve`) and resolves when /readyz answers — from this
+ * process: a free port found here can be taken by another test's server before ours binds it, so the answer must name
+ * this process's replica id (it carries the pid), and a start that lost its port is tried again on another.
+ */
 export async function startServer(env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(env, nodeArgs);
+    } catch (err) {
+      if (attempt >= 5 || !(err instanceof PortTaken)) throw err;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startOnce(env: Record<string, string>, nodeArgs: string[]): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [...nodeArgs, BIN, "serve"], {
     cwd: ROOT,
@@ -37,15 +53,23 @@ export async function startServer(env: Record<string, string>, nodeArgs: string[
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
   let exitCode: number | null | undefined;
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve((exitCode = code))));
+  const ours = (id: unknown) => typeof id === "string" && (env.DEPLOY_GUARD_REPLICA_ID ? id === env.DEPLOY_GUARD_REPLICA_ID : id.includes(`-${child.pid}-`));
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (exitCode !== undefined) throw new Error(`server exited with ${exitCode}:\n${out}`);
+    if (/EADDRINUSE/.test(out)) {
+      child.kill("SIGKILL");
+      await exited;
+      throw new PortTaken(`port ${port} was taken`);
+    }
+    if (exitCode !== undefined) {
+      throw new Error(`server exited with ${exitCode}:\n${out}`);
+    }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       throw new Error(`server did not become ready:\n${out}`);
     }
-    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
-    if (ready) break;
+    const answer = await fetch(`http://127.0.0.1:${port}/readyz`).then(async (r) => ({ ok: r.ok, body: (await r.json().catch(() => ({}))) as { replica?: { id?: unknown } } }), () => undefined);
+    if (answer?.ok && ours(answer.body.replica?.id)) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
