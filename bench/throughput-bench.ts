@@ -72,6 +72,14 @@ async function main() {
     const ingest = 400_000 / ((performance.now() - t0) / 1000);
     report("telemetry ingest over HTTP", `${fmt(ingest)} records/s`, `(${((100 * ingest) / raw).toFixed(0)} % of raw; target ≥ 30 %)`);
 
+    // A replayed deploy waits for its telemetry until the minutes after its window have arrived (verdict-service.ts
+    // arrivedEnd): two requests a minute for the 20 services, from before their windows up to now.
+    const coverage = Array.from({ length: 20 }, (_, i) => generateTraffic({ service: `svc-${i}`, start: now - 320 * MIN, minutes: 318, perMinute: 2, errorRate: 0.01, latencyMs: 80, seed: 100 + i })).flat();
+    for (let i = 0; i < coverage.length; i += 10_000) {
+      const res = await client.send("POST", "/api/v1/logs", JSON.stringify({ events: coverage.slice(i, i + 10_000) }));
+      if (res.status !== 202) throw new Error(`coverage answered ${res.status}: ${res.body}`);
+    }
+
     // Deploy lifecycles over HTTP: started + finished + verdict, eight pipelines at a time.
     const N = Number(process.env.BENCH_LIFECYCLES ?? 3000);
     // Replayed deploys whose longest window (4 h) has passed: each is judged, look by look, at its first evaluation.
