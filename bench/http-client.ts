@@ -1,4 +1,5 @@
 import { Agent, request } from "node:http";
+import { generateTraffic, type LogRecord } from "../test/support/traffic.ts";
 
 /**
  * A lean keep-alive HTTP client for benchmarks: undici's fetch tops out near 2,000 requests/s on this machine
@@ -34,4 +35,20 @@ export class BenchClient {
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** Runs `fn` over `items`, `concurrency` at a time: that many pipelines calling the service. */
+export async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  }));
+}
+
+/**
+ * Two requests a minute for svc-0 … svc-19, from before their replayed windows up to `now`: a replayed deploy waits
+ * for its telemetry until the minutes after its window have arrived (src/verdicts/verdict-service.ts arrivedEnd).
+ */
+export function replayCoverage(now: number): LogRecord[] {
+  return Array.from({ length: 20 }, (_, i) => generateTraffic({ service: `svc-${i}`, start: now - 320 * 60_000, minutes: 318, perMinute: 2, errorRate: 0.01, latencyMs: 80, seed: 100 + i })).flat();
 }

@@ -14,7 +14,8 @@ import pg from "pg";
 import { startReceiver, type Receiver } from "../test/notify/local-receiver.ts";
 import { generateTraffic } from "../test/support/traffic.ts";
 import { copyCeiling, databaseBytes, databaseUrl, dropDatabase, ensurePostgres, freshDatabase } from "./scale/bench-postgres.ts";
-import { pool, ReplicaSet } from "./scale/replica-set.ts";
+import { pool, replayCoverage } from "./http-client.ts";
+import { ReplicaSet } from "./scale/replica-set.ts";
 
 const MIN = 60_000;
 const LIFECYCLES = Number(process.env.BENCH_LIFECYCLES ?? 3000);
@@ -41,13 +42,8 @@ async function ingest(set: ReplicaSet, replicas: number): Promise<number> {
   return 400_000 / ((performance.now() - t0) / 1000);
 }
 
-/**
- * Two requests a minute for the 20 services' whole replayed windows, up to now: a replayed deploy waits for its
- * telemetry until the minutes after its window have arrived (src/verdicts/verdict-service.ts arrivedEnd).
- */
 async function coverage(set: ReplicaSet): Promise<void> {
-  const now = Date.now();
-  const events = Array.from({ length: 20 }, (_, i) => generateTraffic({ service: `svc-${i}`, start: now - 320 * MIN, minutes: 318, perMinute: 2, errorRate: 0.01, latencyMs: 80, seed: 100 + i })).flat();
+  const events = replayCoverage(Date.now());
   for (let i = 0; i < events.length; i += 10_000) {
     const res = await set.send("POST", "/api/v1/logs", JSON.stringify({ events: events.slice(i, i + 10_000) }));
     if (res.status !== 202) throw new Error(`coverage answered ${res.status}: ${res.body}`);

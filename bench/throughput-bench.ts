@@ -13,7 +13,7 @@ import { openDb, type SyncMode } from "../src/store/db.ts";
 import { SqliteStore } from "../src/store/sqlite-store.ts";
 import { WindowReader } from "../src/telemetry/window-reader.ts";
 import { startServer } from "../test/support/server-process.ts";
-import { BenchClient } from "./http-client.ts";
+import { BenchClient, pool, replayCoverage } from "./http-client.ts";
 import { generateTraffic } from "../test/support/traffic.ts";
 
 const TOKEN = "bench-admin-token-0123456789";
@@ -25,13 +25,6 @@ const report = (what: string, value: string, note = "") => {
   console.error(`  ${what}: ${value} ${note}`);
 };
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-
-async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
-}
 
 function rawInsertRate(dir: string, total: number): number {
   const db = openDb(join(dir, "raw.db"), sync);
@@ -72,9 +65,7 @@ async function main() {
     const ingest = 400_000 / ((performance.now() - t0) / 1000);
     report("telemetry ingest over HTTP", `${fmt(ingest)} records/s`, `(${((100 * ingest) / raw).toFixed(0)} % of raw; target ≥ 30 %)`);
 
-    // A replayed deploy waits for its telemetry until the minutes after its window have arrived (verdict-service.ts
-    // arrivedEnd): two requests a minute for the 20 services, from before their windows up to now.
-    const coverage = Array.from({ length: 20 }, (_, i) => generateTraffic({ service: `svc-${i}`, start: now - 320 * MIN, minutes: 318, perMinute: 2, errorRate: 0.01, latencyMs: 80, seed: 100 + i })).flat();
+    const coverage = replayCoverage(now);
     for (let i = 0; i < coverage.length; i += 10_000) {
       const res = await client.send("POST", "/api/v1/logs", JSON.stringify({ events: coverage.slice(i, i + 10_000) }));
       if (res.status !== 202) throw new Error(`coverage answered ${res.status}: ${res.body}`);

@@ -41,10 +41,3 @@ export class ReplicaSet {
     await Promise.all(this.servers.map((s, i) => (this.down.has(i) ? undefined : s.stop())));
   }
 }
-
-export async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
-}

@@ -107,10 +107,7 @@ export class PgStore implements Store {
 
   statement<Row = Record<string, unknown>>(text: string): Statement<Row> {
     const query = positional(text);
-    const exec = async (params: SqlParam[], rowMode?: "array") => {
-      const runner = this.tx.getStore()?.client ?? this.pool;
-      return runner.query({ text: query, values: params.map((p) => (typeof p === "bigint" ? p.toString() : p)), ...(rowMode ? { rowMode } : {}) });
-    };
+    const exec = (params: SqlParam[], rowMode?: "array") => this.query(query, params, rowMode);
     return {
       all: async (...params) => (await exec(params)).rows as Row[],
       get: async (...params) => (await exec(params)).rows[0] as Row | undefined,
@@ -122,13 +119,17 @@ export class PgStore implements Store {
         let changed = 0;
         for (let i = 0; i < rows.length; i += per) {
           const chunk = rows.slice(i, i + per);
-          const runner = this.tx.getStore()?.client ?? this.pool;
-          const result = await runner.query({ text: positional(multiRow(text, chunk.length)), values: chunk.flat().map((p) => (typeof p === "bigint" ? p.toString() : p)) });
-          changed += result.rowCount ?? 0;
+          changed += (await this.query(positional(multiRow(text, chunk.length)), chunk.flat())).rowCount ?? 0;
         }
         return changed;
       },
     };
+  }
+
+  /** On the open write's connection when there is one, else any pooled connection. */
+  private query(text: string, params: SqlParam[], rowMode?: "array") {
+    const runner = this.tx.getStore()?.client ?? this.pool;
+    return runner.query({ text, values: params.map((p) => (typeof p === "bigint" ? p.toString() : p)), ...(rowMode ? { rowMode } : {}) });
   }
 
   inWrite(): boolean {
