@@ -5,6 +5,12 @@
  */
 import { normalCdf } from "../../src/analysis/normal-distribution.ts";
 
+function errorCycle(): number {
+  const value = Number(process.env.BENCH_ERROR_CYCLE ?? 0.2);
+  if (!(value >= 0)) throw new Error("BENCH_ERROR_CYCLE must be a number ≥ 0");
+  return value;
+}
+
 export const MODEL = {
   /** Base error rate per release, log-uniform: a fleet of services from healthy (0.2 %) to noisy (2 %). */
   errorRate: { low: 0.002, high: 0.02 },
@@ -20,8 +26,9 @@ export const MODEL = {
   hostErrors: [1, 1, 1, 1.5],
   /** Traffic: ± amplitude of the daily cycle, per-minute log noise. */
   diurnalAmplitude: 0.3,
-  /** Log error rate: amplitude of its own daily cycle, in phase with the traffic (errors rise at peak load). */
-  errorDiurnalAmplitude: 0.2,
+  /** Log error rate: amplitude of its own daily cycle, in phase with the traffic (errors rise at peak load).
+   * BENCH_ERROR_CYCLE=0 runs the review's generator, which had none (to see what the cycle costs a forecast). */
+  errorDiurnalAmplitude: errorCycle(),
   /** Counts-only history before the 60-minute baseline: 3 days, what the forecast and its A/A wander need. */
   historyMinutes: 4320,
   trafficNoise: 0.05,

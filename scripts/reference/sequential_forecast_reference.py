@@ -37,7 +37,7 @@ cand_start = START + (HIST + GAP) * MINUTE
 
 
 def shrunk_profile(e, n):
-    """e, n: (blocks, bins). Moment shrinkage of the log bin ratios toward flat (empirical Bayes)."""
+    """e, n: (blocks, bins). Per-harmonic Wiener (moment, empirical-Bayes) shrinkage of the log bin ratios, via numpy's FFT."""
     blocks, bins = e.shape
     Ek, Nk = e.sum(0), n.sum(0)
     Eb, Nb = e.sum(1), n.sum(1)
@@ -52,12 +52,15 @@ def shrunk_profile(e, n):
         if len(x) >= 2:
             noises.append(np.var(x, ddof=1) / len(x))
     noise = float(np.mean(noises))
-    mean = raw[valid].mean()
-    between = max(0.0, float(np.mean((raw[valid] - mean) ** 2)) - noise)
-    w = between / (between + noise) if between + noise > 0 else 0.0
-    out = np.zeros(bins)
-    out[valid] = w * (raw[valid] - mean)
-    return out, w * noise, w
+    centred = np.where(valid, raw - raw[valid].mean(), 0.0)
+    X = np.fft.rfft(centred)
+    power = np.abs(X) ** 2 / bins  # an orthonormal coefficient pair's mean power (one coefficient at Nyquist)
+    between = np.maximum(0.0, power - noise)
+    gain = np.where(between + noise > 0, between / (between + noise), 0.0)
+    gain[0] = 0.0
+    dims = np.array([0] + [1 if 2 * j == bins else 2 for j in range(1, len(X))])
+    kept = float((gain * dims).sum())
+    return np.fft.irfft(X * gain, n=bins), noise * kept / bins, kept / (bins - 1)
 
 
 def fit(series, start, origin):

@@ -35,16 +35,19 @@ export const TABLE_BETA = 0.05;
 
 /**
  * For the error counts with each minute capped at 3× its forecast (burst-winsor.ts; the A/A wander is measured on capped
- * counts too). Calibrated by `npm run bench:calibrate -- --signal=errors --unchanged=4000 --floor=1200` (training seed
- * 7700001, not the accuracy report's): before/after releases at 20/100/300/1000 rpm pooled, 16,000 unchanged (false fails
- * ≤ alpha 0.005) and 4,800 at ×2 (misses ≤ beta 0.05), each in the row nearest its maximum window (log scale). The 240 row
- * rests on 13,924 unchanged and 4,190 ×2 releases (false fails 0.78 / 0.63 / 0.33 / 0.07 % and misses 3.3 / 6.0 / 5.6 /
- * 5.1 % at 20/100/300/1000 rpm); the 120 row on 1,650 and 479, the 60 row on 404 and 123; the 30 row on too few, so it repeats the 60 row.
- * Accuracy report (31,000 releases), against the uncapped counts and their table (4.03/2.32 at 240, 5.18/2.79 below):
- * ×2 failed 40 / 68 / 81.5 / 88 % instead of 30.5 / 57 / 70 / 77 %; unchanged false fails 1.7 / 0.5 / 0.2 / 0.4 % (1.5 /
- * 0.6 / 0.6 / 0.6; at 20 rpm mostly latency's); holds 42.4 / 8.6 / 2.2 / 0.5 % (42.9 / 8.4 / 1.9 / 0.5); misses 5.5 /
- * 7.5 / 6.0 / 3.0 % (5.5 / 7.0 / 4.5 / 3.0). Two fewer benchmark targets are met (300 rpm: holds 2.2 % for ≤ 2 %, misses
- * 6.0 % for ≤ 5 %) and every ×2 and ×5 cell gains, so the capped counts are shipped.
+ * counts too), against the forecast whose daily profile is smoothed per harmonic (seasonal-profile.ts). Calibrated by
+ * `npm run bench:calibrate -- --signal=errors --unchanged=4000 --floor=1200` (training seed 7700001, not the accuracy
+ * report's): before/after releases at 20/100/300/1000 rpm pooled, 16,000 unchanged (false fails ≤ alpha 0.005) and 4,800
+ * at ×2 (misses ≤ beta 0.05), each in the row nearest its maximum window (log scale). The 240 row rests on 13,035
+ * unchanged and 3,940 ×2 releases (false fails 0.63 / 0.69 / 0.44 / 0.08 % and misses 3.0 / 6.9 / 5.5 / 4.7 % at
+ * 20/100/300/1000 rpm); the 120 row on 2,389 and 699, the 60 row on 556 and 152; the 30 row on too few, so it repeats
+ * the 60 row. Accuracy report (31,000 releases) against the previous profile (24 hourly bins shrunk together) and its
+ * table (3.42/2.43 at 240, 3.54/2.77 at 120, 3.58/2.58 below): ×2 failed 43 / 78.5 / 91 / 93 % instead of 40 / 68 /
+ * 81.5 / 88 %; unchanged holds 39.6 / 4.3 / 0.8 / 0.0 % (42.4 / 8.6 / 2.2 / 0.5); false fails 2.0 / 0.6 / 0.3 / 0.5 %
+ * (1.7 / 0.5 / 0.2 / 0.4; at 20 rpm mostly latency's); misses 6.5 / 7.5 / 4.5 / 3.5 % (5.5 / 7.5 / 6.0 / 3.0). Targets
+ * met 25 of 38 (16 before).
+ * Earlier, the capped counts against the uncapped (4.03/2.32 at 240, 5.18/2.79 below): ×2 failed 40 / 68 / 81.5 / 88 %
+ * instead of 30.5 / 57 / 70 / 77 % at the price of two borderline targets, so the cap is shipped.
  * Tried and not adopted, with their figures:
  * - Misses within beta at EVERY traffic level (`--miss-per-rpm`): pass z 2.62 at 240 holds 44.9 / 10.9 / 3.1 / 1.5 % of
  *   unchanged training releases (against 37.3 / 7.9 / 2.1 / 0.7 %): three hold targets lost for two miss targets.
@@ -55,10 +58,10 @@ export const TABLE_BETA = 0.05;
  *   that set z do not gather in one band).
  */
 export const BOUNDARY_TABLE: readonly BoundaryRow[] = [
-  { maxMinutes: 30, failZ: 3.58, passZ: 2.58, source: "benchmark-extended" },
-  { maxMinutes: 60, failZ: 3.58, passZ: 2.58, source: "benchmark" },
-  { maxMinutes: 120, failZ: 3.54, passZ: 2.77, source: "benchmark" },
-  { maxMinutes: 240, failZ: 3.42, passZ: 2.43, source: "benchmark" },
+  { maxMinutes: 30, failZ: 3.19, passZ: 2.96, source: "benchmark-extended" },
+  { maxMinutes: 60, failZ: 3.19, passZ: 2.96, source: "benchmark" },
+  { maxMinutes: 120, failZ: 3.60, passZ: 2.66, source: "benchmark" },
+  { maxMinutes: 240, failZ: 3.46, passZ: 2.40, source: "benchmark" },
 ];
 
 /**
