@@ -1,14 +1,29 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig, type ViteUserConfig } from "vitest/config";
+
+/**
+ * `npm test` runs the fast suite: it needs nothing but Node (PostgreSQL tests skip without DEPLOY_GUARD_TEST_POSTGRES).
+ * test/e2e/ holds every test that keeps another program running beside it — the server as its own process,
+ * Prometheus, Chromium, Ansible, Capistrano — and only `npm run test:e2e` (vitest.e2e.config.ts) runs it. One-shot
+ * commands (the CLI, promtool) stay here.
+ */
+export const E2E_TESTS = "test/e2e/**/*.test.ts";
+
+export const shared: NonNullable<ViteUserConfig["test"]> = {
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+  pool: "forks",
+  globalSetup: ["./test/support/global-setup.ts"],
+  reporters: ["default", "./test/support/summary-reporter.ts"],
+};
 
 export default defineConfig({
   test: {
+    ...shared,
     include: ["test/**/*.test.ts"],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    pool: "forks",
-    // Many files mostly wait (real servers, the Ansible run's minute windows): three workers keep two cores busy.
+    exclude: [...configDefaults.exclude, E2E_TESTS],
+    // Files share a worker's loaded modules: importing src anew for each file was 40 % of the suite's CPU. Safe while
+    // tests keep state in the services they create (no vi.mock, no module-level state, no globals changed).
+    isolate: false,
     maxWorkers: 3,
-    globalSetup: ["./test/support/global-setup.ts"],
-    reporters: ["default", "./test/support/summary-reporter.ts"],
   },
 });

@@ -26,7 +26,7 @@ export function databaseLabel(config: Pick<Config, "dbPath" | "postgresUrl">): s
 }
 
 /** Values never echoed in an error message: tokens, secrets, and webhook URLs (which carry their own secret). */
-export const SECRET_VARS = new Set(["DEPLOY_GUARD_API_TOKEN", "DEPLOY_GUARD_WEBHOOK_SECRET", "DEPLOY_GUARD_ROLLBACK_SECRET", "DEPLOY_GUARD_GITHUB_WEBHOOK_SECRET", "DEPLOY_GUARD_GITHUB_TOKEN", "DEPLOY_GUARD_GITLAB_WEBHOOK_TOKEN", "DEPLOY_GUARD_SLACK_WEBHOOK_URL", "DEPLOY_GUARD_WEBHOOK_URL",
+export const SECRET_VARS = new Set(["DEPLOY_GUARD_API_TOKEN", "DEPLOY_GUARD_METRICS_TOKEN", "DEPLOY_GUARD_WEBHOOK_SECRET", "DEPLOY_GUARD_ROLLBACK_SECRET", "DEPLOY_GUARD_GITHUB_WEBHOOK_SECRET", "DEPLOY_GUARD_GITHUB_TOKEN", "DEPLOY_GUARD_GITLAB_WEBHOOK_TOKEN", "DEPLOY_GUARD_SLACK_WEBHOOK_URL", "DEPLOY_GUARD_WEBHOOK_URL",
   "DEPLOY_GUARD_SLACK_BOT_TOKEN", "DEPLOY_GUARD_SLACK_SIGNING_SECRET", "DEPLOY_GUARD_HIPCHAT_TOKEN",
   "DEPLOY_GUARD_ES_URL", "DEPLOY_GUARD_ES_CLOUD_ID", "DEPLOY_GUARD_ES_API_KEY", "DEPLOY_GUARD_ES_PASSWORD",
   "DEPLOY_GUARD_DD_API_KEY", "DEPLOY_GUARD_DD_APP_KEY",
@@ -43,6 +43,7 @@ const ConfigSchema = z.object({
   DEPLOY_GUARD_REPLICA_ID: z.string().regex(/^[\w.:-]{1,100}$/, "letters, digits, . _ : - (up to 100), e.g. guard-1").optional(),
   DEPLOY_GUARD_API_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   DEPLOY_GUARD_OPEN_READS: bool.default(false),
+  DEPLOY_GUARD_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   DEPLOY_GUARD_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DEPLOY_GUARD_EVAL_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   DEPLOY_GUARD_INGEST_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
@@ -118,6 +119,8 @@ export interface Config {
   dashboardsDir: string;
   apiToken: string | undefined;
   openReads: boolean;
+  /** A bearer token that may read /metrics and nothing else (Prometheus's scrape credentials). */
+  metricsToken: string | undefined;
   logLevel: z.infer<typeof ConfigSchema>["DEPLOY_GUARD_LOG_LEVEL"];
   evalIntervalSeconds: number;
   ingestGraceSeconds: number;
@@ -225,6 +228,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dashboardsDir: e.DEPLOY_GUARD_DASHBOARDS,
     apiToken: e.DEPLOY_GUARD_API_TOKEN,
     openReads: e.DEPLOY_GUARD_OPEN_READS,
+    metricsToken: e.DEPLOY_GUARD_METRICS_TOKEN,
     logLevel: e.DEPLOY_GUARD_LOG_LEVEL,
     evalIntervalSeconds: e.DEPLOY_GUARD_EVAL_INTERVAL_SECONDS,
     ingestGraceSeconds: e.DEPLOY_GUARD_INGEST_GRACE_SECONDS,

@@ -61,6 +61,9 @@ import { CapacityFitter } from "./capacity/capacity-fitter.ts";
 import { CapacityReader } from "./capacity/capacity-reader.ts";
 import { CapacityService } from "./capacity/capacity-service.ts";
 import { JobLeases } from "./jobs/job-leases.ts";
+import { PrometheusMetrics } from "./observability/prometheus-metrics.ts";
+import { StoreReadings } from "./observability/metrics-readings.ts";
+import { metricsReaction } from "./observability/verdict-metrics.ts";
 
 export interface Container {
   config: Config;
@@ -113,6 +116,8 @@ export interface Container {
   replicaId: string;
   /** Leases of the jobs one replica at a time runs (src/jobs/job-list.ts). */
   jobLeases: JobLeases;
+  /** Prometheus metrics of this container (GET /metrics), in its own registry. */
+  metrics: PrometheusMetrics;
   close: () => Promise<void>;
 }
 
@@ -134,7 +139,9 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
     ...(config.webhookUrl && config.webhookSecret ? [new WebhookNotifier(config.webhookUrl, config.webhookSecret, now)] : []),
     ...(githubApi ? [new GithubStatusNotifier(githubApi)] : []),
   ];
-  const dispatcher = new NotificationDispatcher(store, notifiers, config.publicUrl, logger.child({ component: "alerts" }), now, config.replicaId);
+  const sources = createSources(config, store, options.sources);
+  const metrics = new PrometheusMetrics({ readings: new StoreReadings(store), channels: notifiers.map((n) => n.channel), sources: sources.outside().map((s) => s.kind) });
+  const dispatcher = new NotificationDispatcher(store, notifiers, config.publicUrl, logger.child({ component: "alerts" }), now, config.replicaId, metrics);
   const audit = new AuditLog(store, now);
   // The outbox is built below; an unknown rollback is only found at run time, after it exists.
   const rollbacks = new RollbackRunner(store, audit, config.rollbackSecret, logger.child({ component: "rollbacks" }), now, config.commandBaseEnv, async (release, message, at) => {
@@ -157,17 +164,17 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
       rollbackReaction(rollbackRequests),
       alertReaction(outbox, () => void dispatcher.deliverDue().catch(() => undefined)),
       eventSinkReaction(events),
+      metricsReaction(metrics),
     ],
     onReactionError: (reaction, err) => logger.warn({ err, reaction }, "a reaction to a verdict failed"),
   });
   const reader = new WindowReader(store);
-  const sources = createSources(config, store, options.sources);
-  const evaluator = new Evaluator(sources.builtin, new ExternalReader(sources, sourceCallPolicy(config)));
+  const evaluator = new Evaluator(sources.builtin, new ExternalReader(sources, { ...sourceCallPolicy(config), onSourceError: (kind) => metrics.sourceError(kind) }));
   const baselines = new BaselineResolver(store);
   const sequential = new SequentialEvaluator(reader, evaluator, baselines, new ErrorSignatureReader(store));
   const verdicts = new VerdictService(store, rules, evaluator, baselines, new OnsetLocator(store, reader), recorder, sequential, graceMs, now, (release, err) =>
     logger.error({ err, release: release.id }, "evaluation failed; it will be retried at the next run"),
-  claimLeaseMs(config.sourceTimeoutMs, config.sourceRetries));
+  claimLeaseMs(config.sourceTimeoutMs, config.sourceRetries), metrics);
   const kickAlerts = () => void dispatcher.deliverDue().catch(() => undefined);
   const decisions = new DecisionService(store, verdicts, audit, rollbackRequests, outbox, now, kickAlerts);
   const views = new DecidedViews((id, batch) => decisions.current(id, batch));
@@ -211,6 +218,7 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
         storage: new StorageHealth(store, config.dbPath, now),
     replicaId: config.replicaId,
     jobLeases: new JobLeases(store, config.replicaId, now),
+    metrics,
     close: async () => {
       rules.close();
       await store.close();

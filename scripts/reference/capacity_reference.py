@@ -9,7 +9,7 @@ Run from the repository root:  python3 scripts/reference/capacity_reference.py  
 - Chow (1960): F from the pooled and the two separate lstsq residual sums, p from scipy.stats.f.sf;
 - Huber: IRLS written here independently (weights min(1, k/|r/s|), k = 1.345, s = MAD/0.6745 of the residuals),
   iterated to convergence;
-- NAB realTraffic: speed_6005 against occupancy_6005 joined on timestamp (the test reads the CSVs from ../shared/data).
+- NAB realTraffic: speed_6005 against occupancy_6005 joined on timestamp (committed in test/fixtures/nab, MIT, see SOURCES.md there).
 """
 import csv
 import json
@@ -20,7 +20,7 @@ from scipy import stats
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 OUT = os.path.join(ROOT, "test", "fixtures", "stats", "capacity.json")
-NAB = os.path.join(ROOT, "..", "shared", "data", "nab", "data", "realTraffic")
+NAB = os.path.join(ROOT, "test", "fixtures", "nab")
 
 
 def ols(X, y, w=None, confidence=0.95):

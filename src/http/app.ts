@@ -14,6 +14,7 @@ import { telemetryRoutes } from "../telemetry/telemetry-routes.ts";
 import { gateRoutes } from "../gates/gate-routes.ts";
 import { tokenRoutes } from "../tokens/token-routes.ts";
 import { releaseRoutes } from "../verdicts/release-routes.ts";
+import { metricsRoutes } from "../observability/metrics-routes.ts";
 import { AppError } from "./app-error.ts";
 import { bodySizeLimit } from "./body-size.ts";
 import { errorHandler } from "./error-handler.ts";
@@ -35,6 +36,7 @@ export function createApp(c: Container): Router {
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
   healthRoutes(app, c);
+  metricsRoutes(app, c);
   ruleRoutes(app, c);
   deployRoutes(app, c);
   deployBatchRoutes(app, c);

@@ -18,7 +18,7 @@ export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
       ...c.get("logFields"),
     };
     if (status >= 500) logger.error(line, "request");
-    else if (c.req.path === "/healthz" || c.req.path === "/readyz") logger.debug(line, "request");
+    else if (c.req.path === "/healthz" || c.req.path === "/readyz" || c.req.path === "/metrics") logger.debug(line, "request");
     else logger.info(line, "request");
   };
 }

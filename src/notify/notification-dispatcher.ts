@@ -5,6 +5,7 @@ import type { Statement, Store } from "../store/store.ts";
 import type { DigestPayload, NotificationPayload } from "./notification-payload.ts";
 import { DeliveryError, type Notifier } from "./notifier.ts";
 import { OutsideWrite } from "./outside-write.ts";
+import { NO_METRICS, type Metrics } from "../observability/metrics.ts";
 
 const MAX_ATTEMPTS = 8;
 /** A delivery's claim: several times a send's 5 s timeout; a replica that dies mid-send hands it over after this. */
@@ -51,6 +52,7 @@ export class NotificationDispatcher {
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
     replicaId?: string,
+    private readonly metrics: Pick<Metrics, "deliveryFailed"> = NO_METRICS,
   ) {
     this.attempts = new EffectAttemptStore(store, replicaId);
     this.outside = new OutsideWrite(store);
@@ -168,6 +170,7 @@ export class NotificationDispatcher {
         await this.attempts.finish(record.id, "failed", message, this.now());
       });
       this.logger.warn({ ...log, attempt, giveUp, error: message }, "alert not delivered");
+      this.metrics.deliveryFailed(row.channel, giveUp);
       return false;
     }
   }

@@ -1,11 +1,13 @@
 import type { Config } from "../config.ts";
 import { withRetries, type RetryPolicy, type Sleep } from "./bounded-retry.ts";
-import { NoDataError, SourceError, type MetricSource, type SourceQuery, type SourceSeries } from "./source.ts";
+import { NoDataError, SourceError, type MetricSource, type SourceKind, type SourceQuery, type SourceSeries } from "./source.ts";
 
 /** The one retry and timeout layer for queries to outside sources; their clients make a single attempt each. */
 export interface CallPolicy extends RetryPolicy {
   /** How long one attempt may take before the guard stops waiting. */
   timeoutMs: number;
+  /** Told of every failed attempt (the metrics' source errors). */
+  onSourceError?: (source: SourceKind) => void;
 }
 
 /** The policy every source query of this process follows (DEPLOY_GUARD_SOURCE_TIMEOUT_MS and _SOURCE_RETRIES). */
@@ -38,7 +40,12 @@ function asSourceError(source: MetricSource, err: unknown): SourceError | NoData
  * waits. Always rejects with a SourceError or a NoDataError, so the caller can apply the signal's no-data policy.
  */
 export function callSource(source: MetricSource, q: SourceQuery, policy: CallPolicy, wait?: Sleep): Promise<SourceSeries> {
-  return withRetries(() => withTimeout(source, q, policy.timeoutMs).catch((err: unknown) => Promise.reject(asSourceError(source, err))), policy, {
+  const failed = (err: unknown) => {
+    const e = asSourceError(source, err);
+    if (e instanceof SourceError) policy.onSourceError?.(source.kind);
+    return Promise.reject(e);
+  };
+  return withRetries(() => withTimeout(source, q, policy.timeoutMs).catch(failed), policy, {
     retryable: (err) => err instanceof SourceError && err.retryable,
     giveUp: (err, attempts) => {
       const e = err as SourceError | NoDataError;

@@ -9,6 +9,7 @@ import { parseBodyRecords } from "../http/body-records.ts";
 import { IngestPolicy } from "./ingest-policy.ts";
 import { validateLogEvents } from "./log-event.ts";
 import { validateMetricSamples } from "./metric-sample.ts";
+import { ingestMetrics } from "../observability/ingest-metrics.ts";
 
 const LogEventDoc = z
   .object({
@@ -65,22 +66,22 @@ export function telemetryRoutes(app: Router, c: Container): void {
   document(app, "/api/v1/logs", "events", LogEventDoc, "Push request/log events (JSON or NDJSON); a batch is stored whole or not at all");
   document(app, "/api/v1/metrics", "samples", MetricSampleDoc, "Push metric samples (JSON or NDJSON); a batch is stored whole or not at all");
   const policy = IngestPolicy.fromConfig(c.config, c.now);
-  app.post("/api/v1/logs", requireScope(c.tokens, "ingest"), async (ctx) => {
+  app.post("/api/v1/logs", requireScope(c.tokens, "ingest"), ingestMetrics(c.metrics, "log"), async (ctx) => {
     const body = await records(ctx, "events");
+    ctx.get("logFields").records = body.records.length;
     const events = await validateLogEvents(body);
     const late = policy.check(events, ctx.get("token"), body.where, "events");
     // CPU work in slices first, so only the SQL runs inside the write queue's transaction, where nothing can interleave.
     const prepared = await c.telemetry.prepareLogs(events, late, c.now());
     await c.store.write(async () => c.telemetry.writeLogs(prepared));
-    ctx.get("logFields").records = events.length;
     return ctx.json({ accepted: events.length }, 202);
   });
-  app.post("/api/v1/metrics", requireScope(c.tokens, "ingest"), async (ctx) => {
+  app.post("/api/v1/metrics", requireScope(c.tokens, "ingest"), ingestMetrics(c.metrics, "metric"), async (ctx) => {
     const body = await records(ctx, "samples");
+    ctx.get("logFields").records = body.records.length;
     const samples = await validateMetricSamples(body);
     const late = policy.check(samples, ctx.get("token"), body.where, "samples");
     await c.store.write(async () => c.telemetry.insertMetrics(samples, late, c.now()));
-    ctx.get("logFields").records = samples.length;
     return ctx.json({ accepted: samples.length }, 202);
   });
 }

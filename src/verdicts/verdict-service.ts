@@ -18,6 +18,7 @@ import { ReleaseOverrides } from "./release-overrides.ts";
 import { ReleaseReopen } from "./release-reopen.ts";
 import { waitingCheck } from "./sequential-evaluator.ts";
 import { claimLeaseMs, ReleaseClaims } from "./release-claims.ts";
+import { NO_METRICS, type Metrics } from "../observability/metrics.ts";
 
 const MINUTE = 60_000;
 const RETRY_AFTER_MS = 5 * MINUTE;
@@ -40,6 +41,7 @@ export class VerdictService {
     private readonly now: () => number = Date.now,
     private readonly onError: (release: ReleaseRow, err: unknown) => void = () => {},
     claimMs = claimLeaseMs(10_000, 1),
+    private readonly metrics: Metrics = NO_METRICS,
   ) {
     this.backOff = store.statement("UPDATE releases SET next_check_at = ? WHERE id = ?");
     this.claims = new ReleaseClaims(store, claimMs);
@@ -211,6 +213,11 @@ export class VerdictService {
       await this.store.db.update(releases).set({ nextCheckAt: step.next }).where(eq(releases.id, release.id));
       return undefined;
     }
+    return this.metrics.evaluation(step.sequential ? "sequential" : "fixed", () => this.applyJudged(step, reads, now));
+  }
+
+  private async applyJudged(step: JudgeStep, reads: ExternalReads, now: number): Promise<Verdict> {
+    const { release } = step;
     if (step.sequential) return this.applySequential(step, reads, now);
     const rule = this.ruleFor(release);
     const verdict = applyObserveMode(await this.judge(step, reads), rule);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Design, LinearFit } from "../../src/analysis/capacity/capacity-types.ts";
 import { leastSquares } from "../../src/analysis/capacity/least-squares.ts";
@@ -71,10 +71,8 @@ describe("capacity regression against numpy/scipy (scripts/reference/capacity_re
   });
 });
 
-const NAB_DIR = new URL("../../../shared/data/nab/data/realTraffic/", import.meta.url);
-// Read inside the test, not while collecting: vitest collects a skipped describe's body too, and a clone with nothing
-// beside it has no NAB files (the test then skips, saying why in its name).
-describe.skipIf(!existsSync(NAB_DIR))("fit on real, messy data: NAB realTraffic speed against occupancy (sensor 6005; skipped without ../shared/data/nab)", () => {
+const NAB_DIR = new URL("../fixtures/nab/", import.meta.url);
+describe("fit on real, messy data: NAB realTraffic speed against occupancy (sensor 6005)", () => {
   const read = (file: string) => new Map(readFileSync(new URL(file, NAB_DIR), "utf8").trim().split("\n").slice(1).map((l) => {
     const [t, v] = l.split(",");
     return [t!, Number(v)] as const;

@@ -1,6 +1,12 @@
+import { relative } from "node:path";
 import type { Reporter, TestModule } from "vitest/node";
 
-/** Prints one closing line, "tests: N passed, N failed, N skipped", that CI systems can read. */
+const SLOWEST = 10;
+
+/**
+ * Prints the slowest files (import + hooks + tests, so a new slow file is noticed before the suite creeps past its
+ * budget) and one closing line, "tests: N passed, N failed, N skipped", that CI systems can read.
+ */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     let passed = 0, failed = 0, skipped = 0;
@@ -13,6 +19,12 @@ export default class SummaryReporter implements Reporter {
         else if (state === "failed") failed++;
         else skipped++;
       }
+    }
+    const seconds = (m: TestModule) => { const d = m.diagnostic(); return (d.collectDuration + d.duration) / 1000; };
+    const slowest = [...testModules].sort((a, b) => seconds(b) - seconds(a)).slice(0, SLOWEST);
+    if (slowest.length > 1) {
+      const lines = slowest.map((m) => `  ${seconds(m).toFixed(1).padStart(6)} s  ${relative(process.cwd(), m.moduleId)}`);
+      process.stdout.write(`\nslowest files:\n${lines.join("\n")}\n`);
     }
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }

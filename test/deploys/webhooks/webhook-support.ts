@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { sharedData } from "../../support/shared-data.ts";
 import { TEST_STORE, type TestService } from "../../support/test-service.ts";
 
 export const GITLAB_TOKEN = "gitlab-secret-token-0123456789";
-export const SHARED_JENKINS = new URL("../../../../shared/data/webhooks/jenkins/jenkins_notification_plugin_example.json", import.meta.url).pathname;
-export const sharedJenkinsPresent = existsSync(SHARED_JENKINS);
+/** The plugin's published example (its licence is not stated: read from ../shared/data, never copied). */
+export const SHARED_JENKINS = sharedData("webhooks/jenkins/jenkins_notification_plugin_example.json");
 
 export const fixture = (path: string) => readFileSync(new URL(`../../fixtures/webhooks/${path}`, import.meta.url), "utf8");
 export const fixtureJson = (path: string) => JSON.parse(fixture(path)) as Record<string, any>;

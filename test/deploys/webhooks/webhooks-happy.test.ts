@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestService, type TestService } from "../../support/test-service.ts";
-import { fixture, fixtureJson, GITLAB_TOKEN, ingestToken, postWebhook, SHARED_JENKINS, sharedJenkinsPresent, storedEvents } from "./webhook-support.ts";
+import { fixture, fixtureJson, GITLAB_TOKEN, ingestToken, postWebhook, SHARED_JENKINS, storedEvents } from "./webhook-support.ts";
 
 let svc: TestService;
 let token: string;
@@ -147,8 +147,8 @@ describe("Flagger event webhook", () => {
 });
 
 describe("Jenkins Notification plugin", () => {
-  it.skipIf(!sharedJenkinsPresent)("maps the plugin's published example (read from ../shared/data, not copied) to a finished deploy", async () => {
-    const res = await postWebhook(svc, "jenkins", readFileSync(SHARED_JENKINS, "utf8"), {}, `?token=${token}`);
+  it.skipIf(!SHARED_JENKINS.present)(`maps the plugin's published example (read from ../shared/data, not copied) to a finished deploy${SHARED_JENKINS.note}`, async () => {
+    const res = await postWebhook(svc, "jenkins", readFileSync(SHARED_JENKINS.url, "utf8"), {}, `?token=${token}`);
     expect(res.status).toBe(202);
     const [event] = await storedEvents(svc);
     expect(event).toMatchObject({
@@ -157,7 +157,6 @@ describe("Jenkins Notification plugin", () => {
     });
     expect(event!.payload).toMatchObject({ url: "http://localhost:8080/job/asgard/18/", commit: "c6d86dc654b12425e706bcf951adfe5a8627a517" });
   });
-  if (!sharedJenkinsPresent) it.skip(`../shared/data Jenkins example is absent (${SHARED_JENKINS}); only our own examples run`, () => {});
 
   it("maps our documented examples: parameters name the environment and version, an end is start plus duration", async () => {
     await postWebhook(svc, "jenkins", fixture("jenkins/deploy-job-started.json"), bearer());

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { callSource } from "../../../src/sources/source-call.ts";
 import { NoDataError, SourceError } from "../../../src/sources/source.ts";
@@ -125,8 +125,8 @@ describe("Elasticsearch source: what it asks and what it reads", () => {
     expect((requests[0]!.body as { aggs: { per_interval: { aggs: unknown } } }).aggs.per_interval.aggs).toEqual({ metric: { avg: { field: "jvm.heap.used_pct" } } });
   });
 
-  it.skipIf(!existsSync(SHARED_VECTORS))("reads the reference's real percentiles answers, keyed and keyed=false", () => {
-    const vectors = (JSON.parse(readFileSync(SHARED_VECTORS, "utf8")) as { vectors: { name: string; expectedResponse: { aggregations: Record<string, { values: unknown }> } }[] }).vectors;
+  it.skipIf(!SHARED_VECTORS.present)(`reads the reference's real percentiles answers, keyed and keyed=false${SHARED_VECTORS.note}`, () => {
+    const vectors = (JSON.parse(readFileSync(SHARED_VECTORS.url, "utf8")) as { vectors: { name: string; expectedResponse: { aggregations: Record<string, { values: unknown }> } }[] }).vectors;
     for (const name of ["percentiles default (TDigest, compression 100)", "percentiles keyed=false"]) {
       const values = vectors.find((v) => v.name === name)!.expectedResponse.aggregations.load_time_outlier!.values;
       const { series } = readSeries("latency", { per_interval: { buckets: [{ key: T0, doc_count: 100, latency: { values } }] } }, T0, T0 + 60_000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { normaliseErrorMessage } from "../../../src/sources/elasticsearch/error-message-normaliser.ts";
-import { hasLoghub, loghubLines } from "./loghub.ts";
+import { LOGHUB, loghubLines } from "./loghub.ts";
 
 describe("error message normalisation: variable parts become placeholders", () => {
   it.each([
@@ -26,7 +26,7 @@ describe("error message normalisation: variable parts become placeholders", () =
   });
 });
 
-describe.skipIf(!hasLoghub)("error message normalisation on real Loghub lines", () => {
+describe.skipIf(!LOGHUB.present)(`error message normalisation on real Loghub lines${LOGHUB.note}`, () => {
   it("makes one kind of two HDFS lines of the same template", () => {
     const [a, b] = loghubLines("HDFS").slice(0, 2);
     expect(a!.content).toBe("PacketResponder 1 for block blk_38865049064139660 terminating");

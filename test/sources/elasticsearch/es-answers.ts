@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
+import { sharedData } from "../../support/shared-data.ts";
 
 /** Search answers in the shapes the Elasticsearch reference documents (size 0, track_total_hits false). */
 export const searchAnswer = (aggregations: Record<string, unknown>, total?: number) => ({
@@ -38,4 +39,4 @@ export function bulkExample(n: 1 | 2): { took: number; errors: boolean; items: R
 }
 
 /** The reference's percentiles answers (unclear licence: read from ../shared/data, never copied). */
-export const SHARED_VECTORS = new URL("../../../../shared/data/elasticsearch/es_docs_aggregation_vectors.json", import.meta.url);
+export const SHARED_VECTORS = sharedData("elasticsearch/es_docs_aggregation_vectors.json");

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { sharedData } from "../../support/shared-data.ts";
 
 /** Loghub 2k samples (research-only licence: read from ../shared/data/loghub, never copied). */
-export const LOGHUB = new URL("../../../../shared/data/loghub/", import.meta.url);
-export const hasLoghub = existsSync(new URL("HDFS/HDFS_2k.log_structured.csv", LOGHUB));
+export const LOGHUB = sharedData("loghub/");
 
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
@@ -33,7 +33,7 @@ function parseCsv(text: string): string[][] {
 
 /** Each line's message (Content) and the template Loghub's parser assigned it (EventId). */
 export function loghubLines(system: string): { content: string; eventId: string }[] {
-  const [header, ...rows] = parseCsv(readFileSync(new URL(`${system}/${system}_2k.log_structured.csv`, LOGHUB), "utf8"));
+  const [header, ...rows] = parseCsv(readFileSync(new URL(`${system}/${system}_2k.log_structured.csv`, LOGHUB.url), "utf8"));
   const c = header!.indexOf("Content"), e = header!.indexOf("EventId");
   return rows.filter((r) => r.length === header!.length).map((r) => ({ content: r[c]!, eventId: r[e]! }));
 }

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type SpawnOptions } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-export const EXAMPLES = fileURLToPath(new URL("../../examples", import.meta.url));
+export const EXAMPLES = fileURLToPath(new URL("../../../examples", import.meta.url));
 export const ADMIN = "examples-admin-token-0123456789";
 
 /** Whether a tool of the examples is installed; in CI a missing one must fail the test, not skip it. */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, startServer, type ServerProcess } from "../support/server-process.ts";
+import { runCli, startServer, type ServerProcess } from "../../support/server-process.ts";
 
 const TOKEN = "pre-deploy-cli-token-0123456789";
 let server: ServerProcess;

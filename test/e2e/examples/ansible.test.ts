@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { startServer, type ServerProcess } from "../support/server-process.ts";
+import { startServer, type ServerProcess } from "../../support/server-process.ts";
 import { ADMIN, api, createToken, EXAMPLES, startGroup, toolMissing, waitForOutput, type Running } from "./example-processes.ts";
 
 const ANSIBLE_DIR = join(EXAMPLES, "ansible");

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type ServerProcess } from "../support/server-process.ts";
+import { startServer, type ServerProcess } from "../../support/server-process.ts";
 import { ADMIN, api, createToken, EXAMPLES, startGroup, toolMissing } from "./example-processes.ts";
 
 const CAP_DIR = join(EXAMPLES, "capistrano");

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, startServer, type ServerProcess } from "../../support/server-process.ts";
-import { cassette, example, ReplayServer, type Answer, type Captured } from "./replay-server.ts";
+import { cassette, example, ReplayServer, type Answer, type Captured } from "../../sources/datadog/replay-server.ts";
 
 // A release's worth of Datadog data exists in no recording, so this Datadog answers in the recorded shapes
 // (timeseries_response, logs aggregate buckets) with numbers made per minute: checkout's error rate wanders around

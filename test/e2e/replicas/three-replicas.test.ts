@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startReceiver, type Receiver } from "../notify/local-receiver.ts";
-import { createMigratedDatabase, dbUrl, dropDatabase, PG_SKIP_REASON } from "../support/postgres.ts";
-import { startServer, type ServerProcess } from "../support/server-process.ts";
-import { REPO_RULES } from "../support/test-service.ts";
-import { generateTraffic } from "../support/traffic.ts";
+import { startReceiver, type Receiver } from "../../notify/local-receiver.ts";
+import { createMigratedDatabase, dbUrl, dropDatabase, PG_SKIP_REASON } from "../../support/postgres.ts";
+import { startServer, type ServerProcess } from "../../support/server-process.ts";
+import { REPO_RULES } from "../../support/test-service.ts";
+import { generateTraffic } from "../../support/traffic.ts";
 
 const TOKEN = "replica-admin-token-0123456789";
 const MIN = 60_000;

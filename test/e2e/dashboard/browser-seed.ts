@@ -1,6 +1,6 @@
 import { expect } from "vitest";
-import type { ServerProcess } from "../support/server-process.ts";
-import { generateTraffic, type LogRecord } from "../support/traffic.ts";
+import type { ServerProcess } from "../../support/server-process.ts";
+import { generateTraffic, type LogRecord } from "../../support/traffic.ts";
 
 export const MIN = 60_000;
 const HOUR = 60 * MIN;

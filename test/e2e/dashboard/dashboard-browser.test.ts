@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, startServer, type ServerProcess } from "../support/server-process.ts";
+import { ROOT, startServer, type ServerProcess } from "../../support/server-process.ts";
 import { auditOf, createToken, seedReleases, type Seeded } from "./browser-seed.ts";
 
 const CHROMIUM = "/usr/bin/chromium";

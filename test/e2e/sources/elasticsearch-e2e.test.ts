@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, startServer, type ServerProcess } from "../../support/server-process.ts";
-import { errorRateAnswer, latencyAnswer } from "./es-answers.ts";
-import { EsHttpMock } from "./es-http-mock.ts";
+import { errorRateAnswer, latencyAnswer } from "../../sources/elasticsearch/es-answers.ts";
+import { EsHttpMock } from "../../sources/elasticsearch/es-http-mock.ts";
 
 // No recording holds a release's worth of logs, so the mock answers in the documented shapes with numbers made per
 // minute: checkout's error rate wanders around 1 % until minute 240, when 1.6.0 is deployed and it jumps to about

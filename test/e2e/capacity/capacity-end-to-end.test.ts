@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type ServerProcess } from "../support/server-process.ts";
-import { BANK, bankWorkload } from "./bank-workload.ts";
-import { capacityRules, metricBodies } from "./capacity-fixtures.ts";
+import { startServer, type ServerProcess } from "../../support/server-process.ts";
+import { BANK, bankWorkload } from "../../capacity/bank-workload.ts";
+import { capacityRules, metricBodies } from "../../capacity/capacity-fixtures.ts";
 
 const TOKEN = "e2e-capacity-token-0123456789";
 const MINUTE = 60_000;
