@@ -4,6 +4,7 @@ import type { Router } from "../http/router.ts";
 import { mayRead, requireScope } from "../http/auth.ts";
 import { READ_ERRORS, WRITE_ERRORS } from "../http/problem-schema.ts";
 import { RELEASE_STATUSES } from "../store/schema/index.ts";
+import { AlreadyDecidedError } from "./verdict-recorder.ts";
 import { AppError } from "../http/app-error.ts";
 import { batchGateView, BatchGateSchema, type BatchDecisions } from "./batch-verdict-view.ts";
 import { ReleaseViewSchema, VerdictViewSchema } from "./verdict-view.ts";
@@ -37,7 +38,7 @@ const verdict = createRoute({
 const evaluate = createRoute({
   method: "post", path: "/api/v1/releases/{id}/evaluate", summary: "Judge the release now, with the data there is; the verdict is final",
   request: { params: IdParam },
-  responses: { 200: json(VerdictViewSchema, "The new verdict"), ...READ_ERRORS, 409: WRITE_ERRORS[422] },
+  responses: { 200: json(VerdictViewSchema, "The new verdict, or the final one already recorded (by the scheduler, another replica or a person)"), ...READ_ERRORS, 409: WRITE_ERRORS[422] },
 });
 
 const BatchParams = IdParam.extend({ index: z.coerce.number().int().min(1).openapi({ param: { name: "index", in: "path" } }) });
@@ -96,12 +97,18 @@ export function releaseRoutes(app: Router, c: Container): void {
   app.openapi(evaluate, async (ctx) => {
     const { id } = ctx.req.valid("param");
     const actor = ctx.get("tokenName");
-    const prepared = await c.verdicts.prepareNow(id);
-    const row = await c.store.write(async () => {
-      const judged = await c.verdicts.judgeNow(prepared);
-      await c.audit.record("evaluation_forced", judged, actor, `Evaluated now by ${actor}: the engine says ${judged.status}.`, { engine_status: judged.status, score: judged.score });
-      return judged;
-    });
-    return ctx.json(await c.views.verdict(row), 200);
+    try {
+      const prepared = await c.verdicts.prepareNow(id);
+      const row = await c.store.write(async () => {
+        const judged = await c.verdicts.judgeNow(prepared);
+        await c.audit.record("evaluation_forced", judged, actor, `Evaluated now by ${actor}: the engine says ${judged.status}.`, { engine_status: judged.status, score: judged.score });
+        return judged;
+      });
+      return ctx.json(await c.views.verdict(row), 200);
+    } catch (err) {
+      // Decided already, or meanwhile (the scheduler here or on another replica, or a person): that final verdict is the answer.
+      if (!(err instanceof AlreadyDecidedError)) throw err;
+      return ctx.json(await c.views.verdict(await c.verdicts.get(id)), 200);
+    }
   });
 }

@@ -303,7 +303,10 @@ export class VerdictService {
   /** Judges a release now, with the data there is, and makes the verdict final; run it in a transaction. */
   async judgeNow({ step, reads }: PreparedEvaluation): Promise<ReleaseRow> {
     const { release, input } = step;
-    if (!(await this.unchanged(release))) throw new AppError("CONFLICT", "The release changed while its sources were read; ask again.");
+    if (!(await this.unchanged(release))) {
+      if ((await this.get(release.id)).decidedAt !== null) throw new AlreadyDecidedError(release.id);
+      throw new AppError("CONFLICT", "The release changed while its sources were read; ask again.");
+    }
     const verdict = (await this.apply(step, reads, input.now))!;
     return (await this.get(release.id)) ?? { ...release, verdict };
   }

@@ -163,6 +163,27 @@ describe("release lifecycle", () => {
     expect([10, 15, 20]).toContain(minutes);
   });
 
+  it("answers a forced evaluation that the scheduler (here or on another replica) decided meanwhile with that final verdict", async () => {
+    const id = await scenario({ errorRate: 0.05, latencyMs: 100 });
+    svc.clock.now = ANALYSIS_END + 61_000;
+    const verdicts = svc.container.verdicts;
+    const prepare = verdicts.prepareNow.bind(verdicts);
+    // The race: while this request reads its sources, the scheduler records the final verdict.
+    verdicts.prepareNow = async (releaseId: string) => {
+      const prepared = await prepare(releaseId);
+      expect(await verdicts.runDue()).toBe(1);
+      return prepared;
+    };
+    const res = await svc.request("POST", `/api/v1/releases/${id}/evaluate`);
+    expect(res.status).toBe(200);
+    const answered = await res.json();
+    expect(answered).toMatchObject({ status: "fail", final: true });
+    expect(answered).toEqual(await verdict(id));
+    // Judged once: the forced evaluation recorded nothing of its own.
+    const audit = await svc.sql<{ n: number }>("SELECT count(*) AS n FROM audit_events WHERE kind = 'evaluation_forced'").get();
+    expect(Number(audit!.n)).toBe(0);
+  });
+
   it("backs off a release whose evaluation throws, so it cannot crowd out the others", async () => {
     const id = await scenario({ errorRate: 0.005, latencyMs: 100 });
     svc.clock.now = ANALYSIS_END + 61_000;
