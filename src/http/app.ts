@@ -11,6 +11,7 @@ import { slackInteractionRoutes } from "../notify/slack-interactions-routes.ts";
 import { dashboardRoutes } from "../dashboard/dashboard-routes.ts";
 import { ruleRoutes } from "../rules/rule-routes.ts";
 import { telemetryRoutes } from "../telemetry/telemetry-routes.ts";
+import { otlpRoutes } from "../telemetry/otlp/otlp-routes.ts";
 import { gateRoutes } from "../gates/gate-routes.ts";
 import { tokenRoutes } from "../tokens/token-routes.ts";
 import { releaseRoutes } from "../verdicts/release-routes.ts";
@@ -42,6 +43,7 @@ export function createApp(c: Container): Router {
   deployBatchRoutes(app, c);
   webhookRoutes(app, c);
   telemetryRoutes(app, c);
+  otlpRoutes(app, c);
   releaseRoutes(app, c);
   capacityRoutes(app, c);
   gateRoutes(app, c);

@@ -5,7 +5,7 @@
 import type { VerdictStatus } from "../analysis/score.ts";
 import type { SourceKind } from "../sources/source.ts";
 
-export const INGEST_KINDS = ["log", "metric"] as const;
+export const INGEST_KINDS = ["log", "metric", "span", "otlp_metric", "otlp_log"] as const;
 export type IngestKind = (typeof INGEST_KINDS)[number];
 
 /** Why a telemetry batch was refused, from its answer's status: a few fixed values, never the message. */

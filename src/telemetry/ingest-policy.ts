@@ -97,7 +97,8 @@ export class IngestPolicy {
     throw new AppError("FORBIDDEN", `The deploy event was not stored: timestamp ${message}; recording past deploys needs a token with the 'backfill' scope.`, [{ path: "timestamp", message }]);
   }
 
-  private outOfBounds(ts: number, now: number): string | undefined {
+  /** Why `ts` may never be stored (beyond the retention, too far ahead), or undefined. OTLP refuses such records one by one. */
+  outOfBounds(ts: number, now: number): string | undefined {
     if (ts > now + this.limits.aheadMs) return `${iso(ts)} is more than ${minutes(this.limits.aheadMs)} ahead of the server's clock (${iso(now)})`;
     if (ts < now - this.limits.retentionMs) return `${iso(ts)} is older than the ${this.limits.retentionMs / 86_400_000}-day retention`;
     return undefined;

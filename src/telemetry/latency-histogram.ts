@@ -52,6 +52,14 @@ export function decodeHistogramDense(buf: Uint8Array, into: DenseHistogram): Den
   return into;
 }
 
+/** Requests in buckets above `bucket`, straight from the stored pairs (no dense histogram to clear and sum). */
+export function countAbove(buf: Uint8Array, bucket: number): number {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let n = 0;
+  for (let at = 0; at + PAIR <= buf.byteLength; at += PAIR) if (view.getUint16(at, true) > bucket) n += view.getUint32(at + 2, true);
+  return n;
+}
+
 export function mergeHistograms(a: Uint8Array, b: Uint8Array): Buffer {
   return encodeHistogram(decodeHistogramInto(b, decodeHistogramInto(a, new Map())));
 }

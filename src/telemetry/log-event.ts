@@ -23,7 +23,8 @@ export function isErrorEvent(status: number | undefined, level: string | undefin
   return (status !== undefined && status >= 500) || (level !== undefined && ERROR_LEVELS.has(level));
 }
 
-function logEventOf(v: RecordValidator, i: number, raw: unknown): LogEvent | undefined {
+/** One record checked and read; undefined (with errors in `v`) when it is not valid. OTLP ingest checks record by record. */
+export function logEventOf(v: RecordValidator, i: number, raw: unknown): LogEvent | undefined {
   const r = v.object(i, raw);
   if (!r) return undefined;
   const level = v.name(i, r, "level", { max: 20 })?.toLowerCase();

@@ -15,7 +15,8 @@ export interface MetricSample {
 
 const NAME = /^[A-Za-z_][\w.:-]*$/;
 
-function metricSampleOf(v: RecordValidator, body: BodyRecords, i: number, raw: unknown): MetricSample | undefined {
+/** One sample checked and read; undefined (with errors in `v`) when it is not valid. OTLP ingest checks record by record. */
+export function metricSampleOf(v: RecordValidator, body: BodyRecords, i: number, raw: unknown): MetricSample | undefined {
   const r = v.object(i, raw);
   if (!r) return undefined;
   const name = v.string(i, r, "name", { required: true });

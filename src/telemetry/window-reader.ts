@@ -1,5 +1,5 @@
 import type { Dialect, SqlParam, Statement, Store } from "../store/store.ts";
-import { decodeHistogramDense, emptyDense, type DenseHistogram } from "./latency-histogram.ts";
+import { countAbove, decodeHistogramDense, emptyDense, type DenseHistogram } from "./latency-histogram.ts";
 
 export interface WindowQuery {
   service: string;
@@ -114,18 +114,34 @@ export class WindowReader {
     return out;
   }
 
+  /** `requests(q).perMinute` without the histograms: for scans that need only counts and mean latency. */
+  async minuteTotals(q: WindowQuery): Promise<RequestWindow["perMinute"]> {
+    const params: SqlParam[] = [q.service, q.environment, q.start, q.end];
+    const where = filters(q, params, this.store.dialect);
+    const table = where === "" ? "service_rollups" : "request_rollups";
+    const sql = `SELECT minute, requests, errors, latency_count AS "latencyCount", latency_sum AS "latencySum"
+      FROM ${table} WHERE service = ? AND environment = ? AND minute >= ? AND minute < ?${where} ORDER BY minute`;
+    const out: RequestWindow["perMinute"] = new Map();
+    for (const { minute, requests, errors, latencyCount, latencySum } of await this.prepared<Omit<RollupRow, "hist">>(sql).all(...params)) {
+      const m = out.get(minute);
+      if (m) {
+        m.requests += requests;
+        m.errors += errors;
+        m.latencyCount += latencyCount;
+        m.latencySum += latencySum;
+      } else out.set(minute, { requests, errors, latencyCount, latencySum });
+    }
+    return out;
+  }
+
   /**
    * Per minute: requests, and requests slower than the given latency bucket (the pre-deploy p95), for the sequential
    * latency test; only minutes with latencies count.
    */
   async exceedanceCounts(q: WindowQuery, thresholdBucket: number): Promise<Map<number, { requests: number; slower: number }>> {
     const out = new Map<number, { requests: number; slower: number }>();
-    const hist = emptyDense();
     for (const { minute, count, hist: buf } of await this.latencyRows(q)) {
-      hist.fill(0);
-      decodeHistogramDense(buf, hist);
-      let slower = 0;
-      for (let b = thresholdBucket + 1; b < hist.length; b++) slower += hist[b]!;
+      const slower = countAbove(buf, thresholdBucket);
       const m = out.get(minute);
       if (m) {
         m.requests += count;
@@ -144,6 +160,23 @@ export class WindowReader {
       decodeHistogramDense(buf, h);
     }
     return out;
+  }
+
+  /** exceedanceCounts and histogramsPerMinute of one window from one read of its rows. */
+  async exceedancesAndHistograms(q: WindowQuery, thresholdBucket: number): Promise<{ exceed: Map<number, { requests: number; slower: number }>; hists: Map<number, DenseHistogram> }> {
+    const exceed = new Map<number, { requests: number; slower: number }>(), hists = new Map<number, DenseHistogram>();
+    for (const { minute, count, hist: buf } of await this.latencyRows(q)) {
+      const slower = countAbove(buf, thresholdBucket);
+      const m = exceed.get(minute);
+      if (m) {
+        m.requests += count;
+        m.slower += slower;
+      } else exceed.set(minute, { requests: count, slower });
+      let h = hists.get(minute);
+      if (!h) hists.set(minute, (h = emptyDense()));
+      decodeHistogramDense(buf, h);
+    }
+    return { exceed, hists };
   }
 
   private latencyRows(q: WindowQuery): Promise<LatencyRow[]> {

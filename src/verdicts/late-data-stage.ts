@@ -11,17 +11,19 @@ type Range = [number, number];
  * log, so forged or late data behind a verdict is visible.
  */
 export class LateDataStage implements FinalVerdictStage {
-  private readonly late: Statement<{ id: string; name: string; records: number }>;
-  private readonly s: Record<"requests" | "samples", Statement<{ n: number }>>;
+  /** By the number of windows (one or two): one statement for all of them, so a verdict costs one round trip here. */
+  private readonly late: Statement<{ id: string; name: string; records: number }>[];
+  private readonly totals: Statement<{ n: number }>[];
 
   constructor(store: Store, private readonly audit: AuditLog) {
-    const p = (sql: string) => store.statement<{ n: number }>(sql);
     const where = "service = ? AND environment = ? AND minute >= ? AND minute < ?";
-    this.late = store.statement(`SELECT token_id AS id, token_name AS name, SUM(records) AS records FROM late_telemetry WHERE ${where} GROUP BY token_id, token_name`);
-    this.s = {
-      requests: p(`SELECT COALESCE(SUM(requests), 0) AS n FROM service_rollups WHERE ${where}`),
-      samples: p(`SELECT COALESCE(SUM(count), 0) AS n FROM metric_rollups WHERE ${where}`),
-    };
+    // Windows in time order, each one's tokens in the order GROUP BY gives them: as they were read window by window.
+    const late = (windows: number) => Array.from({ length: windows }, () =>
+      `SELECT token_id AS id, token_name AS name, SUM(records) AS records FROM late_telemetry WHERE ${where} GROUP BY token_id, token_name`).join(" UNION ALL ");
+    const totals = (windows: number) => `SELECT ${Array.from({ length: windows }, () =>
+      `(SELECT COALESCE(SUM(requests), 0) FROM service_rollups WHERE ${where}) + (SELECT COALESCE(SUM(count), 0) FROM metric_rollups WHERE ${where})`).join(" + ")} AS n`;
+    this.late = [late(1), late(2)].map((sql) => store.statement(sql));
+    this.totals = [totals(1), totals(2)].map((sql) => store.statement<{ n: number }>(sql));
   }
 
   async complete(release: ReleaseIdentity, verdict: FinalVerdict): Promise<FinalVerdict> {
@@ -37,22 +39,18 @@ export class LateDataStage implements FinalVerdictStage {
   }
 
   private async measure(release: ReleaseIdentity, ranges: Range[]): Promise<LateData> {
+    if (ranges.length === 0) return { records: 0, share: 0, tokens: [] };
     const tokens = new Map<string, { id: string; name: string; records: number }>();
-    for (const [from, to] of ranges) {
-      for (const row of await this.late.all(release.service, release.environment, from, to)) {
-        const t = tokens.get(row.id) ?? { id: row.id, name: row.name, records: 0 };
-        t.records += row.records;
-        tokens.set(row.id, t);
-      }
+    const params = (twice: boolean) => ranges.flatMap(([from, to]) => (twice ? [release.service, release.environment, from, to] : []).concat([release.service, release.environment, from, to]));
+    for (const row of await this.late[ranges.length - 1]!.all(...params(false))) {
+      const t = tokens.get(row.id) ?? { id: row.id, name: row.name, records: 0 };
+      t.records += row.records;
+      tokens.set(row.id, t);
     }
     const records = [...tokens.values()].reduce((n, t) => n + t.records, 0);
     if (records === 0) return { records: 0, share: 0, tokens: [] };
     // The totals are read only when there is late data: metric roll-ups are keyed by name first, so this scans them.
-    let total = 0;
-    for (const [from, to] of ranges) {
-      total += (await this.s.requests.get(release.service, release.environment, from, to))!.n;
-      total += (await this.s.samples.get(release.service, release.environment, from, to))!.n;
-    }
+    const total = Number((await this.totals[ranges.length - 1]!.get(...params(true)))!.n);
     return { records, share: total > 0 ? Math.min(1, records / total) : 1, tokens: [...tokens.values()].sort((a, b) => b.records - a.records) };
   }
 }

@@ -4,6 +4,7 @@ import type { ReleaseRow } from "../store/schema/index.ts";
 import type { WindowReader } from "../telemetry/window-reader.ts";
 import type { Onset } from "./verdict.ts";
 import { floorMinute } from "./release-windows.ts";
+import { FitCache } from "./fit-cache.ts";
 
 const MIN = 60_000;
 /** Deploys this close together cannot be told apart by time alone (as attributeChange's closeMs). */
@@ -20,6 +21,11 @@ interface BatchRow { deployId: string; index: number; total: number; finishedAt:
 export class OnsetLocator {
   private readonly deploys: Statement<DeployRow>;
   private readonly batches: Statement<BatchRow>;
+  /**
+   * Scans by the series they read (a permutation test costs ~1,000 scans of it): failing releases of one service, and
+   * every failing release's rivals, scan the same minutes again and again. Keyed by the data, so never stale.
+   */
+  private readonly scans = new FitCache(256);
 
   constructor(
     store: Store,
@@ -60,10 +66,13 @@ export class OnsetLocator {
   }
 
   private async changePoint(q: { service: string; environment: string; start: number; end: number }, kind: "error_rate" | "latency") {
-    const minutes = [...(await this.reader.requests(q)).perMinute].sort((a, b) => a[0] - b[0]);
-    return kind === "error_rate"
-      ? detectChangePoint(minutes.map(([t, m]) => ({ t, events: m.errors, exposure: m.requests })).filter((p) => p.exposure > 0))
-      : detectMeanShift(minutes.filter(([, m]) => m.latencyCount > 0).map(([t, m]) => ({ t, value: m.latencySum / m.latencyCount })));
+    const minutes = [...(await this.reader.minuteTotals(q))].sort((a, b) => a[0] - b[0]);
+    if (kind === "error_rate") {
+      const points = minutes.map(([t, m]) => ({ t, events: m.errors, exposure: m.requests })).filter((p) => p.exposure > 0);
+      return this.scans.get(`e${JSON.stringify(points)}`, () => detectChangePoint(points));
+    }
+    const points = minutes.filter(([, m]) => m.latencyCount > 0).map(([t, m]) => ({ t, value: m.latencySum / m.latencyCount }));
+    return this.scans.get(`l${JSON.stringify(points)}`, () => detectMeanShift(points));
   }
 
   /**

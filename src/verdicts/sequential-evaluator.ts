@@ -15,6 +15,8 @@ import type { Evaluator } from "./evaluator.ts";
 import { NO_READS, type ExternalReads } from "./external-reads.ts";
 import { explainSequential, summarizeSequential } from "./sequential-explain.ts";
 import { SequentialEvidenceReader, type EvidenceScope } from "./sequential-evidence.ts";
+import { FitCache } from "./fit-cache.ts";
+import { floorMinute } from "./release-windows.ts";
 import { baselineWindow, ComparisonChooser } from "./sequential-comparison.ts";
 import type { Check, Verdict } from "./verdict.ts";
 import { judgeNewErrors, newErrorsOptions, readNewErrorsInput } from "./new-errors-signal.ts";
@@ -32,23 +34,6 @@ export interface SequentialVerdict {
   standing: ReleaseStanding;
 }
 
-/** Baseline models depend only on the data before the deploy: fitted once per release, deploy, group and signal. */
-class ModelCache<T> {
-  private readonly map = new Map<string, T>();
-
-  constructor(private readonly limit: number) {}
-
-  async get(key: string, fit: () => Promise<T> | T): Promise<T> {
-    let v = this.map.get(key);
-    if (v === undefined) {
-      v = await fit();
-      if (this.map.size >= this.limit) this.map.delete(this.map.keys().next().value!);
-      this.map.set(key, v);
-    }
-    return v;
-  }
-}
-
 /**
  * The sequential verdict of a release over the minutes stored so far (issue 11): each pushed-telemetry signal is judged
  * look by look against the baseline `auto` chooses, stopping at its first decisive look; signals of kind metric or read
@@ -58,9 +43,10 @@ class ModelCache<T> {
 export class SequentialEvaluator {
   private readonly evidence: SequentialEvidenceReader;
   private readonly comparisons: ComparisonChooser;
-  private readonly models = new ModelCache<unknown>(256);
-  /** Days of per-minute history are the big part: kept for fewer releases than the models fitted on them. */
-  private readonly histories = new ModelCache<unknown>(48);
+  /** Baseline models depend only on the data before the deploy: fitted once per service, deploy minute and signal. */
+  private readonly models = new FitCache(256);
+  /** Days of per-minute history are the big part: kept for fewer deploys than the models fitted on them. */
+  private readonly histories = new FitCache(48);
 
   constructor(
     private readonly reader: WindowReader,
@@ -107,7 +93,7 @@ export class SequentialEvaluator {
           checks.push(judged.check);
           return { ...common, ...judged.standing };
         }
-        const result = await this.judgeSignal(release, rule, signal, scope, alpha);
+        const result = await this.judgeSignal(rule, signal, scope, alpha);
         checks.push(explainSequential(signal, result, analysisStart));
         return { ...common, status: result.status, minutesUsed: result.minutesUsed, maxMinutes: result.maxMinutes, nextLookMinutes: result.nextLookMinutes };
       } catch (err) {
@@ -186,24 +172,22 @@ export class SequentialEvaluator {
     return { check, standing: { status, minutesUsed: minutes, maxMinutes, nextLookMinutes: null } };
   }
 
-  private async judgeSignal(release: ReleaseRow, rule: Rule, signal: SignalRule, scope: EvidenceScope, alpha: number): Promise<SequentialResult> {
+  private async judgeSignal(rule: Rule, signal: SignalRule, scope: EvidenceScope, alpha: number): Promise<SequentialResult> {
     const latency = signal.kind === "latency";
     const settings = sequentialSettings(rule, signal, alpha);
     if (signal.kind === "error_budget") {
       return judgeErrorBudget(await this.evidence.candidateRates(scope), settings, { objective: signal.objective!, burnRate: signal.burn_rate ?? 14.4 });
     }
-    const groupKey = scope.groups ? JSON.stringify(scope.groups) : scope.referenceStart ?? "history";
-    // The window's start and α change on a retry (VerdictService.retry): a retried release is fitted afresh.
-    const key = `${release.id}|${release.latestDeployId}|${release.analysisStart}|${rule.confidence}|${signal.name}|${groupKey}`;
+    const key = fitKey(scope, signal, settings);
     if (!latency) {
-      const history = (await this.histories.get(key, () => this.evidence.rateHistory(scope))) as Awaited<ReturnType<SequentialEvidenceReader["rateHistory"]>>;
-      const model = (await this.models.get(key, () => fitRateBaseline(history, settings))) as ReturnType<typeof fitRateBaseline>;
+      const history = await this.histories.get(key, () => this.evidence.rateHistory(scope));
+      const model = await this.models.get(key, () => fitRateBaseline(history, settings));
       return judgeRateSequential(model, await this.evidence.rate(scope, history), settings);
     }
-    const threshold = (await this.models.get(`${key}|threshold`, async () => (await this.evidence.latencyThreshold(scope)) ?? null)) as Awaited<ReturnType<SequentialEvidenceReader["latencyThreshold"]>> | null;
+    const threshold = await this.models.get(`${key}|threshold`, async () => (await this.evidence.latencyThreshold(scope)) ?? null);
     if (!threshold) return noLatencyBaseline(settings);
-    const history = (await this.histories.get(`${key}|latency`, () => this.evidence.latencyHistory(scope, threshold.bucket))) as Awaited<ReturnType<SequentialEvidenceReader["latencyHistory"]>>;
-    const model = (await this.models.get(`${key}|model`, () => fitLatencyBaseline(history, settings))) as ReturnType<typeof fitLatencyBaseline>;
+    const history = await this.histories.get(`${key}|latency`, () => this.evidence.latencyHistory(scope, threshold.bucket));
+    const model = await this.models.get(`${key}|model`, () => fitLatencyBaseline(history, settings));
     return judgeLatencySequential(model, await this.evidence.latency(scope, history, threshold), settings);
   }
 
@@ -217,6 +201,16 @@ export class SequentialEvaluator {
     const v = await this.fixed.evaluate({ service: release.service, environment: release.environment, version: release.version, rule: sub, paired, final: true, now }, external);
     return new Map(v.checks.map((c) => [c.signal, c]));
   }
+}
+
+/**
+ * Everything the history and the fit read, and nothing of the release itself: the service, its deploy's minute (the
+ * history ends there), the window's start, the comparison and the signal's settings (α halves on a retry). Candidate
+ * minutes are not part of it; they are read at every look.
+ */
+function fitKey(scope: EvidenceScope, signal: SignalRule, settings: SequentialSettings): string {
+  const { candidateEnd: _, deployStartedAt, ...inputs } = scope;
+  return JSON.stringify([inputs, floorMinute(deployStartedAt), signal.kind, settings]);
 }
 
 export function waitingCheck(signal: SignalRule, reason: string): Check {

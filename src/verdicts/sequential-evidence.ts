@@ -36,12 +36,6 @@ function dense<T>(map: Map<number, T>, start: number, minutes: number, pick: (v:
   });
 }
 
-/** History starts where the service's data starts: minutes before its first request are not "silent", only unknown. */
-function trimSilentStart(minutes: MinuteCounts[]): MinuteCounts[] {
-  const first = minutes.findIndex((m) => m.exposure > 0);
-  return first < 0 ? [] : minutes.slice(first);
-}
-
 /** Reads stored roll-ups into the dense per-minute evidence of src/analysis/sequential (errors and latency). */
 export class SequentialEvidenceReader {
   constructor(private readonly reader: WindowReader) {}
@@ -134,22 +128,21 @@ export class SequentialEvidenceReader {
     return undefined;
   }
 
-  private async exceedances(s: EvidenceScope, start: number, end: number, bucket: number, group?: GroupFilter): Promise<MinuteCounts[]> {
-    const map = await this.reader.exceedanceCounts(this.query(s, start, end, group), bucket);
-    return dense(map, start, this.minutes(start, end), (m) => ({ events: m.slower, exposure: m.requests }));
-  }
-
   /** Latency history: requests slower than the pre-deploy p95 per minute (a day is plenty for latency's small wander). */
   async latencyHistory(s: EvidenceScope, bucket: number): Promise<Omit<RateEvidence, "candidate">> {
     const h = this.historySpan(s, Math.min(s.historyDays, 3));
-    const history = trimSilentStart(await this.exceedances(s, h.start, h.end, bucket, this.latencyHosts(s)));
+    // Only minutes with latencies are read, so the first one read is where the history starts: no silent days to skip.
+    const map = await this.reader.exceedanceCounts(this.query(s, h.start, h.end, this.latencyHosts(s)), bucket);
+    const first = map.size === 0 ? h.end : map.keys().next().value!;
+    const history = dense(map, first, this.minutes(first, h.end), (m) => ({ events: m.slower, exposure: m.requests }));
     return { history, historyStart: h.end - history.length * MINUTE, candidateStart: s.analysisStart };
   }
 
   async latency(s: EvidenceScope, history: Omit<RateEvidence, "candidate">, threshold: { bucket: number; hist: DenseHistogram }): Promise<LatencyEvidence> {
-    const exceed: RateEvidence = { ...history, candidate: await this.exceedances(s, s.analysisStart, s.candidateEnd, threshold.bucket, s.groups?.candidate) };
-    const perMinute = await this.reader.histogramsPerMinute(this.query(s, s.analysisStart, s.candidateEnd, s.groups?.candidate));
+    const read = await this.reader.exceedancesAndHistograms(this.query(s, s.analysisStart, s.candidateEnd, s.groups?.candidate), threshold.bucket);
     const minutes = this.minutes(s.analysisStart, s.candidateEnd);
+    const exceed: RateEvidence = { ...history, candidate: dense(read.exceed, s.analysisStart, minutes, (m) => ({ events: m.slower, exposure: m.requests })) };
+    const perMinute = read.hists;
     const candidateMinutes = Array.from({ length: minutes }, (_, i) => perMinute.get(s.analysisStart + i * MINUTE) ?? emptyDense());
     return { exceed, thresholdMs: thresholdMs(threshold.bucket, BUCKETS), baseline: threshold.hist, candidateMinutes };
   }

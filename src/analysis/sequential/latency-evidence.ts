@@ -54,15 +54,27 @@ export interface LatencyEvidence {
 /** The level of the intervals this signal reports (HL ratio and p95 ratio). */
 export const LATENCY_INTERVAL_LEVEL = 0.95;
 
-/** The candidate's first `minutes` minutes as one histogram. */
+/**
+ * Looks come in growing windows: each extends the sum where the last one stopped, adding minutes in the same order as
+ * summing from the first minute would, so every window is the same to the bit.
+ */
+const running = new WeakMap<readonly DenseHistogram[], { minutes: number; sum: Float64Array }>();
+
+/** The candidate's first `minutes` minutes as one histogram (the caller's own copy). */
 export function candidateWindow(evidence: LatencyEvidence, minutes: number): DenseHistogram {
-  const sum = new Float64Array(evidence.baseline.length);
   const upTo = Math.min(minutes, evidence.candidateMinutes.length);
-  for (let m = 0; m < upTo; m++) {
+  let run = running.get(evidence.candidateMinutes);
+  if (!run || run.minutes > upTo || run.sum.length !== evidence.baseline.length) {
+    run = { minutes: 0, sum: new Float64Array(evidence.baseline.length) };
+    running.set(evidence.candidateMinutes, run);
+  }
+  const sum = run.sum;
+  for (let m = run.minutes; m < upTo; m++) {
     const h = evidence.candidateMinutes[m]!;
     for (let b = 0; b < sum.length; b++) sum[b]! += h[b]!;
   }
-  return sum;
+  run.minutes = upTo;
+  return sum.slice();
 }
 
 function total(h: DenseHistogram): number {
