@@ -32,7 +32,8 @@ export const SECRET_VARS = new Set(["DEPLOY_GUARD_API_TOKEN", "DEPLOY_GUARD_METR
   "DEPLOY_GUARD_DD_API_KEY", "DEPLOY_GUARD_DD_APP_KEY",
   "DEPLOY_GUARD_PROMETHEUS_URL", "DEPLOY_GUARD_PROMETHEUS_TOKEN", "DEPLOY_GUARD_PROMETHEUS_PASSWORD"]);
 
-const ConfigSchema = z.object({
+/** Every variable the service reads; docs/configuration.md is generated from it and src/config-descriptions.ts. */
+export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default("0.0.0.0"),
   DEPLOY_GUARD_DB: z.string().min(1).default("./data/deploy-guard.db"),
@@ -100,6 +101,8 @@ const ConfigSchema = z.object({
   DEPLOY_GUARD_PROMETHEUS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   DEPLOY_GUARD_ES_EVENTS_INDEX: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,254}$/, "a lower-case index or data stream name, e.g. deploy-guard-events").optional(),
 });
+
+export type ConfigVariable = keyof typeof ConfigSchema.shape;
 
 export interface Config {
   port: number;

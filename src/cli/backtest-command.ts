@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { and, asc, gte, isNotNull } from "drizzle-orm";
 import { loadConfig } from "../config.ts";
 import { formatProblems, loadRuleFile } from "../rules/rule-loader.ts";
@@ -9,9 +8,8 @@ import { releases } from "../store/schema/index.ts";
 import { SqliteStore } from "../store/sqlite-store.ts";
 import { readsOutsideSources } from "../verdicts/external-reads.ts";
 import { BacktestReplay } from "./backtest-replay.ts";
+import { command, parseCommandLine, usageError } from "./cli-parser.ts";
 import { parseDuration } from "./duration.ts";
-
-const USAGE = "usage: deploy-guard backtest --rules FILE [--since 30d|ISO-DATE] [--service S] [--db PATH]";
 
 /**
  * `deploy-guard backtest`: replays one rule over the releases already stored and prints how it would have voted,
@@ -19,17 +17,16 @@ const USAGE = "usage: deploy-guard backtest --rules FILE [--since 30d|ISO-DATE] 
  * A sequential rule is judged as the service judges it, over the minutes stored up to its longest window.
  */
 export async function backtestCommand(args: string[], out = process.stdout, err = process.stderr): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args, strict: true, options: { rules: { type: "string" }, since: { type: "string" }, service: { type: "string" }, db: { type: "string" } } }));
-  } catch (e) {
-    err.write(`${(e as Error).message}\n${USAGE}\n`);
-    return 3;
-  }
-  if (!values.rules) {
-    err.write(`--rules is required.\n${USAGE}\n`);
-    return 3;
-  }
+  const cmd = command("backtest", "Replay one rule file over the releases already stored and print how it would have voted beside the verdict each got. Writes nothing.")
+    .usage("--rules FILE [--since 30d|ISO-DATE] [--service S] [--db PATH]")
+    .option("--rules <file>", "the rule file to replay (required)")
+    .option("--since <when>", "a duration back from now (30d) or a date", "30d")
+    .option("--service <name>", "only this service's releases")
+    .option("--db <path>", "the SQLite file (default DEPLOY_GUARD_DB)");
+  const parsed = parseCommandLine(cmd, args, { out, err });
+  if (typeof parsed === "number") return parsed;
+  const values = parsed.opts as { rules?: string; since: string; service?: string; db?: string };
+  if (!values.rules) return usageError(cmd, { out, err }, "--rules is required.");
   const loaded = loadRuleFile(values.rules);
   if (!loaded.ok) {
     err.write(`${formatProblems(loaded.problems)}\n`);
@@ -37,10 +34,9 @@ export async function backtestCommand(args: string[], out = process.stdout, err 
   }
   const rule = loaded.rules[0]!;
   const now = Date.now();
-  const since = values.since === undefined ? now - 30 * 86_400_000 : parseDuration(values.since) !== undefined ? now - parseDuration(values.since)! : Date.parse(values.since);
+  const since = parseDuration(values.since) !== undefined ? now - parseDuration(values.since)! : Date.parse(values.since);
   if (Number.isNaN(since)) {
-    err.write(`--since '${values.since}' is neither a duration (30d) nor a date.\n`);
-    return 3;
+    return usageError(cmd, { out, err }, `--since '${values.since}' is neither a duration (30d) nor a date.`);
   }
   // The configuration is read only when needed, so a backtest of pushed telemetry runs with nothing but --db.
   const config = values.db === undefined || readsOutsideSources(rule) ? loadConfig() : undefined;

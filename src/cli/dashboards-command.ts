@@ -1,34 +1,27 @@
 import { writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { cliEnv } from "../config.ts";
 import { toDatadogDashboard } from "../dashboard/definitions/datadog-export.ts";
 import { formatDefinitionProblems, loadDefinitions } from "../dashboard/definitions/definition-loader.ts";
 import { toKibanaObjects, toNdjson } from "../dashboard/definitions/kibana-export.ts";
-
-const USAGE = "usage: deploy-guard dashboards export --format datadog|kibana [--dashboard NAME] [--service S] [--environment E] [--out FILE] [--dashboards DIR]\n";
-
-function fail(message: string): number {
-  process.stderr.write(`${message}\n${USAGE}`);
-  return 3;
-}
+import { command, parseCommandLine, processIo, usageError } from "./cli-parser.ts";
 
 /** `deploy-guard dashboards export`: one dashboard definition as a Datadog dashboard JSON or Kibana saved objects. */
 export function dashboardsCommand(args: string[]): number {
-  const [sub, ...rest] = args;
-  if (sub !== "export") return fail(`Unknown dashboards command '${sub ?? ""}'.`);
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: rest,
-      options: {
-        format: { type: "string" }, dashboard: { type: "string" }, service: { type: "string" }, environment: { type: "string" },
-        out: { type: "string" }, dashboards: { type: "string" },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    return fail((err as Error).message);
-  }
+  const io = processIo;
+  const root = command("dashboards", "Dashboard definitions (dashboards/*.yaml) for other tools.");
+  const cmd = root.command("export").description("Write one dashboard definition as a Datadog dashboard JSON or Kibana saved objects (NDJSON).")
+    .usage("--format datadog|kibana [--dashboard NAME] [--service S] [--environment E] [--out FILE] [--dashboards DIR]")
+    .helpOption("-h, --help", "show this help")
+    .option("--format <format>", "datadog or kibana (required)")
+    .option("--dashboard <name>", "the definition to export", "default")
+    .option("--service <name>", "fill the dashboard's service variable")
+    .option("--environment <name>", "fill the dashboard's environment variable")
+    .option("--out <file>", "write here instead of stdout")
+    .option("--dashboards <dir>", "the definitions folder (default DEPLOY_GUARD_DASHBOARDS)");
+  const parsed = parseCommandLine(root, args, io);
+  if (typeof parsed === "number") return parsed;
+  const values = parsed.opts as { format?: string; dashboard: string; service?: string; environment?: string; out?: string; dashboards?: string };
+  const fail = (message: string) => usageError(cmd, io, message);
   if (values.format !== "datadog" && values.format !== "kibana") return fail("--format must be datadog or kibana.");
   const dir = values.dashboards ?? cliEnv().dashboardsDir;
   const result = loadDefinitions(dir);
@@ -36,7 +29,7 @@ export function dashboardsCommand(args: string[]): number {
     process.stderr.write(`${formatDefinitionProblems(result.problems)}\n${result.problems.length} problem(s) in ${dir}\n`);
     return 1;
   }
-  const name = values.dashboard ?? "default";
+  const name = values.dashboard;
   const definition = result.definitions.find((d) => d.name === name);
   if (!definition) return fail(`There is no dashboard '${name}' in ${dir}; there are: ${result.definitions.map((d) => d.name).join(", ") || "none"}.`);
   const scope = { service: values.service, environment: values.environment };

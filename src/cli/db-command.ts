@@ -1,19 +1,20 @@
-import { parseArgs } from "node:util";
 import { databaseLabel, loadConfig } from "../config.ts";
 import { PgStore } from "../store/pg-store.ts";
 import { copySqliteToPostgres } from "../store/sqlite-to-postgres.ts";
 import { SqliteStore } from "../store/sqlite-store.ts";
-
-const USAGE = "usage: deploy-guard db migrate-to postgres://user:pass@host:port/db [--from PATH]  (PATH: the SQLite file, default DEPLOY_GUARD_DB)\n";
+import { command, parseCommandLine, processIo, usageError } from "./cli-parser.ts";
 
 /** `deploy-guard db migrate-to postgres://…`: moves a SQLite file's whole history into PostgreSQL (docs/scaling.md). */
 export async function dbCommand(args: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args, options: { from: { type: "string" } }, allowPositionals: true, strict: true });
-  const [verb, url] = positionals;
-  if (verb !== "migrate-to" || !url || !/^postgres(ql)?:\/\//i.test(url)) {
-    process.stderr.write(USAGE);
-    return 3;
-  }
+  const root = command("db", "Database maintenance.");
+  const cmd = root.command("migrate-to").description("Copy a SQLite file's whole history into an empty PostgreSQL database (docs/scaling.md).")
+    .argument("<url>", "postgres://user:pass@host:5432/db")
+    .option("--from <path>", "the SQLite file (default DEPLOY_GUARD_DB)");
+  const parsed = parseCommandLine(root, args, processIo);
+  if (typeof parsed === "number") return parsed;
+  const values = parsed.opts as { from?: string };
+  const url = parsed.operands[0]!;
+  if (!/^postgres(ql)?:\/\//i.test(url)) return usageError(cmd, processIo, `'${url.replace(/:[^:@/]*@/, ":…@")}' is not a postgres:// URL.`);
   const from = values.from ?? loadConfig().dbPath;
   const sqlite = SqliteStore.open(from);
   let pg: PgStore | undefined;

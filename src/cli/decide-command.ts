@@ -1,5 +1,6 @@
-import { parseArgs } from "node:util";
+import type { Command } from "commander";
 import { cliEnv } from "../config.ts";
+import { command, parseCommandLine, usageError } from "./cli-parser.ts";
 import { GateConnectionError } from "./gate-client.ts";
 
 /** 0 decided, 1 refused by deploy-guard (it says why), 3 usage or connection error: the gate command's conventions. */
@@ -8,9 +9,7 @@ export const DECIDE_EXIT = { decided: 0, refused: 1, usage: 3 } as const;
 const ACTIONS = ["approve", "hold", "rollback", "retry", "skip", "mark-wrong"] as const;
 const FEEDBACK = ["false_fail", "missed_regression"] as const;
 
-const USAGE = "usage: deploy-guard decide --release ID --action approve|hold|rollback|retry|skip|mark-wrong --reason \"…\"\n" +
-  "       [--batch K] [--signal S] [--feedback false_fail|missed_regression] [--url U] [--token T] [--json]\n" +
-  "  URL and token default to DEPLOY_GUARD_URL and DEPLOY_GUARD_TOKEN (a token with the operator scope).";
+const USAGE = "--release ID --action approve|hold|rollback|retry|skip|mark-wrong --reason \"…\" [--batch K] [--signal S] [--feedback false_fail|missed_regression] [--url U] [--token T] [--json]";
 
 interface DecisionAnswer {
   decision: { action: string; actor: string; at: string };
@@ -18,28 +17,31 @@ interface DecisionAnswer {
   rollback: { status: string; message: string } | null;
 }
 
+interface DecideOptions {
+  url?: string; token?: string; release?: string; action?: string; reason?: string; batch?: string; signal?: string; feedback?: string; json?: boolean;
+}
+
+function decideCli(): Command {
+  return command("decide", "Record an operator's decision on a release through the API, audited as made via cli: exit 0 decided, 1 refused by deploy-guard (it says why), 3 usage or connection error.")
+    .usage(USAGE)
+    .option("--release <id>", "the release to decide on")
+    .option("--action <action>", `one of ${ACTIONS.join(", ")}`)
+    .option("--reason <text>", "why; required, it goes into the audit log")
+    .option("--batch <k>", "decide on batch k of a rolling deploy only")
+    .option("--signal <name>", "skip: the signal to set aside for this release")
+    .option("--feedback <kind>", `mark-wrong: ${FEEDBACK.join(" or ")}`)
+    .option("--url <url>", "deploy-guard's base URL (default DEPLOY_GUARD_URL)")
+    .option("--token <token>", "an operator-scoped API token (default DEPLOY_GUARD_TOKEN)")
+    .option("--json", "print the answer as JSON");
+}
+
 /** Records an operator's decision through the API, audited as made from the CLI. */
 export async function decideCommand(args: string[], out = process.stdout, err = process.stderr): Promise<number> {
-  const usage = (message: string) => {
-    err.write(`${message}\n${USAGE}\n`);
-    return DECIDE_EXIT.usage;
-  };
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args, strict: true,
-      options: {
-        url: { type: "string" }, token: { type: "string" }, release: { type: "string" }, action: { type: "string" }, reason: { type: "string" },
-        batch: { type: "string" }, signal: { type: "string" }, feedback: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (e) {
-    return usage((e as Error).message);
-  }
-  if (values.help) {
-    out.write(`${USAGE}\n`);
-    return DECIDE_EXIT.decided;
-  }
+  const cmd = decideCli();
+  const parsed = parseCommandLine(cmd, args, { out, err });
+  if (typeof parsed === "number") return parsed;
+  const values = parsed.opts as DecideOptions;
+  const usage = (message: string) => usageError(cmd, { out, err }, message);
   const env = cliEnv();
   const url = values.url ?? env.url;
   if (!url) return usage("--url is required (or DEPLOY_GUARD_URL).");

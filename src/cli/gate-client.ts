@@ -1,5 +1,8 @@
 export interface GateVerdict {
-  release_id: string;
+  release_id: string | null;
+  service?: string;
+  environment?: string;
+  version?: string;
   status: string;
   final: boolean;
   score: number | null;
@@ -7,6 +10,19 @@ export interface GateVerdict {
   checks: { signal: string; status: string; reason: string }[];
   /** While analyzing: when the verdict is due at the latest. */
   decide_by?: string | null;
+  next_look_at?: string | null;
+  /** From GET /api/v1/gates/verdict: where the release stands in time, on the server's clock. */
+  timing?: GateTiming;
+}
+
+/** The server's GateTiming (src/gates/gate-timing.ts), as the gate reads it. */
+export interface GateTiming {
+  now: string;
+  max_minutes: number;
+  minutes_of_data: number | null;
+  window_ends_at: string | null;
+  decision_expected_by: string | null;
+  next_look_at: string | null;
 }
 
 export interface PreDeployAnswer {
@@ -33,34 +49,31 @@ export interface GateTarget {
   environment: string;
 }
 
-/** The verdict API as the gate polls it; undefined while the release has not been reported yet. */
+/** The verdict API as the gate polls it: the release's gate answer, and a batch's verdict when one is asked for. */
 export class GateClient {
-  private releaseId: string | undefined;
-
   constructor(
     private readonly baseUrl: string,
     private readonly token: string | undefined,
   ) {}
 
-  async verdict(target: GateTarget): Promise<GateVerdict | undefined> {
-    this.releaseId ??= target.release ?? (await this.find(target));
-    if (!this.releaseId) return undefined;
-    const base = `/api/v1/releases/${encodeURIComponent(this.releaseId)}`;
-    if (target.batch === undefined) return (await this.get(`${base}/verdict`)) as GateVerdict;
-    const batches = (await this.get(`${base}/batches`)) as { batches: (GateVerdict & { batch: { index: number } })[] };
-    return batches.batches.find((b) => b.batch.index === target.batch);
+  /** The release's answer (status pending, release_id null, while it has not been reported) with its timing. */
+  async release(target: GateTarget): Promise<GateVerdict> {
+    const q = target.release !== undefined
+      ? new URLSearchParams({ release: target.release })
+      : new URLSearchParams({ service: target.service ?? "", version: target.version ?? "", environment: target.environment });
+    return (await this.get(`/api/v1/gates/verdict?${q}`)) as GateVerdict;
+  }
+
+  /** Batch k of the release's latest deploy; undefined while that batch has not started. */
+  async batch(releaseId: string, index: number): Promise<GateVerdict | undefined> {
+    const batches = (await this.get(`/api/v1/releases/${encodeURIComponent(releaseId)}/batches`)) as { batches: (GateVerdict & { batch: { index: number } })[] };
+    return batches.batches.find((b) => b.batch.index === index);
   }
 
   /** The pre-deploy gate: may a new deploy of this service start now? */
   async preDeploy(service: string, environment: string): Promise<PreDeployAnswer> {
     const q = new URLSearchParams({ environment });
     return (await this.get(`/api/v1/services/${encodeURIComponent(service)}/gate?${q}`)) as PreDeployAnswer;
-  }
-
-  private async find(t: GateTarget): Promise<string | undefined> {
-    const q = new URLSearchParams({ service: t.service ?? "", version: t.version ?? "", environment: t.environment, limit: "1" });
-    const body = (await this.get(`/api/v1/releases?${q}`)) as { releases: { id: string }[] };
-    return body.releases[0]?.id;
   }
 
   private async get(path: string): Promise<unknown> {

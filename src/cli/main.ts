@@ -1,61 +1,74 @@
-import { ConfigError, loadConfig } from "../config.ts";
+import { Command, CommanderError } from "commander";
+import { ConfigError } from "../config.ts";
+import { processIo, USAGE_EXIT } from "./cli-parser.ts";
+import { packageVersion } from "./package-version.ts";
 
-const USAGE = `deploy-guard — judges every release from its own logs and metrics
+type Run = (args: string[]) => Promise<number> | number;
 
-  deploy-guard serve                      start the service (configuration from the environment; see README)
-  deploy-guard gate --url U --token T (--release ID | --service S --version V [--environment E]) [--batch K] [--timeout 4h30m]
-                                          wait for a verdict: exit 0 pass/warn, 1 fail, 2 hold/timeout, 3 usage/connection error
-  deploy-guard gate --pre-deploy --url U --token T --service S [--environment E] [--timeout 10m]
-                                          may a deploy start? exit 0 go, 2 hold (service already unhealthy), 3 usage/connection error
-  deploy-guard decide --release ID --action approve|hold|rollback|retry|skip|mark-wrong --reason "…" [--batch K] [--signal S]
-                      [--feedback false_fail|missed_regression] [--url U --token T]
-                                          an operator's decision, audited as via cli: exit 0 done, 1 refused, 3 usage/connection error
-  deploy-guard rules check [--rules DIR] [--db PATH [--since 30d]]
-                                          validate the rule files; with --db, each observe-mode rule's record so far
-  deploy-guard dashboards export --format datadog|kibana [--dashboard NAME] [--service S] [--environment E] [--out FILE]
-                                          a dashboard definition as a Datadog dashboard JSON or Kibana saved objects (NDJSON)
-  deploy-guard backtest --rules FILE [--since 30d] [--service S] [--db PATH]
-                                          replay a rule over stored releases and print how it would have voted
-  deploy-guard db migrate-to postgres://user:pass@host:5432/db [--from PATH]
-                                          copy a SQLite file's whole history into an empty PostgreSQL database (docs/scaling.md)
+// Each command's module is imported only when it runs, so the gate starts fast in a pipeline; each parses its own
+// options (and answers its own --help) with commander, so the root only dispatches.
+const COMMANDS: { name: string; summary: string; run: () => Promise<Run> }[] = [
+  { name: "serve", summary: "start the service (configuration from the environment; see README)", run: async () => (await import("./serve-command.ts")).serveCommand },
+  { name: "gate", summary: "wait for a release's verdict: exit 0 pass/warn, 1 fail, 2 hold/timeout, 3 usage/connection error", run: async () => (await import("./gate-command.ts")).gateCommand },
+  { name: "decide", summary: "an operator's decision (approve, hold, rollback, retry, skip, mark-wrong), audited as via cli", run: async () => (await import("./decide-command.ts")).decideCommand },
+  { name: "rules", summary: "rules check: validate the rule files (with --db, observe-mode records); rules import: a Keptn SLO or Argo template as a rule", run: async () => (await import("./rules-check-command.ts")).rulesCommand },
+  { name: "dashboards", summary: "dashboards export: a dashboard definition as Datadog dashboard JSON or Kibana saved objects", run: async () => (await import("./dashboards-command.ts")).dashboardsCommand },
+  { name: "backtest", summary: "replay a rule over stored releases and print how it would have voted", run: async () => (await import("./backtest-command.ts")).backtestCommand },
+  { name: "db", summary: "db migrate-to postgres://…: copy a SQLite file's whole history into PostgreSQL", run: async () => (await import("./db-command.ts")).dbCommand },
+];
+
+const EPILOG = `
+Every command answers --help. Without a command, deploy-guard serves.
+Exit codes of gate: 0 pass or warn, 1 fail, 2 hold or timeout, 3 usage or connection error.
+--url and --token may come from DEPLOY_GUARD_URL and DEPLOY_GUARD_TOKEN, so the token stays out of process lists.
 `;
 
+function program(run: (r: Promise<number>) => void): Command {
+  const root = new Command("deploy-guard")
+    .description("Judges every release from its own logs and metrics, and gates pipelines on the verdict.")
+    .version(packageVersion(), "-V, --version", "print the version")
+    .helpOption("-h, --help", "show this help")
+    .helpCommand(false)
+    .enablePositionalOptions()
+    .exitOverride()
+    .showHelpAfterError("(deploy-guard --help lists the commands)")
+    .addHelpText("after", EPILOG);
+  for (const c of COMMANDS) {
+    root.command(c.name).summary(c.summary)
+      .helpOption(false).allowUnknownOption().allowExcessArguments().passThroughOptions()
+      .action((_opts, cmd: Command) => run(c.run().then((f) => f(cmd.args))));
+  }
+  root.command("help [command]").summary("show the help of deploy-guard or of one command").action((name?: string) => {
+    const c = COMMANDS.find((x) => x.name === name);
+    if (name !== undefined && !c) run(Promise.resolve(unknown(root, name)));
+    else run(c ? c.run().then((f) => f(["--help"])) : Promise.resolve((root.outputHelp(), 0)));
+  });
+  return root;
+}
+
+function unknown(root: Command, name: string): number {
+  processIo.err.write(`Unknown command '${name}'.\n\n`);
+  root.outputHelp({ error: true });
+  return USAGE_EXIT;
+}
+
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  let ran: Promise<number> | undefined;
+  // Returns nothing: a promise handed back to commander's sync parse() would be chained there and, rejected, unhandled.
+  const root = program((r) => {
+    ran = r;
+  });
   try {
-    switch (command) {
-      case undefined:
-      case "serve":
-        // Each command loads only what it needs, so the gate starts fast in a pipeline.
-        return await (await import("./serve-command.ts")).serveCommand(loadConfig());
-      case "gate":
-        return await (await import("./gate-command.ts")).gateCommand(rest);
-      case "decide":
-        return await (await import("./decide-command.ts")).decideCommand(rest);
-      case "backtest":
-        return await (await import("./backtest-command.ts")).backtestCommand(rest);
-      case "dashboards":
-        return (await import("./dashboards-command.ts")).dashboardsCommand(rest);
-      case "db":
-        return await (await import("./db-command.ts")).dbCommand(rest);
-      case "rules":
-        if (rest[0] === "check") return await (await import("./rules-check-command.ts")).rulesCheckCommand(rest.slice(1));
-        break;
-      case "help":
-      case "--help":
-      case "-h":
-        process.stdout.write(USAGE);
-        return 0;
-    }
+    root.parse(argv.length === 0 ? ["serve"] : argv, { from: "user" });
+    return await (ran ?? Promise.resolve(0));
   } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : USAGE_EXIT;
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
       return 2;
     }
     throw err;
   }
-  process.stderr.write(`Unknown command '${argv.join(" ")}'.\n\n${USAGE}`);
-  return 3;
 }
 
 process.exitCode = await main(process.argv.slice(2));

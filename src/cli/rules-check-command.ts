@@ -1,19 +1,29 @@
 import { existsSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { formatProblems, loadRules } from "../rules/rule-loader.ts";
 import { formatObserveRecord, observeRecords } from "../rules/observe-record.ts";
 import type { Rule } from "../rules/rule-schema.ts";
 import { cliEnv, ConfigError, loadConfig } from "../config.ts";
 import { unconfiguredSignals } from "../sources/unconfigured-sources.ts";
 import { SqliteStore } from "../store/sqlite-store.ts";
+import { command, parseCommandLine, processIo } from "./cli-parser.ts";
 import { parseDuration } from "./duration.ts";
 
 /**
  * `deploy-guard rules check`: validates the rule files the way the service would load them; with --db, also prints how
  * each observe-mode rule would have voted on the releases it judged, the record to read before promoting it to enforce.
  */
-export async function rulesCheckCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { rules: { type: "string" }, db: { type: "string" }, since: { type: "string" } }, strict: true });
+export async function rulesCommand(args: string[]): Promise<number> {
+  // `rules import` parses its own options (rules-import-command.ts), loaded only when it runs.
+  if (args[0] === "import") return (await import("./rules-import-command.ts")).rulesImportCommand(args.slice(1));
+  const root = command("rules", "Rule files.")
+    .addHelpText("after", "\nAlso:\n  rules import --from keptn-slo|argo-analysis-template FILE   a Keptn slo.yaml or Argo AnalysisTemplate as a rule (rules import --help)");
+  root.command("check").description("Validate the rule files as the service would load them: exit 0 valid, 1 a problem (file and field named).")
+    .option("--rules <dir>", "the rules folder (default DEPLOY_GUARD_RULES)")
+    .option("--db <path>", "also print each observe-mode rule's record over the releases stored in this SQLite file")
+    .option("--since <when>", "with --db: a duration back from now (30d) or a date", "30d");
+  const parsed = parseCommandLine(root, args, processIo);
+  if (typeof parsed === "number") return parsed;
+  const values = parsed.opts as { rules?: string; db?: string; since: string };
   const dir = values.rules ?? cliEnv().rulesDir;
   const result = loadRules(dir);
   if (!result.ok) {
@@ -32,7 +42,7 @@ export async function rulesCheckCommand(args: string[]): Promise<number> {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`warning: sources not checked, the environment's configuration is invalid:\n${err.message}\n`);
   }
-  return values.db === undefined ? 0 : printObserveRecords(result.rules, values.db, values.since ?? "30d");
+  return values.db === undefined ? 0 : printObserveRecords(result.rules, values.db, values.since);
 }
 
 async function printObserveRecords(rules: Rule[], path: string, sinceText: string): Promise<number> {

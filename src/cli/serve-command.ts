@@ -1,9 +1,17 @@
-import { databaseLabel, type Config } from "../config.ts";
+import { databaseLabel, loadConfig, type Config } from "../config.ts";
 import { isStorageFull } from "../store/storage-full-error.ts";
 import { createLogger, startService } from "../main.ts";
+import { command, parseCommandLine, processIo } from "./cli-parser.ts";
+
+/** `deploy-guard serve`: its only settings are the environment's (README, Configuration). */
+export async function serveCommand(args: string[]): Promise<number> {
+  const cmd = command("serve", "Start the service: the API, the dashboard and the scheduled jobs. Configuration comes from the environment (PORT, DEPLOY_GUARD_DB, …; see README).");
+  const parsed = parseCommandLine(cmd, args, processIo);
+  return typeof parsed === "number" ? parsed : serve(loadConfig());
+}
 
 /** Runs the service until SIGTERM or SIGINT, then shuts down gracefully: no new requests, jobs stopped, database closed. */
-export async function serveCommand(config: Config): Promise<number> {
+async function serve(config: Config): Promise<number> {
   const logger = createLogger(config);
   let service;
   try {

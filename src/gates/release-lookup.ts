@@ -9,6 +9,10 @@ const latestFirst = desc(sql`coalesce(${releases.deployStartedAt}, ${releases.cr
 export class ReleaseLookup {
   constructor(private readonly store: Store) {}
 
+  byId(id: string): Promise<ReleaseRow | undefined> {
+    return first(this.store.db.select().from(releases).where(eq(releases.id, id)).limit(1));
+  }
+
   byVersion(service: string, environment: string, version: string): Promise<ReleaseRow | undefined> {
     return first(this.store.db.select().from(releases)
       .where(and(eq(releases.service, service), eq(releases.environment, environment), eq(releases.version, version))).limit(1));
