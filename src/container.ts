@@ -11,6 +11,7 @@ import { RollbackResolution } from "./decisions/rollback-resolution.ts";
 import { GithubApi } from "./deploys/adapters/github-api.ts";
 import { GithubIntegration } from "./deploys/adapters/github-integration.ts";
 import { DeployService } from "./deploys/deploy-service.ts";
+import { VersionDetector } from "./deploys/version-detector.ts";
 import { GithubStatusNotifier } from "./notify/github-status-notifier.ts";
 import { HipChatNotifier } from "./notify/hipchat-notifier.ts";
 import { NotificationDispatcher } from "./notify/notification-dispatcher.ts";
@@ -182,6 +183,7 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
   const gateVerdicts = new GateVerdicts(new ReleaseLookup(store), (r) => views.verdict(r));
   const preDeployGate = new PreDeployGate(gateVerdicts, rollbackRequests, rules, reader, config.preDeployMinutes, now);
   const tokens = new TokenService(store, config.apiToken, now);
+  const deploys = new DeployService(store, rules, recorder, graceMs, now, events, IngestPolicy.fromConfig(config, now));
   const github = githubApi && new GithubIntegration(githubApi, store, preDeployGate, logger.child({ component: "github" }), now, kickAlerts);
   return {
     config,
@@ -193,9 +195,9 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
     tokens,
     sessions: new SessionService(store, (id) => tokens.identifyById(id), config.apiToken, config.dashboardSessions, now),
     slackReplays: new SlackReplayGuard(store, now),
-    telemetry: new TelemetryStore(store),
+    telemetry: new TelemetryStore(store, new VersionDetector(store, rules, deploys, audit, now)),
     reader,
-    deploys: new DeployService(store, rules, recorder, graceMs, now, events, IngestPolicy.fromConfig(config, now)),
+    deploys,
     verdicts,
     releases: new ReleaseQueries(store),
     sources,

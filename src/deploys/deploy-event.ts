@@ -5,6 +5,9 @@ import { httpUrl } from "../http/url-field.ts";
 import { DEPLOY_PHASES } from "../store/schema/index.ts";
 
 const Name = nameField(200);
+
+/** The `tool` of a deploy deploy-guard saw only in telemetry, as a new version label (src/deploys/version-detector.ts). */
+export const VERSION_LABEL_TOOL = "version-label";
 const Host = nameField(255);
 
 export const DeployEventSchema = z

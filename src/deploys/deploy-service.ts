@@ -9,7 +9,7 @@ import type { EventSink } from "../sources/event-sink.ts";
 import { requireAccess } from "../http/auth.ts";
 import type { IngestPolicy } from "../telemetry/ingest-policy.ts";
 import type { TokenIdentity } from "../tokens/token-service.ts";
-import type { DeployEventInput } from "./deploy-event.ts";
+import { VERSION_LABEL_TOOL, type DeployEventInput } from "./deploy-event.ts";
 import { DeployStore, type DeployRef, type ReleaseRef } from "./deploy-store.ts";
 import { requireSameEvent, type EventReuse } from "./event-identity.ts";
 
@@ -39,9 +39,9 @@ export class DeployService {
 
   /**
    * `who`: the token that sent the event, checked against its services and, for a past date, the backfill scope;
-   * undefined only for deploy-guard's own callers.
+   * undefined only for deploy-guard's own callers. `bounded` false: dated by telemetry the ingest bounds already let in.
    */
-  async record(input: DeployEventInput, who?: TokenIdentity, reuse: EventReuse = "content"): Promise<DeployAccepted> {
+  async record(input: DeployEventInput, who?: TokenIdentity, reuse: EventReuse = "content", bounded = true): Promise<DeployAccepted> {
     const now = this.now();
     const ts = input.timestamp ?? now;
     requireAccess(who, input.service, input.environment);
@@ -54,7 +54,7 @@ export class DeployService {
         }
       }
       // After the duplicate check, so a re-sent event stays a duplicate however late it comes.
-      this.policy?.checkDeploy(ts, input.service, input.environment, who);
+      if (bounded) this.policy?.checkDeploy(ts, input.service, input.environment, who);
       const release = await this.findOrCreateRelease(input, now);
       const deploy = await this.findOrCreateDeploy(input, release, ts, now);
       await this.applyPhase(input, release, deploy, ts, now);
@@ -64,9 +64,44 @@ export class DeployService {
     const events = this.events;
     if (events && !accepted.duplicate) {
       const event = { release_id: accepted.release_id, service: input.service, environment: input.environment, version: input.version, phase: input.phase, at: ts };
-      queueMicrotask(() => void events.deploy(event).catch(() => undefined));
+      // Inside a caller's write (a deploy seen in a telemetry batch), only once that batch is stored.
+      this.store.afterCommit(() => void events.deploy(event).catch(() => undefined));
     }
     return accepted;
+  }
+
+  /**
+   * A deploy seen only in telemetry: `version` first served at `at` (a whole minute). Opens its release as a deploy
+   * that finished then would, unless the version has a release already (a deploy event came first: it wins).
+   */
+  async recordSeen(seen: { service: string; environment: string; version: string; at: number }): Promise<DeployAccepted | undefined> {
+    return this.store.write(async () => {
+      if (await this.rows.release(seen.service, seen.environment, seen.version)) return undefined;
+      const { service, environment, version, at } = seen;
+      // Its minute may start just past the retention its first record is within: the batch was checked already.
+      return this.record({ service, environment, version, phase: "finished", timestamp: at, tool: VERSION_LABEL_TOOL }, undefined, "content", false);
+    });
+  }
+
+  /**
+   * Telemetry showed `version` serving before the minute its release was opened at (batches stored out of order, or
+   * at once on two replicas): a release opened from the label and not yet decided starts there instead. Returns its id
+   * when it moved.
+   */
+  async seenEarlier(seen: { service: string; environment: string; version: string; at: number }): Promise<string | undefined> {
+    const now = this.now();
+    return this.store.write(async () => {
+      const release = await this.rows.release(seen.service, seen.environment, seen.version);
+      const deploy = release?.latestDeployId ? await this.rows.deploy(release.latestDeployId) : undefined;
+      if (!release || deploy?.tool !== VERSION_LABEL_TOOL || seen.at >= deploy.startedAt || (await this.decidedFor(release.id, deploy.id))) return undefined;
+      await this.rows.markDeployStarted(deploy.id, seen.at, undefined, deploy.hosts);
+      await this.rows.markDeployEnded(deploy.id, "finished", seen.at);
+      const rule = this.ruleOf(release);
+      const windows = computeWindows(rule, seen.at, seen.at);
+      const next = nextCheckAt(rule, windows, now, this.graceMs);
+      await this.rows.startAnalysis(release.id, { ruleName: rule.name, deployId: deploy.id, startedAt: seen.at, finishedAt: seen.at, windows, nextCheckAt: next }, now);
+      return release.id;
+    });
   }
 
   private async findOrCreateRelease(input: DeployEventInput, now: number): Promise<ReleaseRef> {
@@ -88,10 +123,10 @@ export class DeployService {
     } else {
       const open = await this.rows.openDeploy(release.id);
       const startsNewRollout = input.phase === "started" && (input.batch?.index ?? 1) === 1;
-      if (open && !startsNewRollout) return open;
+      if (open && !startsNewRollout && !claims(input, open)) return open;
       // An end event with nothing open belongs to the latest deploy (a re-sent "finished"), not to a new one.
       const latest = input.phase === "started" ? undefined : await this.rows.latestDeploy(release.id);
-      if (latest) return latest;
+      if (latest && !claims(input, latest)) return latest;
     }
     return this.rows.insertDeploy(
       { id: input.deploy_id ?? newId("dep"), releaseId: release.id, tool: input.tool, url: input.url, commit: input.commit, hosts: input.hosts, batchTotal: input.batch?.total, startedAt: ts },
@@ -112,6 +147,12 @@ export class DeployService {
     return row !== undefined && row.decidedAt !== null && row.deployId === deployId;
   }
 
+  /** Whether this event's deploy replaces the one deploy-guard saw in telemetry as the release's latest. */
+  private async claimsRelease(input: DeployEventInput, release: ReleaseRef, deploy: DeployRef): Promise<boolean> {
+    if (release.latestDeployId === null || release.latestDeployId === deploy.id || input.tool === VERSION_LABEL_TOOL) return false;
+    return (await this.rows.deploy(release.latestDeployId))?.tool === VERSION_LABEL_TOOL;
+  }
+
   private ruleOf(release: ReleaseRef) {
     return this.rules.forRelease(release);
   }
@@ -122,6 +163,10 @@ export class DeployService {
     const ended = deploy.status !== "started";
     if (input.phase !== "started" && ended && !(input.phase === "rolled_back" && deploy.status !== "rolled_back")) return;
     const startedAt = Math.min(deploy.startedAt, ts);
+    if (input.phase !== "started" && (await this.claimsRelease(input, release, deploy))) {
+      // The release was opened from version labels: the deploy event takes it over and is judged afresh.
+      await this.rows.resetRelease(release.id, deploy.id, startedAt, input.commit, input.url, now);
+    }
     switch (input.phase) {
       case "started":
         await this.rows.markDeployStarted(deploy.id, startedAt, input.hosts, deploy.hosts);
@@ -150,4 +195,9 @@ export class DeployService {
       }
     }
   }
+}
+
+/** A deploy event never joins a deploy seen only in telemetry: it starts its own, which then wins the release. */
+function claims(input: DeployEventInput, deploy: DeployRef): boolean {
+  return deploy.tool === VERSION_LABEL_TOOL && input.tool !== VERSION_LABEL_TOOL;
 }

@@ -18,6 +18,7 @@ export interface DeployRef {
   status: DeployPhase;
   startedAt: number;
   hosts: string | null;
+  tool: string | null;
 }
 
 /**
@@ -36,9 +37,9 @@ export class DeployStore {
         FROM releases WHERE service = ? AND environment = ? AND version = ?`),
       insertRelease: p(`INSERT INTO releases (id, service, environment, version, status, rule_name, "commit", url, consecutive_failures, created_at, updated_at)
         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, 0, ?, ?)`),
-      deploy: p(`SELECT id, status, started_at AS "startedAt", hosts FROM deploys WHERE id = ?`),
-      openDeploy: p(`SELECT id, status, started_at AS "startedAt", hosts FROM deploys WHERE release_id = ? AND status = 'started' ORDER BY started_at DESC LIMIT 1`),
-      latestDeploy: p(`SELECT id, status, started_at AS "startedAt", hosts FROM deploys WHERE release_id = ? ORDER BY started_at DESC, created_at DESC LIMIT 1`),
+      deploy: p(`SELECT id, status, started_at AS "startedAt", hosts, tool FROM deploys WHERE id = ?`),
+      openDeploy: p(`SELECT id, status, started_at AS "startedAt", hosts, tool FROM deploys WHERE release_id = ? AND status = 'started' ORDER BY started_at DESC LIMIT 1`),
+      latestDeploy: p(`SELECT id, status, started_at AS "startedAt", hosts, tool FROM deploys WHERE release_id = ? ORDER BY started_at DESC, created_at DESC LIMIT 1`),
       insertDeploy: p(`INSERT INTO deploys (id, release_id, status, tool, url, "commit", hosts, batch_total, started_at, created_at)
         VALUES (?, ?, 'started', ?, ?, ?, ?, ?, ?, ?)`),
       deployStarted: p("UPDATE deploys SET started_at = ?, hosts = ? WHERE id = ?"),
@@ -87,7 +88,7 @@ export class DeployStore {
   async insertDeploy(d: { id: string; releaseId: string; tool?: string | undefined; url?: string | undefined; commit?: string | undefined; hosts?: string[] | undefined; batchTotal?: number | undefined; startedAt: number }, now: number): Promise<DeployRef> {
     const hosts = d.hosts ? JSON.stringify(d.hosts) : null;
     await this.s.insertDeploy!.run(d.id, d.releaseId, d.tool ?? null, d.url ?? null, d.commit ?? null, hosts, d.batchTotal ?? null, d.startedAt, now);
-    return { id: d.id, status: "started", startedAt: d.startedAt, hosts };
+    return { id: d.id, status: "started", startedAt: d.startedAt, hosts, tool: d.tool ?? null };
   }
 
   async markDeployStarted(id: string, startedAt: number, hosts: string[] | undefined, previousHosts: string | null): Promise<void> {

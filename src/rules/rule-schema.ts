@@ -144,6 +144,8 @@ export const RuleSchema = z
     mode: z.enum(RULE_MODES).default("enforce")
       .describe("observe: judged, stored, shown and alerted as \"would have failed\", never blocking; promote by editing to enforce"),
     match: z.strictObject({ service: Glob.default("*"), environment: Glob.default("*") }).default({ service: "*", environment: "*" }),
+    auto_detect_deploys: z.boolean().default(true)
+      .describe("a version the service's telemetry has not carried before opens a release by itself, judged against the old version while both serve; false: only deploy events do"),
     baseline: z
       .strictObject({
         kind: z.enum(BASELINE_KINDS).default("auto"),

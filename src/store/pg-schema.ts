@@ -88,4 +88,5 @@ export const releases = mirror(sqlite.releases);
 export const requestRollups = mirror(sqlite.requestRollups);
 export const rollbacks = mirror(sqlite.rollbacks);
 export const serviceRollups = mirror(sqlite.serviceRollups);
+export const serviceVersions = mirror(sqlite.serviceVersions);
 export const slackActionsSeen = mirror(sqlite.slackActionsSeen);

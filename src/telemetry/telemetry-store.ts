@@ -7,6 +7,7 @@ import type { LogEvent } from "./log-event.ts";
 import { LogRollupBuilder, type RollupRow } from "./log-rollup-builder.ts";
 import type { MetricSample } from "./metric-sample.ts";
 import { greater, lesser } from "./portable-sql.ts";
+import { NO_VERSION_WATCH, versionSightings, type VersionSighting, type VersionWatch } from "./version-sightings.ts";
 
 const MINUTE = 60_000;
 /** Rows deleted per transaction by the retention job (about 10 ms each). */
@@ -35,6 +36,8 @@ export interface PreparedLogs {
   signatures: SignatureBatch;
   late: readonly LateMinute[];
   receivedAt: number;
+  /** The batch's versions; left out, they are read from `requestRollups`. */
+  versions?: readonly VersionSighting[];
 }
 
 /**
@@ -53,7 +56,8 @@ export class TelemetryStore {
   // error signatures (issue 11): kinds of error counted in the same transaction as the log events
   private readonly signatures: ErrorSignatureWriter;
 
-  constructor(private readonly store: Store) {
+  /** `versions`: told of every batch's versions inside its write (new versions open releases). */
+  constructor(private readonly store: Store, private readonly versions: VersionWatch = NO_VERSION_WATCH) {
     this.signatures = new ErrorSignatureWriter(store);
     this.insertLogRows = store.statement("INSERT INTO log_events (ts, service, environment, host, version, level, status, latency_ms, route, message, is_error) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
     this.upsertRequestRollup = store.statement(
@@ -88,7 +92,8 @@ export class TelemetryStore {
         signatures.add(events[i]!);
       }
     });
-    return { events, ...rollups.rows(), signatures: signatures.batch(), late, receivedAt };
+    const rows = rollups.rows();
+    return { events, ...rows, signatures: signatures.batch(), late, receivedAt, versions: versionSightings(rows.requestRollups) };
   }
 
   /** SQL only, in one transaction (a savepoint inside the caller's write): the batch is stored whole or not at all. */
@@ -101,6 +106,7 @@ export class TelemetryStore {
       await this.upsertServiceRollup.runMany(p.serviceRollups.map((r) => [r.service, r.environment, r.minute, r.requests, r.errors, r.latencyCount, r.latencySum, r.hist]));
       await this.signatures.write(p.signatures);
       await this.writeLate(p.late, p.receivedAt);
+      await this.versions.seen(p.versions ?? versionSightings(p.requestRollups));
     });
   }
 
@@ -130,10 +136,12 @@ export class TelemetryStore {
         r.max = Math.max(r.max, s.value);
       }
     }
+    const versions = versionSightings(rollups.values());
     await this.store.write(async () => {
       await this.insertSamples.runMany(samples.map((s) => [s.name, s.ts, s.value, s.service, s.environment, s.host ?? null, s.version ?? null, s.tags ? JSON.stringify(s.tags) : null]));
       await this.upsertMetricRollup.runMany([...rollups.values()].map((r) => [r.name, r.service, r.environment, r.minute, r.version, r.host, r.count, r.sum, r.min, r.max]));
       await this.writeLate(late, receivedAt);
+      await this.versions.seen(versions);
     });
   }
 

@@ -1,6 +1,6 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-export const AUDIT_KINDS = ["decision", "evaluation_forced", "rollback_requested", "rollback_attempt", "late_data", "rollback_unknown", "rollback_resolved"] as const;
+export const AUDIT_KINDS = ["decision", "evaluation_forced", "rollback_requested", "rollback_attempt", "late_data", "rollback_unknown", "rollback_resolved", "deploy_detected"] as const;
 
 /** Append-only record of what people and actions did to releases: decisions, forced evaluations, rollbacks. */
 export const auditEvents = sqliteTable(

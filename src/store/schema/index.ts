@@ -24,3 +24,4 @@ export * from "./slack-actions-seen.ts";
 export * from "./effect-attempts.ts";
 export * from "./late-telemetry.ts";
 export * from "./job-leases.ts";
+export * from "./service-versions.ts";
