@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createPrivateKey, randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { z } from "zod";
@@ -26,7 +26,7 @@ export function databaseLabel(config: Pick<Config, "dbPath" | "postgresUrl">): s
 }
 
 /** Values never echoed in an error message: tokens, secrets, and webhook URLs (which carry their own secret). */
-export const SECRET_VARS = new Set(["DEPLOY_GUARD_API_TOKEN", "DEPLOY_GUARD_METRICS_TOKEN", "DEPLOY_GUARD_WEBHOOK_SECRET", "DEPLOY_GUARD_ROLLBACK_SECRET", "DEPLOY_GUARD_GITHUB_WEBHOOK_SECRET", "DEPLOY_GUARD_GITHUB_TOKEN", "DEPLOY_GUARD_GITLAB_WEBHOOK_TOKEN", "DEPLOY_GUARD_SLACK_WEBHOOK_URL", "DEPLOY_GUARD_WEBHOOK_URL",
+export const SECRET_VARS = new Set(["DEPLOY_GUARD_API_TOKEN", "DEPLOY_GUARD_METRICS_TOKEN", "DEPLOY_GUARD_WEBHOOK_SECRET", "DEPLOY_GUARD_ROLLBACK_SECRET", "DEPLOY_GUARD_GITHUB_WEBHOOK_SECRET", "DEPLOY_GUARD_GITHUB_TOKEN", "DEPLOY_GUARD_GITHUB_APP_PRIVATE_KEY", "DEPLOY_GUARD_GITLAB_WEBHOOK_TOKEN", "DEPLOY_GUARD_SLACK_WEBHOOK_URL", "DEPLOY_GUARD_WEBHOOK_URL",
   "DEPLOY_GUARD_SLACK_BOT_TOKEN", "DEPLOY_GUARD_SLACK_SIGNING_SECRET", "DEPLOY_GUARD_HIPCHAT_TOKEN",
   "DEPLOY_GUARD_ES_URL", "DEPLOY_GUARD_ES_CLOUD_ID", "DEPLOY_GUARD_ES_API_KEY", "DEPLOY_GUARD_ES_PASSWORD",
   "DEPLOY_GUARD_DD_API_KEY", "DEPLOY_GUARD_DD_APP_KEY",
@@ -78,6 +78,9 @@ export const ConfigSchema = z.object({
   DEPLOY_GUARD_GITHUB_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   DEPLOY_GUARD_GITHUB_TOKEN: z.string().min(1).optional(),
   DEPLOY_GUARD_GITHUB_API_URL: url.default("https://api.github.com"),
+  DEPLOY_GUARD_GITHUB_APP_ID: z.coerce.number().int().min(1).optional(),
+  DEPLOY_GUARD_GITHUB_APP_PRIVATE_KEY: z.string().transform(pkcs8Pem).refine((v) => v !== undefined, "an RSA private key in PEM (the .pem file GitHub gives), with line breaks or \\n between lines").optional(),
+  DEPLOY_GUARD_GITHUB_APP_INSTALLATION_ID: z.coerce.number().int().min(1).optional(),
   DEPLOY_GUARD_GITLAB_WEBHOOK_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   DEPLOY_GUARD_SOURCE_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   DEPLOY_GUARD_SOURCE_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
@@ -154,6 +157,8 @@ export interface Config {
   commandBaseEnv: Record<string, string>;
   githubWebhookSecret: string | undefined;
   githubToken: string | undefined;
+  /** A GitHub App's credentials: installation tokens are minted from them and refreshed before they expire. */
+  githubApp: GithubAppConfig | undefined;
   githubApiUrl: string;
   gitlabWebhookToken: string | undefined;
   /** How long the verdict waits for one query of an outside source, and how often it asks again after a retryable failure. */
@@ -165,6 +170,13 @@ export interface Config {
   elasticsearch: ElasticsearchConfig | undefined;
   /** Where Prometheus signals are read (query_range). */
   prometheus: PrometheusConfig | undefined;
+}
+
+export interface GithubAppConfig {
+  appId: number;
+  /** PKCS#8 PEM, whatever form it was given in. A secret: never log it. */
+  privateKey: string;
+  installationId: number;
 }
 
 export interface PrometheusConfig {
@@ -261,6 +273,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     commandBaseEnv: Object.fromEntries(["PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ", "TMPDIR"].flatMap((k) => (env[k] ? [[k, env[k]]] : []))),
     githubWebhookSecret: e.DEPLOY_GUARD_GITHUB_WEBHOOK_SECRET,
     githubToken: e.DEPLOY_GUARD_GITHUB_TOKEN,
+    githubApp: githubAppConfig(e),
     githubApiUrl: e.DEPLOY_GUARD_GITHUB_API_URL,
     gitlabWebhookToken: e.DEPLOY_GUARD_GITLAB_WEBHOOK_TOKEN,
     sourceTimeoutMs: e.DEPLOY_GUARD_SOURCE_TIMEOUT_MS,
@@ -274,6 +287,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 function slackApprovers(list: string | undefined): string[] | "anyone" {
   if (list === "*" || list === "anyone") return "anyone";
   return list?.split(",").map((s) => s.trim()) ?? [];
+}
+
+/** The key as PKCS#8 PEM (GitHub hands out PKCS#1), or undefined when it is not an RSA private key. */
+function pkcs8Pem(value: string): string | undefined {
+  try {
+    const key = createPrivateKey(value.replace(/\\n/g, "\n"));
+    return key.asymmetricKeyType === "rsa" ? String(key.export({ type: "pkcs8", format: "pem" })) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function githubAppConfig(e: z.infer<typeof ConfigSchema>): GithubAppConfig | undefined {
+  const { DEPLOY_GUARD_GITHUB_APP_ID: appId, DEPLOY_GUARD_GITHUB_APP_PRIVATE_KEY: privateKey, DEPLOY_GUARD_GITHUB_APP_INSTALLATION_ID: installationId } = e;
+  if (appId === undefined && privateKey === undefined && installationId === undefined) return undefined;
+  if (!appId || !privateKey || !installationId) {
+    throw new ConfigError("Invalid configuration:\n  DEPLOY_GUARD_GITHUB_APP_ID, DEPLOY_GUARD_GITHUB_APP_PRIVATE_KEY, DEPLOY_GUARD_GITHUB_APP_INSTALLATION_ID: set all three or none");
+  }
+  if (e.DEPLOY_GUARD_GITHUB_TOKEN) throw new ConfigError("Invalid configuration:\n  DEPLOY_GUARD_GITHUB_TOKEN, DEPLOY_GUARD_GITHUB_APP_ID: use a token or the App's credentials, not both");
+  return { appId, privateKey, installationId };
 }
 
 function elasticsearchConfig(e: z.infer<typeof ConfigSchema>): ElasticsearchConfig | undefined {

@@ -9,6 +9,7 @@ import { rollbackRuleCheck } from "./decisions/rollback-rule-check.ts";
 import { RollbackRunner } from "./decisions/rollback-runner.ts";
 import { RollbackResolution } from "./decisions/rollback-resolution.ts";
 import { GithubApi } from "./deploys/adapters/github-api.ts";
+import { githubTokenSource } from "./deploys/adapters/github-app-auth.ts";
 import { GithubIntegration } from "./deploys/adapters/github-integration.ts";
 import { DeployService } from "./deploys/deploy-service.ts";
 import { VersionDetector } from "./deploys/version-detector.ts";
@@ -65,6 +66,7 @@ import { JobLeases } from "./jobs/job-leases.ts";
 import { PrometheusMetrics } from "./observability/prometheus-metrics.ts";
 import { StoreReadings } from "./observability/metrics-readings.ts";
 import { metricsReaction } from "./observability/verdict-metrics.ts";
+import { AnalysisService } from "./analyses/analysis-service.ts";
 
 export interface Container {
   config: Config;
@@ -85,6 +87,8 @@ export interface Container {
   reader: WindowReader;
   deploys: DeployService;
   verdicts: VerdictService;
+  /** On-demand analyses: a control window against an experiment window (Kayenta, Keptn). */
+  analyses: AnalysisService;
   /** Release lists and a release's deploys, for the API and the dashboard. */
   releases: ReleaseQueries;
   /** Where signals are read: pushed telemetry, and Elasticsearch, Datadog and Prometheus when configured. */
@@ -132,7 +136,8 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
   const dashboards = new DashboardDefinitions(config.dashboardsDir);
   dashboards.load(logger.child({ component: "dashboards" }));
   const slackApi = config.slack.botToken ? new SlackApi(config.slack.apiUrl, config.slack.botToken) : undefined;
-  const githubApi = config.githubToken ? new GithubApi(config.githubApiUrl, config.githubToken) : undefined;
+  const githubTokens = githubTokenSource(config);
+  const githubApi = githubTokens ? new GithubApi(config.githubApiUrl, githubTokens) : undefined;
   const notifiers: Notifier[] = options.notifiers ?? [
     ...(slackApi && config.slack.channel ? [new SlackApiNotifier(slackApi, config.slack.channel, slackButtons(config))]
       : config.slackWebhookUrl ? [new SlackNotifier(config.slackWebhookUrl)] : []),
@@ -199,6 +204,7 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
     reader,
     deploys,
     verdicts,
+    analyses: new AnalysisService(store, rules, evaluator, graceMs, now),
     releases: new ReleaseQueries(store),
     sources,
     sourceHealth: new SourceHealthCache(sources, now),

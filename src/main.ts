@@ -1,5 +1,5 @@
 import { serve, type ServerType } from "@hono/node-server";
-import pino, { type Logger } from "pino";
+import type { Logger } from "pino";
 import { adminTokenPath, writeAdminToken } from "./cli/admin-token-file.ts";
 import { databaseLabel, type Config } from "./config.ts";
 import { createContainer, type Container } from "./container.ts";
@@ -7,6 +7,7 @@ import { createApp } from "./http/app.ts";
 import { applyConnectionCap, DEFAULT_SERVER_LIMITS, serverOptions, type ServerLimits } from "./http/server-limits.ts";
 import { jobList } from "./jobs/job-list.ts";
 import { startJobs } from "./jobs/schedule.ts";
+import { createLogger } from "./observability/logger.ts";
 import { openStore } from "./store/open-store.ts";
 
 export interface RunningService {
@@ -16,9 +17,7 @@ export interface RunningService {
   stop: () => Promise<void>;
 }
 
-export function createLogger(config: Pick<Config, "logLevel">): Logger {
-  return pino({ level: config.logLevel, base: { service: "deploy-guard" }, redact: ["req.headers.authorization", "token", "*.token"] });
-}
+export { createLogger };
 
 /** On first start without DEPLOY_GUARD_API_TOKEN: an admin token in a 0600 file; the log says where, never what. */
 async function bootstrapAdminToken(container: Container, config: Config, logger: Logger): Promise<void> {

@@ -15,6 +15,7 @@ import { otlpRoutes } from "../telemetry/otlp/otlp-routes.ts";
 import { gateRoutes } from "../gates/gate-routes.ts";
 import { tokenRoutes } from "../tokens/token-routes.ts";
 import { releaseRoutes } from "../verdicts/release-routes.ts";
+import { analysisRoutes } from "../analyses/analysis-routes.ts";
 import { metricsRoutes } from "../observability/metrics-routes.ts";
 import { AppError } from "./app-error.ts";
 import { bodySizeLimit } from "./body-size.ts";
@@ -45,6 +46,7 @@ export function createApp(c: Container): Router {
   telemetryRoutes(app, c);
   otlpRoutes(app, c);
   releaseRoutes(app, c);
+  analysisRoutes(app, c);
   capacityRoutes(app, c);
   gateRoutes(app, c);
   decisionRoutes(app, c);

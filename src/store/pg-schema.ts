@@ -62,6 +62,7 @@ export function mirror(table: Table): PgTableWithColumns<never> {
 }
 
 // drizzle-kit reads only named exports, so each table is listed; test/store/pg-schema.test.ts checks none is missing.
+export const analyses = mirror(sqlite.analyses);
 export const apiTokens = mirror(sqlite.apiTokens);
 export const auditEvents = mirror(sqlite.auditEvents);
 export const capacityFits = mirror(sqlite.capacityFits);

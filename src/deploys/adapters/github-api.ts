@@ -1,4 +1,5 @@
 import { DeliveryError } from "../../notify/notifier.ts";
+import { staticToken, type GithubTokenSource } from "./github-app-auth.ts";
 
 export interface DeploymentStatusBody {
   state: "in_progress" | "pending" | "success" | "failure";
@@ -15,17 +16,19 @@ export interface ProtectionReviewBody {
 
 /**
  * The two GitHub REST calls the guard makes, always to the configured API base: a callback URL from a webhook is used
- * only for its path, and only when it names that same host.
+ * only for its path, and only when it names that same host. The token is fixed or minted from a GitHub App.
  */
 export class GithubApi {
   private readonly base: URL;
+  private readonly tokens: GithubTokenSource;
 
   constructor(
     apiUrl: string,
-    private readonly token: string,
+    token: string | GithubTokenSource,
     private readonly timeoutMs = 10_000,
   ) {
     this.base = new URL(apiUrl.replace(/\/+$/, "") + "/");
+    this.tokens = typeof token === "string" ? staticToken(token) : token;
   }
 
   statusesUrl(owner: string, repo: string, deploymentId: number): string {
@@ -56,16 +59,32 @@ export class GithubApi {
     return this.post(url, body);
   }
 
-  /** 5xx, 429, network errors and GitHub's rate-limit 403 are worth retrying; other 4xx are not. */
+  /**
+   * A 401 with an App token gets one fresh token and one more try (GitHub may revoke a token before its expiry).
+   * 5xx, 429, network errors and GitHub's rate-limit 403 are worth retrying; other 4xx are not.
+   */
   private async post(url: string, body: object): Promise<void> {
-    let res: Response;
+    let res = await this.send(url, body, await this.tokens.token());
+    const renewed = res.status === 401 ? this.tokens.renew() : undefined;
+    if (renewed) {
+      await res.body?.cancel();
+      res = await this.send(url, body, await renewed);
+    }
+    const text = await res.text().catch(() => "");
+    if (res.ok) return;
+    const rateLimited = res.status === 403 && res.headers.get("x-ratelimit-remaining") === "0";
+    const message = /"message"\s*:\s*"([^"]{1,200})"/.exec(text)?.[1];
+    throw new DeliveryError(`${this.base.host} answered ${res.status}${message ? `: ${message}` : ""}`, res.status >= 500 || res.status === 429 || rateLimited);
+  }
+
+  private async send(url: string, body: object, token: string): Promise<Response> {
     try {
-      res = await fetch(url, {
+      return await fetch(url, {
         method: "POST",
         body: JSON.stringify(body),
         headers: {
           accept: "application/vnd.github+json",
-          authorization: `Bearer ${this.token}`,
+          authorization: `Bearer ${token}`,
           "content-type": "application/json",
           "user-agent": "deploy-guard",
           "x-github-api-version": "2022-11-28",
@@ -75,10 +94,5 @@ export class GithubApi {
     } catch (err) {
       throw new DeliveryError(`could not reach ${this.base.host}: ${(err as Error).message}`, true);
     }
-    const text = await res.text().catch(() => "");
-    if (res.ok) return;
-    const rateLimited = res.status === 403 && res.headers.get("x-ratelimit-remaining") === "0";
-    const message = /"message"\s*:\s*"([^"]{1,200})"/.exec(text)?.[1];
-    throw new DeliveryError(`${this.base.host} answered ${res.status}${message ? `: ${message}` : ""}`, res.status >= 500 || res.status === 429 || rateLimited);
   }
 }

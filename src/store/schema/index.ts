@@ -25,3 +25,4 @@ export * from "./effect-attempts.ts";
 export * from "./late-telemetry.ts";
 export * from "./job-leases.ts";
 export * from "./service-versions.ts";
+export * from "./analyses.ts";
