@@ -61,6 +61,7 @@ import { SequentialEvaluator } from "./verdicts/sequential-evaluator.ts";
 import { ErrorSignatureReader } from "./telemetry/error-signature-reader.ts";
 import { CapacityFitter } from "./capacity/capacity-fitter.ts";
 import { CapacityReader } from "./capacity/capacity-reader.ts";
+import { SourceSeriesReader } from "./capacity/source-series-reader.ts";
 import { CapacityService } from "./capacity/capacity-service.ts";
 import { JobLeases } from "./jobs/job-leases.ts";
 import { PrometheusMetrics } from "./observability/prometheus-metrics.ts";
@@ -156,7 +157,8 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
   const rollbackRequests = new RollbackRequests(store, audit, config.publicUrl, () => void rollbacks.runDue().catch(() => undefined));
   const outbox = new NotificationOutbox(store, rules, notifiers, config.notifyThrottle);
   const graceMs = config.ingestGraceSeconds * 1000;
-  const capacity = new CapacityService(store, rules, new CapacityFitter(new CapacityReader(store)), graceMs, now);
+  const capacitySources = new SourceSeriesReader(sources, { ...sourceCallPolicy(config), onSourceError: (kind) => metrics.sourceError(kind) });
+  const capacity = new CapacityService(store, rules, new CapacityFitter(new CapacityReader(store, capacitySources)), graceMs, now);
   // Deploys and verdicts also go to the dashboards people watch, in the background, after each commit.
   const eventSinks: EventSink[] = [
     createDatadogEvents(config, logger.child({ component: "datadog-events" })),

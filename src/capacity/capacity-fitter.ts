@@ -57,7 +57,7 @@ export class CapacityFitter {
   }
 
   servicesOf(model: CapacityRule, since: number): Promise<{ service: string; environment: string }[]> {
-    return this.reader.servicesWith(model.resource.metric, since);
+    return this.reader.servicesWith(model, since);
   }
 
   headroom(fit: LinearFit, input: HeadroomInput): Headroom {

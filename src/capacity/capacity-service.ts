@@ -11,11 +11,14 @@ import { capacityCheck, unavailableCheck, withCapacityCheck } from "./capacity-c
 import type { CapacityFitter, Span } from "./capacity-fitter.ts";
 import type { CapacityRule } from "./capacity-rule.ts";
 import type { HistoryPoint, ModelSummary, ReleaseCapacity, ServiceCapacity } from "./capacity-types.ts";
+import { CapacitySourceError } from "./source-series-reader.ts";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const iso = (t: number) => new Date(t).toISOString();
 const floorMinute = (t: number) => Math.floor(t / MINUTE) * MINUTE;
+
+type Judged = Partial<ReleaseCapacity> & Pick<ReleaseCapacity, "status" | "reason">;
 
 export function summarizeModel(rule: Rule, m: CapacityRule): ModelSummary {
   return { rule: rule.name, resource: m.resource.metric, limit: m.resource.limit, volumes: m.volumes, interval_minutes: m.interval_minutes,
@@ -64,24 +67,37 @@ export class CapacityService implements FinalVerdictStage {
     const complete = now >= windows.after.end + this.graceMs;
     const after = { start: windows.after.start, end: Math.max(windows.after.start, available) };
     const out = { ...base, complete, windows: { before: { start: iso(windows.before.start), end: iso(windows.before.end) }, after: { start: iso(after.start), end: iso(windows.after.end) } } };
-    const b = await this.fitter.data(model, release.service, release.environment, windows.before);
+    try {
+      return { ...out, ...(await this.judged(release, rule, model, windows.before, after)) };
+    } catch (err) {
+      // Not complete: the refit after releases asks the source again until it answers.
+      if (err instanceof CapacitySourceError) {
+        return { ...out, complete: false, status: "nodata", reason: `The capacity model's data could not be read: ${err.message}.` };
+      }
+      throw err;
+    }
+  }
+
+  /** The comparison's verdict and fits; throws CapacitySourceError when an outside source cannot give a series. */
+  private async judged(release: ReleaseRow, rule: Rule, model: CapacityRule, before: Span, after: Span): Promise<Judged> {
+    const b = await this.fitter.data(model, release.service, release.environment, before);
     const a = await this.fitter.data(model, release.service, release.environment, after);
     if (b.kind === "nodata" || a.kind === "nodata") {
       const why = b.kind === "nodata" ? `before the release: ${b.why}` : `after the release: ${a.kind === "nodata" ? a.why : ""}`;
-      return { ...out, status: "nodata", reason: `Not enough data to compare the capacity model ${why}.` };
+      return { status: "nodata", reason: `Not enough data to compare the capacity model ${why}.` };
     }
     let cmp;
     try {
       cmp = compareFits(b.design, a.design, { confidence: rule.confidence, robust: model.robust });
     } catch (err) {
-      return { ...out, status: "nodata", reason: `The capacity model cannot be fitted: ${(err as Error).message}.` };
+      return { status: "nodata", reason: `The capacity model cannot be fitted: ${(err as Error).message}.` };
     }
     const judged = judgeCostRise(cmp, { maxCostRise: model.max_cost_rise, onRise: model.on_rise, confidence: rule.confidence, resource: model.resource.metric });
-    const input = await this.fitter.headroomInput(model, release.service, release.environment, b.design, windows.before.end);
+    const input = await this.fitter.headroomInput(model, release.service, release.environment, b.design, before.end);
     const hb = this.fitter.headroom(cmp.before, input), ha = this.fitter.headroom(cmp.after, input);
     const moved = hb.volume_at_limit && ha.volume_at_limit !== null ? ha.volume_at_limit / hb.volume_at_limit - 1 : null;
     const shift = moved !== null && Math.abs(moved) >= 0.01 ? ` The release moved the volume at the limit by ${moved > 0 ? "+" : "−"}${Math.abs(Math.round(moved * 100))} %.` : "";
-    return { ...out, status: judged.status, reason: judged.reason + shift, before: cmp.before, after: cmp.after, changes: cmp.changes,
+    return { status: judged.status, reason: judged.reason + shift, before: cmp.before, after: cmp.after, changes: cmp.changes,
       risen: judged.risen.map((c) => c.name), chow: cmp.chow, headroom: { before: hb, after: ha, moved } };
   }
 
@@ -154,12 +170,17 @@ export class CapacityService implements FinalVerdictStage {
   private async current(rule: Rule, model: CapacityRule, service: string, environment: string, now: number) {
     const end = floorMinute(now), start = end - model.fit_window_hours * HOUR;
     const window = { start: iso(start), end: iso(end) };
-    const data = await this.fitter.data(model, service, environment, { start, end });
-    if (data.kind === "nodata") return { window, current: null, headroom: null, reason: `Not enough data for a fit: ${data.why}.` };
-    const fitted = this.fitter.fit(model, data.design, rule.confidence);
-    if (fitted.kind === "nodata") return { window, current: null, headroom: null, reason: `The model cannot be fitted: ${fitted.why}.` };
-    const h = this.fitter.headroom(fitted.fit, await this.fitter.headroomInput(model, service, environment, data.design, end));
-    return { window, current: fitted.fit, headroom: h, reason: h.reason };
+    try {
+      const data = await this.fitter.data(model, service, environment, { start, end });
+      if (data.kind === "nodata") return { window, current: null, headroom: null, reason: `Not enough data for a fit: ${data.why}.` };
+      const fitted = this.fitter.fit(model, data.design, rule.confidence);
+      if (fitted.kind === "nodata") return { window, current: null, headroom: null, reason: `The model cannot be fitted: ${fitted.why}.` };
+      const h = this.fitter.headroom(fitted.fit, await this.fitter.headroomInput(model, service, environment, data.design, end));
+      return { window, current: fitted.fit, headroom: h, reason: h.reason };
+    } catch (err) {
+      if (err instanceof CapacitySourceError) return { window, current: null, headroom: null, reason: `The model's data could not be read: ${err.message}.` };
+      throw err;
+    }
   }
 
   async serviceView(service: string, environment: string): Promise<ServiceCapacity> {

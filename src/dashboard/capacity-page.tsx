@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Headroom } from "../analysis/capacity/headroom.ts";
 import type { CapacityStatus, ServiceCapacity } from "../capacity/capacity-types.ts";
 import type { Container } from "../container.ts";
 import { AppError } from "../http/app-error.ts";
@@ -14,6 +15,7 @@ const TEXT = {
     title: "Capacity: {service}", headroom: "Headroom", actual: "Actual and predicted {resource}", cost: "Cost per unit, by release",
     limitAt: "{resource} reaches its limit of {limit} at about {volume} operations per {minutes} min: {ratio} times today's busiest interval.",
     daysLeft: "At the current growth that is about {days} days away.", noGrowth: "Traffic is not growing towards the limit.",
+    noTrend: "There is too little history to tell whether traffic is growing: the trend needs at least 3 days.",
     when: "When", actualCol: "Actual", predictedCol: "Predicted", limitCol: "Limit", average: "Average, last {hours} h", peak: "Busiest interval today",
     release: "Release", fitted: "Fitted", status: "Status", atLimit: "Volume at the limit", noHistory: "No release has been compared yet.",
     perUnit: "{resource} per {volume}", model: "How well the model fits: R² {r2} over {n} intervals.",
@@ -23,6 +25,7 @@ const TEXT = {
     title: "容量：{service}", headroom: "余量", actual: "{resource} 实际值与预测值", cost: "各版本的单位成本",
     limitAt: "{resource} 在每 {minutes} 分钟约 {volume} 次操作时达到上限 {limit}，是今天最繁忙时段的 {ratio} 倍。",
     daysLeft: "按目前的增长，大约还有 {days} 天。", noGrowth: "流量没有向上限增长。",
+    noTrend: "历史太短，看不出流量是否在增长：趋势至少需要 3 天。",
     when: "时段", actualCol: "实际", predictedCol: "预测", limitCol: "上限", average: "过去 {hours} 小时平均", peak: "今天最繁忙的时段",
     release: "版本", fitted: "拟合时间", status: "状态", atLimit: "达到上限时的量", noHistory: "还没有比较过任何版本。",
     perUnit: "每次 {volume} 的 {resource}", model: "模型拟合程度：{n} 个时段，R² {r2}。",
@@ -48,6 +51,12 @@ function predictedAtMeans(c: ServiceCapacity): number | null {
   return fit.coefficients.reduce((sum, k, i) => sum + k.estimate * (i === 0 ? 1 : fit.means[k.name] ?? 0), 0);
 }
 
+/** Days to the limit; "not growing" only when a trend was measured, "too little history" when none could be. */
+function trend(l: Lang, h: Headroom): string {
+  if (h.days_to_limit !== null) return say(l, "daysLeft", { days: num(h.days_to_limit) });
+  return h.growth_per_day === null ? say(l, "noTrend") : say(l, "noGrowth");
+}
+
 export function CapacityPage({ p, c }: { p: PageContext; c: ServiceCapacity }) {
   const l = p.lang;
   const m = c.model;
@@ -60,24 +69,24 @@ export function CapacityPage({ p, c }: { p: PageContext; c: ServiceCapacity }) {
         {h && h.volume_at_limit !== null
           ? <p class="headline">{say(l, "limitAt", { resource: m.resource, limit: num(m.limit), volume: num(h.volume_at_limit), minutes: m.interval_minutes, ratio: num(h.ratio) })}</p>
           : <p class="headline">{h?.reason ?? c.reason}</p>}
-        {h && h.volume_at_limit !== null && <p>{h.days_to_limit !== null ? say(l, "daysLeft", { days: num(h.days_to_limit) }) : say(l, "noGrowth")}</p>}
+        {h && h.volume_at_limit !== null && <p class="trend">{trend(l, h)}</p>}
       </section>
       <section>
         <h2>{say(l, "actual", { resource: m.resource })}</h2>
         {c.current ? (
-          <table class="capacity-actual">
+          <div class="table-wrap"><table class="capacity-actual">
             <thead><tr><th scope="col">{say(l, "when")}</th><th scope="col">{say(l, "actualCol")}</th><th scope="col">{say(l, "predictedCol")}</th><th scope="col">{say(l, "limitCol")}</th></tr></thead>
             <tbody>
-              <tr><th scope="row">{say(l, "average", { hours: m.fit_window_hours })}</th><td>{num(c.current.means[m.resource])}</td><td>{num(predictedAtMeans(c))}</td><td>{num(m.limit)}</td></tr>
+              <tr><th scope="row">{say(l, "average", { hours: m.fit_window_hours })}</th><td>{num(c.current.means.resource)}</td><td>{num(predictedAtMeans(c))}</td><td>{num(m.limit)}</td></tr>
               {h && <tr><th scope="row">{say(l, "peak")}</th><td>–</td><td>{num(h.resource_at_peak)}</td><td>{num(m.limit)}</td></tr>}
             </tbody>
-          </table>
+          </table></div>
         ) : <p>{c.reason}</p>}
         {c.current && <p class="hint">{say(l, "model", { r2: num(c.current.r2), n: c.current.n })}</p>}
       </section>
       <section>
         <h2>{say(l, "cost")}</h2>
-        {c.history.length === 0 ? <p class="empty">{say(l, "noHistory")}</p> : <CostTable p={p} c={c} />}
+        {c.history.length === 0 ? <p class="empty">{say(l, "noHistory")}</p> : <div class="table-wrap"><CostTable p={p} c={c} /></div>}
       </section>
     </Layout>
   );

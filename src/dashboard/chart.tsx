@@ -1,11 +1,13 @@
 import { scriptJson, type ChartData } from "./chart-data.ts";
-import { utcTime } from "./format.ts";
-import type { Translate } from "./i18n/i18n.ts";
+import { localDateTime, utcTime } from "./format.ts";
+import type { Lang, Translate } from "./i18n/i18n.ts";
 
 /** Two charts (error rate, response time) drawn by charts.js from the JSON embedded beside them. */
-export function Charts({ id, data, t }: { id: string; data: ChartData; t: Translate }) {
+export function Charts({ id, data, t, lang }: { id: string; data: ChartData; t: Translate; lang?: Lang }) {
   const empty = data.errorRate.every((v) => v === null);
-  const from = utcTime((data.x[0] ?? 0) * 1000), to = utcTime((data.x.at(-1) ?? 0) * 1000);
+  // With the viewer's zone and language, times read as theirs; without, in UTC as before.
+  const time = (s: number) => (data.zone && lang ? localDateTime(s * 1000, data.zone, lang) : utcTime(s * 1000));
+  const from = time(data.x[0] ?? 0), to = time(data.x.at(-1) ?? 0);
   const chart = (series: "errorRate" | "latency", title: string) => (
     <figure class="chart-figure">
       <figcaption>{title}</figcaption>
@@ -18,8 +20,8 @@ export function Charts({ id, data, t }: { id: string; data: ChartData; t: Transl
       {empty ? <p class="empty">{t("chart.noData")}</p> : <>{chart("errorRate", data.labels.errors)}{chart("latency", data.labels.latency)}</>}
       {(data.bands.length > 0 || data.markers.length > 0) && (
         <ul class="chart-key">
-          {data.bands.map((b) => <li><span class={`swatch band-${b.kind}`} aria-hidden="true"></span>{b.label}: {utcTime(b.from * 1000)} – {utcTime(b.to * 1000)}</li>)}
-          {data.markers.map((m) => <li><span class="swatch marker" aria-hidden="true"></span>{m.label}: {utcTime(m.at * 1000)}</li>)}
+          {data.bands.map((b) => <li><span class={`swatch band-${b.kind}`} aria-hidden="true"></span>{b.label}: {time(b.from)} – {time(b.to)}</li>)}
+          {data.markers.map((m) => <li><span class="swatch marker" aria-hidden="true"></span>{m.label}: {time(m.at)}</li>)}
         </ul>
       )}
     </div>

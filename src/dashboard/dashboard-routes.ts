@@ -6,6 +6,7 @@ import { capacityPageRoutes } from "./capacity-page.tsx";
 import { dashboardAccess } from "./dashboard-access.ts";
 import { assetRoutes } from "./dashboard-assets.ts";
 import { loginRoutes } from "./login-page.tsx";
+import { managerPageRoutes } from "./manager-page.tsx";
 import { releasePageRoutes } from "./release-page.tsx";
 import { servicePageRoutes } from "./service-page.tsx";
 
@@ -23,6 +24,7 @@ const PAGES: DashboardPage[] = [
   { paths: ["/services/:service"], register: servicePageRoutes },
   { paths: ["/services/:service/capacity"], register: capacityPageRoutes },
   { paths: ["/releases/:id", "/releases/:id/decision"], register: releasePageRoutes },
+  { paths: ["/manager"], register: managerPageRoutes },
 ];
 
 /** The pages for people who are not engineers: sign-in, assets, then every page behind the read check. */

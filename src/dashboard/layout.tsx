@@ -34,6 +34,7 @@ export function Layout({ title, lang, children, page, scripts = [] }: LayoutProp
           <a class="brand" href="/">{t("app.name")}</a>
           <nav aria-label={t("nav.label")}>
             <a href="/">{t("nav.releases")}</a>
+            <a href="/manager">{t("nav.manager")}</a>
             <a href={`?lang=${other}`} hreflang={other} lang={other} aria-label={t("nav.language.label")}>{t("nav.language")}</a>
             <SessionLink page={page} lang={lang} />
           </nav>

@@ -12,10 +12,13 @@ import { pageContext, type PageContext } from "./page-context.ts";
 import { HTML_PAGE, renderPage } from "./page-response.ts";
 import { releaseData, type ReleaseData } from "./release-data.ts";
 import { Changes, Done, EngineerDetails, MoreActions } from "./release-sections.tsx";
-import { decisionHeadline, type GATE_ACTIONS } from "../decisions/decision-overlay.ts";
+import type { GATE_ACTIONS } from "../decisions/decision-overlay.ts";
+import { shortVersion } from "./format.ts";
+import { lightOf, releaseSentence, type Reader } from "./release-words.ts";
+import { StatusLight } from "./status-light.tsx";
+import { viewerZone, ZoneQuery } from "./viewer-zone.ts";
 
 type GateAction = (typeof GATE_ACTIONS)[number];
-import { StatusLight } from "./status-light.tsx";
 
 // Empty form fields mean "not given": a select left at its blank option posts "".
 const blank = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
@@ -28,8 +31,8 @@ const IdParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { nam
 
 const page = createRoute({
   method: "get", path: "/releases/{id}", summary: "Dashboard: one release — the verdict in words, what was done, the details for engineers", tags: ["dashboard"],
-  request: { params: IdParam, query: z.object({ done: z.literal("1").optional() }) },
-  responses: HTML_PAGE,
+  request: { params: IdParam, query: z.object({ done: z.literal("1").optional(), tz: ZoneQuery }) },
+  responses: { ...HTML_PAGE, 422: WRITE_ERRORS[422] },
 });
 const decide = createRoute({
   method: "post", path: "/releases/{id}/decision", summary: "Dashboard: an operator approves, rolls back or holds a release (session cookie + CSRF token)", tags: ["dashboard"],
@@ -63,46 +66,50 @@ export function releasePageRoutes(app: Router, c: Container): void {
 }
 
 async function show(ctx: Context, c: Container, p: PageContext, id: string, notice?: string, error?: { message: string; status: 409 | 422 }) {
+  const zone = viewerZone(ctx);
   let d: ReleaseData;
   try {
-    d = await releaseData(c, id, p.t);
+    d = await releaseData(c, id, p.t, zone.zone);
   } catch (err) {
     if (!(err instanceof AppError && err.code === "NOT_FOUND")) throw err;
     return renderPage(ctx, <Layout title={p.t("notFound.title")} lang={p.lang} page={p}><h1>{p.t("notFound.title")}</h1><p>{p.t("notFound.release", { id })}</p></Layout>, 404);
   }
-  return renderPage(ctx, <ReleasePage p={p} d={d} notice={notice} error={error?.message} />, error?.status ?? 200);
+  const reader: Reader = { t: p.t, lang: p.lang, zone: zone.zone };
+  return renderPage(ctx, <ReleasePage p={p} d={d} reader={reader} zoneAssumed={zone.assumed} notice={notice} error={error?.message} />, error?.status ?? 200);
 }
 
-function ReleasePage({ p, d, notice, error }: { p: PageContext; d: ReleaseData; notice: string | undefined; error: string | undefined }) {
+function ReleasePage({ p, d, reader, zoneAssumed, notice, error }: { p: PageContext; d: ReleaseData; reader: Reader; zoneAssumed: boolean; notice: string | undefined; error: string | undefined }) {
   const { t } = p;
   const v = d.verdict;
+  const version = shortVersion(v.version);
   return (
-    <Layout title={`${v.service} ${v.version}`} lang={p.lang} page={p} scripts={["uplot.min.js", "charts.js"]}>
-      <p class="crumbs"><a href={`/services/${encodeURIComponent(v.service)}?environment=${encodeURIComponent(v.environment)}`}>{v.service}</a> · {t("release.in", { environment: v.environment })}</p>
-      <h1>{t("release.title", { service: v.service, version: v.version })}</h1>
+    <Layout title={`${v.service} ${version}`} lang={p.lang} page={p} scripts={["uplot.min.js", "charts.js", "board.js"]}>
+      <p class="crumbs"><a href={`/services/${encodeURIComponent(v.service)}?environment=${encodeURIComponent(v.environment)}`} translate="no">{v.service}</a> · {t("release.in", { environment: v.environment })}</p>
+      <h1 translate="no" title={version === v.version ? undefined : v.version}>{t("release.title", { service: v.service, version })}</h1>
       <section class="verdict" aria-labelledby="verdict-h">
         <h2 id="verdict-h" class="visually-hidden">{t("release.verdict")}</h2>
-        <StatusLight status={v.status} t={t} large />
-        <p class="sentence" lang="en">{v.summary}</p>
+        <StatusLight status={lightOf(d.facts)} t={t} large />
+        <p class="sentence">{releaseSentence(d.facts, reader)}</p>
         {v.decision && <p class="hint">{t("release.decidedBy", { actor: v.decision.actor, action: t(`action.${v.decision.action as GateAction}.done`), engine: t(`status.${v.engine_status ?? v.status}`) })}</p>}
-        {v.decision?.rollback && v.decision.rollback.status !== "done" && <p class={`notice ${v.decision.rollback.status === "requested" ? "tone-grey" : "tone-red"}`} lang="en" data-rollback={v.decision.rollback.status}>{decisionHeadline(v.decision)}. {v.decision.rollback.message}</p>}
+        {v.decision?.rollback && v.decision.rollback.status !== "done" && <p class={`notice ${v.decision.rollback.status === "requested" ? "tone-grey" : "tone-red"}`} data-rollback={v.decision.rollback.status}>{t(`rollback.${v.decision.rollback.status}`)}</p>}
+        <p class="hint" data-zone={reader.zone} data-zone-assumed={zoneAssumed ? "1" : undefined}>{zoneAssumed ? t("zone.assumed") : t("zone.shown", { zone: reader.zone })}</p>
       </section>
       <section>
         <h2>{t("release.changed")}</h2>
-        <Changes d={d} t={t} />
+        <Changes d={d} reader={reader} />
       </section>
       <section>
         <h2>{t("release.charts")}</h2>
         <p class="hint">{t("release.chartHelp")}</p>
-        <Charts id="release-chart" data={d.chart} t={t} />
+        <Charts id="release-chart" data={d.chart} t={t} lang={p.lang} />
       </section>
       <section id="actions">
         <h2>{t("release.done")}</h2>
         {notice && <p class="notice tone-green" role="status">{notice}</p>}
         {error && <p class="notice tone-red" role="alert">{t("action.failed", { message: error })}</p>}
-        <Done d={d} t={t} />
+        <Done d={d} reader={reader} />
         {p.operator && <Actions p={p} id={v.release_id} />}
-        {p.operator && <MoreActions p={p} d={d} />}
+        {p.operator && <MoreActions p={p} d={d} reader={reader} />}
       </section>
       <section>
         <EngineerDetails d={d} t={t} />

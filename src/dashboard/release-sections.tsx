@@ -1,16 +1,12 @@
-import { decisionHeadline } from "../decisions/decision-overlay.ts";
+import type { AuditView } from "../decisions/audit-log.ts";
+import type { DecisionAction } from "../decisions/decision-overlay.ts";
 import type { Check } from "../verdicts/verdict.ts";
-import { changeText, millis, percent, pValue, signedPercent, utcTime } from "./format.ts";
+import { changeText, localDateTime, pValue, signedPercent } from "./format.ts";
 import type { Translate } from "./i18n/i18n.ts";
 import type { PageContext } from "./page-context.ts";
 import type { ReleaseData } from "./release-data.ts";
+import { checkValue as value, worseSoFar, type Reader } from "./release-words.ts";
 import { StatusLight } from "./status-light.tsx";
-
-function value(check: Check, v: number | null): string {
-  if (check.kind === "error_rate") return percent(v);
-  if (check.kind === "latency") return millis(v);
-  return v === null ? "—" : String(Number(v.toPrecision(4)));
-}
 
 function signalName(check: Check, t: Translate): string {
   if (check.kind === "error_rate") return t("signal.error_rate");
@@ -35,9 +31,18 @@ export function likelyRange(check: Check, t: Translate): string {
   return t("sure.noData");
 }
 
-/** What changed and how sure we are: one row a signal, the engine's own (English) reason beside it. */
-export function Changes({ d, t }: { d: ReleaseData; t: Translate }) {
+/** Why a check stands where it does, in words; the engine's own sentence is in the details for engineers. */
+function why(check: Check, worsening: boolean, t: Translate): string {
+  if (check.skipped) return t("why.skipped", { by: check.skipped.by });
+  if (check.sequential?.status === "continue") return t(worsening ? "why.worsening" : "why.checking");
+  return t(`why.${check.status}`);
+}
+
+/** What changed and how sure we are: one row a signal; on a phone each row stacks, its cells labelled. */
+export function Changes({ d, reader }: { d: ReleaseData; reader: Reader }) {
+  const { t } = reader;
   if (d.checks.length === 0) return <p class="empty">{t("release.noChecks")}</p>;
+  const early = new Set(worseSoFar({ status: d.facts.engineStatus, checks: d.checks }).map((c) => c.signal));
   return (
     <div class="table-wrap">
       <table class="changes">
@@ -50,12 +55,12 @@ export function Changes({ d, t }: { d: ReleaseData; t: Translate }) {
           {d.checks.map((ch) => (
             <tr data-signal={ch.signal}>
               <th scope="row">{signalName(ch, t)}</th>
-              <td><CheckLight status={ch.status} t={t} /></td>
-              <td class="num">{value(ch, ch.baseline.value)}</td>
-              <td class="num">{value(ch, ch.candidate.value)}</td>
-              <td class="num">{changeText(ch.change.relative)}</td>
-              <td class="sure">{likelyRange(ch, t)}</td>
-              <td class="reason" lang="en">{ch.reason}</td>
+              <td data-label={t("board.col.status")}><CheckLight status={ch.status} t={t} /></td>
+              <td class="num" data-label={t("release.col.before")}>{value(ch, ch.baseline.value)}</td>
+              <td class="num" data-label={t("release.col.after")}>{value(ch, ch.candidate.value)}</td>
+              <td class="num" data-label={t("release.col.change")}>{changeText(ch.change.relative, ch.kind === "latency" ? 2 : undefined)}</td>
+              <td class="sure" data-label={t("release.col.sure")}>{likelyRange(ch, t)}</td>
+              <td class="reason" data-label={t("release.col.why")}>{why(ch, early.has(ch.signal), t)}</td>
             </tr>
           ))}
         </tbody>
@@ -71,20 +76,30 @@ function CheckLight({ status, t }: { status: Check["status"]; t: Translate }) {
   return <span class={`light tone-${tone}`} data-status={status}><span class="icon" aria-hidden="true">{icon}</span> <span class="word">{t(`check.${status}`)}</span></span>;
 }
 
-/** What was done: alerts sent, decisions by people, rollbacks and their attempts. */
-export function Done({ d, t }: { d: ReleaseData; t: Translate }) {
+const ACTIONS = new Set<string>(["approve", "hold", "rollback", "retry", "skip", "mark_wrong"]);
+
+/** An audit event in the reader's words, from its kind and data; the stored (English) message is its title. */
+function auditLine(e: AuditView, t: Translate): string {
+  const action = typeof e.data.action === "string" && ACTIONS.has(e.data.action) ? t(`action.${e.data.action as DecisionAction}.done`) : "—";
+  return t(`audit.${e.kind}`, { action });
+}
+
+/** What was done: alerts sent, decisions by people, rollbacks and their attempts; times in the reader's zone. */
+export function Done({ d, reader }: { d: ReleaseData; reader: Reader }) {
+  const { t } = reader;
+  const at = (ms: number) => <time datetime={new Date(ms).toISOString()}>{localDateTime(ms, reader.zone, reader.lang)}</time>;
   return (
     <>
       <h3>{t("release.alerts")}</h3>
       {d.alerts.length === 0 ? <p class="empty">{t("release.noAlerts")}</p> : (
         <ul class="events">
-          {d.alerts.map((a) => <li><time>{utcTime(a.at)}</time> {t("release.alert.line", { channel: a.target ? `${a.channel} ${a.target}` : a.channel, status: t(`alert.${a.status}`) })}</li>)}
+          {d.alerts.map((a) => <li>{at(a.at)} {t("release.alert.line", { channel: a.target ? `${a.channel} ${a.target}` : a.channel, status: t(`alert.${a.status}`) })}</li>)}
         </ul>
       )}
       <h3>{t("release.audit")}</h3>
       {d.audit.length === 0 ? <p class="empty">{t("release.noAudit")}</p> : (
         <ul class="events audit">
-          {d.audit.map((e) => <li data-kind={e.kind}><time>{utcTime(Date.parse(e.at))}</time> <strong>{e.actor}</strong>: <span lang="en">{e.message}</span></li>)}
+          {d.audit.map((e) => <li data-kind={e.kind} title={e.message}>{at(Date.parse(e.at))} <strong translate="no">{e.actor}</strong>: <span>{auditLine(e, t)}</span></li>)}
         </ul>
       )}
     </>
@@ -100,6 +115,11 @@ export function EngineerDetails({ d, t }: { d: ReleaseData; t: Translate }) {
       <p>{t("release.stats.rule")}: <code>{v.rule ?? "—"}</code> · {t("release.stats.score")}: {v.score === null ? "—" : v.score.toFixed(1)}
         {d.row.commit && <> · {t("release.commit")}: <code>{d.row.commit}</code></>}</p>
       {v.windows && <p lang="en">{t("release.windows", { label: v.windows.baseline.label })}</p>}
+      <h3>{t("release.stats.reasons")}</h3>
+      <ul class="events reasons" lang="en">
+        <li lang="en">{v.summary}</li>
+        {d.checks.map((ch) => <li><code>{ch.signal}</code>: {ch.reason}</li>)}
+      </ul>
       <div class="table-wrap">
         <table class="stats">
           <thead><tr>
@@ -128,7 +148,7 @@ export function EngineerDetails({ d, t }: { d: ReleaseData; t: Translate }) {
 }
 
 /** Judge again, set a signal aside, approve or hold one batch, or say the verdict was wrong. */
-export function MoreActions({ p, d }: { p: PageContext; d: ReleaseData }) {
+export function MoreActions({ p, d, reader }: { p: PageContext; d: ReleaseData; reader: Reader }) {
   const { t } = p;
   const id = encodeURIComponent(d.verdict.release_id);
   const csrf = <input type="hidden" name="csrf" value={p.viewer.csrf ?? ""} />;
@@ -168,13 +188,14 @@ export function MoreActions({ p, d }: { p: PageContext; d: ReleaseData }) {
         </select>
         <div class="buttons"><button type="submit" name="action" value="mark_wrong" class="tone-grey">{t("more.mark.submit")}</button></div>
       </form>
-      <Marks d={d} t={t} />
+      <Marks d={d} reader={reader} />
     </div>
   );
 }
 
-/** The decisions that do not set the gate; the headline and the reason are shown as written (English). */
-function Marks({ d, t }: { d: ReleaseData; t: Translate }) {
+/** The decisions that do not set the gate, in the reader's words; the reason is shown as its author wrote it. */
+function Marks({ d, reader }: { d: ReleaseData; reader: Reader }) {
+  const { t } = reader;
   const marks = d.decisions.filter((x) => x.action === "mark_wrong" || x.action === "skip" || x.action === "retry" || x.batch !== null);
   if (marks.length === 0) return null;
   return (
@@ -186,8 +207,8 @@ function Marks({ d, t }: { d: ReleaseData; t: Translate }) {
           ...(x.feedback ? [t(`more.marks.${x.feedback}`)] : []),
         ];
         return (
-          <li data-action={x.action}><time>{utcTime(Date.parse(x.at))}</time> <strong>{x.actor}</strong>: <span lang="en">{decisionHeadline(x)}</span>
-            {about.map((a) => ` (${a})`).join("")} — <span lang="en">{x.reason}</span></li>
+          <li data-action={x.action}><time>{localDateTime(Date.parse(x.at), reader.zone, reader.lang)}</time> <strong translate="no">{x.actor}</strong>: <span>{t(`action.${x.action}.done`)}</span>
+            {about.map((a) => ` (${a})`).join("")} — <q class="quote" translate="no">{x.reason}</q></li>
         );
       })}
     </ul>

@@ -33,7 +33,10 @@ export function servicePageRoutes(app: Router, c: Container): void {
     const { environment, hours } = ctx.req.valid("query");
     const p = await pageContext(ctx, c);
     const definition = c.dashboards.dashboardFor(service);
-    return renderPage(ctx, <ServicePage p={p} d={await serviceData(c, service, environment, hours, p.t)} hours={hours} definition={definition} />);
+    const d = await serviceData(c, service, environment, hours, p.t);
+    // The capacity page answers 404 without a model, so the link appears only where there is one.
+    const capacity = c.capacity.modelFor({ ruleName: null, service, environment: d.environment }) !== undefined;
+    return renderPage(ctx, <ServicePage p={p} d={d} hours={hours} definition={definition} capacity={capacity} />);
   });
 }
 
@@ -58,12 +61,12 @@ export function sectionsFor(definition: DashboardDefinition): Section[] {
   return [...new Set(definition.panels.flatMap((panel) => SECTION_OF[panel.kind]))];
 }
 
-function ServicePage({ p, d, hours, definition }: { p: PageContext; d: ServiceData; hours: number; definition: DashboardDefinition }) {
+function ServicePage({ p, d, hours, definition, capacity }: { p: PageContext; d: ServiceData; hours: number; definition: DashboardDefinition; capacity: boolean }) {
   const { t } = p;
   const base = `/services/${encodeURIComponent(d.service)}?environment=${encodeURIComponent(d.environment)}`;
   const latest = d.releases[0];
   const sections: Record<Section, () => Child> = {
-    capacity: () => <p><a href={`/services/${encodeURIComponent(d.service)}/capacity?environment=${encodeURIComponent(d.environment)}`}>{t("nav.capacity")} →</a></p>,
+    capacity: () => capacity && <p><a href={`/services/${encodeURIComponent(d.service)}/capacity?environment=${encodeURIComponent(d.environment)}`}>{t("nav.capacity")} →</a></p>,
     health: () => (
       <section>
         <h2>{t("service.health")}</h2>

@@ -17,6 +17,7 @@ export const ReloadSchema = z
 
 const RuleSummary = z.object({
   name: z.string(),
+  extends: z.string().optional().openapi({ description: "the rule this one was merged onto at load" }),
   mode: z.enum(RULE_MODES),
   match: z.object({ service: z.string(), environment: z.string() }),
   baseline: z.string(),
@@ -30,7 +31,7 @@ export function reloadView(state: ReloadState): z.infer<typeof ReloadSchema> {
 }
 
 const ruleSummary = (r: Rule): z.infer<typeof RuleSummary> => ({
-  name: r.name, mode: r.mode, match: r.match, baseline: r.baseline.kind, analysis: r.analysis.mode,
+  name: r.name, ...(r.extends ? { extends: r.extends } : {}), mode: r.mode, match: r.match, baseline: r.baseline.kind, analysis: r.analysis.mode,
   signals: r.signals.map((s) => ({ name: s.name, kind: s.kind, mode: s.mode, critical: s.critical })),
 });
 

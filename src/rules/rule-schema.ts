@@ -141,6 +141,8 @@ export const RuleSchema = z
   .strictObject({
     name: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, "lower-case letters, digits, . _ - only"),
     description: z.string().optional(),
+    extends: z.string().optional()
+      .describe("another rule of the folder this one adds to: its fields override, blocks merge one level, signals merge by name (remove: true drops one)"),
     mode: z.enum(RULE_MODES).default("enforce")
       .describe("observe: judged, stored, shown and alerted as \"would have failed\", never blocking; promote by editing to enforce"),
     match: z.strictObject({ service: Glob.default("*"), environment: Glob.default("*") }).default({ service: "*", environment: "*" }),

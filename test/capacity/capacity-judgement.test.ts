@@ -59,7 +59,8 @@ describe("the capacity block of a rule", () => {
   it("takes the documented defaults", () => {
     const parsed = rule({ resource: { metric: "cpu_percent", limit: 80 }, volumes: ["accounts_opened"] });
     expect(parsed.success && parsed.data.capacity).toEqual({ source: "builtin", resource: { metric: "cpu_percent", limit: 80 }, volumes: ["accounts_opened"], interval_minutes: 1,
-      fit_window_hours: 24, after_delay_minutes: 0, max_cost_rise: 0.2, on_rise: "warn", robust: false, min_points: 20, weight: 1, trend_days: 28 });
+      fit_window_hours: 24, after_delay_minutes: 0, max_cost_rise: 0.2, on_rise: "warn", robust: false, min_points: 20, weight: 1, trend_days: 28,
+      reads: { resource: { name: "cpu_percent", source: "builtin", count: false }, volumes: [{ name: "accounts_opened", source: "builtin", count: false }] } });
   });
 
   it("says where a model is wrong", () => {
@@ -69,5 +70,24 @@ describe("the capacity block of a rule", () => {
     expect(issues).toEqual(expect.arrayContaining([expect.stringMatching(/^capacity\.resource\.limit: /), expect.stringMatching(/^capacity\.on_rise: /)]));
     const dup = rule({ resource: { metric: "cpu_percent", limit: 80 }, volumes: ["a", "a", "cpu_percent"] });
     expect(dup.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual(["capacity.volumes.1: duplicate volume 'a'", "capacity.volumes.2: the resource cannot also be a volume"]);
+  });
+
+  it("reads a series from an outside source: a string is the PromQL or Datadog value query; each block checked as a signal's", () => {
+    const parsed = rule({ source: "prometheus", resource: { name: "cpu", limit: 80, query: "avg(cpu{service=\"{{service}}\"})" },
+      volumes: [{ name: "opened", query: "sum(increase(opened_total[{{step}}]))" }, { name: "closed", source: "builtin" }] });
+    expect(parsed.success && parsed.data.capacity?.reads).toEqual({
+      resource: { name: "cpu", source: "prometheus", query: { value: "avg(cpu{service=\"{{service}}\"})" }, count: false },
+      volumes: [{ name: "opened", source: "prometheus", query: { value: "sum(increase(opened_total[{{step}}]))" }, count: false }, { name: "closed", source: "builtin", count: false }],
+    });
+    const es = rule({ source: "elasticsearch", resource: { limit: 80, query: { index: "metrics-*", metric_field: "cpu" } }, volumes: [{ name: "opened", query: { index: "logs-*" } }] });
+    expect(es.success && es.data.capacity?.reads.volumes[0]).toMatchObject({ source: "elasticsearch", count: true, query: { index: "logs-*" } });
+    const wrong = rule({ resource: { limit: 80, query: "cpu" }, volumes: [{ name: "a", source: "prometheus" }, { name: "b", source: "elasticsearch", query: "x" }, { name: "c", source: "prometheus", query: "x{{nope}}" }] });
+    expect(wrong.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual([
+      "capacity.resource.query: pushed metrics take no query; give source: prometheus, datadog or elasticsearch",
+      "capacity.resource.metric: required for pushed metrics (source builtin)",
+      "capacity.volumes.0.query: required when source is prometheus",
+      "capacity.volumes.1.query: elasticsearch takes a query block ({index, filter, metric_field…}), not a string",
+      expect.stringMatching(/^capacity\.volumes\.2\.query\.value: unknown placeholder \{\{nope\}\}/),
+    ]);
   });
 });

@@ -4,6 +4,8 @@ import { capacityPageRoutes } from "../../src/dashboard/capacity-page.tsx";
 import { AppError } from "../../src/http/app-error.ts";
 import { createRouter } from "../../src/http/app.ts";
 import { ADMIN_TOKEN, createTestService } from "../support/test-service.ts";
+import { bankWorkload } from "../capacity/bank-workload.ts";
+import { capacityRules, metricBodies } from "../capacity/capacity-fixtures.ts";
 
 const coefficient = (name: string, estimate: number, half: number) => ({ name, estimate, se: half / 2, ci_low: estimate - half, ci_high: estimate + half, t: 10, p_value: 0.001 });
 
@@ -15,7 +17,8 @@ const CHECKOUT: ServiceCapacity = {
   current: {
     method: "ols", n: 1440, df: 1437, confidence: 0.99, coefficients: [coefficient("intercept", 5, 1), coefficient("checkouts", 0.12, 0.01), coefficient("searches", 0.004, 0.001)],
     r2: 0.934, adj_r2: 0.93, residual_sd: 2.1, rss: 6300, condition_number: 3, vif: { checkouts: 1.2, searches: 1.2 }, warnings: [],
-    means: { checkouts: 200, searches: 3000, cpu_percent: 41.7 },
+    // The API names the resource's mean `resource` (least-squares.ts), whatever the metric is called.
+    means: { checkouts: 200, searches: 3000, resource: 41.7 },
   },
   headroom: {
     limit: 80, mix: { checkouts: 0.0625, searches: 0.9375 }, cost_per_unit: 0.01125, peak_volume: 500, resource_at_peak: 52.3, volume_at_limit: 1234.5,
@@ -34,6 +37,8 @@ const CHECKOUT: ServiceCapacity = {
 const svc = createTestService({ env: { DEPLOY_GUARD_OPEN_READS: "true" } });
 const app = createRouter();
 capacityPageRoutes(app, svc.container, (service) => {
+  if (service === "young") return { ...CHECKOUT, service, headroom: { ...CHECKOUT.headroom!, growth_per_day: null, days_to_limit: null } };
+  if (service === "flat") return { ...CHECKOUT, service, headroom: { ...CHECKOUT.headroom!, growth_per_day: -3, days_to_limit: null } };
   if (service !== "checkout") throw new AppError("NOT_FOUND", `The rule for ${service} in production has no capacity model.`);
   return CHECKOUT;
 });
@@ -86,5 +91,44 @@ describe("capacity page", () => {
     const html = await res.text();
     expect(text(html)).toContain("The rule for search in production has no capacity model.");
     expect(html).not.toContain(ADMIN_TOKEN);
+  });
+
+  it("says there is too little history for a trend, and 'not growing' only when a trend was measured", async () => {
+    const young = text(await (await get("/services/young/capacity")).text());
+    expect(young).toContain("There is too little history to tell whether traffic is growing: the trend needs at least 3 days.");
+    expect(young).not.toContain("not growing");
+    expect(text(await (await get("/services/young/capacity?lang=zh-CN")).text())).toContain("历史太短，看不出流量是否在增长");
+    expect(text(await (await get("/services/flat/capacity")).text())).toContain("Traffic is not growing towards the limit.");
+  });
+
+  it("keeps its wide tables inside a scrolling box, so the page fits a phone", async () => {
+    const html = await (await get("/services/checkout/capacity")).text();
+    expect(html).toContain('<div class="table-wrap"><table class="capacity-actual">');
+    expect(html).toContain('<div class="table-wrap"><table class="capacity-cost">');
+  });
+});
+
+describe("capacity page and service page on a real model (real fit, two days of pushed metrics)", () => {
+  const DATA_START = Date.parse("2026-11-19T12:00:00Z");
+  const real = createTestService({ rulesDir: capacityRules(), now: DATA_START + 2 * 1440 * 60_000, env: { DEPLOY_GUARD_OPEN_READS: "true" } });
+  afterAll(() => real.close());
+
+  it("shows the measured average in the Actual column and says two days are too few for a trend", async () => {
+    for (const body of metricBodies("accounts", bankWorkload({ seed: 7, minutes: 2 * 1440, start: DATA_START }))) {
+      expect((await real.request("POST", "/api/v1/metrics", body)).status).toBe(202);
+    }
+    const res = await real.app.request("/services/accounts/capacity?lang=en");
+    expect(res.status).toBe(200);
+    const page = text(await res.text());
+    const row = page.match(/Average, last 24 h (\S+) (\S+) 80/);
+    expect(row?.[1]).toMatch(/^\d+(\.\d+)?$/);
+    // The model fits its own data: the measured mean and the prediction at the mean volumes agree to 3 digits.
+    expect(row?.[1]).toBe(row?.[2]);
+    expect(page).toContain("too little history");
+  }, 30_000);
+
+  it("links 'Capacity' from a service page only when the service has a capacity model", async () => {
+    expect(await (await real.app.request("/services/accounts?lang=en")).text()).toContain('href="/services/accounts/capacity?environment=production"');
+    expect(await (await real.app.request("/services/pay?lang=en")).text()).not.toContain("/capacity");
   });
 });

@@ -86,7 +86,7 @@ describe("dashboard access", () => {
 });
 
 describe("dashboard pages", () => {
-  it("shows the failing release on the board: red, an icon, the word and the engine's sentence", async () => {
+  it("shows the failing release on the board: red, an icon, the word and a sentence built from its checks", async () => {
     const res = await page("/", reader);
     expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
     expect(res.headers.get("cache-control")).toBe("no-store");
@@ -95,10 +95,10 @@ describe("dashboard pages", () => {
     expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1"/>');
     const row = html.slice(html.indexOf(`data-release="${releaseId}"`));
     expect(row).toMatch(/^data-release="[^"]+"><div class="release-head"><span class="light tone-red" data-status="fail"><span class="icon" aria-hidden="true">✕<\/span><span class="word">Failed<\/span>/);
-    const verdict = (await (await svc.request("GET", `/api/v1/releases/${releaseId}/verdict`)).json()) as any;
-    expect(row).toContain(`<p class="summary">${verdict.summary}</p>`);
+    const sentence = row.match(/<p class="summary">(Not healthy, so it was stopped: the error rate went from 0\.\d\d % to [56]\.\d\d %\.)<\/p>/)?.[1];
+    expect(sentence).toBeDefined();
     const live = (await (await page("/board.json", reader)).json()) as any;
-    expect(live.releases).toEqual([{ id: releaseId, status: "fail", label: "Failed", icon: "✕", tone: "red", summary: verdict.summary }]);
+    expect(live.releases).toEqual([{ id: releaseId, status: "fail", label: "Failed", icon: "✕", tone: "red", summary: sentence }]);
   });
 
   it("embeds the release chart's data: per-minute error rate, both windows and the labelled deploy marker", async () => {
@@ -116,7 +116,7 @@ describe("dashboard pages", () => {
     // The likely range is the verdict's own 95 % interval of the change, as ratios.
     const [low, high] = verdict.checks.find((c: any) => c.signal === "error_rate").stats.change_ci as [number, number];
     const range = `×${(1 + low).toFixed(1)} to ×${(1 + high).toFixed(1)} (95 % interval)`;
-    expect(html).toMatch(new RegExp(`<th scope="row">Error rate</th><td><span class="light tone-red" data-status="fail">.*?</td><td class="num">0\\.\\d\\d %</td><td class="num">[56]\\.\\d\\d %</td><td class="num">×\\d+\\.\\d</td><td class="sure">${range.replace(/[.()]/g, "\\$&")}</td>`));
+    expect(html).toMatch(new RegExp(`<th scope="row">Error rate</th><td data-label="Status"><span class="light tone-red" data-status="fail">.*?</td><td class="num" data-label="Before">0\\.\\d\\d %</td><td class="num" data-label="After">[56]\\.\\d\\d %</td><td class="num" data-label="Change">×\\d+\\.\\d</td><td class="sure" data-label="Likely range">${range.replace(/[.()]/g, "\\$&")}</td>`));
   });
 
   it("shades as 'After' only the minutes the verdict rests on, not the longest window the rule allows", async () => {
@@ -128,7 +128,7 @@ describe("dashboard pages", () => {
     expect(Date.parse(verdict.windows.analysis.end) - release.analysisStart!).toBe(10 * MIN);
     expect(release.analysisEnd! - release.analysisStart!).toBe(240 * MIN);
     expect(chart.bands[1]).toEqual({ kind: "analysis", from: release.analysisStart! / 1000, to: Date.parse(verdict.windows.analysis.end) / 1000, label: "After" });
-    expect(html).toContain(`After: 2026-11-21 12:01 UTC – 2026-11-21 12:11 UTC`);
+    expect(html).toContain(`After: 21 Nov, 12:01 – 21 Nov, 12:11`);
   });
 
   it("names the quietest hour and marks each release on the service page", async () => {

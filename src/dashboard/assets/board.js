@@ -1,7 +1,24 @@
-/* global document, fetch, setTimeout, location, CSS */
-// Keeps the release board live: polls /board.json every 5 s and updates each release's light and sentence in place.
+/* global document, fetch, setTimeout, location, history, sessionStorage, URL, CSS */
+// Sends the browser's time zone once (the server shows times in it), then keeps the release board live: polls
+// /board.json every 5 s and updates each release's light and sentence in place.
 (function () {
   "use strict";
+  var shown = document.querySelector("[data-zone]");
+  var url = new URL(location.href);
+  if (url.searchParams.has("tz")) {
+    url.searchParams.delete("tz");
+    history.replaceState(null, "", url.pathname + url.search + url.hash);
+  }
+  var zone = "";
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch { zone = ""; }
+  // Once per tab: a zone the server does not know must not reload the page forever.
+  if (shown && zone && shown.getAttribute("data-zone") !== zone && !sessionStorage.getItem("dg_tz_sent")) {
+    sessionStorage.setItem("dg_tz_sent", "1");
+    url.searchParams.set("tz", zone);
+    location.replace(url.toString());
+    return;
+  }
+
   var board = document.querySelector("[data-board]");
   if (!board) return;
 

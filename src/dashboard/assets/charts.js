@@ -54,16 +54,20 @@
     };
   }
 
-  // 24-hour UTC times, with the date under the first tick of each day.
-  function timeLabels(u, splits) {
-    var lastDay = null;
-    return splits.map(function (ts) {
-      var iso = new Date(ts * 1000).toISOString();
-      var day = iso.slice(5, 10);
-      var text = iso.slice(11, 16) + (day !== lastDay ? "\n" + day : "");
-      lastDay = day;
-      return text;
-    });
+  // 24-hour times in the page's zone (data.zone, UTC when absent), with the date under the first tick of each day.
+  function timeLabels(zone) {
+    var fmt = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    return function (u, splits) {
+      var lastDay = null;
+      return splits.map(function (ts) {
+        var p = {};
+        fmt.formatToParts(new Date(ts * 1000)).forEach(function (x) { p[x.type] = x.value; });
+        var day = p.month + "-" + p.day;
+        var text = p.hour + ":" + p.minute + (day !== lastDay ? "\n" + day : "");
+        lastDay = day;
+        return text;
+      });
+    };
   }
 
   function draw(el) {
@@ -74,14 +78,14 @@
     var opts = {
       width: Math.max(280, el.clientWidth),
       height: el.clientWidth < 500 ? 180 : 220,
-      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC"); },
+      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), data.zone || "Etc/UTC"); },
       scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(max * 1.15, key === "errorRate" ? 1 : 10)]; } } },
       series: [
         { label: data.labels.time, value: "{YYYY}-{MM}-{DD} {HH}:{mm}" },
         { label: data.labels[key === "errorRate" ? "errors" : "latency"], stroke: COLORS[key], width: 2, fill: COLORS[key] + "14",
           value: function (u, v) { return v == null ? "—" : v.toFixed(key === "errorRate" ? 2 : 0) + unit; } },
       ],
-      axes: [{ values: timeLabels }, { size: 72, values: function (u, splits) { return splits.map(function (v) { return v + unit; }); } }],
+      axes: [{ values: timeLabels(data.zone || "UTC") }, { size: 72, values: function (u, splits) { return splits.map(function (v) { return v + unit; }); } }],
       plugins: [decorate(data)],
     };
     var plot = new uPlot(opts, [data.x, values], el);

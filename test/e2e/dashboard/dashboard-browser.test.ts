@@ -21,8 +21,8 @@ let operatorToken: string;
 const contexts: BrowserContext[] = [];
 const pageErrors: string[] = [];
 
-async function newPage(options: { locale?: string; width?: number; height?: number } = {}): Promise<Page> {
-  const context = await browser.newContext({ locale: options.locale ?? "en-GB", viewport: { width: options.width ?? 1200, height: options.height ?? 900 }, timezoneId: "UTC" });
+async function newPage(options: { locale?: string; width?: number; height?: number; zone?: string } = {}): Promise<Page> {
+  const context = await browser.newContext({ locale: options.locale ?? "en-GB", viewport: { width: options.width ?? 1200, height: options.height ?? 900 }, timezoneId: options.zone ?? "UTC" });
   contexts.push(context);
   const page = await context.newPage();
   page.on("console", (m) => m.type() === "error" && pageErrors.push(m.text()));
@@ -38,6 +38,10 @@ async function signIn(page: Page, token: string, path = "/"): Promise<void> {
 }
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+// The screenshots the documentation shows (docs/dashboard.md), looked at by a person before they are committed.
+const docShot = (page: Page, name: string) => page.screenshot({ path: join(ROOT, "docs", "screenshots", `${name}.png`), fullPage: true });
+const dayIn = (ms: number, zone: string) => new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(ms);
+const STOPPED_SENTENCE = /^Not healthy, so it was stopped: the error rate went from 0\.\d\d % to \d\.\d\d %/;
 
 describe.skipIf(missing)("the dashboard in a real browser (Chromium, headless)", () => {
   beforeAll(async () => {
@@ -64,7 +68,7 @@ describe.skipIf(missing)("the dashboard in a real browser (Chromium, headless)",
     const row = page.locator(`[data-release="${seeded.failing}"]`);
     await expect(row.locator(".light .word").textContent()).resolves.toBe("Failed");
     await expect(row.locator(".light .icon").textContent()).resolves.toBe("✕");
-    await expect(row.locator(".summary").textContent()).resolves.toBe(seeded.failingSummary);
+    await expect(row.locator(".summary").textContent()).resolves.toMatch(STOPPED_SENTENCE);
     expect(await row.locator(".light").evaluate((el) => (globalThis as any).getComputedStyle(el).color)).toBe("rgb(180, 35, 24)");
     expect(await page.locator(`[data-release="${seeded.passing}"] .light .word`).textContent()).toBe("Healthy");
     await shot(page, "board");
@@ -81,7 +85,7 @@ describe.skipIf(missing)("the dashboard in a real browser (Chromium, headless)",
     expect(await page.locator(".chart canvas").count()).toBe(2);
     expect(await page.locator(".chart").first().locator(".marker-label").textContent()).toBe("Deploy 2.0");
     expect(await page.locator(".chart").first().locator(".band-label").allTextContents()).toEqual(["Before", "After"]);
-    expect(await page.locator(".verdict .sentence").textContent()).toBe(seeded.failingSummary);
+    expect(await page.locator(".verdict .sentence").textContent()).toMatch(STOPPED_SENTENCE);
     expect(await page.locator("details.engineers").getAttribute("open")).toBeNull();
     await page.click("details.engineers summary");
     await expect(page.locator("table.stats tbody tr").count()).resolves.toBe(2);
@@ -108,6 +112,33 @@ describe.skipIf(missing)("the dashboard in a real browser (Chromium, headless)",
     await signIn(chinese, readToken);
     expect(await chinese.locator("html").getAttribute("lang")).toBe("zh-CN");
   });
+
+  for (const [lang, width] of [["en", 1280], ["zh-CN", 1280], ["en", 390], ["zh-CN", 390]] as const) {
+    it(`answers in one line on the board and keeps After, Change and Why on the release page (${lang}, ${width} px, Shanghai time)`, async () => {
+      const page = await newPage({ locale: lang === "en" ? "en-GB" : "zh-CN", width, height: width < 600 ? 844 : 900, zone: "Asia/Shanghai" });
+      await signIn(page, readToken);
+      // board.js sends the browser's zone once; the page comes back with times and "today" in it.
+      await page.waitForSelector('[data-zone="Asia/Shanghai"]');
+      expect(new URL(page.url()).search).toBe("");
+      const sameDay = dayIn(Date.now(), "Asia/Shanghai") === dayIn(Date.now() - 50 * 60_000, "Asia/Shanghai");
+      const answer = await page.locator("[data-summary]").textContent();
+      if (lang === "en") expect(answer).toBe(sameDay ? "Today: 2 releases — 1 healthy, 1 stopped" : "Today: no releases yet.");
+      else expect(answer).toBe(sameDay ? "今天：共 2 个发布 — 1 个健康，1 个已拦截" : "今天：还没有发布。");
+      expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth as number)).toBeLessThanOrEqual(width);
+      await docShot(page, `board-${lang}-${width}`);
+      await page.goto(`${server.url}/releases/${seeded.failing}`);
+      await page.waitForSelector(".chart.drawn canvas");
+      expect(await page.locator(".verdict .light").getAttribute("data-status")).toBe("fail");
+      for (const label of lang === "en" ? ["After", "Change", "Why"] : ["发布后", "变化", "原因"]) {
+        const cell = page.locator(`tr[data-signal="error_rate"] td[data-label="${label}"]`);
+        expect(await cell.isVisible(), label).toBe(true);
+        const box = (await cell.boundingBox())!;
+        expect(box.x + box.width, label).toBeLessThanOrEqual(width + 1);
+      }
+      expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth as number)).toBeLessThanOrEqual(width);
+      await docShot(page, `release-failing-${lang}-${width}`);
+    });
+  }
 
   it("shows operator buttons only to an operator, and records the decision in the audit log", async () => {
     const reader = await newPage();
