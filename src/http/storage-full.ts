@@ -9,16 +9,20 @@ export const STORAGE_RETRY_AFTER_SECONDS = 30;
 /** Less free space than this on the database's disk is reported as full before SQLite runs into it. */
 const MIN_FREE_BYTES = 16 * 1024 * 1024;
 
+/** A 503 problem whose request stored nothing and may be sent again after `retryAfterSeconds`. */
+export function unavailableResponse(problem: { slug: string; title: string; detail: string; code: string }, retryAfterSeconds: number, requestId: string | undefined): Response {
+  const body = { type: `https://deploy-guard.dev/problems/${problem.slug}`, title: problem.title, status: 503, detail: problem.detail, code: problem.code, requestId };
+  return new Response(JSON.stringify(body), {
+    status: 503, headers: { "content-type": "application/problem+json", "retry-after": String(retryAfterSeconds) },
+  });
+}
+
 /** The 503 a write gets when the disk is full: nothing of the request was stored, and it may be sent again later. */
 export function storageFullResponse(requestId: string | undefined): Response {
-  const body = {
-    type: "https://deploy-guard.dev/problems/storage-full", title: "Storage is full", status: 503,
+  return unavailableResponse({
+    slug: "storage-full", title: "Storage is full", code: "STORAGE_FULL",
     detail: "The database could not be written because its disk is full; nothing from this request was stored. Send it again after the Retry-After time.",
-    code: "STORAGE_FULL", requestId,
-  };
-  return new Response(JSON.stringify(body), {
-    status: 503, headers: { "content-type": "application/problem+json", "retry-after": String(STORAGE_RETRY_AFTER_SECONDS) },
-  });
+  }, STORAGE_RETRY_AFTER_SECONDS, requestId);
 }
 
 /** Remembers the last full-disk error and answers /readyz's storage check. */

@@ -1,3 +1,5 @@
+import { unavailableResponse } from "../../http/storage-full.ts";
+
 /** Seconds an exporter is told to wait before sending the export again. */
 export const RETRY_AFTER_SECONDS = 15;
 
@@ -22,12 +24,8 @@ export function isStoreUnavailable(err: unknown): boolean {
 
 /** The 503 problem: nothing of the export was stored, and it may be sent again after Retry-After. */
 export function storeUnavailableResponse(requestId: string | undefined): Response {
-  const body = {
-    type: "https://deploy-guard.dev/problems/store-unavailable", title: "The database is unavailable", status: 503,
+  return unavailableResponse({
+    slug: "store-unavailable", title: "The database is unavailable", code: "STORE_UNAVAILABLE",
     detail: "The database could not be written just now; nothing from this export was stored. Send it again after the Retry-After time.",
-    code: "STORE_UNAVAILABLE", requestId,
-  };
-  return new Response(JSON.stringify(body), {
-    status: 503, headers: { "content-type": "application/problem+json", "retry-after": String(RETRY_AFTER_SECONDS) },
-  });
+  }, RETRY_AFTER_SECONDS, requestId);
 }

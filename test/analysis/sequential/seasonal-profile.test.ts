@@ -1,17 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { shrunkProfile } from "../../../src/analysis/sequential/seasonal-profile.ts";
-
-/** A seeded uniform (mulberry32), so the noisy days replay identically. */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../../support/traffic.ts";
 
 function normal(u: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
@@ -19,7 +8,7 @@ function normal(u: () => number): number {
 
 /** `days` × 24 hourly cells: expected events = base × exp(cycle(h) + day-to-day wander), counts rounded (no Poisson needed at this size). */
 function days(truth: (h: number) => number, count: number, wanderSd: number, seed: number, base = 2000) {
-  const u = uniform(seed), events = new Float64Array(count * 24), exposure = new Float64Array(count * 24).fill(100_000);
+  const u = mulberry32(seed), events = new Float64Array(count * 24), exposure = new Float64Array(count * 24).fill(100_000);
   for (let b = 0; b < count; b++) for (let h = 0; h < 24; h++) events[b * 24 + h] = Math.round(base * Math.exp(truth(h) + wanderSd * normal(u)));
   return { events, exposure };
 }
