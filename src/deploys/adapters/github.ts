@@ -90,7 +90,7 @@ export function createGithubAdapter(config: Config, _tokens?: TokenService, hook
         }
         case "deployment_protection_rule": {
           if (read.action !== "requested") return { ignored: `deployment_protection_rule action "${read.action}" asks nothing` };
-          if (!hooks) return { ignored: "deployment protection rules are answered only when DEPLOY_GUARD_GITHUB_TOKEN is set" };
+          if (!hooks) return { ignored: "deployment protection rules are answered only when DEPLOY_GUARD_GITHUB_TOKEN or the GitHub App's credentials (DEPLOY_GUARD_GITHUB_APP_*) are set" };
           const d = read.deployment;
           await hooks.remember(d);
           hooks.protectionRequested({ deploymentId: d.id, service: d.service, environment: read.environment, callbackUrl: read.callbackUrl });

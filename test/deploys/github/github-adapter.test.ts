@@ -90,7 +90,7 @@ describe("GitHub deployment events (octokit's recorded payloads)", () => {
 
   it("ignores a protection-rule request when no GitHub token lets it answer", async () => {
     expect(await read("deployment_protection_rule", fixture("deployment_protection_rule__requested.written-here.json"))).toEqual({
-      ignored: "deployment protection rules are answered only when DEPLOY_GUARD_GITHUB_TOKEN is set",
+      ignored: "deployment protection rules are answered only when DEPLOY_GUARD_GITHUB_TOKEN or the GitHub App's credentials (DEPLOY_GUARD_GITHUB_APP_*) are set",
     });
   });
 

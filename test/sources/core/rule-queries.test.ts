@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatProblems, loadRules } from "../../../src/rules/rule-loader.ts";
+import { loadConfig } from "../../../src/config.ts";
+import { unconfiguredSignals } from "../../../src/sources/unconfigured-sources.ts";
 import { runCli } from "../../support/server-process.ts";
 
 function rulesDir(signal: string): string {
@@ -31,6 +33,19 @@ describe("a signal's source and query block, checked at rule load", () => {
     expect(problems("  - name: errors\n    kind: error_rate\n    fail: { relative: 0.5 }\n    query: { index: 'logs-*' }\n")).toBe("signals[0].query: source builtin takes no query block");
     expect(problems("  - name: errors\n    source: elasticsearch\n    kind: error_rate\n    by_route: true\n    fail: { relative: 0.5 }\n    query: { index: 'logs-*' }\n"))
       .toBe("signals[0].by_route: only for source builtin, whose telemetry keeps each route apart");
+  });
+
+  it("warns about a capacity series whose source this environment does not configure", () => {
+    const dir = rulesDir("  - name: errors\n    kind: error_rate\n    fail: { relative: 0.5 }\n");
+    writeFileSync(join(dir, "r.yaml"), `name: r\nsignals:\n  - name: errors\n    kind: error_rate\n    fail: { relative: 0.5 }\ncapacity:\n  source: prometheus\n`
+      + `  resource: { name: cpu, limit: 80, query: 'avg(cpu)' }\n  volumes: [{ name: orders, query: 'sum(increase(orders[{{step}}]))' }]\n`);
+    const result = loadRules(dir);
+    if (!result.ok) throw new Error(formatProblems(result.problems));
+    expect(unconfiguredSignals(result.rules, loadConfig({}))).toEqual([
+      "rule 'r', capacity series 'cpu': Prometheus is not configured (set DEPLOY_GUARD_PROMETHEUS_URL); its capacity comparison will be no data",
+      "rule 'r', capacity series 'orders': Prometheus is not configured (set DEPLOY_GUARD_PROMETHEUS_URL); its capacity comparison will be no data",
+    ]);
+    expect(unconfiguredSignals(result.rules, loadConfig({ DEPLOY_GUARD_PROMETHEUS_URL: "http://127.0.0.1:9090" }))).toEqual([]);
   });
 
   it("warns in `rules check`, without failing it, about a signal whose source this environment does not configure", async () => {
