@@ -121,6 +121,9 @@ export class DeployService {
       const byId = await this.rows.deploy(input.deploy_id);
       if (byId) return byId;
     } else {
+      // A release already judged from its version label keeps its one final verdict: a late deploy event joins that deploy.
+      const detected = await this.latestIfDetectedAndDecided(release);
+      if (detected) return detected;
       const open = await this.rows.openDeploy(release.id);
       const startsNewRollout = input.phase === "started" && (input.batch?.index ?? 1) === 1;
       if (open && !startsNewRollout && !claims(input, open)) return open;
@@ -140,6 +143,12 @@ export class DeployService {
     const start = ceilMinute(ts);
     const end = start + rule.analysis.batch_minutes * 60_000;
     await this.rows.startBatchVerdict(deployId, index, start, end, end + this.graceMs);
+  }
+
+  private async latestIfDetectedAndDecided(release: ReleaseRef): Promise<DeployRef | undefined> {
+    if (release.latestDeployId === null) return undefined;
+    const latest = await this.rows.deploy(release.latestDeployId);
+    return latest?.tool === VERSION_LABEL_TOOL && (await this.decidedFor(release.id, latest.id)) ? latest : undefined;
   }
 
   private async decidedFor(releaseId: string, deployId: string): Promise<boolean> {

@@ -50,17 +50,16 @@ describe("a deploy event for a version seen from its label", () => {
     expect(row).toEqual({ status: "analyzing", started: T + 4 * MIN, analysis: T + 6 * MIN });
   });
 
-  it("takes the release over with a lone 'finished' event too, re-judging a release already decided", async () => {
+  it("keeps the one final verdict of a release already judged from its label: a later deploy event joins that deploy", async () => {
     svc = createTestService({ now: T + 10 * MIN });
     const auto = await detected();
     await svc.sql("UPDATE releases SET status = 'fail', decided_at = ?, verdict = '{}' WHERE id = ?").run(T + 9 * MIN, auto);
+    expect(await deploy({ phase: "started", timestamp: T + 7 * MIN, tool: "spinnaker" })).toBe(auto);
     expect(await deploy({ phase: "finished", timestamp: T + 8 * MIN, tool: "spinnaker" })).toBe(auto);
-    const row = await svc.sql<{ status: string; decided_at: number | null; analysis_start: number; latest: string }>(
-      "SELECT r.status, r.decided_at, r.analysis_start, d.tool AS latest FROM releases r JOIN deploys d ON d.id = r.latest_deploy_id WHERE r.id = ?").get(auto);
-    expect(row).toEqual({ status: "analyzing", decided_at: null, analysis_start: T + 8 * MIN, latest: "spinnaker" });
-    // A re-sent "finished" joins the event's own deploy, not a third one.
-    await deploy({ phase: "finished", timestamp: T + 8 * MIN, tool: "spinnaker" });
-    expect((await release(auto)).deploys).toHaveLength(2);
+    const row = await svc.sql<{ status: string; decided_at: number | null; latest: string }>(
+      "SELECT r.status, r.decided_at, d.tool AS latest FROM releases r JOIN deploys d ON d.id = r.latest_deploy_id WHERE r.id = ?").get(auto);
+    expect(row).toEqual({ status: "fail", decided_at: T + 9 * MIN, latest: "version-label" });
+    expect((await release(auto)).deploys).toHaveLength(1);
   });
 
   it("keeps the release a deploy event opened first: telemetry of its version opens nothing more", async () => {
