@@ -37,22 +37,22 @@ export interface SlackMessage {
 }
 
 /**
- * Block Kit inside one attachment, because only attachments carry the colour bar. The buttons come only with the
- * Web API (interactive), whose chat.update can then show who decided.
+ * Block Kit inside one attachment, because only attachments carry the colour bar. Slack shows the message's `text`
+ * above the attachment (and alone in notifications), so the title and the summary are said there once, not again in
+ * the blocks; a reason the summary already says is shown by its numbers alone. The buttons come only with the Web API
+ * (interactive), whose chat.update can then show who decided.
  */
 export function slackMessage(p: NotificationPayload, releaseLink: string | undefined, interactive = false): SlackMessage {
   const look = SLACK_LOOK[p.status];
   const title = `${look.emoji} ${look.word}: ${p.service} ${p.version} (${p.environment})`;
   const blocks: unknown[] = [
-    { type: "header", text: { type: "plain_text", text: cut(title, 150), emoji: true } },
     {
       type: "section",
       fields: [field("Service", p.service), field("Version", p.version), field("Environment", p.environment), field("Score", p.score === null ? "–" : String(p.score))],
     },
-    { type: "section", text: { type: "mrkdwn", text: cut(escapeMrkdwn(p.summary), 3000) } },
   ];
   if (p.checks.length > 0) {
-    const lines = p.checks.slice(0, 3).map((c) => `• *${escapeMrkdwn(checkNumbers(c))}*: ${escapeMrkdwn(c.reason)}`);
+    const lines = p.checks.slice(0, 3).map((c) => `• *${escapeMrkdwn(checkNumbers(c))}*${p.summary.includes(c.reason.trim()) ? "" : `: ${escapeMrkdwn(c.reason)}`}`);
     blocks.push({ type: "section", text: { type: "mrkdwn", text: cut(`*Top reasons*\n${lines.join("\n")}`, 3000) } });
   }
   if (p.decision) {
