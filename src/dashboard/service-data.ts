@@ -43,12 +43,13 @@ export async function serviceData(c: Container, service: string, environment: st
 
   const start = end - hours * HOUR;
   const bucket = hours <= 24 ? 5 : hours <= 72 ? 15 : 30;
-  const series = requestSeries((await c.reader.requests({ ...q, start, end })).perMinute, start, end, bucket);
+  // The chart's latency is the median of each bucket's histogram, the same "typical" measure as every table.
+  const series = requestSeries((await c.reader.requests({ ...q, start, end })).perMinute, start, end, bucket, await c.reader.histogramsPerMinute({ ...q, start, end }, bucket));
   const markers = mine
     .map((r) => ({ at: r.deployStartedAt ?? r.createdAt, version: r.version }))
     .filter((m) => m.at >= start && m.at < end)
     .map((m) => ({ at: m.at / 1000, label: t("chart.deploy", { version: m.version }) }));
-  const chart: ChartData = { ...series, bands: [], markers, labels: { errors: t("chart.errors"), latency: t("chart.latency"), time: t("chart.time") } };
+  const chart: ChartData = { ...series, bands: [], markers, labels: { errors: t("chart.errors"), latency: t("chart.latency.median"), time: t("chart.time") } };
 
   const counts = await c.reader.requestCounts({ ...q, start: end - HISTORY_DAYS * DAY, end });
   const quiet = quietestHour(new Map([...counts].map(([m, v]) => [m, v.requests])), end - HISTORY_DAYS * DAY, end);

@@ -151,10 +151,14 @@ export class WindowReader {
     return out;
   }
 
-  /** The latency histogram of every minute of the window, summed over hosts, versions and routes. */
-  async histogramsPerMinute(q: WindowQuery): Promise<Map<number, DenseHistogram>> {
-    const out = new Map<number, DenseHistogram>();
-    for (const { minute, hist: buf } of await this.latencyRows(q)) {
+  /**
+   * The latency histogram of every minute of the window, summed over hosts, versions and routes; with `bucketMinutes`,
+   * of every bucket of that many minutes (keyed by its first minute), so a week's chart holds 336 histograms, not 10,080.
+   */
+  async histogramsPerMinute(q: WindowQuery, bucketMinutes = 1): Promise<Map<number, DenseHistogram>> {
+    const out = new Map<number, DenseHistogram>(), step = bucketMinutes * 60_000;
+    for (const { minute: at, hist: buf } of await this.latencyRows(q)) {
+      const minute = Math.floor(at / step) * step;
       let h = out.get(minute);
       if (!h) out.set(minute, (h = emptyDense()));
       decodeHistogramDense(buf, h);
