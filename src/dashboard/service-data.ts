@@ -24,10 +24,12 @@ export interface ServiceData {
   health: ServiceHealth | null;
   chart: ChartData;
   quiet: QuietHour | null;
+  /** The viewer's time zone, which the quietest hour is told in. */
+  zone: string;
 }
 
 /** Everything the service page shows, read from the releases and the per-minute roll-ups. */
-export async function serviceData(c: Container, service: string, environment: string | undefined, hours: number, t: Translate): Promise<ServiceData> {
+export async function serviceData(c: Container, service: string, environment: string | undefined, hours: number, t: Translate, zone = "UTC"): Promise<ServiceData> {
   const all = await c.releases.list({ service, limit: 200 });
   const environments = [...new Set(all.map((r) => r.environment))].sort();
   const env = environment ?? all[0]?.environment ?? "production";
@@ -52,9 +54,9 @@ export async function serviceData(c: Container, service: string, environment: st
   const chart: ChartData = { ...series, bands: [], markers, labels: { errors: t("chart.errors"), latency: t("chart.latency.median"), time: t("chart.time") } };
 
   const counts = await c.reader.requestCounts({ ...q, start: end - HISTORY_DAYS * DAY, end });
-  const quiet = quietestHour(new Map([...counts].map(([m, v]) => [m, v.requests])), end - HISTORY_DAYS * DAY, end);
+  const quiet = quietestHour(new Map([...counts].map(([m, v]) => [m, v.requests])), end - HISTORY_DAYS * DAY, end, zone);
   const releases: ReturnType<typeof releaseView>[] = [];
   for (const r of mine.slice(0, 50)) releases.push(await c.views.release(r));
-  return { service, environment: env, environments, releases, health, chart, quiet };
+  return { service, environment: env, environments, releases, health, chart, quiet, zone };
 }
 

@@ -11,6 +11,7 @@ import { HTML_PAGE, renderPage } from "./page-response.ts";
 import { hourLabel } from "./quiet-hour.ts";
 import { HISTORY_DAYS, serviceData, type ServiceData } from "./service-data.ts";
 import { LIGHTS, StatusLight } from "./status-light.tsx";
+import { viewerZone } from "./viewer-zone.ts";
 
 const RANGES = [24, 72, 168] as const;
 
@@ -33,7 +34,7 @@ export function servicePageRoutes(app: Router, c: Container): void {
     const { environment, hours } = ctx.req.valid("query");
     const p = await pageContext(ctx, c);
     const definition = c.dashboards.dashboardFor(service);
-    const d = await serviceData(c, service, environment, hours, p.t);
+    const d = await serviceData(c, service, environment, hours, p.t, viewerZone(ctx).zone);
     // The capacity page answers 404 without a model, so the link appears only where there is one.
     const capacity = c.capacity.modelFor({ ruleName: null, service, environment: d.environment }) !== undefined;
     return renderPage(ctx, <ServicePage p={p} d={d} hours={hours} definition={definition} capacity={capacity} />);
@@ -80,7 +81,7 @@ function ServicePage({ p, d, hours, definition, capacity }: { p: PageContext; d:
       <section>
         <h2>{t("service.quiet")}</h2>
         <p class="quiet">{d.quiet
-          ? t("service.quiet.found", { from: hourLabel(d.quiet.hour), to: hourLabel(d.quiet.hour + 1), rpm: rpm(d.quiet.perMinute) })
+          ? t("service.quiet.found", { from: hourLabel(d.quiet.hour), to: hourLabel(d.quiet.hour + 1), rpm: rpm(d.quiet.perMinute), zone: d.zone })
           : t("service.quiet.none")}</p>
         {d.quiet && <p class="hint">{d.quiet.days === 1 ? t("service.quiet.basis.one") : t("service.quiet.basis", { days: Math.min(d.quiet.days, HISTORY_DAYS) })}</p>}
       </section>

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { doraMeasures } from "../../src/dashboard/dora-measures.ts";
 import { managerData } from "../../src/dashboard/manager-data.ts";
+import { serviceData } from "../../src/dashboard/service-data.ts";
 import { ADMIN_TOKEN, createTestService, type TestService } from "../support/test-service.ts";
 
 const MIN = 60_000;
@@ -87,6 +88,10 @@ describe("manager page numbers (DORA measures from the store)", () => {
     expect(shanghai.quiet?.quietest).toEqual({ hour: 11, perMinute: 1, days: 2 });
     expect(shanghai.quiet?.perHour.filter((v) => v === 3)).toHaveLength(23);
     expect(shanghai.services.find((s) => s.service === "cart")?.quiet).toBeNull();
+    // The service page tells it in the same zone.
+    const page = (zone: string) => serviceData(svc.container, "pay", undefined, 24, (key) => key, zone);
+    expect((await page("UTC")).quiet?.hour).toBe(3);
+    expect((await page("Asia/Shanghai")).quiet?.hour).toBe(11);
   });
 
   it("counts a failed release as unrestored until a rollback or a good release follows it", () => {

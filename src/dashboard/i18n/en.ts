@@ -48,7 +48,7 @@ export const en = {
   "service.range.hours": "{hours} h",
   "service.range.days": "{days} days",
   "service.quiet": "Quietest time to deploy",
-  "service.quiet.found": "Your quietest hour is {from}–{to} UTC, with about {rpm} requests a minute.",
+  "service.quiet.found": "Your quietest hour is {from}–{to} ({zone}), with about {rpm} requests a minute.",
   "service.quiet.none": "Not enough traffic history yet to find the quietest hour: it needs at least one day of traffic.",
   "service.quiet.basis": "Based on the median traffic of each hour of the day over the last {days} days.",
   "service.quiet.basis.one": "Based on the traffic of each hour of the day over the last day; it gets surer as history builds up.",

@@ -50,7 +50,7 @@ export const zhCN: Dictionary = {
   "service.range.hours": "{hours} 小时",
   "service.range.days": "{days} 天",
   "service.quiet": "最适合部署的安静时段",
-  "service.quiet.found": "流量最少的时段是 UTC {from}–{to}，每分钟约 {rpm} 个请求。",
+  "service.quiet.found": "流量最少的时段是 {from}–{to}（{zone}），每分钟约 {rpm} 个请求。",
   "service.quiet.none": "流量历史还不够，无法找出最安静的时段：至少需要一天的流量。",
   "service.quiet.basis": "依据最近 {days} 天里每天各小时流量的中位数。",
   "service.quiet.basis.one": "依据最近一天里各小时的流量；历史越多，结果越可靠。",

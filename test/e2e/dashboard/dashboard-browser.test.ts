@@ -93,7 +93,7 @@ describe.skipIf(missing)("the dashboard in a real browser (Chromium, headless)",
     const service = await newPage();
     await signIn(service, readToken, "/services/search");
     await service.waitForSelector(".chart.drawn canvas");
-    expect(await service.locator(".quiet").textContent()).toMatch(/^Your quietest hour is 04:00–05:00 UTC, with about 4 requests a minute\.$/);
+    expect(await service.locator(".quiet").textContent()).toMatch(/^Your quietest hour is 04:00–05:00 \(UTC\), with about 4 requests a minute\.$/);
     await shot(service, "service");
   });
 
