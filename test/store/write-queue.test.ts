@@ -25,7 +25,9 @@ describe("group commit", () => {
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store.write(() => insert.run(i))));
     expect(results).toEqual(Array(50).fill(1));
     expect(await count()).toBe(50);
-    expect(commits).toBe(1);
+    // One commit on a quiet machine; a flush yields after 20 ms of work, so a loaded one may split the 50 in two or three.
+    expect(commits).toBeGreaterThanOrEqual(1);
+    expect(commits).toBeLessThanOrEqual(3);
   });
 
   it("rolls back only the write that failed", async () => {
