@@ -182,7 +182,7 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
   const sequential = new SequentialEvaluator(reader, evaluator, baselines, new ErrorSignatureReader(store));
   const verdicts = new VerdictService(store, rules, evaluator, baselines, new OnsetLocator(store, reader), recorder, sequential, graceMs, now, (release, err) =>
     logger.error({ err, release: release.id }, "evaluation failed; it will be retried at the next run"),
-  claimLeaseMs(config.sourceTimeoutMs, config.sourceRetries), metrics);
+  claimLeaseMs(config.sourceTimeoutMs, config.sourceRetries), metrics, config.dbPoolSize);
   const kickAlerts = () => void dispatcher.deliverDue().catch(() => undefined);
   const decisions = new DecisionService(store, verdicts, audit, rollbackRequests, outbox, now, kickAlerts);
   const views = new DecidedViews((id, batch) => decisions.current(id, batch));

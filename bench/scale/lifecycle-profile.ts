@@ -9,6 +9,7 @@
  * coverage; 4320 for three days of history), BENCH_BAD_EVERY (0: every k-th service's errors rise after the deploy),
  * BENCH_DB_SYNC (full), BENCH_PROFILE (1), BENCH_CPU_PROFILE (write the .cpuprofile there),
  * BENCH_VERDICTS_OUT (write every final verdict there), BENCH_VERDICTS_COMPARE (compare with such a file),
+ * BENCH_STATEMENTS (15: how many of the statements run most to list),
  * BENCH_POSTGRES (a URL of a role that may create databases: run on a fresh PostgreSQL database instead of SQLite).
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -47,7 +48,7 @@ function telemetry(service: number): LogRecord[] {
 }
 
 function perLifecycle(c: SqlCounts, n: number): string {
-  return `${(c.statements / n).toFixed(1)} statements + ${(c.control / n).toFixed(1)} transaction controls per lifecycle`;
+  return `${(c.statements / n).toFixed(1)} statements (${(c.inTransaction / n).toFixed(1)} inside transactions) + ${(c.control / n).toFixed(1)} transaction controls per lifecycle`;
 }
 
 async function main() {
@@ -110,7 +111,7 @@ async function main() {
     console.error(`judging: ${(t2 - t1).toFixed(0)} ms wall, ${judgeCpu.toFixed(0)} ms CPU (${(judgeCpu / M).toFixed(3)} ms per lifecycle) in ${runs} scheduler run(s); ${perLifecycle(judged, M)}`);
     console.error(`lifecycles: ${(M / ((t2 - t0) / 1000)).toFixed(0)} /s wall, ${(ms(cpu2) / M).toFixed(3)} ms CPU each${profiling ? " (profiler on)" : ""}`);
     console.error("statements while judging, most run first (per lifecycle):");
-    for (const [text, n] of [...judged.byText].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.error(`  ${(n / M).toFixed(2).padStart(7)}  ${text.replace(/\s+/g, " ").slice(0, 120)}`);
+    for (const [text, n] of [...judged.byText].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.BENCH_STATEMENTS ?? 15))) console.error(`  ${(n / M).toFixed(2).padStart(7)}  ${text.replace(/\s+/g, " ").slice(0, 120)}`);
     if (profile) {
       if (process.env.BENCH_CPU_PROFILE) writeFileSync(process.env.BENCH_CPU_PROFILE, JSON.stringify(profile));
       printSummary(summarizeProfile(profile), Number(process.env.BENCH_TOP ?? 30), { label: "lifecycle", count: M });

@@ -11,7 +11,9 @@ const MIN = 60_000;
 const CLOSE_MS = 2 * MIN;
 const hhmm = (t: number) => new Date(t).toISOString().slice(11, 16);
 
+type Totals = Map<number, { requests: number; errors: number; latencyCount: number; latencySum: number }>;
 interface DeployRow { id: string; service: string; version: string; startedAt: number; finishedAt: number | null; hosts: string | null }
+interface TotalsRow { service: string; minute: number; requests: number; errors: number; latencyCount: number; latencySum: number }
 interface BatchRow { deployId: string; index: number; total: number; finishedAt: number; hosts: string | null; service: string; version: string }
 
 /**
@@ -26,16 +28,20 @@ export class OnsetLocator {
    * every failing release's rivals, scan the same minutes again and again. Keyed by the data, so never stale.
    */
   private readonly scans = new FitCache(256);
+  /** Rivals' per-minute totals, by the number of services asked for (a power of two, so few texts are prepared). */
+  private readonly rivalTotals = new Map<number, Statement<TotalsRow>>();
 
   constructor(
-    store: Store,
+    private readonly store: Store,
     private readonly reader: WindowReader,
   ) {
+    // Ordered: of deploys finished in the same instant the first is blamed, and without an order PostgreSQL returns
+    // rows as its heap holds them, which changes as releases are updated (one release, two explanations).
     this.deploys = store.statement(`SELECT d.id, r.service, r.version, d.started_at AS "startedAt", d.finished_at AS "finishedAt", d.hosts
-      FROM deploys d JOIN releases r ON r.id = d.release_id WHERE r.environment = ? AND d.started_at <= ? AND coalesce(d.finished_at, d.started_at) >= ?`);
+      FROM deploys d JOIN releases r ON r.id = d.release_id WHERE r.environment = ? AND d.started_at <= ? AND coalesce(d.finished_at, d.started_at) >= ? ORDER BY d.created_at, d.id`);
     this.batches = store.statement(`SELECT b.deploy_id AS "deployId", b.batch_index AS "index", b.batch_total AS total, b.finished_at AS "finishedAt", b.hosts, r.service, r.version
       FROM deploy_batches b JOIN deploys d ON d.id = b.deploy_id JOIN releases r ON r.id = d.release_id
-      WHERE r.environment = ? AND b.finished_at BETWEEN ? AND ?`);
+      WHERE r.environment = ? AND b.finished_at BETWEEN ? AND ? ORDER BY b.finished_at, b.deploy_id, b.batch_index`);
   }
 
   async locate(release: ReleaseRow, kind: "error_rate" | "latency", end: number): Promise<Onset | undefined> {
@@ -66,7 +72,11 @@ export class OnsetLocator {
   }
 
   private async changePoint(q: { service: string; environment: string; start: number; end: number }, kind: "error_rate" | "latency") {
-    const minutes = [...(await this.reader.minuteTotals(q))].sort((a, b) => a[0] - b[0]);
+    return this.scan(await this.reader.minuteTotals(q), kind);
+  }
+
+  private scan(totals: Totals, kind: "error_rate" | "latency") {
+    const minutes = [...totals].sort((a, b) => a[0] - b[0]);
     if (kind === "error_rate") {
       const points = minutes.map(([t, m]) => ({ t, events: m.errors, exposure: m.requests })).filter((p) => p.exposure > 0);
       return this.scans.get(`e${JSON.stringify(points)}`, () => detectChangePoint(points));
@@ -81,13 +91,41 @@ export class OnsetLocator {
    */
   private async rivals(blamed: ChangeCause, causes: ChangeCause[], q: { service: string; environment: string; start: number; end: number }, at: number, kind: "error_rate" | "latency"): Promise<ChangeCause[]> {
     const near = causes.filter((c) => c.service !== q.service && c.hosts === undefined && c.id !== blamed.id && Math.abs(c.at - blamed.at) <= CLOSE_MS);
-    const seen = new Set<string>();
+    const first = new Map<string, ChangeCause>();
+    for (const c of near) if (c.service !== undefined && !first.has(c.service)) first.set(c.service, c);
+    if (first.size === 0) return [];
+    const totals = await this.totalsOf([...first.keys()], q);
     const out: ChangeCause[] = [];
-    for (const c of near) {
-      if (c.service === undefined || seen.has(c.service)) continue;
-      seen.add(c.service);
-      const other = await this.changePoint({ ...q, service: c.service }, kind);
+    for (const [service, c] of first) {
+      const other = await this.scan(totals.get(service) ?? new Map(), kind);
       if (other?.significant === true && Math.abs(other.t - at) <= CLOSE_MS + MIN) out.push(c);
+    }
+    return out;
+  }
+
+  /** Every service's per-minute totals over the window in one read, as WindowReader.minuteTotals reads one's. */
+  private async totalsOf(services: string[], q: { environment: string; start: number; end: number }): Promise<Map<string, Totals>> {
+    let size = 1;
+    while (size < services.length) size *= 2;
+    let stmt = this.rivalTotals.get(size);
+    if (!stmt) {
+      stmt = this.store.statement<TotalsRow>(`SELECT service, minute, requests, errors, latency_count AS "latencyCount", latency_sum AS "latencySum" FROM service_rollups
+        WHERE environment = ? AND service IN (${Array.from({ length: size }, () => "?").join(", ")}) AND minute >= ? AND minute < ? ORDER BY service, minute`);
+      this.rivalTotals.set(size, stmt);
+    }
+    // Padded with the last name: a repeated IN value changes nothing.
+    const names = Array.from({ length: size }, (_, i) => services[Math.min(i, services.length - 1)]!);
+    const out = new Map<string, Totals>();
+    for (const { service, minute, requests, errors, latencyCount, latencySum } of await stmt.all(q.environment, ...names, q.start, q.end)) {
+      let totals = out.get(service);
+      if (!totals) out.set(service, (totals = new Map()));
+      const m = totals.get(minute);
+      if (m) {
+        m.requests += requests;
+        m.errors += errors;
+        m.latencyCount += latencyCount;
+        m.latencySum += latencySum;
+      } else totals.set(minute, { requests, errors, latencyCount, latencySum });
     }
     return out;
   }
