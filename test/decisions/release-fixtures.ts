@@ -33,7 +33,8 @@ export interface Received {
 }
 
 /** A local HTTP receiver answering each request with the next status in `statuses` (the last one repeats). */
-export async function receiver(statuses: number[] = [200]): Promise<{ url: string; got: Received[]; server: Server }> {
+/** With `held`, every answer waits for it: a rollback stays running until the test lets it finish. */
+export async function receiver(statuses: number[] = [200], held?: Promise<void>): Promise<{ url: string; got: Received[]; server: Server }> {
   const got: Received[] = [];
   const server = createServer((req, res) => {
     let body = "";
@@ -41,7 +42,7 @@ export async function receiver(statuses: number[] = [200]): Promise<{ url: strin
     req.on("end", () => {
       got.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body });
       const status = statuses[Math.min(got.length - 1, statuses.length - 1)]!;
-      res.writeHead(status).end(status < 300 ? "rolled back" : "deployer busy");
+      void (held ?? Promise.resolve()).then(() => res.writeHead(status).end(status < 300 ? "rolled back" : "deployer busy"));
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

@@ -19,8 +19,8 @@ async function gate(s: TestService) {
   return (await res.json()) as { status: string; checks: { check: string; status: string; reason: string }[] };
 }
 
-async function failedShop(statuses: number[]) {
-  const r = await receiver(statuses);
+async function failedShop(statuses: number[], held?: Promise<void>) {
+  const r = await receiver(statuses, held);
   hook = r.server;
   const rules = rulesWith({ shop: { service: "shop", edit: withRollback(`webhook: { url: "${r.url}/rollback" }\nmax_attempts: 2`) } });
   svc = createTestService({ now: NOW, rulesDir: rules, env: { DEPLOY_GUARD_ROLLBACK_SECRET: "rollback-secret-0123456789" } });
@@ -31,7 +31,9 @@ async function failedShop(statuses: number[]) {
 
 describe("pre-deploy gate after deploy-guard's own rollback", () => {
   it("lets new deploys start once deploy-guard's rollback succeeded, as a tool-reported rollback does", async () => {
-    const { s, id, got } = await failedShop([200]);
+    // The deployer answers only when the test says so: the rollback, started right after the decision commits, stays running.
+    let answer!: () => void;
+    const { s, id, got } = await failedShop([200], new Promise<void>((r) => (answer = r)));
     expect((await gate(s)).status).toBe("hold");
     const decided = await s.request("POST", `/api/v1/releases/${id}/decision`, { action: "rollback", reason: "checkout errors" });
     expect(decided.status).toBe(201);
@@ -41,9 +43,14 @@ describe("pre-deploy gate after deploy-guard's own rollback", () => {
     expect(waiting.status).toBe("hold");
     expect(waiting.checks[0]!.reason).toMatch(/has not been rolled back: deploy-guard's rollback is still running\./);
 
+    answer();
     await s.container.rollbacks.runDue();
+    let after = await gate(s);
+    for (let i = 0; i < 200 && after.status !== "pass"; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      after = await gate(s);
+    }
     expect(got).toHaveLength(1);
-    const after = await gate(s);
     expect(after.status).toBe("pass");
     expect(after.checks[0]).toMatchObject({ check: "open_verdict", status: "pass", reason: "The running release 2.0.0 failed but deploy-guard rolled it back." });
     const verdict = (await (await s.request("GET", `/api/v1/releases/${id}/verdict`)).json()) as { summary: string; decision: { rollback: { status: string } } };
