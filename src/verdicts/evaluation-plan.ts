@@ -1,7 +1,6 @@
 import { ERROR_PLAN } from "../analysis/sequential/look-plan.ts";
 import type { Rule } from "../rules/rule-schema.ts";
 import type { RuleSet } from "../rules/rule-set.ts";
-import type { Statement, Store } from "../store/store.ts";
 import type { ReleaseRow } from "../store/schema/index.ts";
 import type { BaselineResolver } from "./baseline-resolver.ts";
 import type { EvaluationInput } from "./evaluator.ts";
@@ -23,19 +22,12 @@ export type Step = { kind: "wait"; release: ReleaseRow; next: number } | JudgeSt
 
 /** What a due release needs: only a later check (its window has not begun), or a verdict over the minutes so far. Reads only. */
 export class EvaluationPlanner {
-  // Retries and skipped signals in one read (ReleaseOverrides reads them one kind at a time).
-  private readonly overrides: Statement<{ kind: string; signal: string | null; actor: string | null; createdAt: number }>;
-
   constructor(
-    store: Store,
     private readonly rules: RuleSet,
     private readonly baselines: BaselineResolver,
-    private readonly replays: Pick<ReleaseOverrides, "finishReceived" | "lastStoredMinute">,
+    private readonly replays: Pick<ReleaseOverrides, "read" | "finishReceived" | "lastStoredMinute">,
     private readonly graceMs: number,
-  ) {
-    this.overrides = store.statement(`SELECT kind, signal, actor, created_at AS "createdAt" FROM release_overrides
-      WHERE release_id = ? AND kind IN ('retry', 'skip_signal') ORDER BY id`);
-  }
+  ) {}
 
   async plan(release: ReleaseRow, now: number): Promise<Step> {
     const rule = this.rules.forRelease(release);
@@ -81,9 +73,7 @@ export class EvaluationPlanner {
    * add at most α to the release's false-fail probability, however often a person asks.
    */
   private async judgedRule(release: ReleaseRow, rule: Rule): Promise<{ judged: Rule; skipped: Map<string, SkippedSignal> }> {
-    const rows = await this.overrides.all(release.id);
-    const retries = rows.filter((r) => r.kind === "retry").length;
-    const skipped = new Map(rows.filter((r) => r.kind === "skip_signal").map((r) => [r.signal!, { by: r.actor ?? "an operator", at: new Date(r.createdAt).toISOString() }]));
+    const { retries, skipped } = await this.replays.read(release.id);
     return { judged: retries === 0 ? rule : { ...rule, confidence: 1 - (1 - rule.confidence) / 2 ** retries }, skipped };
   }
 

@@ -7,13 +7,13 @@ export interface SkippedSignal {
 
 /** Reads and appends operators' changes to how a release is judged: skipped signals and retries (release_overrides). */
 export class ReleaseOverrides {
-  private readonly s: Record<"skips" | "retries" | "insert" | "receivedAt" | "lastMinute", Statement<Record<string, unknown>>>;
+  private readonly s: Record<"overrides" | "insert" | "receivedAt" | "lastMinute", Statement<Record<string, unknown>>>;
 
   constructor(store: Store) {
     const p = (sql: string) => store.statement(sql);
     this.s = {
-      skips: p(`SELECT signal, actor, created_at AS "createdAt" FROM release_overrides WHERE release_id = ? AND kind = 'skip_signal' ORDER BY id`),
-      retries: p("SELECT count(*) AS n FROM release_overrides WHERE release_id = ? AND kind = 'retry'"),
+      overrides: p(`SELECT kind, signal, actor, created_at AS "createdAt" FROM release_overrides
+        WHERE release_id = ? AND kind IN ('retry', 'skip_signal') ORDER BY id`),
       insert: p("INSERT INTO release_overrides (release_id, kind, signal, actor, window_start, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
       receivedAt: p(`SELECT timestamp, received_at AS "receivedAt" FROM deploy_events WHERE release_id = ? AND deploy_id = ? AND phase = 'finished'
         ORDER BY received_at DESC LIMIT 1`),
@@ -23,13 +23,17 @@ export class ReleaseOverrides {
     };
   }
 
-  async skipped(releaseId: string): Promise<Map<string, SkippedSignal>> {
-    const rows = (await this.s.skips.all(releaseId)) as { signal: string; actor: string | null; createdAt: number }[];
-    return new Map(rows.map((r) => [r.signal, { by: r.actor ?? "an operator", at: new Date(r.createdAt).toISOString() }]));
+  /** Retries and skipped signals in one read. */
+  async read(releaseId: string): Promise<{ retries: number; skipped: Map<string, SkippedSignal> }> {
+    const rows = (await this.s.overrides.all(releaseId)) as { kind: string; signal: string | null; actor: string | null; createdAt: number }[];
+    return {
+      retries: rows.filter((r) => r.kind === "retry").length,
+      skipped: new Map(rows.filter((r) => r.kind === "skip_signal").map((r) => [r.signal!, { by: r.actor ?? "an operator", at: new Date(r.createdAt).toISOString() }])),
+    };
   }
 
-  async retries(releaseId: string): Promise<number> {
-    return ((await this.s.retries.get(releaseId)) as { n: number }).n;
+  async skipped(releaseId: string): Promise<Map<string, SkippedSignal>> {
+    return (await this.read(releaseId)).skipped;
   }
 
   async addSkip(releaseId: string, signal: string, actor: string, now: number): Promise<void> {

@@ -51,7 +51,7 @@ export class VerdictService {
     this.claims = new ReleaseClaims(store, claimMs);
     const overrides = new ReleaseOverrides(store);
     this.reopening = new ReleaseReopen(store, overrides);
-    this.planner = new EvaluationPlanner(store, rules, baselines, overrides, graceMs);
+    this.planner = new EvaluationPlanner(rules, baselines, overrides, graceMs);
     this.judging = new EvaluationJudge(store, rules, evaluator, this.sequential, onsets, recorder, graceMs);
     // Half the pool, so requests and the other jobs still find connections. SQLite answers at once: nothing to overlap.
     this.readers = store.dialect === "postgres" ? Math.max(1, Math.floor(poolSize / 2)) : 1;
