@@ -8,13 +8,14 @@
  * PostgreSQL: BENCH_POSTGRES (a role that may create databases), else Debian's cluster started here.
  */
 import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { startReceiver, type Receiver } from "../test/notify/local-receiver.ts";
 import { generateTraffic } from "../test/support/traffic.ts";
-import { copyCeiling, databaseBytes, databaseUrl, dropDatabase, ensurePostgres, freshDatabase } from "./scale/bench-postgres.ts";
+import { ADMIN_URL, copyCeiling, databaseBytes, databaseUrl, dropDatabase, ensurePostgres, freshDatabase } from "./scale/bench-postgres.ts";
 import { pool, replayCoverage } from "./http-client.ts";
+import { CpuMeter, type CpuSplit } from "./scale/cpu-meter.ts";
 import { ReplicaSet } from "./scale/replica-set.ts";
 
 const MIN = 60_000;
@@ -78,6 +79,20 @@ async function lifecycles(set: ReplicaSet, n: number, tag: string, replicas: num
 }
 
 let ceiling = 0;
+
+/** Lifecycles with the CPU they cost, split by process: what real machines would need follows from the CPU, not the wall. */
+async function measuredLifecycles(set: ReplicaSet, n: number, tag: string, replicas: number, database?: string): Promise<{ rate: number; cpu: CpuSplit }> {
+  const meter = await CpuMeter.start(set.servers.map((s) => s.child.pid!), database && ADMIN_URL, database);
+  const { rate } = await lifecycles(set, n, tag, replicas);
+  return { rate, cpu: await meter.stop() };
+}
+
+function reportCpu(label: string, n: number, cpu: CpuSplit): void {
+  const per = (ms: number) => (ms / n).toFixed(2);
+  const total = (cpu.replicasMs + cpu.postgresMs + cpu.clientMs) / n;
+  report(`${label}: CPU per lifecycle, replicas / PostgreSQL / bench client`, `${per(cpu.replicasMs)} / ${per(cpu.postgresMs)} / ${per(cpu.clientMs)} ms`,
+    `(${cpu.busyCores.toFixed(2)} of ${cpus().length} cores busy; server side ${((cpu.replicasMs + cpu.postgresMs) / n).toFixed(2)} ms, so ${fmt(1000 * n / (cpu.replicasMs + cpu.postgresMs))} /s per core; 890/s needs ${(0.89 * cpu.replicasMs / n).toFixed(1)} replica + ${(0.89 * cpu.postgresMs / n).toFixed(1)} PostgreSQL cores; all ${total.toFixed(2)} ms)`);
+}
 
 async function pendingAlerts(name: string): Promise<number> {
   const c = new pg.Client({ connectionString: databaseUrl(name) });
@@ -176,8 +191,10 @@ async function main() {
       const rate = await ingest(set, replicas);
       report(`PostgreSQL, ${replicas} replica${replicas > 1 ? "s" : ""}: telemetry ingest over HTTP`, `${fmt(rate)} records/s`, `(${((100 * rate) / ceiling).toFixed(0)} % of COPY; target ≥ 30 %)`);
       await coverage(set);
-      const { rate: lc } = await lifecycles(set, LIFECYCLES, `t${replicas}`, replicas);
-      report(`PostgreSQL, ${replicas} replica${replicas > 1 ? "s" : ""}: deploy lifecycles, verdict by the scheduler`, `${fmt(lc)} /s`, `(${LIFECYCLES} releases${replicas === 3 ? "; target ≥ 890/s" : ""})`);
+      const { rate: lc, cpu } = await measuredLifecycles(set, LIFECYCLES, `t${replicas}`, replicas, name);
+      const label = `PostgreSQL, ${replicas} replica${replicas > 1 ? "s" : ""}`;
+      report(`${label}: deploy lifecycles, verdict by the scheduler`, `${fmt(lc)} /s`, `(${LIFECYCLES} releases${replicas === 3 ? "; target ≥ 890/s" : ""})`);
+      reportCpu(label, LIFECYCLES, cpu);
     } finally {
       await set.stop();
       await dropDatabase(name);
@@ -188,7 +205,9 @@ async function main() {
   try {
     report("SQLite, 1 process: telemetry ingest over HTTP", `${fmt(await ingest(sqlite, 1))} records/s`);
     await coverage(sqlite);
-    report("SQLite, 1 process: deploy lifecycles, verdict by the scheduler", `${fmt((await lifecycles(sqlite, LIFECYCLES, "s", 1)).rate)} /s`, `(${LIFECYCLES} releases)`);
+    const { rate, cpu } = await measuredLifecycles(sqlite, LIFECYCLES, "s", 1);
+    report("SQLite, 1 process: deploy lifecycles, verdict by the scheduler", `${fmt(rate)} /s`, `(${LIFECYCLES} releases)`);
+    reportCpu("SQLite, 1 process", LIFECYCLES, cpu);
   } finally {
     await sqlite.stop();
   }

@@ -26,6 +26,7 @@ import type { Notifier } from "../../src/notify/notifier.ts";
 import { generateTraffic, type LogRecord } from "../../test/support/traffic.ts";
 import { printSummary, summarizeProfile, type CpuProfile } from "./cpu-profile-summary.ts";
 import { installSqlCounter, type SqlCounts } from "./sql-counter.ts";
+import { pgCpuBetween, pgCpuSnapshot, type PgCpuSnapshot } from "./pg-cpu.ts";
 
 const MIN = 60_000;
 const TOKEN = "bench-admin-token-0123456789";
@@ -84,6 +85,8 @@ async function main() {
       await session.post("Profiler.start");
     }
     counter.reset();
+    const server = async (): Promise<PgCpuSnapshot | undefined> => (admin ? await pgCpuSnapshot(admin, pgName) : undefined);
+    const pg0 = await server();
     const cpu0 = process.cpuUsage(), t0 = performance.now();
     for (let g = 0; g * 50 < M; g++) {
       const events = Array.from({ length: Math.min(50, M - g * 50) }, (_, k) => {
@@ -94,6 +97,7 @@ async function main() {
       await send("/api/v1/deploys/batch", { events });
     }
     const posted = counter.snapshot(), cpu1 = process.cpuUsage(cpu0), t1 = performance.now();
+    const pg1 = await server();
     counter.reset();
     let runs = 0;
     for (; (await analyzing.get())!.n > 0; runs++) {
@@ -102,6 +106,7 @@ async function main() {
       await container.verdicts.runAllDue();
     }
     const judged = counter.snapshot(), cpu2 = process.cpuUsage(cpu0), t2 = performance.now();
+    const pg2 = await server();
     const profile = profiling ? ((await session.post("Profiler.stop")).profile as CpuProfile) : undefined;
     if (profiling) session.disconnect();
 
@@ -110,6 +115,11 @@ async function main() {
     console.error(`posting: ${(t1 - t0).toFixed(0)} ms wall, ${ms(cpu1).toFixed(0)} ms CPU (${(ms(cpu1) / M).toFixed(3)} ms per lifecycle); ${perLifecycle(posted, M)}`);
     console.error(`judging: ${(t2 - t1).toFixed(0)} ms wall, ${judgeCpu.toFixed(0)} ms CPU (${(judgeCpu / M).toFixed(3)} ms per lifecycle) in ${runs} scheduler run(s); ${perLifecycle(judged, M)}`);
     console.error(`lifecycles: ${(M / ((t2 - t0) / 1000)).toFixed(0)} /s wall, ${(ms(cpu2) / M).toFixed(3)} ms CPU each${profiling ? " (profiler on)" : ""}`);
+    if (pg0 && pg1 && pg2) {
+      const post = pgCpuBetween(pg0, pg1), judge = pgCpuBetween(pg1, pg2), total = (ms(cpu2) + post + judge) / M;
+      console.error(`PostgreSQL server CPU (its backends and background processes, from /proc): posting ${(post / M).toFixed(3)} ms, judging ${(judge / M).toFixed(3)} ms per lifecycle`);
+      console.error(`replica + server: ${total.toFixed(3)} ms CPU per lifecycle, so at most ${(1000 / total).toFixed(0)} lifecycles/s per core of this machine (${(2000 / total).toFixed(0)} /s on its 2 cores, if nothing else ran)`);
+    }
     console.error("statements while judging, most run first (per lifecycle):");
     for (const [text, n] of [...judged.byText].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.BENCH_STATEMENTS ?? 15))) console.error(`  ${(n / M).toFixed(2).padStart(7)}  ${text.replace(/\s+/g, " ").slice(0, 120)}`);
     if (profile) {

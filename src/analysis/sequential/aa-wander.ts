@@ -6,7 +6,7 @@
  */
 import type { WanderCalibration } from "./sequential-types.ts";
 import { type ForecastKind, type MinuteSeries, MINUTE_MS, factorAt, fitForecaster, supportsKind } from "./forecast-baseline.ts";
-import { type BurstCap, capFor, cappedEvents } from "./burst-winsor.ts";
+import { type BurstCap, capFor, LEVEL_STEP_MINUTES, WindowCap } from "./burst-winsor.ts";
 
 /** The fleet's wander between a 30-minute window and its baseline (review §1.1: log sd 0.20). */
 export const FLEET_TAU2 = 0.04;
@@ -32,6 +32,7 @@ export function calibrateWander(s: MinuteSeries, kind: ForecastKind, maxMinutes:
     const f = fitForecaster(s, origin, kind);
     if (!(f.level > 0)) continue;
     const minuteCap = capFor(f.levelEvents, cap);
+    const window = minuteCap === undefined ? undefined : new WindowCap(minuteCap);
     let weighted = 0, e = 0;
     const last = Math.min(maxMinutes, s.length - origin);
     for (let t = 1; t <= last; t++) {
@@ -39,7 +40,13 @@ export function calibrateWander(s: MinuteSeries, kind: ForecastKind, maxMinutes:
       const exposure = s.cumExposure[j + 1]! - s.cumExposure[j]!, factor = factorAt(f, s.start + j * MINUTE_MS);
       weighted += exposure * factor;
       const events = s.cumEvents[j + 1]! - s.cumEvents[j]!;
-      e += minuteCap === undefined ? events : cappedEvents(events, f.level * factor * exposure, minuteCap);
+      if (window === undefined) e += events;
+      else {
+        window.add(events, f.level * factor * exposure);
+        // Exact on the looks' grid (multiples of the step, as the candidate's looks); in between, cut at the last level.
+        if (t % LEVEL_STEP_MINUTES === 0) window.rescale();
+        e = window.sum;
+      }
       const n = s.cumExposure[j + 1]! - s.cumExposure[origin]!;
       if (n <= 0) continue;
       const logRatio = Math.log((e + 0.5) / n) - Math.log((f.level * weighted) / n);

@@ -5,9 +5,11 @@
  * real regression (0 → 6 errors a minute must still fail). A 1–3-minute
  * burst then moves the window's count by a few capped minutes, while a sustained rise, which lifts every minute a
  * little, is barely touched. The same cut is applied inside the A/A backtests so τ²(t) measures the cut counts.
+ * A burst is a minority of minutes (WindowCap): when the window's median minute is itself beyond the cut, the rise is
+ * sustained, and the cut moves to that many times the median minute instead — a ×5 from the first minute is counted
+ * whole, not cut to ×3, while a 1–3-minute burst cannot move the median. An unchanged window's median minute is never
+ * near 3× its forecast, so unchanged releases (and the calibrated boundaries) see the plain cut.
  */
-import type { MinuteCounts } from "./sequential-types.ts";
-
 export interface BurstCap {
   /** The cut is at least this multiple of the minute's expected events. */
   multiple: number;
@@ -26,12 +28,52 @@ export function cappedEvents(events: number, expected: number, cap: BurstCap): n
   return Math.min(events, Math.max(cap.multiple * expected, expected + cap.sds * Math.sqrt(expected)));
 }
 
-/** The candidate minutes with each minute's events cut at its cap; `expectedRateAt(i)` is the forecast rate of minute i. */
-export function winsorizeMinutes(minutes: readonly MinuteCounts[], expectedRateAt: (i: number) => number, cap: BurstCap): MinuteCounts[] {
-  return minutes.map((m, i) => ({ ...m, events: cappedEvents(m.events, expectedRateAt(i) * m.exposure, cap) }));
-}
-
 /** The cap a forecast resting on `levelEvents` errors may use (none under MIN_FORECAST_EVENTS). */
 export function capFor(levelEvents: number, cap: BurstCap | undefined): BurstCap | undefined {
   return cap !== undefined && levelEvents >= MIN_FORECAST_EVENTS ? cap : undefined;
+}
+
+/** Look-grid step of the A/A backtests: the window's level is re-read every this many minutes (the looks' own step). */
+export const LEVEL_STEP_MINUTES = 5;
+
+/**
+ * The capped count of a growing window: each minute cut at cap × its expected events, times the window's level — the
+ * median of the minutes' events ÷ expected when that median is beyond `cap.multiple` (most minutes are beyond the cut:
+ * not a burst), else 1. Minutes expecting nothing are left out of the median. add() minute by minute; rescale()
+ * re-reads the median and re-cuts every minute so far (O(minutes)); between rescales new minutes are cut at the last level.
+ */
+export class WindowCap {
+  private readonly events: number[] = [];
+  private readonly expected: number[] = [];
+  private readonly ratios: number[] = [];
+  private level = 1;
+  sum = 0;
+
+  constructor(private readonly cap: BurstCap) {}
+
+  add(events: number, expected: number): void {
+    this.events.push(events);
+    this.expected.push(expected);
+    if (expected > 0) insertSorted(this.ratios, events / expected);
+    this.sum += cappedEvents(events, this.level * expected, this.cap);
+  }
+
+  rescale(): void {
+    const r = this.ratios, n = r.length;
+    const median = n === 0 ? 1 : n % 2 === 1 ? r[(n - 1) / 2]! : (r[n / 2 - 1]! + r[n / 2]!) / 2;
+    this.level = median > this.cap.multiple ? median : 1;
+    let sum = 0;
+    for (let i = 0; i < this.events.length; i++) sum += cappedEvents(this.events[i]!, this.level * this.expected[i]!, this.cap);
+    this.sum = sum;
+  }
+}
+
+function insertSorted(xs: number[], x: number): void {
+  let lo = 0, hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  xs.splice(lo, 0, x);
 }

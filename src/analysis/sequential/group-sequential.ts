@@ -102,15 +102,18 @@ export interface LookRun {
   nextLookMinutes: number | null;
 }
 
-/** Every look from the first up to the data there is; stops at the first decisive one, so a replay is judged as live. */
+/**
+ * Every look from the first up to the data there is; stops at the first decisive one, so a replay is judged as live.
+ * `eventsAt(t)`, when given, is the count the test reads over the first t minutes (looks come in increasing t).
+ */
 export function runLooks(candidate: readonly MinuteCounts[], plan: LookPlan, maxMinutes: number, baselineAt: (minutes: number) => LookBaseline,
-  rules: LookRules, bounds: BoundaryPair, size?: SizeAt): LookRun {
+  rules: LookRules, bounds: BoundaryPair, size?: SizeAt, eventsAt?: (minutes: number) => number): LookRun {
   const cumEvents = [0], cumExposure = [0];
   candidate.forEach((m, i) => {
     cumEvents.push(cumEvents[i]! + m.events);
     cumExposure.push(cumExposure[i]! + m.exposure);
   });
-  const at = (t: number) => judgeLook(t, cumEvents[t]!, cumExposure[t]!, baselineAt(t), rules, bounds, size);
+  const at = (t: number) => judgeLook(t, eventsAt?.(t) ?? cumEvents[t]!, cumExposure[t]!, baselineAt(t), rules, bounds, size);
   const looks = looksUpTo(plan, maxMinutes, candidate.length);
   let last: LookOutcome | undefined;
   for (const t of looks) {

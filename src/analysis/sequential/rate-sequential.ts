@@ -4,11 +4,11 @@
  * concurrent comparison when its groups' wander is no larger than the forecast's, else the seasonal forecast, or the
  * hour before the deploy under a day of history, or an explicit reference window.
  */
-import type { DesignKind, RateEvidence, SequentialResult, SequentialSettings, WanderCalibration } from "./sequential-types.ts";
+import type { DesignKind, MinuteCounts, RateEvidence, SequentialResult, SequentialSettings, WanderCalibration } from "./sequential-types.ts";
 import { calibrateWander, historyFrequency, tau2At } from "./aa-wander.ts";
 import { BOUNDARY_TABLE, boundariesFor, failZAt, TABLE_ALPHA, TABLE_BETA, type BoundaryPair, type BoundaryRow } from "./boundaries.ts";
 import { type ConcurrentModel, fitConcurrent, judgeConcurrent } from "./concurrent-judge.ts";
-import { BURST_CAP, type BurstCap, capFor, winsorizeMinutes } from "./burst-winsor.ts";
+import { BURST_CAP, type BurstCap, capFor, WindowCap } from "./burst-winsor.ts";
 import { type Forecaster, type MinuteSeries, factorAt, forecastKindFor, forecastRate, fitForecaster, indexSeries, MINUTE_MS } from "./forecast-baseline.ts";
 import { type LookBaseline, type LookOutcome, type SizeAt, judgeLook, runLooks } from "./group-sequential.ts";
 import { maxMinutesFor } from "./look-plan.ts";
@@ -125,15 +125,14 @@ export function judgeRateSequential(
   const bounds = settings.boundaries ?? boundariesFor(model.maxMinutes, settings.alpha, settings.beta, model.boundaryTable);
   // A reference window is not a forecast: its minutes have no expected count to cut at.
   const cap = reference === undefined ? capFor(model.forecast.levelEvents, model.burstCap) : undefined;
-  const candidate = cap === undefined ? evidence.candidate
-    : winsorizeMinutes(evidence.candidate, (i) => model.forecast.level * factorAt(model.forecast, evidence.candidateStart + i * MINUTE_MS), cap);
+  const cappedAt = cap === undefined ? undefined : windowCapped(evidence.candidate, (i) => model.forecast.level * factorAt(model.forecast, evidence.candidateStart + i * MINUTE_MS), cap);
   // The test reads the capped counts; the floors and what a person is shown read the counts as they are.
   const raw = cap === undefined ? undefined : indexSeries(evidence.candidate, evidence.candidateStart);
   const rawSize: SizeAt | undefined = raw && ((t) => {
     const rate = baselineAt(t).rate, observed = raw.cumExposure[t]! > 0 ? raw.cumEvents[t]! / raw.cumExposure[t]! : 0;
     return { relative: observed / rate - 1, absolute: observed - rate };
   });
-  const tested = runLooks(candidate, settings.plan, model.maxMinutes, baselineAt, settings, bounds, (size as SizeAt | undefined) ?? rawSize);
+  const tested = runLooks(evidence.candidate, settings.plan, model.maxMinutes, baselineAt, settings, bounds, (size as SizeAt | undefined) ?? rawSize, cappedAt);
   const run = raw === undefined ? tested : { ...tested, look: shownLook(tested.look, raw, settings, bounds) };
   const baselineN = reference ? reference.cumExposure[Math.min(run.look.minutes, reference.length)]! : model.forecast.levelExposure;
   const method = `group-sequential log rate ratio against ${reference ? "the reference window" : model.design === "forecast" ? "the seasonal forecast" : "the hour before the deploy"} (${bounds.earlyFailZ !== undefined ? "two-stage fail boundary" : "constant boundary"}${cap ? `; each minute's errors capped at ${cap.multiple}× its forecast for the test` : ""})`;
@@ -153,6 +152,17 @@ export function judgeRateSequential(
     intervalLevel: RATE_INTERVAL_LEVEL,
     ...(frequency !== undefined ? { historyFrequency: frequency } : {}),
     ...(why !== undefined ? { why } : {}),
+  };
+}
+
+/** The capped count of the first t candidate minutes, cut at the level of those t minutes (burst-winsor.ts#WindowCap). */
+function windowCapped(candidate: readonly MinuteCounts[], expectedRateAt: (i: number) => number, cap: BurstCap): (minutes: number) => number {
+  let window = new WindowCap(cap), added = 0;
+  return (minutes) => {
+    if (minutes < added) [window, added] = [new WindowCap(cap), 0];
+    for (; added < Math.min(minutes, candidate.length); added++) window.add(candidate[added]!.events, expectedRateAt(added) * candidate[added]!.exposure);
+    window.rescale();
+    return window.sum;
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { calibrateWander, tau2At } from "../../../src/analysis/sequential/aa-wander.ts";
-import { BURST_CAP, capFor, cappedEvents, MIN_FORECAST_EVENTS, winsorizeMinutes } from "../../../src/analysis/sequential/burst-winsor.ts";
+import { BURST_CAP, capFor, cappedEvents, MIN_FORECAST_EVENTS, WindowCap } from "../../../src/analysis/sequential/burst-winsor.ts";
 import { indexSeries } from "../../../src/analysis/sequential/forecast-baseline.ts";
 import { fitRateBaseline, judgeRateSequential } from "../../../src/analysis/sequential/rate-sequential.ts";
 import type { MinuteCounts, RateEvidence } from "../../../src/analysis/sequential/sequential-types.ts";
@@ -12,6 +12,14 @@ const steady = (minutes: number, events = 10): MinuteCounts[] => Array.from({ le
 /** 10 errors a minute at 1000 requests, with a 3-minute ×8 burst starting every `every` minutes. */
 const bursty = (minutes: number, every: number): MinuteCounts[] =>
   Array.from({ length: minutes }, (_, i) => ({ events: i % every >= every - 3 ? 80 : 10, exposure: 1000 }));
+
+/** The capped count of the first `minutes` minutes against 10 expected errors a minute. */
+function windowSum(minutes: MinuteCounts[], upTo: number): number {
+  const window = new WindowCap(CAP);
+  minutes.slice(0, upTo).forEach((m) => window.add(m.events, 10));
+  window.rescale();
+  return window.sum;
+}
 
 describe("burst-winsorized error counts", () => {
   it("cuts a minute at max(3·expected, expected + 4·√expected) and leaves smaller counts alone", () => {
@@ -25,11 +33,21 @@ describe("burst-winsorized error counts", () => {
 
   it("takes most of a 3-minute ×8 burst out of a 10-minute count but none of a doubling", () => {
     const burst = steady(10).map((m, i) => (i >= 3 && i < 6 ? { ...m, events: 80 } : m));
-    const sum = (ms: MinuteCounts[]) => ms.reduce((s, m) => s + m.events, 0);
-    expect(sum(burst)).toBe(310);
-    expect(sum(winsorizeMinutes(burst, () => 0.01, CAP))).toBe(160);
-    const doubled = steady(10, 20);
-    expect(winsorizeMinutes(doubled, () => 0.01, CAP)).toEqual(doubled);
+    expect(burst.reduce((s, m) => s + m.events, 0)).toBe(310);
+    expect(windowSum(burst, 10)).toBe(160);
+    expect(windowSum(steady(10, 20), 10)).toBe(200);
+  });
+
+  it("moves the cut to the window's median minute once most minutes are beyond it: a sustained ×5 is counted whole, a burst on top is still cut", () => {
+    // Under a cut fixed to the forecast the ×5 would count as 300 (30 a minute), a ×3.
+    expect(windowSum(steady(10, 50), 10)).toBe(500);
+    const burstOnTop = steady(10, 50).map((m, i) => (i === 4 ? { ...m, events: 400 } : m));
+    expect(windowSum(burstOnTop, 10)).toBe(9 * 50 + 150);
+    // A burst in under half the minutes cannot move the cut; nor can a sustained rise that stays below it.
+    const early = steady(10).map((m, i) => (i < 4 ? { ...m, events: 80 } : m));
+    expect(windowSum(early, 10)).toBe(4 * 30 + 6 * 10);
+    const doubledWithBurst = steady(10, 20).map((m, i) => (i === 2 ? { ...m, events: 80 } : m));
+    expect(windowSum(doubledWithBurst, 10)).toBe(9 * 20 + 30);
   });
 
   it("measures a smaller A/A wander on cut counts when the history has bursts, and the same one when it has none", () => {
@@ -56,6 +74,12 @@ describe("burst-winsorized error counts", () => {
     expect(off.stats.relativeChange).toBeCloseTo(2.1, 2);
     expect((on.stats.details as { z: number }).z).toBeLessThan((off.stats.details as { z: number }).z / 2);
     expect(on.stats.method).toMatch(/capped at 3× its forecast/);
+    // A sustained ×5 from the first minute reads the same on cut and on raw counts, so it fails at the first look.
+    const sustained = { ...evidence, candidate: steady(10, 50) };
+    const sustainedOn = judgeRateSequential(model, sustained, ERROR_SETTINGS);
+    expect((sustainedOn.stats.details as { z: number }).z).toBeCloseTo((judgeRateSequential({ ...model, burstCap: undefined }, sustained, ERROR_SETTINGS).stats.details as { z: number }).z, 9);
+    expect(sustainedOn.status).toBe("fail");
+    expect(sustainedOn.minutesUsed).toBe(10);
   });
 
   it("never caps against a forecast resting on too few errors, so a regression from near zero still fails", () => {
