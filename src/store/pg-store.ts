@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
@@ -39,6 +40,12 @@ interface Tx {
   savepoints: number;
   kicks: (() => void)[];
 }
+
+/**
+ * Distinct statements prepared by name, at most: each is parsed once per connection and kept by every backend, so
+ * SQL built per call (IN lists of any length) must not grow it without end; past this, statements run unnamed.
+ */
+const MAX_PREPARED = 400;
 
 // PostgreSQL takes at most 65,535 parameters a statement.
 const MAX_PARAMS = 60_000;
@@ -84,8 +91,16 @@ export class PgStore implements Store {
   private readonly tx = new AsyncLocalStorage<Tx>();
   private readonly root: Db;
 
-  /** Over a pool whose database is already migrated (`open` migrates; the test harness migrates a template once). */
-  constructor(private readonly pool: pg.Pool) {
+  /** Statement text → its prepared name. */
+  private readonly prepared = new Map<string, string>();
+
+  /**
+   * Over a pool whose database is already migrated (`open` migrates; the test harness migrates a template once).
+   * `prepare`: statements run as named prepared statements, parsed once per connection, not at every call (about half
+   * of PostgreSQL's CPU per deploy lifecycle went to parsing and planning; docs/scaling.md). Off for poolers that
+   * cannot carry them (PgBouncer before 1.21, or with max_prepared_statements = 0, in transaction mode).
+   */
+  constructor(private readonly pool: pg.Pool, private readonly prepare = true) {
     // An idle connection the server closed (a restart, a failover) is dropped from the pool and replaced on next use;
     // without a listener its error would end the process.
     pool.on("error", () => undefined);
@@ -93,10 +108,10 @@ export class PgStore implements Store {
   }
 
   /** Connects and applies pending migrations. */
-  static async open(url: string, options: { max?: number } = {}): Promise<PgStore> {
+  static async open(url: string, options: { max?: number; prepare?: boolean } = {}): Promise<PgStore> {
     const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
     await migratePostgres(pool);
-    const store = new PgStore(pool);
+    const store = new PgStore(pool, options.prepare ?? true);
     await maintainPartitions(store, Date.now());
     return store;
   }
@@ -107,7 +122,8 @@ export class PgStore implements Store {
 
   statement<Row = Record<string, unknown>>(text: string): Statement<Row> {
     const query = positional(text);
-    const exec = (params: SqlParam[], rowMode?: "array") => this.query(query, params, rowMode);
+    const name = this.nameFor(query);
+    const exec = (params: SqlParam[], rowMode?: "array") => this.query(query, params, rowMode, name);
     return {
       all: async (...params) => (await exec(params)).rows as Row[],
       get: async (...params) => (await exec(params)).rows[0] as Row | undefined,
@@ -126,10 +142,21 @@ export class PgStore implements Store {
     };
   }
 
+  /** The prepared name of a statement's text (the same text, the same name on every replica), or none past the limit. */
+  private nameFor(text: string): string | undefined {
+    if (!this.prepare) return undefined;
+    const known = this.prepared.get(text);
+    if (known !== undefined || this.prepared.size >= MAX_PREPARED) return known;
+    const name = `dg_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
+    this.prepared.set(text, name);
+    return name;
+  }
+
   /** On the open write's connection when there is one, else any pooled connection. */
-  private query(text: string, params: SqlParam[], rowMode?: "array") {
+  private query(text: string, params: SqlParam[], rowMode?: "array", name?: string) {
     const runner = this.tx.getStore()?.client ?? this.pool;
-    return runner.query({ text, values: params.map((p) => (typeof p === "bigint" ? p.toString() : p)), ...(rowMode ? { rowMode } : {}) });
+    const values = params.map((p) => (typeof p === "bigint" ? p.toString() : p));
+    return runner.query({ text, values, ...(name ? { name } : {}), ...(rowMode ? { rowMode } : {}) });
   }
 
   inWrite(): boolean {

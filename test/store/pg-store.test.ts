@@ -106,6 +106,48 @@ describe.skipIf(PG_SKIP_REASON !== undefined)("PgStore on PostgreSQL", () => {
   });
 });
 
+describe.skipIf(PG_SKIP_REASON !== undefined)("prepared statements on PostgreSQL", () => {
+  let name: string;
+  beforeAll(async () => {
+    name = await createMigratedDatabase();
+  });
+  afterAll(() => dropDatabase(name));
+
+  /** The statements this connection has prepared, read on the connection a write holds. */
+  const preparedOn = (store: PgStore) => store.write(async () => (await store.statement<{ statement: string }>("SELECT statement FROM pg_prepared_statements").all()).map((r) => r.statement));
+
+  it("prepares each statement once per connection and runs it by name after, the same rows either way", async () => {
+    const store = new PgStore(new pg.Pool({ connectionString: dbUrl(name), max: 1 }));
+    try {
+      const count = store.statement<{ n: number }>("SELECT count(*)::int AS n FROM releases WHERE service = ?");
+      expect(await store.write(async () => [await count.get("shop"), await count.get("cart")])).toEqual([{ n: 0 }, { n: 0 }]);
+      expect(await preparedOn(store)).toContain("SELECT count(*)::int AS n FROM releases WHERE service = $1");
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("prepares nothing when switched off (PgBouncer before 1.21 in transaction mode), and stops naming new SQL past its limit", async () => {
+    const off = new PgStore(new pg.Pool({ connectionString: dbUrl(name), max: 1 }), false);
+    try {
+      await off.statement("SELECT count(*) FROM releases").get();
+      expect(await preparedOn(off)).toEqual([]);
+    } finally {
+      await off.close();
+    }
+    const on = new PgStore(new pg.Pool({ connectionString: dbUrl(name), max: 1 }));
+    try {
+      // SQL built per call (an IN list per length): past 400 distinct texts the rest run unnamed, and still run.
+      for (let k = 1; k <= 450; k++) expect(await on.statement<{ n: number }>(`SELECT ${k}::int AS n`).get()).toEqual({ n: k });
+      const names = await preparedOn(on);
+      expect(names.length).toBe(400);
+      expect(names).not.toContain("SELECT 450::int AS n");
+    } finally {
+      await on.close();
+    }
+  });
+});
+
 describe.skipIf(PG_SKIP_REASON !== undefined)("migrations on PostgreSQL", () => {
   it("three replicas starting together on an empty database migrate it once", async () => {
     const name = createDatabase();
