@@ -17,8 +17,13 @@ export type EvaluationMode = "fixed" | "sequential";
 export interface Metrics {
   /** An engine's final verdict, once committed; `decisionSeconds` from the deploy's finish (or analysis start) to it. */
   verdict(release: { service: string; environment: string }, status: VerdictStatus, decisionSeconds: number | undefined): void;
-  /** Runs one evaluation (judging one release and recording what it found), counting and timing it. */
-  evaluation<T>(mode: EvaluationMode, run: () => Promise<T>): Promise<T>;
+  /**
+   * Runs one evaluation (judging one release and recording what it found), timing it and counting it by its result;
+   * with `counted` false it only times it, and the caller counts the result once it is recorded (evaluationRecorded).
+   */
+  evaluation<T>(mode: EvaluationMode, run: () => Promise<T>, counted?: boolean): Promise<T>;
+  /** An evaluation judged apart from its recording: recorded (ok), or not, because the release changed meanwhile. */
+  evaluationRecorded(mode: EvaluationMode, result: "ok" | "superseded"): void;
   ingestAccepted(kind: IngestKind, records: number): void;
   /** A refused batch; `records` is 0 when the body could not even be split into records. */
   ingestRejected(kind: IngestKind, reason: RejectReason, records: number): void;
@@ -31,6 +36,7 @@ export interface Metrics {
 export const NO_METRICS: Metrics = {
   verdict: () => {},
   evaluation: (_mode, run) => run(),
+  evaluationRecorded: () => {},
   ingestAccepted: () => {},
   ingestRejected: () => {},
   deliveryFailed: () => {},

@@ -93,11 +93,11 @@ export class PrometheusMetrics implements Metrics {
     if (decisionSeconds !== undefined && decisionSeconds >= 0) this.decisions.observe({ environment: release.environment, status }, decisionSeconds);
   }
 
-  async evaluation<T>(mode: EvaluationMode, run: () => Promise<T>): Promise<T> {
+  async evaluation<T>(mode: EvaluationMode, run: () => Promise<T>, counted = true): Promise<T> {
     const stop = this.evaluationSeconds.startTimer({ mode });
     try {
       const value = await run();
-      this.evaluations.inc({ mode, result: "ok" });
+      if (counted) this.evaluations.inc({ mode, result: "ok" });
       return value;
     } catch (err) {
       this.evaluations.inc({ mode, result: err instanceof AlreadyDecidedError ? "superseded" : "error" });
@@ -105,6 +105,10 @@ export class PrometheusMetrics implements Metrics {
     } finally {
       stop();
     }
+  }
+
+  evaluationRecorded(mode: EvaluationMode, result: "ok" | "superseded"): void {
+    this.evaluations.inc({ mode, result });
   }
 
   ingestAccepted(kind: IngestKind, records: number): void {

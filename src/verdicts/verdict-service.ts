@@ -18,7 +18,7 @@ import { ReleaseReopen } from "./release-reopen.ts";
 import { claimLeaseMs, ReleaseClaims } from "./release-claims.ts";
 import { NO_METRICS, type Metrics } from "../observability/metrics.ts";
 import { EvaluationPlanner, windowsOf, type JudgeStep, type Step } from "./evaluation-plan.ts";
-import { EvaluationJudge, type Judged } from "./evaluation-judge.ts";
+import { EvaluationJudge } from "./evaluation-judge.ts";
 
 const MINUTE = 60_000;
 const RETRY_AFTER_MS = 5 * MINUTE;
@@ -123,16 +123,28 @@ export class VerdictService {
    */
   private async judgeAndRecord(steps: (Step | undefined)[], reads: ExternalReads[], now: number): Promise<void> {
     const judged = await mapBounded(steps, this.readers, async (step, i) =>
-      step && this.guarded(step.release, now, () => this.timed(step, () => this.judging.judge(step, reads[i]!, now))));
-    const done = judged.filter((j): j is Judged => j !== undefined);
+      step && this.guarded(step.release, now, () => this.timed(step, () => this.judging.judge(step, reads[i]!, now), false)));
+    const done = steps.flatMap((step, i) => (step && judged[i] ? [{ step, j: judged[i] }] : []));
     if (done.length === 0) return;
+    const results: { step: Step; result: "ok" | "superseded" }[] = [];
     await this.store.write(async () => {
-      const current = new Map((await this.store.db.select().from(releases).where(inArray(releases.id, done.map((j) => j.release.id)))).map((r) => [r.id, r]));
-      for (const j of done) {
-        if (!sameAsJudged(current.get(j.release.id), j.release)) continue;
-        await this.guarded(j.release, now, () => this.store.write(() => this.judging.record(j, now)));
+      results.length = 0;
+      const current = new Map((await this.store.db.select().from(releases).where(inArray(releases.id, done.map(({ j }) => j.release.id)))).map((r) => [r.id, r]));
+      for (const { step, j } of done) {
+        if (!sameAsJudged(current.get(j.release.id), j.release)) {
+          results.push({ step, result: "superseded" });
+          continue;
+        }
+        let superseded = false;
+        const recorded = await this.guarded(j.release, now, () => this.store.write(() => this.judging.record(j, now)).catch((err: unknown) => {
+          superseded = err instanceof AlreadyDecidedError;
+          throw err;
+        }).then(() => true));
+        if (recorded || superseded) results.push({ step, result: recorded ? "ok" : "superseded" });
       }
     });
+    // Counted once the write committed, so a write run again after losing a race counts each evaluation once.
+    for (const { step, result } of results) if (step.kind !== "wait") this.metrics.evaluationRecorded(step.sequential ? "sequential" : "fixed", result);
   }
 
   /** Judges and records one step; run it in a transaction. */
@@ -140,8 +152,8 @@ export class VerdictService {
     return this.timed(step, async () => this.judging.record(await this.judging.judge(step, reads, now), now));
   }
 
-  private timed<T>(step: Step, run: () => Promise<T>): Promise<T> {
-    return step.kind === "wait" ? run() : this.metrics.evaluation(step.sequential ? "sequential" : "fixed", run);
+  private timed<T>(step: Step, run: () => Promise<T>, counted = true): Promise<T> {
+    return step.kind === "wait" ? run() : this.metrics.evaluation(step.sequential ? "sequential" : "fixed", run, counted);
   }
 
   /** Work on one release that must not stop the others: its error is logged and the release retried later. */

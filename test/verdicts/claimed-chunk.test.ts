@@ -3,6 +3,7 @@ import type { SourceQuery } from "../../src/sources/source.ts";
 import { countsPerMinute, createServiceWithSources, FakeSource, type SourcesService } from "../support/fake-source.ts";
 import { createTestService, type TestService } from "../support/test-service.ts";
 import { generateTraffic } from "../support/traffic.ts";
+import { parseExposition, valueOf } from "../observability/exposition.ts";
 
 const MIN = 60_000;
 const T = Date.parse("2026-11-20T12:00:00Z");
@@ -64,6 +65,10 @@ describe("a claimed chunk, judged outside the write", () => {
     expect(judged.status).toBe("pass");
     const evaluations = withSources.container.store.statement<{ release: string; kind: string }>("SELECT release_id AS release, kind FROM evaluations ORDER BY id");
     expect(await evaluations.all()).toEqual([{ release: cart, kind: "final" }]);
+    // Each judged once: cart's recorded, checkout's superseded by its new deploy, neither counted twice.
+    const samples = parseExposition(await withSources.container.metrics.registry.metrics());
+    expect(valueOf(samples, "deploy_guard_evaluations_total", { mode: "sequential", result: "ok" })).toBe(1);
+    expect(valueOf(samples, "deploy_guard_evaluations_total", { mode: "sequential", result: "superseded" })).toBe(1);
   });
 });
 
