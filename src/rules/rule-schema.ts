@@ -148,6 +148,8 @@ export const RuleSchema = z
     match: z.strictObject({ service: Glob.default("*"), environment: Glob.default("*") }).default({ service: "*", environment: "*" }),
     auto_detect_deploys: z.boolean().default(true)
       .describe("a version the service's telemetry has not carried before opens a release by itself, judged against the old version while both serve; false: only deploy events do"),
+    pool_environments: z.array(z.string().min(1).max(100)).max(20).default([])
+      .describe("quiet services: judge the error rate of this version summed with the same version's releases in these environments (deployed within an hour before or 10 minutes after this one; not failed, held or rolled back); each minute pooled after its own deploy"),
     baseline: z
       .strictObject({
         kind: z.enum(BASELINE_KINDS).default("auto"),

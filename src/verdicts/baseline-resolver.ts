@@ -14,6 +14,15 @@ export type PairedWindows =
   | { kind: "ok"; baseline: WindowSpec; candidate: WindowSpec; label: string; pooled?: number[] }
   | { kind: "missing"; why: string; candidate: WindowSpec };
 
+/** Another environment's release of the same version, pooled into this one's error counts. */
+export interface PooledRelease {
+  environment: string;
+  deployStartedAt: number;
+  analysisStart: number;
+}
+
+const POOL_BEFORE_MS = HOUR, POOL_AFTER_MS = 10 * 60_000;
+
 interface PastRelease {
   id: string;
   version: string;
@@ -40,6 +49,7 @@ export class BaselineResolver {
   private readonly pinned: Statement<PastRelease>;
   private readonly deployHosts: Statement<{ hosts: string | null }>;
   private readonly batchHosts: Statement<{ hosts: string }>;
+  private readonly sameVersion: Statement<PooledRelease>;
 
   constructor(private readonly store: Store) {
     const p = <Row>(sql: string) => store.statement<Row>(sql);
@@ -49,6 +59,23 @@ export class BaselineResolver {
     this.pinned = p(`SELECT ${columns} WHERE service = ? AND environment = ? AND version = ?`);
     this.deployHosts = p("SELECT hosts FROM deploys WHERE id = ?");
     this.batchHosts = p("SELECT hosts FROM deploy_batches WHERE deploy_id = ? AND status = 'finished' AND hosts IS NOT NULL AND batch_index <= ?");
+    // A failed, held or rolled-back release's minutes after its deploy may be the old version's again, or the very
+    // regression another environment is judged for: only releases still standing are pooled.
+    this.sameVersion = p(`SELECT environment, COALESCE(deploy_started_at, analysis_start) AS "deployStartedAt", analysis_start AS "analysisStart"
+      FROM releases WHERE service = ? AND version = ? AND environment != ? AND analysis_start IS NOT NULL AND status IN ('pending', 'analyzing', 'pass', 'warn')
+      AND NOT EXISTS (SELECT 1 FROM release_decisions d WHERE d.release_id = releases.id AND d.action = 'rollback') ORDER BY environment`);
+  }
+
+  /**
+   * The same version's releases in the rule's pool environments (rule.pool_environments) whose windows can be summed
+   * with this one's minute by minute: deployed at most an hour before it (the forecast's time of day stays close) and
+   * at most 10 minutes after (its first look waits for them).
+   */
+  async pooledWith(release: ReleaseRow, environments: readonly string[]): Promise<PooledRelease[]> {
+    if (environments.length === 0 || release.analysisStart === null) return [];
+    const own = release.analysisStart;
+    return (await this.sameVersion.all(release.service, release.version, release.environment))
+      .filter((r) => environments.includes(r.environment) && r.analysisStart >= own - POOL_BEFORE_MS && r.analysisStart <= own + POOL_AFTER_MS);
   }
 
   async resolve(release: ReleaseRow, rule: Rule, candidateEnd: number): Promise<PairedWindows> {

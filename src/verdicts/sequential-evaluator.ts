@@ -67,6 +67,8 @@ export class SequentialEvaluator {
     const sequential = rule.signals.filter((s) => isSequential(rule, s));
     const alpha = signalAlpha(rule, sequential);
     const fixedChecks = await this.fixedChecks(release, rule, minutesSoFar, now, external);
+    // Error counts only: each environment has its own latency threshold (its p95 before its own deploy).
+    const pooled = comparison.groups || comparison.referenceStart !== undefined ? [] : await this.baselines.pooledWith(release, rule.pool_environments);
     const checks: Check[] = [];
     const standingOf = async (signal: SignalRule): Promise<SignalStanding | null> => {
       const skip = skipped.get(signal.name);
@@ -86,7 +88,8 @@ export class SequentialEvaluator {
         return { ...common, status, minutesUsed: rule.analysis.minutes, maxMinutes: rule.analysis.minutes, nextLookMinutes: null };
       }
       const scope: EvidenceScope = { historyDays: rule.baseline.history_days, ...comparison, service: release.service, environment: release.environment,
-        deployStartedAt: release.deployStartedAt ?? analysisStart, analysisStart, candidateEnd, routeLike: routeLike(signal.route) };
+        deployStartedAt: release.deployStartedAt ?? analysisStart, analysisStart, candidateEnd, routeLike: routeLike(signal.route),
+        ...(signal.kind === "error_rate" && pooled.length > 0 ? { pooled } : {}) };
       try {
         if (signal.kind === "new_errors") {
           const judged = await this.judgeNewErrors(release, rule, signal, scope, alpha);
@@ -182,7 +185,10 @@ export class SequentialEvaluator {
     if (!latency) {
       const history = await this.histories.get(key, () => this.evidence.rateHistory(scope));
       const model = await this.models.get(key, () => fitRateBaseline(history, settings));
-      return judgeRateSequential(model, await this.evidence.rate(scope, history), settings);
+      const result = judgeRateSequential(model, await this.evidence.rate(scope, history), settings);
+      const pooledNames = history.pooled?.map((p) => p.environment) ?? [];
+      return pooledNames.length === 0 ? result
+        : { ...result, pooledWith: pooledNames, designReason: `${scope.environment} pooled with the same version in ${pooledNames.join(", ")}, each minute counted from its own deploy; ${result.designReason}` };
     }
     const threshold = await this.models.get(`${key}|threshold`, async () => (await this.evidence.latencyThreshold(scope)) ?? null);
     if (!threshold) return noLatencyBaseline(settings);

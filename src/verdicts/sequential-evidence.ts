@@ -3,6 +3,7 @@ import type { LatencyEvidence } from "../analysis/sequential/latency-evidence.ts
 import { exceedanceThreshold, thresholdMs } from "../analysis/sequential/latency-evidence.ts";
 import { BUCKETS, emptyDense, type DenseHistogram } from "../telemetry/latency-histogram.ts";
 import type { WindowQuery, WindowReader } from "../telemetry/window-reader.ts";
+import type { PooledRelease } from "./baseline-resolver.ts";
 import { floorMinute } from "./release-windows.ts";
 
 const MINUTE = 60_000;
@@ -24,6 +25,25 @@ export interface EvidenceScope {
   referenceStart?: number | undefined;
   /** previous_release with `count` > 1: every pooled release's start; the reference is their minute-by-minute sum. */
   referenceStarts?: number[] | undefined;
+  /** rule.pool_environments: the same version in other environments, summed minute by minute after each one's deploy. */
+  pooled?: PooledRelease[] | undefined;
+}
+
+/** The history of a rate signal; `pooled`: the other environments it sums, which the candidate minutes must sum too. */
+export type RateHistory = Omit<RateEvidence, "candidate"> & { pooled?: PooledRelease[] };
+
+/** A pooled environment with under this share of the release's own history is left out rather than shorten it. */
+const MIN_POOLED_HISTORY_SHARE = 0.5;
+
+function sumTails(series: MinuteCounts[][], length: number): MinuteCounts[] {
+  return Array.from({ length }, (_, i) => series.reduce((sum, x) => {
+    const m = x[x.length - length + i]!;
+    return { events: sum.events + m.events, exposure: sum.exposure + m.exposure };
+  }, { events: 0, exposure: 0 }));
+}
+
+function sumHeads(series: MinuteCounts[][], length: number): MinuteCounts[] {
+  return Array.from({ length }, (_, i) => series.reduce((sum, x) => ({ events: sum.events + x[i]!.events, exposure: sum.exposure + x[i]!.exposure }), { events: 0, exposure: 0 }));
 }
 
 export type GroupFilter = Pick<WindowQuery, "hosts" | "excludeHosts" | "version" | "excludeVersion">;
@@ -59,7 +79,8 @@ export class SequentialEvidenceReader {
   }
 
   /** The history part of the evidence: enough to fit the baseline model once per release. */
-  async rateHistory(s: EvidenceScope): Promise<Omit<RateEvidence, "candidate">> {
+  async rateHistory(s: EvidenceScope): Promise<RateHistory> {
+    if (s.pooled && s.pooled.length > 0 && !s.groups && s.referenceStart === undefined) return this.pooledHistory(s, s.pooled);
     const h = this.historySpan(s, s.historyDays);
     // Named updated hosts are forecast from their own history: the service's would carry the other hosts' rates and a
     // smaller wander than a few hosts have alone. New hosts with no history fall back to the service's.
@@ -83,8 +104,34 @@ export class SequentialEvidenceReader {
     return out;
   }
 
+  /**
+   * Each environment's history up to its own deploy, summed minute by minute from the end: minute −1 is the minute
+   * before each one's deploy. As long as the shortest history kept (one under half the release's own is left out).
+   */
+  private async pooledHistory(s: EvidenceScope, pooled: PooledRelease[]): Promise<RateHistory> {
+    const read = async (environment: string, deployStartedAt: number) => {
+      const h = this.historySpan({ ...s, deployStartedAt }, s.historyDays);
+      const map = await this.reader.requestCounts(this.query({ ...s, environment }, h.start, h.end));
+      const first = map.size === 0 ? h.end : Math.min(...map.keys());
+      return dense(map, first, this.minutes(first, h.end), (m) => ({ events: m.errors, exposure: m.requests }));
+    };
+    const own = await read(s.environment, s.deployStartedAt);
+    const others = await Promise.all(pooled.map(async (p) => ({ p, history: await read(p.environment, p.deployStartedAt) })));
+    const kept = others.filter((o) => o.history.length > 0 && o.history.length >= MIN_POOLED_HISTORY_SHARE * own.length);
+    const length = Math.min(own.length, ...kept.map((o) => o.history.length));
+    const history = sumTails([own, ...kept.map((o) => o.history)], length);
+    return { history, historyStart: floorMinute(s.deployStartedAt) - length * MINUTE, candidateStart: s.analysisStart, pooled: kept.map((o) => o.p) };
+  }
+
   /** The candidate minutes so far (and the control group's, or the reference window's, over the same minutes). */
-  async rate(s: EvidenceScope, history: Omit<RateEvidence, "candidate">): Promise<RateEvidence> {
+  async rate(s: EvidenceScope, history: RateHistory): Promise<RateEvidence> {
+    if (history.pooled && history.pooled.length > 0) {
+      const { pooled, ...rest } = history;
+      // As many minutes as the environment deployed last has: each sums the same minutes after its own deploy.
+      const minutes = Math.min(...[s, ...pooled].map((m) => this.minutes(m.analysisStart, Math.max(m.analysisStart, s.candidateEnd))));
+      const series = await Promise.all([s, ...pooled].map((m) => this.counts({ ...s, environment: m.environment }, m.analysisStart, m.analysisStart + minutes * MINUTE)));
+      return { ...rest, candidate: sumHeads(series, minutes) };
+    }
     const evidence: RateEvidence = { ...history, candidate: await this.counts(s, s.analysisStart, s.candidateEnd, s.groups?.candidate) };
     if (s.groups && history.concurrent) {
       evidence.concurrent = { ...history.concurrent, control: await this.counts(s, s.analysisStart, s.candidateEnd, s.groups.control) };

@@ -39,7 +39,8 @@ function interval(r: SequentialResult): string {
 
 function errorSentence(r: SequentialResult, budget = false): string {
   const s = r.stats, d = s.details;
-  const after = `${pct(s.candidateValue)} of requests failed in the ${r.minutesUsed} minutes after the release (${count(d.candidateEvents ?? s.candidateValue * s.candidateN)} of ${count(s.candidateN)})`;
+  const where = r.pooledWith ? `, here and in ${r.pooledWith.join(", ")} together` : "";
+  const after = `${pct(s.candidateValue)} of requests failed in the ${r.minutesUsed} minutes after the release${where} (${count(d.candidateEvents ?? s.candidateValue * s.candidateN)} of ${count(s.candidateN)})`;
   const against = budget ? `against the ${pct(s.baselineValue)} the rule's error budget allows (${r.designReason})` : `against ${pct(s.baselineValue)} expected from ${AGAINST[r.design]}`;
   const ratio = 1 + s.relativeChange;
   switch (r.status) {
@@ -87,6 +88,7 @@ export function explainSequential(signal: SignalRule, r: SequentialResult, analy
     sequential: {
       status: r.status, design: r.design, design_reason: r.designReason, low_assurance: r.lowAssurance, minutes_used: r.minutesUsed,
       max_minutes: r.maxMinutes, interval_level: r.intervalLevel, history_frequency: r.historyFrequency ?? null,
+      ...(r.pooledWith ? { pooled_with: r.pooledWith } : {}),
     },
   };
 }

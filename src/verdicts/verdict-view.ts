@@ -38,6 +38,7 @@ export const CheckViewSchema = z
         max_minutes: z.number().openapi({ description: "the longest this signal's window may grow before it is a hold" }),
         interval_level: z.number().openapi({ description: "confidence of change_ci, e.g. 0.95" }),
         history_frequency: z.number().nullable().openapi({ description: "share of windows without a release in the service's history that rose at least this much" }),
+        pooled_with: z.array(z.string()).optional().openapi({ description: "pool_environments: the other environments whose counts of this version were summed with this one's" }),
       })
       .nullable()
       .openapi({ description: "signals judged by the sequential engine" }),

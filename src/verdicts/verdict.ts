@@ -52,6 +52,8 @@ export interface Check {
     max_minutes: number;
     interval_level: number;
     history_frequency: number | null;
+    /** rule.pool_environments: the other environments whose counts of this version were summed with this one's. */
+    pooled_with?: string[];
   };
 }
 

@@ -116,4 +116,6 @@ export interface SequentialResult {
   historyFrequency?: number;
   /** Why it is not decided yet, or why it is a hold, in plain words ("only 6 errors so far"). */
   why?: string;
+  /** Other environments whose counts of the same version were summed with this one's (rule.pool_environments). */
+  pooledWith?: string[];
 }
