@@ -48,7 +48,14 @@ export const TABLE_BETA = 0.05;
  * met 25 of 38 (16 before).
  * Earlier, the capped counts against the uncapped (4.03/2.32 at 240, 5.18/2.79 below): ×2 failed 40 / 68 / 81.5 / 88 %
  * instead of 30.5 / 57 / 70 / 77 % at the price of two borderline targets, so the cap is shipped.
+ * The burst cut moving to the window's median minute once most minutes are beyond it (burst-winsor.ts) leaves every
+ * unchanged window as it was, so this table stands; it took ×5 failed within 10 minutes to 30.5 / 85.5 / 97.5 / 99.5 %.
  * Tried and not adopted, with their figures:
+ * - The cut scaled by max(1, the window's median minute ÷ forecast) at every level: 26 targets with this table, but
+ *   the error signal then spent more than its 0.5 %; recalibrated (3.69/2.37 at 240, 4.07/2.77 below) 22 targets.
+ * - τ² plus one standard error of its moment estimate (√(2/k)·mean square over k ≈ history ÷ window independent
+ *   windows), recalibrated (2.89/2.10 at 240): misses on the training seed 2.5 / 6.2 / 6.1 / 5.4 % (about as before),
+ *   holds 36.6 / 5.6 / 0.9 / 0.1 % (more): the misses at 100 rpm are not from an underestimated τ².
  * - Misses within beta at EVERY traffic level (`--miss-per-rpm`): pass z 2.62 at 240 holds 44.9 / 10.9 / 3.1 / 1.5 % of
  *   unchanged training releases (against 37.3 / 7.9 / 2.1 / 0.7 %): three hold targets lost for two miss targets.
  * - The cap with no minimum forecast: it capped a real regression on a near-zero baseline away (0 → 6 errors a minute
