@@ -31,7 +31,7 @@ export const VARIABLE_DOCS: Record<ConfigVariable, VariableDoc> = {
   DEPLOY_GUARD_DB_POOL_SIZE: { group: "Storage", text: "PostgreSQL connections per replica." },
   DEPLOY_GUARD_DB_PREPARE: { group: "Storage", text: "PostgreSQL: run statements as named prepared statements, parsed once per connection (PostgreSQL's CPU per deploy lifecycle fell by 44 %). Set `false` behind PgBouncer older than 1.21, or with `max_prepared_statements = 0`, in transaction mode." },
   DEPLOY_GUARD_REPLICA_ID: { group: "Storage", default: "hostname-pid-random", text: "This replica's name in claims, leases and `/readyz`; unique among the replicas running at once." },
-  DEPLOY_GUARD_RETENTION_DAYS: { group: "Storage", text: "Raw telemetry and roll-ups older than this are deleted (hourly)." },
+  DEPLOY_GUARD_RETENTION_DAYS: { group: "Storage", text: "Raw telemetry and roll-ups older than this are deleted (hourly), and so are the interim evaluations (one stored verdict per look) of releases decided longer ago; each release's final verdict is kept." },
   DEPLOY_GUARD_API_TOKEN: { group: "Access", default: "generated on first start, written to `data/admin-token`", text: "The admin API token; only its hash is stored." },
   DEPLOY_GUARD_OPEN_READS: { group: "Access", text: "Let reads (API and dashboard) through without a token, for a trusted network." },
   DEPLOY_GUARD_METRICS_TOKEN: { group: "Access", text: "A bearer token that reads `GET /metrics` and nothing else, for Prometheus ([metrics](operations.md#metrics-for-prometheus))." },

@@ -57,6 +57,7 @@ import { ReleaseQueries } from "./verdicts/release-queries.ts";
 import { VerdictRecorder } from "./verdicts/verdict-recorder.ts";
 import { LateDataStage } from "./verdicts/late-data-stage.ts";
 import { alertReaction, eventSinkReaction, rollbackReaction } from "./verdicts/verdict-reactions.ts";
+import { EvaluationRetention } from "./verdicts/evaluation-retention.ts";
 import { SequentialEvaluator } from "./verdicts/sequential-evaluator.ts";
 import { ErrorSignatureReader } from "./telemetry/error-signature-reader.ts";
 import { CapacityFitter } from "./capacity/capacity-fitter.ts";
@@ -84,6 +85,8 @@ export interface Container {
   /** Slack button presses already handled, so a replayed press decides nothing. */
   slackReplays: SlackReplayGuard;
   telemetry: TelemetryStore;
+  /** Deletes the interim evaluations of releases decided longer ago than the retention. */
+  evaluationRetention: EvaluationRetention;
   /** Per-minute roll-ups of pushed telemetry, read for verdicts and the dashboard's charts. */
   reader: WindowReader;
   deploys: DeployService;
@@ -203,6 +206,7 @@ export function createContainer(config: Config, logger: Logger, options: { now?:
     sessions: new SessionService(store, (id) => tokens.identifyById(id), config.apiToken, config.dashboardSessions, now),
     slackReplays: new SlackReplayGuard(store, now),
     telemetry: new TelemetryStore(store, new VersionDetector(store, rules, deploys, audit, now)),
+    evaluationRetention: new EvaluationRetention(store),
     reader,
     deploys,
     verdicts,

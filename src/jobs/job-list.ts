@@ -23,5 +23,10 @@ export function jobList(config: Config, c: Container): Job[] {
       cron: "0 17 * * * *",
       run: () => c.telemetry.prune(c.now() - config.retentionDays * 24 * 3600 * 1000),
     }, CRON_LEASE_MS),
+    one({
+      name: "prune-evaluations",
+      cron: "0 47 * * * *",
+      run: () => c.evaluationRetention.prune(c.now() - config.retentionDays * 24 * 3600 * 1000),
+    }, CRON_LEASE_MS),
   ];
 }
