@@ -18,7 +18,7 @@ import { ReleaseReopen } from "./release-reopen.ts";
 import { claimLeaseMs, ReleaseClaims } from "./release-claims.ts";
 import { NO_METRICS, type Metrics } from "../observability/metrics.ts";
 import { EvaluationPlanner, windowsOf, type JudgeStep, type Step } from "./evaluation-plan.ts";
-import { EvaluationJudge } from "./evaluation-judge.ts";
+import { EvaluationJudge, type Judged } from "./evaluation-judge.ts";
 
 const MINUTE = 60_000;
 const RETRY_AFTER_MS = 5 * MINUTE;
@@ -135,16 +135,23 @@ export class VerdictService {
           results.push({ step, result: "superseded" });
           continue;
         }
-        let superseded = false;
-        const recorded = await this.guarded(j.release, now, () => this.store.write(() => this.judging.record(j, now)).catch((err: unknown) => {
-          superseded = err instanceof AlreadyDecidedError;
-          throw err;
-        }).then(() => true));
-        if (recorded || superseded) results.push({ step, result: recorded ? "ok" : "superseded" });
+        const result = await this.guarded(j.release, now, () => this.recordOrSupersede(j, now));
+        if (result) results.push({ step, result });
       }
     });
     // Counted once the write committed, so a write run again after losing a race counts each evaluation once.
     for (const { step, result } of results) if (step.kind !== "wait") this.metrics.evaluationRecorded(step.sequential ? "sequential" : "fixed", result);
+  }
+
+  /** Records one judged release in its own savepoint; "superseded" when it was decided meanwhile (that part rolled back). */
+  private async recordOrSupersede(j: Judged, now: number): Promise<"ok" | "superseded"> {
+    try {
+      await this.store.write(() => this.judging.record(j, now));
+      return "ok";
+    } catch (err) {
+      if (err instanceof AlreadyDecidedError) return "superseded";
+      throw err;
+    }
   }
 
   /** Judges and records one step; run it in a transaction. */
