@@ -4,7 +4,7 @@ import type { Router } from "../http/router.ts";
 import { mayRead, requireScope } from "../http/auth.ts";
 import { READ_ERRORS, WRITE_ERRORS } from "../http/problem-schema.ts";
 import { RELEASE_STATUSES } from "../store/schema/index.ts";
-import { AlreadyDecidedError } from "./verdict-recorder.ts";
+import { AlreadyDecidedError, ReleaseChangedError } from "./verdict-recorder.ts";
 import { AppError } from "../http/app-error.ts";
 import { batchGateView, BatchGateSchema, type BatchDecisions } from "./batch-verdict-view.ts";
 import { ReleaseViewSchema, VerdictViewSchema } from "./verdict-view.ts";
@@ -34,6 +34,9 @@ const verdict = createRoute({
   request: { params: IdParam },
   responses: { 200: json(VerdictViewSchema, "The latest verdict"), ...READ_ERRORS },
 });
+
+/** A forced evaluation whose release keeps changing while its sources are read answers 409 after this many tries. */
+const FORCED_ATTEMPTS = 3;
 
 const evaluate = createRoute({
   method: "post", path: "/api/v1/releases/{id}/evaluate", summary: "Judge the release now, with the data there is; the verdict is final",
@@ -97,18 +100,21 @@ export function releaseRoutes(app: Router, c: Container): void {
   app.openapi(evaluate, async (ctx) => {
     const { id } = ctx.req.valid("param");
     const actor = ctx.get("tokenName");
-    try {
-      const prepared = await c.verdicts.prepareNow(id);
-      const row = await c.store.write(async () => {
-        const judged = await c.verdicts.judgeNow(prepared);
-        await c.audit.record("evaluation_forced", judged, actor, `Evaluated now by ${actor}: the engine says ${judged.status}.`, { engine_status: judged.status, score: judged.score });
-        return judged;
-      });
-      return ctx.json(await c.views.verdict(row), 200);
-    } catch (err) {
-      // Decided already, or meanwhile (the scheduler here or on another replica, or a person): that final verdict is the answer.
-      if (!(err instanceof AlreadyDecidedError)) throw err;
-      return ctx.json(await c.views.verdict(await c.verdicts.get(id)), 200);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const prepared = await c.verdicts.prepareNow(id);
+        const row = await c.store.write(async () => {
+          const judged = await c.verdicts.judgeNow(prepared);
+          await c.audit.record("evaluation_forced", judged, actor, `Evaluated now by ${actor}: the engine says ${judged.status}.`, { engine_status: judged.status, score: judged.score });
+          return judged;
+        });
+        return ctx.json(await c.views.verdict(row), 200);
+      } catch (err) {
+        // Decided already, or meanwhile (the scheduler here or on another replica, or a person): that final verdict is the answer.
+        if (err instanceof AlreadyDecidedError) return ctx.json(await c.views.verdict(await c.verdicts.get(id)), 200);
+        // Claimed or looked at by the scheduler while the sources were read: judge again on what is stored now.
+        if (!(err instanceof ReleaseChangedError) || attempt >= FORCED_ATTEMPTS) throw err;
+      }
     }
   });
 }

@@ -22,6 +22,16 @@ export class AlreadyDecidedError extends AppError {
 }
 
 /**
+ * The release changed (the scheduler claimed it or recorded a look, or a new deploy arrived) while a forced evaluation
+ * read its sources: that judgement is stale. The route judges again; a 409 only if it keeps changing.
+ */
+export class ReleaseChangedError extends AppError {
+  constructor(readonly releaseId: string) {
+    super("CONFLICT", "The release changed while its sources were read; ask again.");
+  }
+}
+
+/**
  * A failed batch fails its release, unless the release was decided meanwhile (another replica's verdict): then the
  * batch's verdict stands on its own. The release's part runs as a nested write, so only it rolls back.
  */

@@ -10,7 +10,7 @@ import { NO_READS, readsOutsideSources, type ExternalReads } from "./external-re
 import type { OnsetLocator } from "./onset-locator.ts";
 import { floorMinute } from "./release-windows.ts";
 import type { Verdict } from "./verdict.ts";
-import { AlreadyDecidedError, type VerdictRecorder } from "./verdict-recorder.ts";
+import { AlreadyDecidedError, ReleaseChangedError, type VerdictRecorder } from "./verdict-recorder.ts";
 import type { SequentialEvaluator } from "./sequential-evaluator.ts";
 import { ERROR_PLAN } from "../analysis/sequential/look-plan.ts";
 import { ReleaseOverrides } from "./release-overrides.ts";
@@ -204,7 +204,7 @@ export class VerdictService {
     const { release, input } = step;
     if (!sameAsJudged(await this.find(release.id), release)) {
       if ((await this.get(release.id)).decidedAt !== null) throw new AlreadyDecidedError(release.id);
-      throw new AppError("CONFLICT", "The release changed while its sources were read; ask again.");
+      throw new ReleaseChangedError(release.id);
     }
     const verdict = (await this.apply(step, reads, input.now))!;
     return (await this.get(release.id)) ?? { ...release, verdict };

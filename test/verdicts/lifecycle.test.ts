@@ -184,6 +184,27 @@ describe("release lifecycle", () => {
     expect(Number(audit!.n)).toBe(0);
   });
 
+  it("judges a forced evaluation again when the scheduler claimed the release while its sources were read, instead of answering 409", async () => {
+    const id = await scenario({ errorRate: 0.05, latencyMs: 100 });
+    svc.clock.now = ANALYSIS_END + 61_000;
+    const verdicts = svc.container.verdicts;
+    const prepare = verdicts.prepareNow.bind(verdicts);
+    let reads = 0;
+    // The race: the first time this request reads its sources, the scheduler claims the release (its lease moves the
+    // next check) without deciding it.
+    verdicts.prepareNow = async (releaseId: string) => {
+      const prepared = await prepare(releaseId);
+      if (++reads === 1) await svc.sql("UPDATE releases SET next_check_at = ?, updated_at = updated_at WHERE id = ?").run(svc.clock.now + 60_000, releaseId);
+      return prepared;
+    };
+    const res = await svc.request("POST", `/api/v1/releases/${id}/evaluate`);
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "fail", final: true });
+    expect(reads).toBe(2);
+    const audit = await svc.sql<{ n: number }>("SELECT count(*) AS n FROM audit_events WHERE kind = 'evaluation_forced'").get();
+    expect(Number(audit!.n)).toBe(1);
+  });
+
   it("backs off a release whose evaluation throws, so it cannot crowd out the others", async () => {
     const id = await scenario({ errorRate: 0.005, latencyMs: 100 });
     svc.clock.now = ANALYSIS_END + 61_000;
