@@ -1,3 +1,5 @@
+import type { SqlParam, Statement, Store } from "../store/store.ts";
+
 /** Records handled between two turns of the event loop: about 5 ms of validation or roll-up work on a busy core. */
 export const SLICE = 2000;
 
@@ -11,5 +13,20 @@ export async function inSlices(count: number, size: number, work: (from: number,
   for (let from = 0; from < count; from += size) {
     if (from > 0) await nextTurn();
     work(from, Math.min(count, from + size));
+  }
+}
+
+/**
+ * Runs `del` (a DELETE whose last parameter is its LIMIT) chunk by chunk until one deletes fewer than `chunk` rows,
+ * each chunk its own write (a statement run outside write() could land in another caller's open group commit) and a
+ * turn of the event loop between chunks, so a million old rows never hold a request for long. Returns how many went.
+ */
+export async function deleteInChunks(store: Store, del: Statement<unknown>, params: SqlParam[], chunk: number): Promise<number> {
+  let n = 0;
+  for (;;) {
+    const changes = await store.write(() => del.run(...params, chunk));
+    n += changes;
+    if (changes < chunk) return n;
+    await nextTurn();
   }
 }

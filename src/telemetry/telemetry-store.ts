@@ -1,7 +1,7 @@
 import { maintainPartitions } from "../store/pg-partitions.ts";
 import type { Statement, Store } from "../store/store.ts";
 import { ErrorSignatureWriter, type SignatureBatch } from "./error-signature-writer.ts";
-import { inSlices, nextTurn, SLICE } from "./event-loop-slices.ts";
+import { deleteInChunks, inSlices, SLICE } from "./event-loop-slices.ts";
 import type { LateMinute } from "./ingest-policy.ts";
 import type { LogEvent } from "./log-event.ts";
 import { LogRollupBuilder, type RollupRow } from "./log-rollup-builder.ts";
@@ -161,13 +161,7 @@ export class TelemetryStore {
       // The physical row id: SQLite's rowid, PostgreSQL's ctid (neither has DELETE … LIMIT in every build).
       const id = this.store.dialect === "postgres" ? "ctid" : "rowid";
       const del = this.store.statement(`DELETE FROM ${table} WHERE ${id} IN (SELECT ${id} FROM ${table} WHERE ${column} < ? LIMIT ?)`);
-      for (;;) {
-        // Each chunk its own write: a statement run outside write() could land in another caller's open group commit.
-        const changes = await this.store.write(() => del.run(before, chunk));
-        n += changes;
-        if (changes < chunk) break;
-        await nextTurn();
-      }
+      n += await deleteInChunks(this.store, del, [before], chunk);
     }
     return n;
   }

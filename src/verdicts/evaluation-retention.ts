@@ -1,10 +1,11 @@
 /**
  * Retention of the evaluation log. Every look of the sequential engine stores its whole verdict as an interim
  * evaluation — up to about 50 a release — and at thousands of deploys an hour those looks would soon be most of the
- * database. Interim evaluations of releases decided before the cut-off are deleted in chunks (each chunk its own write,
+ * database. Interim evaluations of releases decided before the cut-off are deleted in chunks (deleteInChunks,
  * as telemetry retention does); each release's final evaluation and the verdict on the release itself are kept.
  */
 import type { Store } from "../store/store.ts";
+import { deleteInChunks } from "../telemetry/event-loop-slices.ts";
 
 const CHUNK = 5_000;
 
@@ -15,12 +16,6 @@ export class EvaluationRetention {
   async prune(before: number, chunk = CHUNK): Promise<number> {
     const del = this.store.statement(`DELETE FROM evaluations WHERE id IN (SELECT e.id FROM evaluations e JOIN releases r ON r.id = e.release_id
       WHERE e.kind = 'interim' AND r.decided_at IS NOT NULL AND r.decided_at < ? LIMIT ?)`);
-    let n = 0;
-    for (;;) {
-      const changes = await this.store.write(() => del.run(before, chunk));
-      n += changes;
-      if (changes < chunk) return n;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    return deleteInChunks(this.store, del, [before], chunk);
   }
 }

@@ -35,13 +35,7 @@ export type RateHistory = Omit<RateEvidence, "candidate"> & { pooled?: PooledRel
 /** A pooled environment with under this share of the release's own history is left out rather than shorten it. */
 const MIN_POOLED_HISTORY_SHARE = 0.5;
 
-function sumTails(series: MinuteCounts[][], length: number): MinuteCounts[] {
-  return Array.from({ length }, (_, i) => series.reduce((sum, x) => {
-    const m = x[x.length - length + i]!;
-    return { events: sum.events + m.events, exposure: sum.exposure + m.exposure };
-  }, { events: 0, exposure: 0 }));
-}
-
+/** The first `length` minutes of each series, summed minute by minute. */
 function sumHeads(series: MinuteCounts[][], length: number): MinuteCounts[] {
   return Array.from({ length }, (_, i) => series.reduce((sum, x) => ({ events: sum.events + x[i]!.events, exposure: sum.exposure + x[i]!.exposure }), { events: 0, exposure: 0 }));
 }
@@ -73,6 +67,12 @@ export class SequentialEvidenceReader {
     return dense(map, start, this.minutes(start, end), (m) => ({ events: m.errors, exposure: m.requests }));
   }
 
+  /** Stored minutes up to `end`, from the first one stored: days of silent minutes before it are unknown, not quiet (and cost time). */
+  private fromFirstStored(map: Map<number, { errors: number; requests: number }>, end: number): { history: MinuteCounts[]; historyStart: number } {
+    const first = map.size === 0 ? end : Math.min(...map.keys());
+    return { history: dense(map, first, this.minutes(first, end), (m) => ({ events: m.errors, exposure: m.requests })), historyStart: first };
+  }
+
   private historySpan(s: EvidenceScope, days: number): { start: number; end: number } {
     const end = floorMinute(s.deployStartedAt);
     return { start: end - Math.round((days * DAY) / MINUTE) * MINUTE, end };
@@ -86,11 +86,8 @@ export class SequentialEvidenceReader {
     // smaller wander than a few hosts have alone. New hosts with no history fall back to the service's.
     const hosts = s.groups?.candidate.hosts;
     const own = hosts ? await this.reader.requestCounts(this.query(s, h.start, h.end, { hosts })) : undefined;
-    // From the first stored minute: days of silent minutes before it are unknown, not quiet (and cost time).
     const map = own !== undefined && own.size > 0 ? own : await this.reader.requestCounts(this.query(s, h.start, h.end));
-    const first = map.size === 0 ? h.end : Math.min(...map.keys());
-    const history = dense(map, first, this.minutes(first, h.end), (m) => ({ events: m.errors, exposure: m.requests }));
-    const historyStart = first;
+    const { history, historyStart } = this.fromFirstStored(map, h.end);
     const out: Omit<RateEvidence, "candidate"> = { history, historyStart, candidateStart: s.analysisStart };
     // A reference window is chosen before any candidate minute: the model must know it is judged against one.
     if (s.referenceStart !== undefined) out.reference = [];
@@ -111,15 +108,14 @@ export class SequentialEvidenceReader {
   private async pooledHistory(s: EvidenceScope, pooled: PooledRelease[]): Promise<RateHistory> {
     const read = async (environment: string, deployStartedAt: number) => {
       const h = this.historySpan({ ...s, deployStartedAt }, s.historyDays);
-      const map = await this.reader.requestCounts(this.query({ ...s, environment }, h.start, h.end));
-      const first = map.size === 0 ? h.end : Math.min(...map.keys());
-      return dense(map, first, this.minutes(first, h.end), (m) => ({ events: m.errors, exposure: m.requests }));
+      return this.fromFirstStored(await this.reader.requestCounts(this.query({ ...s, environment }, h.start, h.end)), h.end).history;
     };
     const own = await read(s.environment, s.deployStartedAt);
     const others = await Promise.all(pooled.map(async (p) => ({ p, history: await read(p.environment, p.deployStartedAt) })));
     const kept = others.filter((o) => o.history.length > 0 && o.history.length >= MIN_POOLED_HISTORY_SHARE * own.length);
     const length = Math.min(own.length, ...kept.map((o) => o.history.length));
-    const history = sumTails([own, ...kept.map((o) => o.history)], length);
+    // Aligned at their ends (each one's deploy): the last `length` minutes of each.
+    const history = sumHeads([own, ...kept.map((o) => o.history)].map((x) => x.slice(x.length - length)), length);
     return { history, historyStart: floorMinute(s.deployStartedAt) - length * MINUTE, candidateStart: s.analysisStart, pooled: kept.map((o) => o.p) };
   }
 
@@ -145,7 +141,7 @@ export class SequentialEvidenceReader {
     const span = s.candidateEnd - s.analysisStart;
     const windows: MinuteCounts[][] = [];
     for (const start of s.referenceStarts ?? [s.referenceStart!]) windows.push(await this.counts(s, start, start + span));
-    return windows[0]!.map((_, i) => windows.reduce((sum, w) => ({ events: sum.events + w[i]!.events, exposure: sum.exposure + w[i]!.exposure }), { events: 0, exposure: 0 }));
+    return sumHeads(windows, windows[0]!.length);
   }
 
   /**

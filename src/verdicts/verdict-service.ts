@@ -18,6 +18,7 @@ import { ReleaseReopen } from "./release-reopen.ts";
 import { claimLeaseMs, ReleaseClaims } from "./release-claims.ts";
 import { NO_METRICS, type Metrics } from "../observability/metrics.ts";
 import { EvaluationPlanner, windowsOf, type JudgeStep, type Step } from "./evaluation-plan.ts";
+import { nextTurn } from "../telemetry/event-loop-slices.ts";
 import { EvaluationJudge, type Judged } from "./evaluation-judge.ts";
 
 const MINUTE = 60_000;
@@ -109,7 +110,7 @@ export class VerdictService {
       const n = await this.runDueReading(chunk);
       total += n;
       if (n < chunk) return total;
-      await new Promise((r) => setImmediate(r));
+      await nextTurn();
     }
   }
 
