@@ -48,6 +48,8 @@ export interface Tally {
   bands: BandTally[];
   /** Ceiling power per release, summed, for each entry of CEILING_AT (divide by n). */
   ceilingSum: number[];
+  /** The same for the concurrent ceiling (canary cells of an error effect; NaN elsewhere). */
+  concurrentCeilingSum: number[];
   /** Which design judged the error rate (concurrent, forecast, …), counted. */
   designs: Map<string, number>;
   engineMs: number;
@@ -59,7 +61,7 @@ export function emptyTally(): Tally {
   const judge = (): JudgeTally => ({ pass: 0, warn: 0, fail: 0, hold: 0, decidedAt: [], failedAt: [], maxWindow: [] });
   return {
     n: 0, judges: { engine: judge(), static: judge(), kayenta: judge() }, errorRatio: [], p95Ratio: [], engineNotes: new Map(),
-    bands: EXPECTED_BANDS.map(() => ({ n: 0, fail: 0, pass: 0, hold: 0, ceiling: 0 })), ceilingSum: CEILING_AT.map(() => 0),
+    bands: EXPECTED_BANDS.map(() => ({ n: 0, fail: 0, pass: 0, hold: 0, ceiling: 0 })), ceilingSum: CEILING_AT.map(() => 0), concurrentCeilingSum: CEILING_AT.map(() => 0),
     designs: new Map(), engineMs: 0, engineCalls: 0, workMs: 0,
   };
 }
@@ -91,6 +93,7 @@ export function merge(a: Tally, b: Tally): Tally {
     d.n += s.n; d.fail += s.fail; d.pass += s.pass; d.hold += s.hold; d.ceiling += s.ceiling;
   });
   b.ceilingSum.forEach((v, i) => (a.ceilingSum[i]! += v));
+  b.concurrentCeilingSum.forEach((v, i) => (a.concurrentCeilingSum[i]! += v));
   a.engineMs += b.engineMs; a.engineCalls += b.engineCalls; a.workMs += b.workMs;
   return a;
 }

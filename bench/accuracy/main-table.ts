@@ -9,8 +9,8 @@ export interface Row {
 }
 
 /** Mean ceiling power of the cell at entry `at` of CEILING_AT, in %, or "–" for unchanged releases. */
-export function ceilingPct(t: Tally, at = 0): number | undefined {
-  const v = t.ceilingSum[at]! / t.n;
+export function ceilingPct(t: Tally, at = 0, sums: "perfect" | "concurrent" = "perfect"): number | undefined {
+  const v = (sums === "perfect" ? t.ceilingSum : t.concurrentCeilingSum)[at]! / t.n;
   return Number.isFinite(v) ? 100 * v : undefined;
 }
 

@@ -1,7 +1,7 @@
 /** One simulated release through the three judges, kept in a tally with what it really changed and what no design could beat. */
 import { ERROR_PLAN, LATENCY_PLAN, maxMinutesFor } from "../../src/analysis/sequential/look-plan.ts";
 import { CEILING_AT, count, EXPECTED_BANDS, note, type Tally } from "./cell-tally.ts";
-import { ceilingPower } from "./counterfactual-ceiling.ts";
+import { ceilingPower, concurrentCeilingPower } from "./counterfactual-ceiling.ts";
 import type { JudgePanel } from "./judge-panel.ts";
 import type { RandomSource } from "./random-source.ts";
 import type { SimulatedRelease } from "./release-scenario.ts";
@@ -28,18 +28,29 @@ const sum = (xs: Float64Array, from: number, to: number) => {
   return s;
 };
 
-/** Counterfactual counts of the effect's signal at the maximum window and at fixed limits, and the ceiling at each. */
-function ceilings(r: SimulatedRelease, effect: Effect): { expectedErrors: number; power: number[] } {
+interface Ceilings {
+  expectedErrors: number;
+  power: number[];
+  /** A canary's error effect: the concurrent ceiling at each fixed limit of CEILING_AT (NaN at "max" and elsewhere). */
+  concurrent: number[];
+}
+
+/** Counterfactual counts of the effect's signal at the maximum window and at fixed limits, and the ceilings at each. */
+function ceilings(r: SimulatedRelease, effect: Effect): Ceilings {
   const d = r.deployAt, errorsPerMinute = sum(r.expectedErrors, 0, d) / d;
   const errorMax = maxMinutesFor(ERROR_PLAN, errorsPerMinute);
   const expectedErrors = sum(r.expectedErrors, d, d + errorMax);
-  if (isUnchanged(effect)) return { expectedErrors, power: CEILING_AT.map(() => NaN) };
+  const none = CEILING_AT.map(() => NaN);
+  if (isUnchanged(effect)) return { expectedErrors, power: none, concurrent: none };
   const latency = effect.latency.kind !== "none";
   const series = latency ? r.expectedRequests.map((n) => n * BASE_EXCEEDANCE) : r.expectedErrors;
   const factor = latency ? exceedanceAfter(effect) / BASE_EXCEEDANCE : effect.errorFactor;
   const max = latency ? maxMinutesFor(LATENCY_PLAN, sum(series, 0, d) / d) : errorMax;
   const power = CEILING_AT.map((at) => ceilingPower(sum(series, d, d + (at === "max" ? max : at)), factor, CEILING_ALPHA));
-  return { expectedErrors, power };
+  const concurrent = r.treatedShare < 1 && !latency
+    ? CEILING_AT.map((at) => (at === "max" ? NaN : concurrentCeilingPower(sum(series, d, d + at), sum(r.expectedControlErrors, d, d + at), factor, CEILING_ALPHA)))
+    : none;
+  return { expectedErrors, power, concurrent };
 }
 
 function observe(r: SimulatedRelease, tally: Tally): void {
@@ -57,8 +68,9 @@ export function judgeRelease(release: SimulatedRelease, effect: Effect, panel: J
   const fixed = panel.static.plan.fixedMinutes;
   count(tally.judges.static, panel.static.run(release), fixed);
   count(tally.judges.kayenta, panel.kayenta.run(release, jitter), fixed);
-  const { expectedErrors, power } = ceilings(release, effect);
+  const { expectedErrors, power, concurrent } = ceilings(release, effect);
   power.forEach((p, i) => (tally.ceilingSum[i]! += p));
+  concurrent.forEach((p, i) => (tally.concurrentCeilingSum[i]! += p));
   if (!panel.engine) return;
 
   const result = panel.engine.run(release);

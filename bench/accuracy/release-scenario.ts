@@ -71,6 +71,8 @@ export interface SimulatedRelease {
   medianMs: number;
   /** The updated hosts' errors each window minute had the release changed nothing, without noise (for the ceiling). */
   expectedErrors: Float64Array;
+  /** The not-updated hosts' errors each window minute, without noise (0 for a before/after release). */
+  expectedControlErrors: Float64Array;
   /** The updated hosts' requests each window minute, without noise. */
   expectedRequests: Float64Array;
 }

@@ -1,6 +1,7 @@
 /**
  * The issue's targets table (issue 11, "Benchmark"; review §4.2): per traffic level, each target with the engine's figure
- * and PASS/FAIL. A fail target above the perfect-counterfactual ceiling says it cannot be met instead of failing.
+ * and PASS/FAIL. A fail target above the perfect-counterfactual ceiling says it cannot be met instead of failing; so does
+ * a canary's target above the concurrent ceiling (the best test on both groups' counts over the same minutes).
  */
 import { CEILING_AT, type Tally } from "./cell-tally.ts";
 import { ceilingPct, type Row } from "./main-table.ts";
@@ -82,15 +83,19 @@ function judge(rows: Row[], rpm: number, t: Target, counts: TargetCount): string
     return `${t.what} – (${goal})`;
   }
   const value = t.measure(row.tally);
-  const ceiling = t.ceilingAt === undefined ? undefined : ceilingPct(row.tally, CEILING_AT.indexOf(t.ceilingAt));
+  const at = t.ceilingAt === undefined ? -1 : CEILING_AT.indexOf(t.ceilingAt);
+  const ceiling = at < 0 ? undefined : ceilingPct(row.tally, at);
+  const concurrent = at < 0 || !t.canary ? undefined : ceilingPct(row.tally, at, "concurrent");
+  const shown = `${ceiling?.toFixed(1)} %${concurrent === undefined ? "" : `, concurrent ${concurrent.toFixed(1)} %`}`;
   const text = `${t.what} ${value === undefined ? "–" : value.toFixed(t.unit === "%" ? 1 : 0)} (${goal})`;
-  if (ceiling !== undefined && t.op === "≥" && ceiling < t.bound - 0.05) {
+  const lowest = Math.min(ceiling ?? Infinity, concurrent ?? Infinity);
+  if (t.op === "≥" && lowest < t.bound - 0.05) {
     counts.impossible++;
-    return `${text} cannot be met: ceiling ${ceiling.toFixed(1)} %`;
+    return `${text} cannot be met: ceiling ${shown}`;
   }
   const ok = value !== undefined && (t.op === "≤" ? value <= t.bound : value >= t.bound - 1e-9);
   counts[ok ? "met" : "missed"]++;
-  return `${text} ${ok ? "PASS" : "**FAIL**"}${ceiling === undefined ? "" : ` [ceiling ${ceiling.toFixed(1)}]`}`;
+  return `${text} ${ok ? "PASS" : "**FAIL**"}${ceiling === undefined ? "" : ` [ceiling ${shown}]`}`;
 }
 
 export function targetSummary(rows: Row[]): { table: string; counts: TargetCount } {
@@ -104,6 +109,8 @@ export function targetSummary(rows: Row[]): { table: string; counts: TargetCount
   const judgedSilent = silent.reduce((s, r) => s + r.tally.judges.engine.decidedAt.length, 0);
   const never = `Never pass a window without data: ${passedSilent} passes of ${judgedSilent} releases with no traffic after the deploy or at all — ${passedSilent === 0 && judgedSilent > 0 ? "PASS" : judgedSilent === 0 ? "not run" : "**FAIL**"}.`;
   const summary = `Targets met ${counts.met}, missed ${counts.missed}, beyond their ceiling ${counts.impossible}, not run ${counts.notRun}. `
-    + `Ceilings: the power of an exact one-sided Poisson test (α ${pct(1, 100)} %) with the counterfactual rate known, at the window the target names.`;
+    + `Ceilings: the power of an exact one-sided Poisson test (α ${pct(1, 100)} %) with the counterfactual rate known, at the window the target names; `
+    + "for a canary also the concurrent ceiling: the randomized conditional binomial test (UMP unbiased; Lehmann & Romano §4.5) on both groups' "
+    + "counts over those minutes at the same α, the groups' usual ratio known, no wander between them.";
   return { table: `${table}\n\n${never}\n\n${summary}`, counts };
 }

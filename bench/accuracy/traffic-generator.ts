@@ -34,6 +34,7 @@ export class TrafficGenerator {
   private readonly hostRequests: Int32Array;
   private readonly historyMedian: Float64Array;
   private readonly expected: Float64Array;
+  private readonly expectedControl: Float64Array;
   private readonly expectedRequests: Float64Array;
 
   constructor(private readonly plan: WindowPlan, private readonly historyMinutes: number = MODEL.historyMinutes) {
@@ -47,6 +48,7 @@ export class TrafficGenerator {
     this.hostRequests = new Int32Array(HOSTS * m);
     this.historyMedian = new Float64Array(m);
     this.expected = new Float64Array(total);
+    this.expectedControl = new Float64Array(total);
     this.expectedRequests = new Float64Array(total);
   }
 
@@ -75,6 +77,7 @@ export class TrafficGenerator {
     }
     const treatedShare = shares.reduce((acc, w, h) => acc + (group[h] === 1 ? w : 0), 0);
     const treatedErrors = shares.reduce((acc, w, h) => acc + (group[h] === 1 ? w * hostErrors[h]! : 0), 0);
+    const controlErrors = shares.reduce((acc, w, h) => acc + (group[h] === 0 ? w * hostErrors[h]! : 0), 0);
     const slowAfter = spec.latency.kind === "tail" ? tailShare(spec.latency.rise) : MODEL.slowShare;
     const scaleAfter = spec.latency.kind === "scale" ? 1 + spec.latency.rise : 1;
 
@@ -122,6 +125,7 @@ export class TrafficGenerator {
       const { median, load, daily } = step(hm + i, silent, after ? spec.errorFactor : 1, spec.level?.errors?.[i] ?? 1, errors);
       this.expectedRequests[i] = silent ? 0 : spec.rpm * load * treatedShare;
       this.expected[i] = this.expectedRequests[i]! * baseErrorRate * daily * (treatedErrors / treatedShare);
+      this.expectedControl[i] = silent ? 0 : spec.rpm * load * baseErrorRate * daily * controlErrors;
       const levelled = median * (spec.level?.latency?.[i] ?? 1);
       minute.hist.fill(0);
       minute.groupHist[0].fill(0);
@@ -163,7 +167,7 @@ export class TrafficGenerator {
     this.drawHistoryExceedances(thresholdBucket, group, hostLatency, rng);
     return {
       minutes: this.minutes, deployAt, history: h2, thresholdBucket, historyStart: EPOCH + startOfDay * 60_000, treatedShare, ephemeral,
-      baseErrorRate, medianMs, expectedErrors: this.expected, expectedRequests: this.expectedRequests,
+      baseErrorRate, medianMs, expectedErrors: this.expected, expectedControlErrors: this.expectedControl, expectedRequests: this.expectedRequests,
     };
   }
 
