@@ -40,12 +40,15 @@ export const LEVEL_STEP_MINUTES = 5;
  * The capped count of a growing window: each minute cut at cap × its expected events, times the window's level — the
  * median of the minutes' events ÷ expected when that median is beyond `cap.multiple` (most minutes are beyond the cut:
  * not a burst), else 1. Minutes expecting nothing are left out of the median. add() minute by minute; rescale()
- * re-reads the median and re-cuts every minute so far (O(minutes)); between rescales new minutes are cut at the last level.
+ * re-reads the median and, when the level moved, re-cuts every minute so far (O(minutes)); between rescales new minutes
+ * are cut at the last level.
  */
 export class WindowCap {
   private readonly events: number[] = [];
   private readonly expected: number[] = [];
   private readonly ratios: number[] = [];
+  /** Minutes whose ratio is beyond cap.multiple: under half of them, the median is not, and the level stays 1. */
+  private above = 0;
   private level = 1;
   sum = 0;
 
@@ -54,26 +57,27 @@ export class WindowCap {
   add(events: number, expected: number): void {
     this.events.push(events);
     this.expected.push(expected);
-    if (expected > 0) insertSorted(this.ratios, events / expected);
+    if (expected > 0) {
+      const ratio = events / expected;
+      this.ratios.push(ratio);
+      if (ratio > this.cap.multiple) this.above++;
+    }
     this.sum += cappedEvents(events, this.level * expected, this.cap);
   }
 
   rescale(): void {
-    const r = this.ratios, n = r.length;
-    const median = n === 0 ? 1 : n % 2 === 1 ? r[(n - 1) / 2]! : (r[n / 2 - 1]! + r[n / 2]!) / 2;
-    this.level = median > this.cap.multiple ? median : 1;
+    const n = this.ratios.length;
+    let level = 1;
+    if (2 * this.above >= n && n > 0) {
+      const r = Float64Array.from(this.ratios).sort();
+      const median = n % 2 === 1 ? r[(n - 1) / 2]! : (r[n / 2 - 1]! + r[n / 2]!) / 2;
+      if (median > this.cap.multiple) level = median;
+    }
+    // Every minute so far was cut at the current level already: only a new level changes the sum.
+    if (level === this.level) return;
+    this.level = level;
     let sum = 0;
     for (let i = 0; i < this.events.length; i++) sum += cappedEvents(this.events[i]!, this.level * this.expected[i]!, this.cap);
     this.sum = sum;
   }
-}
-
-function insertSorted(xs: number[], x: number): void {
-  let lo = 0, hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  xs.splice(lo, 0, x);
 }

@@ -6,7 +6,7 @@
  * Minutes are placed in the cycles by epoch time in UTC; history starts on a whole minute.
  */
 import type { MinuteCounts } from "./sequential-types.ts";
-import { shrunkProfile } from "./seasonal-profile.ts";
+import { shrunkProfile, type SeasonalProfile } from "./seasonal-profile.ts";
 
 export const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000, DAY_MS = 86_400_000;
@@ -70,8 +70,20 @@ export function supportsKind(s: MinuteSeries, origin: number, kind: ForecastKind
   return origin >= (kind === "level" ? LEVEL_MINUTES : BEFORE_DEPLOY_MINUTES);
 }
 
-function profile(s: MinuteSeries, origin: number, bins: number, binMs: number, maxBlocks: number, binOf: (ms: number) => number) {
+/** Profiles already fitted on one series, by cycle length and last whole cycle: origins within one hour share them. */
+export type ProfileMemo = Map<string, SeasonalProfile>;
+
+function profile(s: MinuteSeries, origin: number, bins: number, binMs: number, maxBlocks: number, binOf: (ms: number) => number, memo?: ProfileMemo) {
   const { first, end } = wholeCycles(s, origin, binMs);
+  const key = `${binMs}:${end}`;
+  const known = memo?.get(key);
+  if (known) return known;
+  const fitted = fitProfile(s, first, end, bins, binMs, maxBlocks, binOf);
+  memo?.set(key, fitted);
+  return fitted;
+}
+
+function fitProfile(s: MinuteSeries, first: number, end: number, bins: number, binMs: number, maxBlocks: number, binOf: (ms: number) => number): SeasonalProfile {
   const blocks = Math.min(maxBlocks, Math.floor((end - first) / bins));
   const events = new Float64Array(blocks * bins), exposure = new Float64Array(blocks * bins);
   for (let b = 0; b < blocks; b++) {
@@ -86,8 +98,8 @@ function profile(s: MinuteSeries, origin: number, bins: number, binMs: number, m
   return shrunkProfile(events, exposure, blocks, bins);
 }
 
-/** Fits forecaster `kind` on the minutes before `origin` only. */
-export function fitForecaster(s: MinuteSeries, origin: number, kind: ForecastKind): Forecaster {
+/** Fits forecaster `kind` on the minutes before `origin` only (`memo`: profiles shared across origins of one series). */
+export function fitForecaster(s: MinuteSeries, origin: number, kind: ForecastKind, memo?: ProfileMemo): Forecaster {
   const hourLog = new Float64Array(24), dayLog = new Float64Array(7);
   if (kind === "before_deploy") {
     const from = Math.max(0, origin - BEFORE_DEPLOY_MINUTES);
@@ -97,12 +109,12 @@ export function fitForecaster(s: MinuteSeries, origin: number, kind: ForecastKin
   }
   let profileVariance = 0;
   if (kind === "daily" || kind === "daily_weekly") {
-    const daily = profile(s, origin, 24, HOUR_MS, DAILY_MAX_DAYS, hourOfDay);
+    const daily = profile(s, origin, 24, HOUR_MS, DAILY_MAX_DAYS, hourOfDay, memo);
     hourLog.set(daily.logFactors);
     profileVariance += daily.variance;
   }
   if (kind === "daily_weekly") {
-    const weekly = profile(s, origin, 7, DAY_MS, WEEKLY_MAX_WEEKS, dayOfWeek);
+    const weekly = profile(s, origin, 7, DAY_MS, WEEKLY_MAX_WEEKS, dayOfWeek, memo);
     dayLog.set(weekly.logFactors);
     profileVariance += weekly.variance;
   }
