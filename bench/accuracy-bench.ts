@@ -44,7 +44,7 @@ async function main() {
   const plan = planOf(rule);
   const panel = await buildPanel(rule);
   const cells = buildCells({
-    unchanged: Math.ceil(1000 * scale), changed: Math.ceil(200 * scale), canaryUnchanged: Math.ceil(300 * scale), silent: Math.ceil(50 * scale),
+    unchanged: Math.ceil(1000 * scale), changed: Math.ceil(200 * scale), doubling: Math.ceil(600 * scale), canaryUnchanged: Math.ceil(300 * scale), silent: Math.ceil(50 * scale),
   });
   const nabFiles = existsSync(NAB_DIR) && !process.argv.includes("--no-nab") ? loadNab(NAB_DIR) : undefined;
   // A quick look keeps every (1/scale)-th NAB placement, so --scale shrinks the NAB part too.

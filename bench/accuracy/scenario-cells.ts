@@ -57,10 +57,14 @@ export function isUnchanged(e: Effect): boolean {
   return e.errorFactor === 1 && e.latency.kind === "none";
 }
 
-export function buildCells(scale: { unchanged: number; changed: number; canaryUnchanged: number; silent: number }): Cell[] {
+/** The before/after doubling: the detect floor, where the fail, miss and hold targets all sit. */
+const isDoubling = (e: Effect) => e.errorFactor === 2 && e.latency.kind === "none";
+
+export function buildCells(scale: { unchanged: number; changed: number; doubling: number; canaryUnchanged: number; silent: number }): Cell[] {
   const cells: Cell[] = [];
   for (const effect of EFFECTS) {
-    for (const rpm of TRAFFIC_LEVELS) cells.push({ effect, rpm, traffic: "normal", releases: isUnchanged(effect) ? scale.unchanged : scale.changed });
+    const releases = isUnchanged(effect) ? scale.unchanged : isDoubling(effect) ? scale.doubling : scale.changed;
+    for (const rpm of TRAFFIC_LEVELS) cells.push({ effect, rpm, traffic: "normal", releases });
   }
   for (const canary of CANARIES) {
     for (const effect of CANARY_EFFECTS) {

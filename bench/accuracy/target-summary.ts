@@ -10,6 +10,14 @@ import { TRAFFIC_LEVELS, type Cell } from "./scenario-cells.ts";
 
 type Level = (typeof TRAFFIC_LEVELS)[number];
 
+/** Wilson score interval at 95 % for a share p of n (Wilson 1927, JASA 22). */
+export function wilsonInterval(p: number, n: number): { low: number; high: number } {
+  const z = 1.959963984540054, z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
+
 interface Target {
   what: string;
   /** Which cell: an effect label and a design (undefined: before/after; else hosts updated and shared wander). */
@@ -71,6 +79,8 @@ function matches(cell: Cell, rpm: number, t: Target): boolean {
 export interface TargetCount {
   met: number;
   missed: number;
+  /** Missed, but with the bound inside the figure's 95 % interval: more releases could tip it either way. */
+  missedWithinNoise: number;
   impossible: number;
   notRun: number;
 }
@@ -87,7 +97,9 @@ function judge(rows: Row[], rpm: number, t: Target, counts: TargetCount): string
   const ceiling = at < 0 ? undefined : ceilingPct(row.tally, at);
   const concurrent = at < 0 || !t.canary ? undefined : ceilingPct(row.tally, at, "concurrent");
   const shown = `${ceiling?.toFixed(1)} %${concurrent === undefined ? "" : `, concurrent ${concurrent.toFixed(1)} %`}`;
-  const text = `${t.what} ${value === undefined ? "–" : value.toFixed(t.unit === "%" ? 1 : 0)} (${goal})`;
+  const interval = value === undefined || t.unit !== "%" ? undefined : wilsonInterval(value / 100, row.tally.n);
+  const text = `${t.what} ${value === undefined ? "–" : value.toFixed(t.unit === "%" ? 1 : 0)}`
+    + `${interval === undefined ? "" : ` [${(100 * interval.low).toFixed(1)}–${(100 * interval.high).toFixed(1)}]`} (${goal})`;
   const lowest = Math.min(ceiling ?? Infinity, concurrent ?? Infinity);
   if (t.op === "≥" && lowest < t.bound - 0.05) {
     counts.impossible++;
@@ -95,11 +107,12 @@ function judge(rows: Row[], rpm: number, t: Target, counts: TargetCount): string
   }
   const ok = value !== undefined && (t.op === "≤" ? value <= t.bound : value >= t.bound - 1e-9);
   counts[ok ? "met" : "missed"]++;
+  if (!ok && interval !== undefined && t.bound / 100 >= interval.low && t.bound / 100 <= interval.high) counts.missedWithinNoise++;
   return `${text} ${ok ? "PASS" : "**FAIL**"}${ceiling === undefined ? "" : ` [ceiling ${shown}]`}`;
 }
 
 export function targetSummary(rows: Row[]): { table: string; counts: TargetCount } {
-  const counts: TargetCount = { met: 0, missed: 0, impossible: 0, notRun: 0 };
+  const counts: TargetCount = { met: 0, missed: 0, missedWithinNoise: 0, impossible: 0, notRun: 0 };
   const header = ["traffic", "unchanged: false fail / hold / median decision", "errors ×2: fail / miss / hold", "errors ×5", "p95 +25 %: all slower / tail only"];
   const table = markdownTable(header, TRAFFIC_LEVELS.map((rpm) => [
     `${rpm} rpm`, ...targetsAt(rpm).map((group) => group.map((t) => judge(rows, rpm, t, counts)).join(" · ")),
@@ -108,7 +121,8 @@ export function targetSummary(rows: Row[]): { table: string; counts: TargetCount
   const passedSilent = silent.reduce((s, r) => s + r.tally.judges.engine.pass + r.tally.judges.engine.warn, 0);
   const judgedSilent = silent.reduce((s, r) => s + r.tally.judges.engine.decidedAt.length, 0);
   const never = `Never pass a window without data: ${passedSilent} passes of ${judgedSilent} releases with no traffic after the deploy or at all — ${passedSilent === 0 && judgedSilent > 0 ? "PASS" : judgedSilent === 0 ? "not run" : "**FAIL**"}.`;
-  const summary = `Targets met ${counts.met}, missed ${counts.missed}, beyond their ceiling ${counts.impossible}, not run ${counts.notRun}. `
+  const summary = `Targets met ${counts.met}, missed ${counts.missed} (${counts.missedWithinNoise} of them with the target inside the figure's 95 % interval), `
+    + `beyond their ceiling ${counts.impossible}, not run ${counts.notRun}. In brackets: the Wilson 95 % interval of each share over the cell's releases. `
     + `Ceilings: the power of an exact one-sided Poisson test (α ${pct(1, 100)} %) with the counterfactual rate known, at the window the target names; `
     + "for a canary also the concurrent ceiling: the randomized conditional binomial test (UMP unbiased; Lehmann & Romano §4.5) on both groups' "
     + "counts over those minutes at the same α, the groups' usual ratio known, no wander between them.";
