@@ -14,6 +14,7 @@ import { combineSequential, type SignalStanding } from "../../src/analysis/seque
 import type { MinuteCounts, RateEvidence, SequentialResult, SequentialSettings } from "../../src/analysis/sequential/sequential-types.ts";
 import { BUCKETS, emptyDense } from "../../src/telemetry/latency-histogram.ts";
 import { sequentialSettings, signalAlpha } from "../../src/verdicts/sequential-settings.ts";
+import { LATENCY_HISTORY_DAYS } from "./traffic-generator.ts";
 import type { Outcome } from "./interim-schedule.ts";
 import type { SimulatedRelease } from "./release-scenario.ts";
 
@@ -128,14 +129,14 @@ export class SequentialEngineJudge {
   }
 }
 
-/** The latency signal's evidence: a day of exceedances, the baseline hour's histogram and the candidate's minutes. */
+/** The latency signal's evidence: 3 days of exceedances, the baseline hour's histogram and the candidate's minutes. */
 export function latencyEvidence(r: SimulatedRelease): LatencyEvidence {
   const window = LATENCY_PLAN.maxMaxMinutes, deploy = r.deployAt;
   const group = r.treatedShare < 1 ? 1 : null;
   // As the evaluator (sequential-evidence.ts#latencyHosts): named updated hosts against their own history and hour
   // before; fresh pods (a version comparison, no hosts named) against the whole service before the deploy.
   const own = group !== null && !r.ephemeral;
-  const exceed = rateEvidence(r, "exceed", window, 1);
+  const exceed = rateEvidence(r, "exceed", window, LATENCY_HISTORY_DAYS);
   delete exceed.concurrent;
   const baseline = emptyDense();
   for (let i = 0; i < deploy; i++) (own ? r.minutes[i]!.groupHist[1] : r.minutes[i]!.hist).forEach((c, b) => (baseline[b]! += c));

@@ -14,8 +14,9 @@ import { binomial, Burst, driftProcess, HostWander } from "./wander-process.ts";
 const HOSTS = MODEL.hostLatency.length;
 /** Monday 2026-01-05 00:00 UTC: history starts on this day at a random minute, which places the daily cycle. */
 const EPOCH = Date.UTC(2026, 0, 5);
-/** Latency history as the evaluator reads it (src/verdicts/sequential-evidence.ts): one day. */
-export const EXCEEDANCE_HISTORY_MINUTES = 1440;
+/** Latency history as the evaluator reads it (src/verdicts/sequential-evidence.ts#latencyHistory): up to 3 days. */
+export const LATENCY_HISTORY_DAYS = 3;
+const EXCEEDANCE_HISTORY_MINUTES = LATENCY_HISTORY_DAYS * 1440;
 
 const tailShares = new Map<number, number>();
 /** Calibrated once per effect on evenly loaded hosts; the report prints the p95 change each cell really got. */
@@ -172,8 +173,8 @@ export class TrafficGenerator {
   }
 
   /**
-   * Exceedances per history minute: Binomial(requests, P(latency > threshold)) per host from the analytic mixture. Only
-   * the last day is drawn (zeros before it): the evaluator reads one day of latency history, and this is the costliest loop.
+   * Exceedances per history minute: Binomial(requests, P(latency > threshold)) per host from the analytic mixture, over
+   * the latency history the evaluator reads (zeros before it; this is the costliest loop).
    */
   private drawHistoryExceedances(thresholdBucket: number, group: Int8Array, hostLatency: number[], rng: RandomSource): void {
     const { exceed } = this.history;

@@ -171,7 +171,7 @@ export class SequentialEvidenceReader {
     return undefined;
   }
 
-  /** Latency history: requests slower than the pre-deploy p95 per minute (a day is plenty for latency's small wander). */
+  /** Latency history: requests slower than the pre-deploy p95 per minute, up to 3 days (the A/A wander's full assurance). */
   async latencyHistory(s: EvidenceScope, bucket: number): Promise<Omit<RateEvidence, "candidate">> {
     const h = this.historySpan(s, Math.min(s.historyDays, 3));
     // Only minutes with latencies are read, so the first one read is where the history starts: no silent days to skip.
