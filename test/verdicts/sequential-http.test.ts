@@ -266,7 +266,10 @@ describe("explicit reference windows in the sequential engine", () => {
       // Against the forecast (0.5 %) a fourfold rise fails; against the week before (4 %) it is no rise. The silent
       // week between the two blocks leaves the wander unmeasurable, so a pass is not asked for here.
       expect(v.status).not.toBe("fail");
-      expect(errors.reason).toMatch(/3\.9\d % expected from the reference window/);
+      // The week before's 4 % (give or take its minutes' noise), not the forecast's 0.5 %.
+      const expected = Number(/([\d.]+) % expected from the reference window/.exec(errors.reason ?? "")?.[1]);
+      expect(expected, errors.reason).toBeGreaterThan(3);
+      expect(expected, errors.reason).toBeLessThan(6);
     } finally {
       svc.close();
       rmSync(dir, { recursive: true, force: true });

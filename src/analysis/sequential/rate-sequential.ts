@@ -6,6 +6,7 @@
  */
 import type { DesignKind, MinuteCounts, RateEvidence, SequentialResult, SequentialSettings, WanderCalibration } from "./sequential-types.ts";
 import { calibrateWander, historyFrequency, tau2At } from "./aa-wander.ts";
+import { shrinkToFleet } from "./fleet-wander.ts";
 import { BOUNDARY_TABLE, boundariesFor, failZAt, TABLE_ALPHA, TABLE_BETA, type BoundaryPair, type BoundaryRow } from "./boundaries.ts";
 import { type ConcurrentModel, fitConcurrent, judgeConcurrent } from "./concurrent-judge.ts";
 import { BURST_CAP, type BurstCap, capFor, WindowCap } from "./burst-winsor.ts";
@@ -67,7 +68,9 @@ export function fitRateBaseline(
   const forecast = fitForecaster(series, series.length, kind);
   const expectedRate = forecastRate(forecast, [], evidence.candidateStart, 0);
   const expectedEventsPerMinute = expectedRate * recentExposurePerMinute(evidence.history);
-  const { calibration, lowAssurance: shortHistory } = calibrateWander(series, kind, settings.plan.maxMaxMinutes, undefined, BURST_CAP);
+  const own = calibrateWander(series, kind, settings.plan.maxMaxMinutes, undefined, BURST_CAP);
+  // Under 3 days τ² already leans on the fleet's 30-minute figure (aa-wander.ts); from 3 days, on its curve by window length.
+  const shortHistory = own.lowAssurance, calibration = shortHistory ? own.calibration : shrinkToFleet(own.calibration);
   const maxMinutes = resolvingMaxMinutes(settings.plan, expectedEventsPerMinute, calibration, forecast.varLog, settings.detect);
   const days = (series.length / 1440).toFixed(1);
   const base = { maxMinutes, expectedRate, expectedEventsPerMinute, forecast, calibration, burstCap: BURST_CAP };
