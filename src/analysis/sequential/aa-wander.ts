@@ -27,6 +27,7 @@ export interface WanderFit {
 /** With `cap`, each scored minute's events are cut as the judged candidate's are (burst-winsor.ts). */
 export function calibrateWander(s: MinuteSeries, kind: ForecastKind, maxMinutes: number, priorTau2 = FLEET_TAU2, cap?: BurstCap): WanderFit {
   const squares = new Float64Array(maxMinutes), noise = new Float64Array(maxMinutes), counts = new Float64Array(maxMinutes);
+  const fourths = new Float64Array(maxMinutes);
   const at30: number[] = [];
   const profiles: ProfileMemo = new Map();
   for (let origin = s.length - AA_STEP_MINUTES; origin > 0 && supportsKind(s, origin, kind); origin -= AA_STEP_MINUTES) {
@@ -52,6 +53,7 @@ export function calibrateWander(s: MinuteSeries, kind: ForecastKind, maxMinutes:
       if (n <= 0) continue;
       const logRatio = Math.log((e + 0.5) / n) - Math.log((f.level * weighted) / n);
       squares[t - 1] = squares[t - 1]! + logRatio * logRatio;
+      fourths[t - 1] = fourths[t - 1]! + logRatio ** 4;
       noise[t - 1] = noise[t - 1]! + 1 / (e + 0.5) + f.varLog;
       counts[t - 1] = counts[t - 1]! + 1;
       if (t === FREQUENCY_MINUTES) at30.push(logRatio);
@@ -70,7 +72,9 @@ export function calibrateWander(s: MinuteSeries, kind: ForecastKind, maxMinutes:
   }
   const aaLogRatios = Float64Array.from(at30).sort();
   const pairs = counts[Math.min(FREQUENCY_MINUTES, maxMinutes) - 1] ?? 0;
-  return { calibration: { tau2ByMinutes, pairs, historyMinutes: s.length, aaLogRatios }, lowAssurance };
+  // A mean square's precision falls with the log ratios' kurtosis κ: Var ≈ (κ − 1)·σ⁴ / k, which is 2σ⁴ / k when normal.
+  const kurtosisShare = Float64Array.from(counts, (k, i) => (k > 0 && squares[i]! > 0 ? Math.min(1, 2 / ((k * fourths[i]!) / squares[i]! ** 2 - 1)) : 1));
+  return { calibration: { tau2ByMinutes, pairs, historyMinutes: s.length, aaLogRatios, kurtosisShare }, lowAssurance };
 }
 
 /** τ² at a window of `minutes` (the longest calibrated one beyond the maximum). */

@@ -2,10 +2,11 @@
  * The A/A wander of long windows rests on few independent windows (3 days hold 18 four-hour ones), so a service's own
  * τ²(t) is noisy exactly where the longest looks need it: in the accuracy benchmark, services with the same wander
  * got τ²(240) from 0 to 0.025 (p10–p90). Each τ²(t) is therefore shrunk toward the fleet's curve, weighing the
- * service's own estimate by its independent windows (A/A pairs × 30 / t, at most the pairs) and the curve as FLEET_WINDOWS
- * more — the random-effects compromise of DerSimonian & Laird (1986) and, for the weights, of empirical Bayes (Efron &
- * Morris 1975, JASA 70). Short windows (144 of them in 3 days) keep their own estimate; a 4-hour window meets the curve
- * halfway with 3 days of history and at a third with 7.
+ * service's own estimate by its independent windows (A/A pairs × 30 / t, at most the pairs, times 2 / (κ − 1) for the
+ * log ratios' kurtosis κ: a few error bursts make a mean square far less precise than its count says) and the curve as
+ * FLEET_WINDOWS more — the random-effects compromise of DerSimonian & Laird (1986) and, for the weights, of empirical
+ * Bayes (Efron & Morris 1975, JASA 70). Short windows (144 of them in 3 days) mostly keep their own estimate; a 4-hour
+ * window meets the curve about halfway with 3 days of history and at a third with 7.
  */
 import type { WanderCalibration } from "./sequential-types.ts";
 import { AA_STEP_MINUTES } from "./aa-wander.ts";
@@ -39,7 +40,7 @@ export function shrinkToFleet(calibration: WanderCalibration, windows = FLEET_WI
   const own = calibration.tau2ByMinutes;
   const tau2ByMinutes = own.map((tau2, i) => {
     const minutes = i + 1;
-    const independent = calibration.pairs * Math.min(1, AA_STEP_MINUTES / minutes);
+    const independent = calibration.pairs * Math.min(1, AA_STEP_MINUTES / minutes) * (calibration.kurtosisShare?.[i] ?? 1);
     return (independent * tau2 + windows * fleetTau2At(minutes)) / (independent + windows);
   });
   return { ...calibration, tau2ByMinutes };

@@ -89,6 +89,8 @@ export interface WanderCalibration {
   historyMinutes: number;
   /** Sorted A/A log ratios at the 30-minute window: "a rise this large appears in about 1 in N unchanged windows". */
   aaLogRatios: Float64Array;
+  /** Per window length, 2 / (κ − 1) for the A/A log ratios' kurtosis κ (at most 1): the share of the windows' precision a normal sample would have. */
+  kurtosisShare?: Float64Array;
 }
 
 /** The result of judging one signal over the looks so far. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { calibrateWander } from "../../../src/analysis/sequential/aa-wander.ts";
 import { FLEET_WANDER_CURVE, FLEET_WINDOWS, fleetTau2At, shrinkToFleet } from "../../../src/analysis/sequential/fleet-wander.ts";
+import { indexSeries } from "../../../src/analysis/sequential/forecast-baseline.ts";
 import type { WanderCalibration } from "../../../src/analysis/sequential/sequential-types.ts";
 
 const calibration = (tau2: number, pairs: number): WanderCalibration => ({
@@ -44,5 +46,32 @@ describe("shrinking a service's A/A wander toward the fleet's", () => {
   it("leaves the A/A log ratios (the '1 in N windows' sentence) as they were", () => {
     const own = { ...calibration(0.02, 144), aaLogRatios: Float64Array.of(-0.1, 0, 0.2) };
     expect(shrinkToFleet(own).aaLogRatios).toBe(own.aaLogRatios);
+  });
+});
+
+describe("the A/A estimate's precision under a heavy tail", () => {
+  const START = Date.UTC(2024, 0, 1, 0, 3);
+  // Poisson-like noise around 10 errors a minute from a fixed pseudo-random sequence, optionally with 3-minute ×8
+  // bursts at random times about every 4 hours.
+  const series = (bursts: boolean) => {
+    let seed = 7;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    return indexSeries(Array.from({ length: 3 * 1440 }, () => ({ events: 10 + Math.round(6 * (next() + next() - 1)), exposure: 1000 }))
+      .map((m, i) => (bursts && i % 240 >= 237 && (Math.floor(i / 240) * 7) % 3 === 0 ? { ...m, events: 80 } : m)), START);
+  };
+
+  it("counts a calm service's windows whole and a bursty one's as a fraction (2 / (κ − 1) of them)", () => {
+    const calm = calibrateWander(series(false), "before_deploy", 60).calibration.kurtosisShare!;
+    const bursty = calibrateWander(series(true), "before_deploy", 60).calibration.kurtosisShare!;
+    expect(calm[9]).toBeGreaterThan(0.7);
+    expect(bursty[9]).toBeLessThan(0.5 * calm[9]!);
+  });
+
+  it("so a bursty service's estimate leans further on the fleet's curve", () => {
+    const own = calibrateWander(series(true), "before_deploy", 60).calibration;
+    const shrunk = shrinkToFleet(own).tau2ByMinutes[9]!;
+    const asIfNormal = shrinkToFleet({ ...own, kurtosisShare: undefined }).tau2ByMinutes[9]!;
+    const fleet = fleetTau2At(10);
+    expect(Math.abs(shrunk - fleet)).toBeLessThan(Math.abs(asIfNormal - fleet));
   });
 });
