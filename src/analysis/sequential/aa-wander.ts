@@ -72,9 +72,17 @@ export function calibrateWander(s: MinuteSeries, kind: ForecastKind, maxMinutes:
   }
   const aaLogRatios = Float64Array.from(at30).sort();
   const pairs = counts[Math.min(FREQUENCY_MINUTES, maxMinutes) - 1] ?? 0;
-  // A mean square's precision falls with the log ratios' kurtosis κ: Var ≈ (κ − 1)·σ⁴ / k, which is 2σ⁴ / k when normal.
-  const kurtosisShare = Float64Array.from(counts, (k, i) => (k > 0 && squares[i]! > 0 ? Math.min(1, 2 / ((k * fourths[i]!) / squares[i]! ** 2 - 1)) : 1));
+  const kurtosisShare = Float64Array.from(counts, (k, i) => normalShare(k, squares[i]!, fourths[i]!));
   return { calibration: { tau2ByMinutes, pairs, historyMinutes: s.length, aaLogRatios, kurtosisShare }, lowAssurance };
+}
+
+/**
+ * The share of k windows' precision a normal sample of k would give their mean square: its variance is about
+ * (κ − 1)·σ⁴ / k for kurtosis κ (estimated as k·Σx⁴ / (Σx²)²), 2σ⁴ / k when normal; at most 1.
+ */
+function normalShare(k: number, sumSquares: number, sumFourths: number): number {
+  if (!(k > 0 && sumSquares > 0)) return 1;
+  return Math.min(1, 2 / ((k * sumFourths) / sumSquares ** 2 - 1));
 }
 
 /** τ² at a window of `minutes` (the longest calibrated one beyond the maximum). */

@@ -44,8 +44,9 @@ export const TABLE_BETA = 0.05;
  * 0.08, 41.2 / 79.0 / 86.2 / 90.8, 3.0 / 6.9 / 5.5 / 4.7, 32.5 / 4.4 / 0.8 / 0.1). Accuracy report (34,286 releases,
  * 600 doublings a level): ×2 failed 43.3 / 82.5 / 91.3 / 94.0 % (was 43.3 / 77.3 / 88.2 / 92.3), misses 3.5 / 7.5 / 6.7 /
  * 5.8 % (4.3 / 8.3 / 6.3 / 4.8), 25 targets met (23); with the windows also weighed by their kurtosis (fleet-wander.ts)
- * the calibration is the same pair (3.28/2.36) and 26 targets (×5 within 10 minutes at 1000 rpm 99.5 → 100 %). The same calibration with misses within beta at every level
- * (`--miss-per-rpm`, pass z 2.48) also met 25: misses 2.2 / 5.7 / 5.2 / 4.3 % but the 100-rpm median decision 35 min.
+ * the calibration is the same pair (3.28/2.36) and 26 targets (×5 within 10 minutes at 1000 rpm 99.5 → 100 %). The same
+ * calibration with misses within beta at every level (`--miss-per-rpm`, pass z 2.48) also met 25: misses 2.2 / 5.7 /
+ * 5.2 / 4.3 % but the 100-rpm median decision 35 min.
  * The table before the fleet curve (3.19/2.96 at 30 and 60, 3.60/2.66 at 120, 3.46/2.40 at 240) was calibrated by
  * `npm run bench:calibrate -- --signal=errors --unchanged=4000 --floor=1200` (training seed 7700001, not the accuracy
  * report's): before/after releases at 20/100/300/1000 rpm pooled, 16,000 unchanged (false fails ≤ alpha 0.005) and 4,800
