@@ -52,8 +52,9 @@ export function calibrateWander(s: MinuteSeries, kind: ForecastKind, maxMinutes:
       const n = s.cumExposure[j + 1]! - s.cumExposure[origin]!;
       if (n <= 0) continue;
       const logRatio = Math.log((e + 0.5) / n) - Math.log((f.level * weighted) / n);
-      squares[t - 1] = squares[t - 1]! + logRatio * logRatio;
-      fourths[t - 1] = fourths[t - 1]! + logRatio ** 4;
+      const square = logRatio * logRatio;
+      squares[t - 1] = squares[t - 1]! + square;
+      fourths[t - 1] = fourths[t - 1]! + square * square;
       noise[t - 1] = noise[t - 1]! + 1 / (e + 0.5) + f.varLog;
       counts[t - 1] = counts[t - 1]! + 1;
       if (t === FREQUENCY_MINUTES) at30.push(logRatio);
