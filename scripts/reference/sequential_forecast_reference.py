@@ -115,10 +115,17 @@ look = 30
 e = candidate[:look, 0].sum(); n = candidate[:look, 1].sum()
 fr = rate(f, candidate, cand_start, look)
 L = np.log((e + 0.5) / n) - np.log(fr)
-V = 1 / (e + 0.5) + f["var_log"] + tau2[look - 1]
-z = L / np.sqrt(V)
-# the monotone envelope over baseline counts is not active here: z already falls with the baseline's count
-assert L / 2 - 1 - (V - 1 / (f["events"] + 0.5)) * (f["events"] + 0.5) <= 0
+V = 1 / (e + 0.5) + f["var_log"] + tau2[look - 1]  # the Wald sd the verdict's interval shows
+mu = fr * n
+# the fail z: the count's log variance matched to the Poisson signed-root deviance under the forecast's mean
+count_var = lambda m: 1 / np.cbrt((e + 0.5) ** 2 * (m + 0.5))
+z = L / np.sqrt(count_var(mu) + f["var_log"] + tau2[look - 1])
+# the monotone envelope over baseline counts u = u0·e^s (the expected count scales with u) is not active here
+u0 = f["events"] + 0.5
+rest = f["var_log"] - 1 / u0 + tau2[look - 1]
+s_grid = np.linspace(0, max(L, 0), 2001)
+z_grid = (L - s_grid) / np.sqrt(rest + 1 / (u0 * np.exp(s_grid)) + count_var(mu * np.exp(s_grid)))
+assert z_grid.max() <= z + 1e-12
 
 out = {
     "source": "scripts/reference/sequential_forecast_reference.py (numpy, scipy.stats.norm)",

@@ -80,7 +80,8 @@ describe("sequential error-rate judge", () => {
       judgeLook(10, events, 300, { rate: (baselineEvents + 0.5) / 300, varLog: 1 / (baselineEvents + 0.5), tau2: 0.04, events: baselineEvents }, ERROR_SETTINGS, bounds);
     expect(look(1, 34).decision).toBe("fail");
     expect(look(0, 34).decision).toBe("fail");
-    expect(look(0, 34).z).toBeGreaterThanOrEqual(look(1, 34).z);
+    // The envelope's supremum is found numerically: equal up to rounding where the one-error baseline is its maximum.
+    expect(look(0, 34).z).toBeGreaterThanOrEqual(look(1, 34).z - 1e-12);
     // 0 → 6 has an exact conditional p of 1/64: not a fail.
     expect(look(0, 6).decision).toBe("none");
   });

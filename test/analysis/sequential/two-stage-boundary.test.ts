@@ -32,9 +32,9 @@ describe("two-stage fail boundary", () => {
     expect(boundariesFor(240, 0.005, 0.05, [{ maxMinutes: 240, failZ: 4, passZ: 2, source: "benchmark" }]).earlyFailZ).toBeUndefined();
   });
 
-  it("does not fail a 3-minute ×3 error burst in the early looks that one constant at the late z fails", () => {
-    // Minutes 5–7 at 3 % errors, the rest at the baseline's 1 %: 48 errors for 30 expected at 10 minutes (z ≈ 3.1).
-    const burst = minutes(240, (m) => (m >= 5 && m < 8 ? 9 : 3));
+  it("does not fail a 3-minute ×3.7 error burst in the early looks that one constant at the late z fails", () => {
+    // Minutes 5–7 at 3.7 % errors, the rest at the baseline's 1 %: 54 errors for 30 expected at 10 minutes (z ≈ 3.7).
+    const burst = minutes(240, (m) => (m >= 5 && m < 8 ? 11 : 3));
     const rules = ERROR_SETTINGS;
     const oneConstant = runLooks(burst, ERROR_PLAN, 240, () => BASELINE, rules, { failZ: 3, passZ: 2.3 });
     expect(oneConstant).toMatchObject({ status: "fail", minutesUsed: 10 });
