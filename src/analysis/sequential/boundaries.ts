@@ -37,13 +37,15 @@ export const TABLE_BETA = 0.05;
  * For the error counts with each minute capped at 3× its forecast (burst-winsor.ts; the A/A wander is measured on capped
  * counts too), against the forecast whose daily profile is smoothed per harmonic (seasonal-profile.ts), with τ²(t)
  * shrunk toward the fleet's curve (fleet-wander.ts). Calibrated by `npm run bench:calibrate -- --signal=errors
- * --unchanged=4000 --floor=1200` (training seed 7700001), with each count's log variance matched to the Poisson
- * deviance under the hypothesis each side tests (group-sequential.ts countLogVariance): nearly every release's maximum
- * window is 240 minutes (15,270 unchanged and 4,580 ×2: 3.05/2.46); the 725 and 217 at 120 (busy services) give
- * 3.07/2.72, which the shorter rows take. On the training seed: false fails 0.55 / 0.45 / 0.59 / 0.38 %, ×2 failed
- * 42.8 / 86.2 / 93.4 / 95.0 %, misses 4.0 / 5.8 / 5.3 / 4.9 %, unchanged holds 27.6 / 2.9 / 0.3 / 0.0 % at
- * 20/100/300/1000 rpm. Accuracy report: 27 targets met (26 with the observed-count variance 1/(e + ½), whose table
- * follows).
+ * --unchanged=4000 --floor=1200 --miss-per-rpm` (training seed 7700001), with each count's log variance matched to the
+ * Poisson deviance under the hypothesis each side tests (group-sequential.ts countLogVariance) and the pass z the
+ * largest that keeps misses within beta at every traffic level: nearly every release's maximum window is 240 minutes
+ * (15,441 unchanged and 4,627 ×2: 3.05/2.51); the 555 and 172 at 120 (busy services) give 3.07/2.64, which the
+ * shorter rows take. On the training seed: false fails 0.55 / 0.45 / 0.59 / 0.40 %, ×2 failed 42.8 / 86.6 / 93.9 /
+ * 95.3 %, misses 3.4 / 5.0 / 4.9 / 4.6 %, unchanged holds 29.2 / 3.2 / 0.3 / 0.0 % at 20/100/300/1000 rpm. Accuracy
+ * report: misses 4.2 / 6.8 / 5.2 / 3.7 %, 27 targets with the latency rows of then (26 with the observed-count variance
+ * 1/(e + ½), whose table follows). The pooled pass z (3.05/2.46 at 240, 3.07/2.72 at 120) met 27 as well, with misses
+ * 5.0 / 7.5 / 6.0 / 3.7 %.
  * With the observed-count variance: 3.28/2.36 at every row (15,642 unchanged and 4,687 ×2 at 240; 358 and 113 at 120).
  * On the training seed: false fails 0.78 / 0.53 / 0.53 / 0.14 %, ×2 failed 41.6 / 85.0 / 91.9 / 93.6 %, misses 2.8 / 5.2 /
  * 6.0 / 6.2 %, unchanged holds 31.6 / 2.9 / 0.2 / 0.0 % at 20/100/300/1000 rpm (the table before it: 0.63 / 0.69 / 0.44 /
@@ -90,31 +92,44 @@ export const TABLE_BETA = 0.05;
  *   that set z do not gather in one band).
  */
 export const BOUNDARY_TABLE: readonly BoundaryRow[] = [
-  { maxMinutes: 30, failZ: 3.07, passZ: 2.72, source: "benchmark-extended" },
-  { maxMinutes: 60, failZ: 3.07, passZ: 2.72, source: "benchmark-extended" },
-  { maxMinutes: 120, failZ: 3.07, passZ: 2.72, source: "benchmark" },
-  { maxMinutes: 240, failZ: 3.05, passZ: 2.46, source: "benchmark" },
+  { maxMinutes: 30, failZ: 3.07, passZ: 2.64, source: "benchmark-extended" },
+  { maxMinutes: 60, failZ: 3.07, passZ: 2.64, source: "benchmark-extended" },
+  { maxMinutes: 120, failZ: 3.07, passZ: 2.64, source: "benchmark" },
+  { maxMinutes: 240, failZ: 3.05, passZ: 2.51, source: "benchmark" },
 ];
 
 /**
- * Latency (the count of requests slower than the pre-deploy p95): its wander is small, so the p95 floor rather than
- * the test decides at high traffic (review §2e). Its maximum is always the latency plan's 120 minutes, so one row,
- * held flat for a shorter rule maximum. Calibrated by `npm run bench:calibrate -- --signal=latency --unchanged=2000
- * --floor=1000` (training seed 7700001): 8,000 unchanged before/after releases (latency false fails ≤ 0.005) and 4,000
- * tail-only releases whose share beyond the pre-deploy p95 is 1.5× (p95 +24.5 %; misses ≤ 0.05), rpm pooled, each with
- * the 3 days of latency history the evaluator reads (2.55/1.60 with the deviance-matched count variance; 2.72/1.57 with
- * the observed count's; until 2026-12-05 the benchmark gave latency one day, its
- * A/A wander then leaned on the fleet prior, and the row was 2.67/1.52). The
- * pooled false fails came almost all from 20 rpm (1.85 % there), where the candidate p95 rests on a few hundred requests:
- * a row of their own for quiet services (under 2 exceedances a minute; `--rpms=20`: 3.08/1.78) brought 20 rpm's false
- * fails to 0.9 % and its misses to 4.5 % but held 49 % of unchanged releases and failed 78 / 36.5 % of p95 +25 % (all
- * slower / tail only): three targets lost for two, so it was not adopted. Recalibrated on 100/300/1000 rpm alone
- * (`--rpms=100,300,1000`, 6,000 unchanged, 3,000 at the floor) the fail z falls to the search limit (0.5) with 0.12 %
- * false fails: there the +20 % p95 floor decides, not the count. The pooled row is kept so a fail always also rests on a
- * clearly raised count (those figures were measured with one day of latency history).
+ * Latency (the count of requests slower than the pre-deploy p95) for services with QUIET_EXCEEDANCES or more slow
+ * requests in the hour before (latency-baseline.ts): its wander is small, so the p95 floor rather than the test decides
+ * at high traffic (review §2e). Its maximum is always the latency plan's 120 minutes, so one row, held flat for a
+ * shorter rule maximum. Calibrated by `npm run bench:calibrate -- --signal=latency --unchanged=2000 --floor=1000`
+ * (training seed 7700001): 8,000 unchanged before/after releases (latency false fails ≤ 0.005) and 4,000 tail-only
+ * releases whose share beyond the pre-deploy p95 is 1.5× (p95 +24.5 %; misses ≤ 0.05), rpm pooled, each with the 3 days
+ * of latency history the evaluator reads and quiet services' baseline window chosen by backtests: 2.62/1.74 (2.55/1.60
+ * with the hour before at every traffic; 2.72/1.57 with the observed count's variance). Its false fails came almost all
+ * from 20 rpm (1.85 % there, 0.05–0.1 % above), where the candidate p95 rests on a few hundred requests: hence the quiet
+ * row below. Recalibrated on 100/300/1000 rpm alone (`--rpms=100,300,1000`, one day of history then) the fail z falls
+ * to the search limit (0.5) with 0.12 % false fails: there the +20 % p95 floor decides, not the count. The pooled row
+ * is kept for them so a fail always also rests on a clearly raised count.
+ * A quiet row was first tried with the hour before as every service's baseline (3.08/1.78): 20 rpm's false fails 0.9 %
+ * but 49 % of unchanged releases held and p95 +25 % failed 78 / 36.5 % (all slower / tail only): three targets lost for
+ * two. Reading a quiet service's share over up to 4 hours when its backtests say so (at 20 rpm the hour holds about 60
+ * slow requests, log sd 0.13) made it pay: with the quiet row below, 20 rpm's false fails 1.9 → 0.8 % with 28 targets.
  */
 export const LATENCY_BOUNDARY_TABLE: readonly BoundaryRow[] = [
-  { maxMinutes: 120, failZ: 2.55, passZ: 1.60, source: "benchmark" },
+  { maxMinutes: 120, failZ: 2.62, passZ: 1.74, source: "benchmark" },
+];
+
+/**
+ * Latency for a quiet service (under QUIET_EXCEEDANCES requests beyond the p95 in the hour before: about 70 requests a
+ * minute; the review's "per-traffic boundary", §2a). There the p95 of a few hundred candidate requests cannot guard the count (a chance doubling of slow requests
+ * moves it past +20 %), so the pooled row spends 1.85 % of false fails at 20 rpm and 0.05–0.1 % above. Calibrated on
+ * 20 rpm alone (`--rpms=20 --unchanged=4000 --floor=2000`, training seed 7700001, each release's baseline window
+ * chosen by backtests as the evaluator does): false fails 0.50 %, holds 16.6 %, at the floor (tail-only p95 +24.5 %)
+ * failed 54.4 %, missed 5.0 %.
+ */
+export const LATENCY_QUIET_BOUNDARY_TABLE: readonly BoundaryRow[] = [
+  { maxMinutes: 120, failZ: 3.0, passZ: 2.08, source: "benchmark" },
 ];
 
 

@@ -7,34 +7,58 @@
  * not of low assurance: only the wander estimate needs the history, and it has it. The maximum window is the plan's
  * longest (2 h), as in the review's latency design, not the errors' "about 100 events" rule.
  */
-import { calibrateWander, LATENCY_FLEET_TAU2 } from "./aa-wander.ts";
-import { LATENCY_BOUNDARY_TABLE } from "./boundaries.ts";
-import { fitForecaster, forecastRate, indexSeries } from "./forecast-baseline.ts";
+import { calibrateWander, LATENCY_FLEET_TAU2, tau2At } from "./aa-wander.ts";
+import { LATENCY_BOUNDARY_TABLE, LATENCY_QUIET_BOUNDARY_TABLE } from "./boundaries.ts";
+import { BEFORE_DEPLOY_MINUTES, fitForecaster, forecastRate, indexSeries } from "./forecast-baseline.ts";
 import type { RateBaselineModel } from "./rate-sequential.ts";
 import type { RateEvidence, SequentialSettings } from "./sequential-types.ts";
 
 const RECENT_TRAFFIC_MINUTES = 60;
 
+/** The windows a quiet service's exceedance share may be read over; the shortest is the usual hour before. */
+export const LATENCY_BASELINE_WINDOWS = [60, 120, 240] as const;
+/** Under this many requests beyond the p95 in the hour before, a longer window is weighed against its drift. */
+export const QUIET_EXCEEDANCES = 200;
+/** The look the windows are compared at: the middle of the latency plan. */
+const COMPARE_AT_MINUTES = 60;
+
 export function fitLatencyBaseline(evidence: Pick<RateEvidence, "history" | "historyStart" | "candidateStart">, settings: SequentialSettings): RateBaselineModel {
   const series = indexSeries(evidence.history, evidence.historyStart);
-  const forecast = fitForecaster(series, series.length, "before_deploy");
+  // The whole latency maximum: the exceedance counts arrive fast, but a +25 % tail raises their share only ~1.4×.
+  const maxMinutes = settings.plan.maxMaxMinutes;
+  const quiet = isQuiet(series);
+  const fits = (quiet ? LATENCY_BASELINE_WINDOWS.filter((w) => w === BEFORE_DEPLOY_MINUTES || w <= series.length) : [BEFORE_DEPLOY_MINUTES]).map((window) => {
+    const forecast = fitForecaster(series, series.length, "before_deploy", undefined, window);
+    const wander = calibrateWander(series, "before_deploy", maxMinutes, LATENCY_FLEET_TAU2, undefined, window);
+    return { window, forecast, wander, variance: forecast.varLog + tau2At(wander.calibration, COMPARE_AT_MINUTES) };
+  });
+  const { window, forecast, wander } = fits.reduce((best, fit) => (fit.variance < best.variance ? fit : best));
   const expectedRate = forecastRate(forecast, [], evidence.candidateStart, 0);
   const recent = evidence.history.slice(-RECENT_TRAFFIC_MINUTES);
   const perMinute = recent.length > 0 ? recent.reduce((sum, m) => sum + m.exposure, 0) / recent.length : 0;
-  const expectedEventsPerMinute = expectedRate * perMinute;
-  // The whole latency maximum: the exceedance counts arrive fast, but a +25 % tail raises their share only ~1.4×.
-  const maxMinutes = settings.plan.maxMaxMinutes;
-  const { calibration, lowAssurance } = calibrateWander(series, "before_deploy", maxMinutes, LATENCY_FLEET_TAU2);
   const days = (series.length / 1440).toFixed(1);
+  const compared = window === BEFORE_DEPLOY_MINUTES
+    ? "compared with the hour before the deploy (latency drifts, so the latest hour predicts it best)"
+    : `compared with the ${window / 60} hours before the deploy (a quiet service: by backtests on its history the longer window's count outweighs the drift)`;
   return {
     design: "before_deploy",
-    designReason: `compared with the hour before the deploy (latency drifts, so the latest hour predicts it best); its normal wander measured on ${days} days of history`,
-    lowAssurance,
+    designReason: `${compared}; its normal wander measured on ${days} days of history`,
+    lowAssurance: wander.lowAssurance,
     maxMinutes,
     expectedRate,
-    expectedEventsPerMinute,
+    expectedEventsPerMinute: expectedRate * perMinute,
     forecast,
-    calibration,
-    boundaryTable: LATENCY_BOUNDARY_TABLE,
+    calibration: wander.calibration,
+    boundaryTable: quiet ? LATENCY_QUIET_BOUNDARY_TABLE : LATENCY_BOUNDARY_TABLE,
   };
+}
+
+/**
+ * A quiet service has few requests beyond the p95 in the hour before (at 20 requests a minute about 60: log sd 0.13).
+ * Its baseline may then be read over a longer window, each backtested (A/A) and the one whose forecast variance plus
+ * wander at an hour's look is least used; and its boundaries are its own (LATENCY_QUIET_BOUNDARY_TABLE).
+ */
+function isQuiet(series: ReturnType<typeof indexSeries>): boolean {
+  const end = series.length, from = Math.max(0, end - BEFORE_DEPLOY_MINUTES);
+  return series.cumEvents[end]! - series.cumEvents[from]! < QUIET_EXCEEDANCES;
 }
