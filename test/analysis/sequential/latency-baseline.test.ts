@@ -1,19 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { LATENCY_BOUNDARY_TABLE, LATENCY_QUIET_BOUNDARY_TABLE } from "../../../src/analysis/sequential/boundaries.ts";
 import { fitLatencyBaseline } from "../../../src/analysis/sequential/latency-baseline.ts";
-import { LATENCY_PLAN } from "../../../src/analysis/sequential/look-plan.ts";
-import type { MinuteCounts, SequentialSettings } from "../../../src/analysis/sequential/sequential-types.ts";
-import { ar1Multiplier, MINUTE, simulateMinutes } from "./simulated-service.ts";
+import type { MinuteCounts } from "../../../src/analysis/sequential/sequential-types.ts";
+import { ar1Multiplier, LATENCY_SETTINGS, MINUTE, simulateMinutes } from "./simulated-service.ts";
 
-const settings: SequentialSettings = {
-  direction: "increase",
-  fail: { relative: 0.2, absolute: 0 },
-  detect: { relative: 0.5, absolute: 0 },
-  minSamples: 50,
-  alpha: 0.005,
-  beta: 0.05,
-  plan: LATENCY_PLAN,
-};
+const settings = LATENCY_SETTINGS;
 const DAYS = 3 * 1440, START = Date.UTC(2026, 10, 2);
 
 // Minutes of requests and of requests beyond the pre-deploy p95, the share multiplied by `drift` when given.

@@ -3,22 +3,12 @@ import { mannWhitney } from "../../../src/analysis/mann-whitney.ts";
 import { fitLatencyBaseline } from "../../../src/analysis/sequential/latency-baseline.ts";
 import { candidateWindow } from "../../../src/analysis/sequential/latency-evidence.ts";
 import { judgeLatencySequential } from "../../../src/analysis/sequential/latency-sequential.ts";
-import { LATENCY_PLAN } from "../../../src/analysis/sequential/look-plan.ts";
-import type { SequentialResult, SequentialSettings } from "../../../src/analysis/sequential/sequential-types.ts";
+import type { SequentialResult } from "../../../src/analysis/sequential/sequential-types.ts";
 import { histogramSample } from "../../../src/telemetry/latency-histogram.ts";
 import { simulateLatencyRelease, type LatencyEffect } from "./latency-traffic.ts";
+import { LATENCY_SETTINGS } from "./simulated-service.ts";
 
-// detect 0.5: a pass rules out 1.5× the pre-deploy share beyond the p95 (review §2e); floors on the p95 ratio.
-const settings: SequentialSettings = {
-  direction: "increase",
-  fail: { relative: 0.2, absolute: 0 },
-  warn: { relative: 0.1, absolute: 0 },
-  detect: { relative: 0.5, absolute: 0 },
-  minSamples: 50,
-  alpha: 0.005,
-  beta: 0.05,
-  plan: LATENCY_PLAN,
-};
+const settings = LATENCY_SETTINGS;
 
 interface Run {
   results: SequentialResult[];

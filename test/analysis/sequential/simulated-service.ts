@@ -1,6 +1,6 @@
 /** Seeded minute series for the sequential-engine tests: a steady exposure, Poisson events around a given rate. */
 import type { MinuteCounts, SequentialSettings } from "../../../src/analysis/sequential/sequential-types.ts";
-import { ERROR_PLAN } from "../../../src/analysis/sequential/look-plan.ts";
+import { ERROR_PLAN, LATENCY_PLAN } from "../../../src/analysis/sequential/look-plan.ts";
 import { seededSampler } from "../../support/seeded-sampler.ts";
 
 export const MINUTE = 60_000;
@@ -13,6 +13,18 @@ export const ERROR_SETTINGS: SequentialSettings = {
   alpha: 0.005,
   beta: 0.05,
   plan: ERROR_PLAN,
+};
+
+// detect 0.5: a pass rules out 1.5× the pre-deploy share beyond the p95 (review §2e); floors on the p95 ratio.
+export const LATENCY_SETTINGS: SequentialSettings = {
+  direction: "increase",
+  fail: { relative: 0.2, absolute: 0 },
+  warn: { relative: 0.1, absolute: 0 },
+  detect: { relative: 0.5, absolute: 0 },
+  minSamples: 50,
+  alpha: 0.005,
+  beta: 0.05,
+  plan: LATENCY_PLAN,
 };
 
 /** `minutes` minutes with `exposure` requests each and Poisson(exposure × rate(i)) events. */
