@@ -5,7 +5,7 @@
  * Clin. Trials 7) mean(log ratio²) − mean(Poisson + forecast variance). Under 3 days it is shrunk toward a fleet prior.
  */
 import type { WanderCalibration } from "./sequential-types.ts";
-import { type ForecastKind, type MinuteSeries, type ProfileMemo, BEFORE_DEPLOY_MINUTES, MINUTE_MS, factorAt, fitForecaster, supportsKind } from "./forecast-baseline.ts";
+import { type ForecastKind, type MinuteSeries, type ProfileMemo, MINUTE_MS, factorAt, fitForecaster, supportsKind } from "./forecast-baseline.ts";
 import { type BurstCap, capFor, LEVEL_STEP_MINUTES, WindowCap } from "./burst-winsor.ts";
 
 /** The fleet's wander between a 30-minute window and its baseline (review §1.1: log sd 0.20). */
@@ -24,15 +24,15 @@ export interface WanderFit {
   lowAssurance: boolean;
 }
 
-/** With `cap`, each scored minute's events are cut as the judged candidate's are (burst-winsor.ts); `beforeMinutes`: the "before_deploy" window. */
+/** With `cap`, each scored minute's events are cut as the judged candidate's are (burst-winsor.ts); `windowMinutes`: the forecaster's level window (fitForecaster). */
 export function calibrateWander(s: MinuteSeries, kind: ForecastKind, maxMinutes: number, priorTau2 = FLEET_TAU2, cap?: BurstCap,
-  beforeMinutes = BEFORE_DEPLOY_MINUTES): WanderFit {
+  windowMinutes?: number): WanderFit {
   const squares = new Float64Array(maxMinutes), noise = new Float64Array(maxMinutes), counts = new Float64Array(maxMinutes);
   const fourths = new Float64Array(maxMinutes);
   const at30: number[] = [];
   const profiles: ProfileMemo = new Map();
-  for (let origin = s.length - AA_STEP_MINUTES; origin > 0 && supportsKind(s, origin, kind, beforeMinutes); origin -= AA_STEP_MINUTES) {
-    const f = fitForecaster(s, origin, kind, profiles, beforeMinutes);
+  for (let origin = s.length - AA_STEP_MINUTES; origin > 0 && supportsKind(s, origin, kind, windowMinutes); origin -= AA_STEP_MINUTES) {
+    const f = fitForecaster(s, origin, kind, profiles, windowMinutes);
     if (!(f.level > 0)) continue;
     const minuteCap = capFor(f.levelEvents, cap);
     const window = minuteCap === undefined ? undefined : new WindowCap(minuteCap);

@@ -10,8 +10,8 @@ import { shrunkProfile, type SeasonalProfile } from "./seasonal-profile.ts";
 
 export const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000, DAY_MS = 86_400_000;
-export const BEFORE_DEPLOY_MINUTES = 60;
-const LEVEL_MINUTES = 420, DAILY_MAX_DAYS = 7, WEEKLY_MAX_WEEKS = 4;
+export const BEFORE_DEPLOY_MINUTES = 60, LEVEL_MINUTES = 420;
+const DAILY_MAX_DAYS = 7, WEEKLY_MAX_WEEKS = 4;
 
 export type ForecastKind = "before_deploy" | "level" | "daily" | "daily_weekly";
 
@@ -65,10 +65,10 @@ export function forecastKindFor(s: MinuteSeries, origin: number): ForecastKind {
 }
 
 /** Whether `origin` has enough data before it to run forecaster `kind` (the A/A backtest's origins). */
-export function supportsKind(s: MinuteSeries, origin: number, kind: ForecastKind, beforeMinutes = BEFORE_DEPLOY_MINUTES): boolean {
+export function supportsKind(s: MinuteSeries, origin: number, kind: ForecastKind, windowMinutes?: number): boolean {
   if (kind === "daily_weekly") return wholeCycles(s, origin, DAY_MS).end - wholeCycles(s, origin, DAY_MS).first >= 14;
   if (kind === "daily") return wholeCycles(s, origin, HOUR_MS).end - wholeCycles(s, origin, HOUR_MS).first >= 48;
-  return origin >= (kind === "level" ? LEVEL_MINUTES : beforeMinutes);
+  return origin >= (kind === "level" ? LEVEL_MINUTES : windowMinutes ?? BEFORE_DEPLOY_MINUTES);
 }
 
 /** Profiles already fitted on one series, by cycle length and last whole cycle: origins within one hour share them. */
@@ -101,12 +101,12 @@ function fitProfile(s: MinuteSeries, first: number, end: number, bins: number, b
 
 /**
  * Fits forecaster `kind` on the minutes before `origin` only (`memo`: profiles shared across origins of one series;
- * `beforeMinutes`: the "before_deploy" kind's window).
+ * `windowMinutes`: the minutes its level is read over, by default the hour for "before_deploy" and 7 hours otherwise).
  */
-export function fitForecaster(s: MinuteSeries, origin: number, kind: ForecastKind, memo?: ProfileMemo, beforeMinutes = BEFORE_DEPLOY_MINUTES): Forecaster {
+export function fitForecaster(s: MinuteSeries, origin: number, kind: ForecastKind, memo?: ProfileMemo, windowMinutes?: number): Forecaster {
   const hourLog = new Float64Array(24), dayLog = new Float64Array(7);
   if (kind === "before_deploy") {
-    const from = Math.max(0, origin - beforeMinutes);
+    const from = Math.max(0, origin - (windowMinutes ?? BEFORE_DEPLOY_MINUTES));
     const e = s.cumEvents[origin]! - s.cumEvents[from]!, n = s.cumExposure[origin]! - s.cumExposure[from]!;
     return { kind, level: n > 0 ? (e + 0.5) / n : NaN, varLog: 1 / (e + 0.5), levelEvents: e, levelExposure: n, hourLog, dayLog,
       hourFactor: new Float64Array(24).fill(1), dayFactor: new Float64Array(7).fill(1) };
@@ -123,7 +123,7 @@ export function fitForecaster(s: MinuteSeries, origin: number, kind: ForecastKin
     profileVariance += weekly.variance;
   }
   const f: Forecaster = { kind, level: NaN, varLog: 0, levelEvents: 0, levelExposure: 0, hourLog, dayLog, hourFactor: hourLog.map(Math.exp), dayFactor: dayLog.map(Math.exp) };
-  for (const from of [Math.max(0, origin - LEVEL_MINUTES), 0]) {
+  for (const from of [Math.max(0, origin - (windowMinutes ?? LEVEL_MINUTES)), 0]) {
     let weighted = 0;
     for (let j = from; j < origin; j++) {
       const n = s.cumExposure[j + 1]! - s.cumExposure[j]!;

@@ -9,8 +9,8 @@ import { calibrateWander, historyFrequency, tau2At } from "./aa-wander.ts";
 import { shrinkToFleet } from "./fleet-wander.ts";
 import { BOUNDARY_TABLE, boundariesFor, failZAt, TABLE_ALPHA, TABLE_BETA, type BoundaryPair, type BoundaryRow } from "./boundaries.ts";
 import { type ConcurrentModel, fitConcurrent, judgeConcurrent } from "./concurrent-judge.ts";
-import { BURST_CAP, type BurstCap, capFor, WindowCap } from "./burst-winsor.ts";
-import { type Forecaster, type MinuteSeries, factorAt, forecastKindFor, forecastRate, fitForecaster, indexSeries, MINUTE_MS } from "./forecast-baseline.ts";
+import { BURST_CAP, type BurstCap, capFor, MIN_FORECAST_EVENTS, WindowCap } from "./burst-winsor.ts";
+import { type Forecaster, type ForecastKind, type MinuteSeries, factorAt, forecastKindFor, forecastRate, fitForecaster, indexSeries, LEVEL_MINUTES, MINUTE_MS } from "./forecast-baseline.ts";
 import { type LookBaseline, type LookOutcome, type SizeAt, judgeLook, runLooks } from "./group-sequential.ts";
 import { maxMinutesFor } from "./look-plan.ts";
 import { ERROR_NOUNS, type RateNouns, RATE_INTERVAL_LEVEL, rateStats, rateWhy } from "./rate-sentences.ts";
@@ -65,10 +65,9 @@ export function fitRateBaseline(
 ): RateBaselineModel {
   const series = indexSeries(evidence.history, evidence.historyStart);
   const kind = forecastKindFor(series, series.length);
-  const forecast = fitForecaster(series, series.length, kind);
+  const { forecast, own, levelMinutes } = fitLevel(series, kind, settings.plan.maxMaxMinutes);
   const expectedRate = forecastRate(forecast, [], evidence.candidateStart, 0);
   const expectedEventsPerMinute = expectedRate * recentExposurePerMinute(evidence.history);
-  const own = calibrateWander(series, kind, settings.plan.maxMaxMinutes, undefined, BURST_CAP);
   // Under 3 days τ² already leans on the fleet's 30-minute figure (aa-wander.ts); from 3 days, on its curve by window length.
   const shortHistory = own.lowAssurance, calibration = shortHistory ? own.calibration : shrinkToFleet(own.calibration);
   const maxMinutes = resolvingMaxMinutes(settings.plan, expectedEventsPerMinute, calibration, forecast.varLog, settings.detect);
@@ -78,7 +77,7 @@ export function fitRateBaseline(
     kind === "before_deploy"
       ? { ...base, design: "before_deploy", lowAssurance: true, designReason: `${prefix}under a day of history (${days} d): compared with the hour before the deploy, of low assurance` }
       : { ...base, design: "forecast", lowAssurance: shortHistory,
-        designReason: `${prefix}compared with a forecast from ${days} days of history (level of the last 7 h${kind === "level" ? "" : " × daily cycle"}${kind === "daily_weekly" ? " × weekly cycle" : ""})${shortHistory ? "; its normal wander rests on under 3 days" : ""}` };
+        designReason: `${prefix}compared with a forecast from ${days} days of history (level of the last ${levelMinutes / 60} h${kind === "level" ? "" : " × daily cycle"}${kind === "daily_weekly" ? " × weekly cycle" : ""})${shortHistory ? "; its normal wander rests on under 3 days" : ""}` };
 
   if (evidence.reference !== undefined)
     return { ...base, design: "reference", lowAssurance: kind === "before_deploy" || shortHistory, designReason: "compared with the chosen reference window over the same minutes" };
@@ -100,6 +99,32 @@ export function fitRateBaseline(
       maxMinutes: Math.min(settings.plan.maxMaxMinutes, Math.max(CONCURRENT_MIN_MAX_MINUTES, maxMinutesFor(settings.plan, groupEvents))) };
   }
   return forecastModel("");
+}
+
+/** Level windows a quiet service's forecast may use, in minutes; the first is the usual 7 hours. */
+export const LEVEL_WINDOWS = [LEVEL_MINUTES, 1440, 4320] as const;
+/** Under this many errors in the 7-hour level (its log sd over 0.05), the longer level windows are backtested too. */
+export const QUIET_LEVEL_EVENTS = 400;
+/** The look the level windows are compared at. */
+const COMPARE_AT_MINUTES = 60;
+
+/**
+ * The forecaster and its A/A wander. A quiet service's 7-hour level rests on few errors (20 rpm at 0.5 %: 42, log sd
+ * 0.15, as much as the wander); a longer level is steadier but follows a moving level later. Each window is backtested
+ * on the service's own history and the one with the least forecast variance plus wander at an hour's look is used.
+ */
+function fitLevel(series: MinuteSeries, kind: ForecastKind, maxMinutes: number) {
+  const fit = (levelMinutes?: number) => {
+    const forecast = fitForecaster(series, series.length, kind, undefined, levelMinutes);
+    const own = calibrateWander(series, kind, maxMinutes, undefined, BURST_CAP, levelMinutes);
+    return { forecast, own, levelMinutes: levelMinutes ?? LEVEL_MINUTES, variance: forecast.varLog + tau2At(own.calibration, COMPARE_AT_MINUTES) };
+  };
+  const usual = fit();
+  // Under MIN_FORECAST_EVENTS the A/A windows hold well under one expected error each, and their log ratios say little.
+  const events = usual.forecast.levelEvents;
+  if (kind === "before_deploy" || usual.own.lowAssurance || events >= QUIET_LEVEL_EVENTS || events < MIN_FORECAST_EVENTS) return usual;
+  const longer = LEVEL_WINDOWS.filter((w) => w > LEVEL_MINUTES && w <= series.length).map(fit);
+  return [usual, ...longer].reduce((best, f) => (f.variance < best.variance ? f : best));
 }
 
 /** How much history the baseline rests on, for the verdict's window and its "1 in N windows" sentence. */
