@@ -124,16 +124,24 @@ export function fitForecaster(s: MinuteSeries, origin: number, kind: ForecastKin
   }
   const f: Forecaster = { kind, level: NaN, varLog: 0, levelEvents: 0, levelExposure: 0, hourLog, dayLog, hourFactor: hourLog.map(Math.exp), dayFactor: dayLog.map(Math.exp) };
   for (const from of [Math.max(0, origin - (windowMinutes ?? LEVEL_MINUTES)), 0]) {
-    let weighted = 0;
-    for (let j = from; j < origin; j++) {
-      const n = s.cumExposure[j + 1]! - s.cumExposure[j]!;
-      if (n > 0) weighted += n * factorAt(f, s.start + j * MINUTE_MS);
-    }
+    const weighted = weightedExposure(f, s, from, origin);
     if (weighted <= 0) continue; // seven silent hours: widen to the whole history
     const e = s.cumEvents[origin]! - s.cumEvents[from]!;
     return { ...f, level: (e + 0.5) / weighted, varLog: 1 / (e + 0.5) + profileVariance, levelEvents: e, levelExposure: s.cumExposure[origin]! - s.cumExposure[from]! };
   }
   return { ...f, varLog: Infinity };
+}
+
+/** Σ requests × seasonal factor over the minutes [from, to), an hour at a time: the factor changes only on the hour. */
+function weightedExposure(f: Forecaster, s: MinuteSeries, from: number, to: number): number {
+  let weighted = 0;
+  for (let j = from; j < to; ) {
+    const ms = s.start + j * MINUTE_MS;
+    const next = Math.min(to, j + Math.ceil(((Math.floor(ms / HOUR_MS) + 1) * HOUR_MS - ms) / MINUTE_MS));
+    weighted += (s.cumExposure[next]! - s.cumExposure[j]!) * factorAt(f, ms);
+    j = next;
+  }
+  return weighted;
 }
 
 /** The seasonal factor of the minute starting at `ms`. */
