@@ -1,0 +1,29 @@
+"""Reference values for countLogVariance in src/analysis/sequential/group-sequential.ts.
+
+For a Poisson count x against a known mean m (no wander, no baseline noise), three z for a rise:
+- the exact upper tail, z = Phi^-1(1 - P(X >= x)) with scipy.stats.poisson;
+- the signed-root deviance sign(x - m) * sqrt(2 (x log(x/m) - x + m)) (the likelihood-ratio statistic);
+- the Wald z on the log ratio with the observed count's variance, log((x + 1/2)/m) * sqrt(x + 1/2).
+Writes test/fixtures/stats/count-variance.json; deterministic.
+
+    python3 scripts/reference/generate_count_variance_fixtures.py   # numpy, scipy
+"""
+import json
+import pathlib
+
+import numpy as np
+from scipy.stats import norm, poisson
+
+OUT = pathlib.Path(__file__).resolve().parents[2] / "test" / "fixtures" / "stats" / "count-variance.json"
+
+cases = []
+for m in (2.0, 5.0, 10.0, 30.0, 100.0, 400.0):
+    for ratio in (1.5, 2.0, 3.0):
+        x = int(round(m * ratio))
+        exact = float(norm.isf(poisson.sf(x - 1, m)))
+        deviance = float(np.sqrt(2 * (x * np.log(x / m) - x + m)))
+        wald = float(np.log((x + 0.5) / m) * np.sqrt(x + 0.5))
+        cases.append({"mean": m, "count": x, "exactZ": exact, "devianceZ": deviance, "waldZ": wald})
+
+OUT.write_text(json.dumps({"source": "scripts/reference/generate_count_variance_fixtures.py (scipy.stats.poisson, norm)", "cases": cases}, indent=1) + "\n")
+print(len(cases), "cases")
