@@ -125,8 +125,9 @@ export const LATENCY_BOUNDARY_TABLE: readonly BoundaryRow[] = [
 
 /**
  * Latency for a quiet service (under QUIET_EXCEEDANCES requests beyond the p95 in the hour before: about 70 requests a
- * minute; the review's "per-traffic boundary", §2a). There the p95 of a few hundred candidate requests cannot guard the count (a chance doubling of slow requests
- * moves it past +20 %), so the pooled row spends 1.85 % of false fails at 20 rpm and 0.05–0.1 % above. Calibrated on
+ * minute; the review's "per-traffic boundary", §2a). There the p95 of a few hundred candidate requests cannot guard the
+ * count (a chance doubling of slow requests moves it past +20 %), so the pooled row spends 1.85 % of false fails at
+ * 20 rpm and 0.05–0.1 % above. Calibrated on
  * 20 rpm alone (`--rpms=20 --unchanged=4000 --floor=2000`, training seed 7700001, each release's baseline window
  * chosen by backtests as the evaluator does): false fails 0.50 %, holds 16.6 %, at the floor (tail-only p95 +24.5 %)
  * failed 54.4 %, missed 5.0 %.

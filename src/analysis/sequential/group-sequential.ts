@@ -44,11 +44,11 @@ export interface LookRules {
 }
 
 /**
- * The Wald z, made monotone in the baseline's count. With few baseline events and a large ratio the Wald z RISES with
+ * The z, made monotone in the baseline's count. With few baseline events and a large ratio the Wald z RISES with
  * the baseline's count (Hauck & Donner 1977, JASA 72: 1/(u) dominates V), which would fail 1/300 → 34/300 but not
  * 0/300 → 34/300. Taking the supremum of z over baseline counts u ≥ E + ½ at the same baseline exposure (the monotone
  * envelope; the expected count, and with it the count's variance, scales with u) removes that; where z already falls
- * with u, the usual case, it is the Wald z itself. The supremum is found on a grid in log u, refined by golden section.
+ * with u, the usual case, it is the z itself. The supremum is found on a grid in log u, refined by golden section.
  */
 export function monotoneZ(logRatio: number, events: number, expected: number, baseline: LookBaseline): number {
   const u0 = baseline.events + 0.5;
@@ -58,8 +58,11 @@ export function monotoneZ(logRatio: number, events: number, expected: number, ba
   const z0 = zAt(0);
   if (!(logRatio > 0) || !Number.isFinite(z0) || !(zAt(logRatio * 1e-6) > z0)) return z0;
   const steps = 32;
-  let best = 0;
-  for (let i = 1; i < steps; i++) if (zAt((logRatio * i) / steps) > zAt((logRatio * best) / steps)) best = i;
+  let best = 0, bestZ = z0;
+  for (let i = 1; i < steps; i++) {
+    const z = zAt((logRatio * i) / steps);
+    if (z > bestZ) [best, bestZ] = [i, z];
+  }
   let lo = (logRatio * Math.max(0, best - 1)) / steps, hi = (logRatio * Math.min(steps, best + 1)) / steps;
   const ratio = (Math.sqrt(5) - 1) / 2;
   for (let i = 0; i < 40; i++) {

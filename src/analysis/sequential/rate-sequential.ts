@@ -112,6 +112,7 @@ const COMPARE_AT_MINUTES = 60;
  * The forecaster and its A/A wander. A quiet service's 7-hour level rests on few errors (20 rpm at 0.5 %: 42, log sd
  * 0.15, as much as the wander); a longer level is steadier but follows a moving level later. Each window is backtested
  * on the service's own history and the one with the least forecast variance plus wander at an hour's look is used.
+ * The fleet curve its τ² is then shrunk toward (fleet-wander.ts) was measured with the 7-hour level.
  */
 function fitLevel(series: MinuteSeries, kind: ForecastKind, maxMinutes: number) {
   const fit = (levelMinutes?: number) => {
