@@ -25,5 +25,12 @@ for m in (2.0, 5.0, 10.0, 30.0, 100.0, 400.0):
         wald = float(np.log((x + 0.5) / m) * np.sqrt(x + 0.5))
         cases.append({"mean": m, "count": x, "exactZ": exact, "devianceZ": deviance, "waldZ": wald})
 
-OUT.write_text(json.dumps({"source": "scripts/reference/generate_count_variance_fixtures.py (scipy.stats.poisson, norm)", "cases": cases}, indent=1) + "\n")
+# E[log((X + 1/2)/mu)^2] for X ~ Poisson(mu): the no-wander mean square of an A/A window (aa-wander.ts haldaneSquareExact)
+squares = []
+for mu in (0.001, 0.01, 0.04, 0.1, 0.3, 1.0, 2.0, 5.0, 10.0, 29.0):
+    x = np.arange(0, 400)
+    squares.append({"mean": mu, "haldaneSquare": float((poisson.pmf(x, mu) * np.log((x + 0.5) / mu) ** 2).sum()),
+                    "meanInverse": float((poisson.pmf(x, mu) / (x + 0.5)).sum())})
+
+OUT.write_text(json.dumps({"source": "scripts/reference/generate_count_variance_fixtures.py (scipy.stats.poisson, norm)", "cases": cases, "haldaneSquares": squares}, indent=1) + "\n")
 print(len(cases), "cases")

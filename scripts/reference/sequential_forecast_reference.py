@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
-from scipy.stats import norm
+from scipy.stats import norm, poisson
 
 MINUTE, HOUR, DAY = 60_000, 3_600_000, 86_400_000
 DAILY = [0, 0, 1, 1, 2, 3, 4, 5, 6, 6, 7, 7, 7, 6, 6, 5, 4, 3, 2, 1, 1, 0, 0, 0]
@@ -95,6 +95,14 @@ def supports_daily(origin):
     return t_origin // HOUR - (-(-START // HOUR)) >= 48
 
 
+def count_noise(e, mu):
+    # E[log((X + 1/2)/mu)^2], X ~ Poisson(mu), exactly (scipy) below 30 expected events; the observed 1/(e + 1/2) above
+    if mu >= 30:
+        return 1 / (e + 0.5)
+    x = np.arange(0, int(np.ceil(mu + 12 * np.sqrt(mu) + 30)) + 1)
+    return float((poisson.pmf(x, mu) * np.log((x + 0.5) / mu) ** 2).sum())
+
+
 sq = np.zeros(MAX_T); noise = np.zeros(MAX_T); cnt = np.zeros(MAX_T); at30 = []
 origin = HIST - 30
 while origin > 0 and supports_daily(origin):
@@ -104,7 +112,7 @@ while origin > 0 and supports_daily(origin):
         e, n = seg[:, 0].sum(), seg[:, 1].sum()
         fr = rate(f, seg, START + origin * MINUTE, t)
         lr = np.log((e + 0.5) / n) - np.log(fr)
-        sq[t - 1] += lr * lr; noise[t - 1] += 1 / (e + 0.5) + f["var_log"]; cnt[t - 1] += 1
+        sq[t - 1] += lr * lr; noise[t - 1] += count_noise(e, fr * n) + f["var_log"]; cnt[t - 1] += 1
         if t == 30:
             at30.append(lr)
     origin -= 30

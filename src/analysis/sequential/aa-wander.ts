@@ -56,7 +56,7 @@ export function calibrateWander(s: MinuteSeries, kind: ForecastKind, maxMinutes:
       const square = logRatio * logRatio;
       squares[t - 1] = squares[t - 1]! + square;
       fourths[t - 1] = fourths[t - 1]! + square * square;
-      noise[t - 1] = noise[t - 1]! + 1 / (e + 0.5) + f.varLog;
+      noise[t - 1] = noise[t - 1]! + countNoise(e, f.level * weighted) + f.varLog;
       counts[t - 1] = counts[t - 1]! + 1;
       if (t === FREQUENCY_MINUTES) at30.push(logRatio);
     }
@@ -76,6 +76,37 @@ export function calibrateWander(s: MinuteSeries, kind: ForecastKind, maxMinutes:
   const pairs = counts[Math.min(FREQUENCY_MINUTES, maxMinutes) - 1] ?? 0;
   const kurtosisShare = Float64Array.from(counts, (k, i) => normalShare(k, squares[i]!, fourths[i]!));
   return { calibration: { tau2ByMinutes, pairs, historyMinutes: s.length, aaLogRatios, kurtosisShare }, lowAssurance };
+}
+
+/** Up to this expected count the noise of a Haldane log ratio is its exact Poisson expectation (haldaneSquare). */
+const SMALL_COUNT = 30;
+const GRID_LOW = 1e-3, GRID_STEPS = 2000;
+const GRID = Array.from({ length: GRID_STEPS + 1 }, (_, i) => haldaneSquareExact(GRID_LOW * (SMALL_COUNT / GRID_LOW) ** (i / GRID_STEPS)));
+
+/**
+ * E[log((X + ½)/μ)²] for X ~ Poisson(μ): what a window's squared log ratio averages to with no wander at all. Above a
+ * few expected events it is about E[1/(X + ½)], so the observed 1/(e + ½) estimates it; at a fraction of an event it
+ * is not (μ = 0.04: 6.6 against 1.9; μ = 0.3: 0.94 against 1.6), and the A/A τ² of windows holding well under one
+ * expected error came out far too large or too small.
+ */
+export function haldaneSquareExact(mu: number): number {
+  let p = Math.exp(-mu), sum = 0;
+  const last = Math.ceil(mu + 12 * Math.sqrt(mu) + 30);
+  for (let x = 0; x <= last; x++) {
+    if (x > 0) p *= mu / x;
+    const l = Math.log((x + 0.5) / mu);
+    sum += p * l * l;
+  }
+  return sum;
+}
+
+/** The no-wander mean square of one A/A window: interpolated in log μ below SMALL_COUNT, the observed 1/(e + ½) above. */
+export function countNoise(events: number, mu: number): number {
+  if (!(mu < SMALL_COUNT)) return 1 / (events + 0.5);
+  if (mu <= GRID_LOW) return haldaneSquareExact(mu);
+  const at = (Math.log(mu / GRID_LOW) / Math.log(SMALL_COUNT / GRID_LOW)) * GRID_STEPS;
+  const i = Math.min(GRID_STEPS - 1, Math.floor(at)), w = at - i;
+  return GRID[i]! + w * (GRID[i + 1]! - GRID[i]!);
 }
 
 /**

@@ -86,6 +86,14 @@ describe("sequential error-rate judge", () => {
     expect(look(0, 6).decision).toBe("none");
   });
 
+  it("fails a sustained 2 % at the first look after a history of one error every 4 hours (A/A windows of a few hundredths of an error)", () => {
+    // Each 10-minute A/A window expects 0.04 errors: its squared log ratio averages 6.6, not the 1.9 of 1/(e + ½), and
+    // counting the latter read as wander (τ²(10) ≈ 3.7) held this release to 15 minutes.
+    const quiet: MinuteCounts[] = Array.from({ length: 3 * 1440 }, (_, i) => ({ events: i % 240 === 0 ? 1 : 0, exposure: 300 }));
+    const result = judge(release(quiet, Array.from({ length: 60 }, () => ({ events: 6, exposure: 300 }))));
+    expect(result).toMatchObject({ status: "fail", minutesUsed: 10 });
+  });
+
   it("answers nodata, never pass, when no request arrives by the maximum", () => {
     const history = simulateMinutes(3, 3 * 1440, 300, () => 0.01);
     const result = judge(release(history, Array.from({ length: 240 }, () => ({ events: 0, exposure: 0 }))));
