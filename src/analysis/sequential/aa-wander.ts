@@ -5,7 +5,7 @@
  * Clin. Trials 7) mean(log ratio²) − mean(Poisson + forecast variance). Under 3 days it is shrunk toward a fleet prior.
  */
 import type { WanderCalibration } from "./sequential-types.ts";
-import { type ForecastKind, type MinuteSeries, type ProfileMemo, MINUTE_MS, factorAt, fitForecaster, supportsKind } from "./forecast-baseline.ts";
+import { type Forecaster, type ForecastKind, type MinuteSeries, type ProfileMemo, MINUTE_MS, factorAt, fitForecaster, supportsKind } from "./forecast-baseline.ts";
 import { type BurstCap, capFor, LEVEL_STEP_MINUTES, WindowCap } from "./burst-winsor.ts";
 
 /** The fleet's wander between a 30-minute window and its baseline (review §1.1: log sd 0.20). */
@@ -76,6 +76,30 @@ export function calibrateWander(s: MinuteSeries, kind: ForecastKind, maxMinutes:
   const pairs = counts[Math.min(FREQUENCY_MINUTES, maxMinutes) - 1] ?? 0;
   const kurtosisShare = Float64Array.from(counts, (k, i) => normalShare(k, squares[i]!, fourths[i]!));
   return { calibration: { tau2ByMinutes, pairs, historyMinutes: s.length, aaLogRatios, kurtosisShare }, lowAssurance };
+}
+
+/** The look at which a forecaster's level windows are compared (windowFit). */
+const COMPARE_AT_MINUTES = 60;
+
+export interface WindowFit {
+  /** The level window; undefined: the kind's own (fitForecaster). */
+  window: number | undefined;
+  forecast: Forecaster;
+  wander: WanderFit;
+  /** Forecast variance plus τ² at an hour's look: what the window is chosen by. */
+  variance: number;
+}
+
+/** Forecaster `kind` at the end of `s` with its level read over `window`, and its A/A backtests with the same window. */
+export function windowFit(s: MinuteSeries, kind: ForecastKind, maxMinutes: number, window: number | undefined, priorTau2 = FLEET_TAU2, cap?: BurstCap): WindowFit {
+  const forecast = fitForecaster(s, s.length, kind, undefined, window);
+  const wander = calibrateWander(s, kind, maxMinutes, priorTau2, cap, window);
+  return { window, forecast, wander, variance: forecast.varLog + tau2At(wander.calibration, COMPARE_AT_MINUTES) };
+}
+
+/** Of several level windows, the one that predicted the service's own history best. */
+export function leastVarianceFit(fits: readonly WindowFit[]): WindowFit {
+  return fits.reduce((best, fit) => (fit.variance < best.variance ? fit : best));
 }
 
 /** Up to this expected count the noise of a Haldane log ratio is its exact Poisson expectation (haldaneSquare). */

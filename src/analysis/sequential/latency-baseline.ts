@@ -7,46 +7,38 @@
  * not of low assurance: only the wander estimate needs the history, and it has it. The maximum window is the plan's
  * longest (2 h), as in the review's latency design, not the errors' "about 100 events" rule.
  */
-import { calibrateWander, LATENCY_FLEET_TAU2, tau2At } from "./aa-wander.ts";
+import { LATENCY_FLEET_TAU2, leastVarianceFit, windowFit } from "./aa-wander.ts";
 import { LATENCY_BOUNDARY_TABLE, LATENCY_QUIET_BOUNDARY_TABLE } from "./boundaries.ts";
-import { BEFORE_DEPLOY_MINUTES, fitForecaster, forecastRate, indexSeries } from "./forecast-baseline.ts";
-import type { RateBaselineModel } from "./rate-sequential.ts";
+import { BEFORE_DEPLOY_MINUTES, forecastRate, indexSeries } from "./forecast-baseline.ts";
+import { type RateBaselineModel, recentExposurePerMinute } from "./rate-sequential.ts";
 import type { RateEvidence, SequentialSettings } from "./sequential-types.ts";
 
-const RECENT_TRAFFIC_MINUTES = 60;
 
 /** The windows a quiet service's exceedance share may be read over; the shortest is the usual hour before. */
 export const LATENCY_BASELINE_WINDOWS = [60, 120, 240] as const;
 /** Under this many requests beyond the p95 in the hour before, a longer window is weighed against its drift. */
 export const QUIET_EXCEEDANCES = 200;
-/** The look the windows are compared at: the middle of the latency plan. */
-const COMPARE_AT_MINUTES = 60;
 
 export function fitLatencyBaseline(evidence: Pick<RateEvidence, "history" | "historyStart" | "candidateStart">, settings: SequentialSettings): RateBaselineModel {
   const series = indexSeries(evidence.history, evidence.historyStart);
   // The whole latency maximum: the exceedance counts arrive fast, but a +25 % tail raises their share only ~1.4×.
   const maxMinutes = settings.plan.maxMaxMinutes;
   const quiet = isQuiet(series);
-  const fits = (quiet ? LATENCY_BASELINE_WINDOWS.filter((w) => w === BEFORE_DEPLOY_MINUTES || w <= series.length) : [BEFORE_DEPLOY_MINUTES]).map((window) => {
-    const forecast = fitForecaster(series, series.length, "before_deploy", undefined, window);
-    const wander = calibrateWander(series, "before_deploy", maxMinutes, LATENCY_FLEET_TAU2, undefined, window);
-    return { window, forecast, wander, variance: forecast.varLog + tau2At(wander.calibration, COMPARE_AT_MINUTES) };
-  });
-  const { window, forecast, wander } = fits.reduce((best, fit) => (fit.variance < best.variance ? fit : best));
+  const windows = quiet ? LATENCY_BASELINE_WINDOWS.filter((w) => w === BEFORE_DEPLOY_MINUTES || w <= series.length) : [BEFORE_DEPLOY_MINUTES];
+  const { window, forecast, wander } = leastVarianceFit(windows.map((w) => windowFit(series, "before_deploy", maxMinutes, w, LATENCY_FLEET_TAU2)));
   const expectedRate = forecastRate(forecast, [], evidence.candidateStart, 0);
-  const recent = evidence.history.slice(-RECENT_TRAFFIC_MINUTES);
-  const perMinute = recent.length > 0 ? recent.reduce((sum, m) => sum + m.exposure, 0) / recent.length : 0;
   const days = (series.length / 1440).toFixed(1);
-  const compared = window === BEFORE_DEPLOY_MINUTES
+  const minutes = window ?? BEFORE_DEPLOY_MINUTES;
+  const compared = minutes === BEFORE_DEPLOY_MINUTES
     ? "compared with the hour before the deploy (latency drifts, so the latest hour predicts it best)"
-    : `compared with the ${window / 60} hours before the deploy (a quiet service: by backtests on its history the longer window's count outweighs the drift)`;
+    : `compared with the ${minutes / 60} hours before the deploy (a quiet service: by backtests on its history the longer window's count outweighs the drift)`;
   return {
     design: "before_deploy",
     designReason: `${compared}; its normal wander measured on ${days} days of history`,
     lowAssurance: wander.lowAssurance,
     maxMinutes,
     expectedRate,
-    expectedEventsPerMinute: expectedRate * perMinute,
+    expectedEventsPerMinute: expectedRate * recentExposurePerMinute(evidence.history),
     forecast,
     calibration: wander.calibration,
     boundaryTable: quiet ? LATENCY_QUIET_BOUNDARY_TABLE : LATENCY_BOUNDARY_TABLE,

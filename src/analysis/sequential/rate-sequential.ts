@@ -5,12 +5,12 @@
  * hour before the deploy under a day of history, or an explicit reference window.
  */
 import type { DesignKind, MinuteCounts, RateEvidence, SequentialResult, SequentialSettings, WanderCalibration } from "./sequential-types.ts";
-import { calibrateWander, historyFrequency, tau2At } from "./aa-wander.ts";
+import { historyFrequency, leastVarianceFit, tau2At, type WindowFit, windowFit } from "./aa-wander.ts";
 import { shrinkToFleet } from "./fleet-wander.ts";
 import { BOUNDARY_TABLE, boundariesFor, failZAt, TABLE_ALPHA, TABLE_BETA, type BoundaryPair, type BoundaryRow } from "./boundaries.ts";
 import { type ConcurrentModel, fitConcurrent, judgeConcurrent } from "./concurrent-judge.ts";
 import { BURST_CAP, type BurstCap, capFor, MIN_FORECAST_EVENTS, WindowCap } from "./burst-winsor.ts";
-import { type Forecaster, type ForecastKind, type MinuteSeries, factorAt, forecastKindFor, forecastRate, fitForecaster, indexSeries, LEVEL_MINUTES, MINUTE_MS } from "./forecast-baseline.ts";
+import { type Forecaster, type ForecastKind, type MinuteSeries, factorAt, forecastKindFor, forecastRate, indexSeries, LEVEL_MINUTES, MINUTE_MS } from "./forecast-baseline.ts";
 import { type LookBaseline, type LookOutcome, type SizeAt, judgeLook, runLooks } from "./group-sequential.ts";
 import { maxMinutesFor } from "./look-plan.ts";
 import { ERROR_NOUNS, type RateNouns, RATE_INTERVAL_LEVEL, rateStats, rateWhy } from "./rate-sentences.ts";
@@ -54,7 +54,7 @@ export function resolvingMaxMinutes(plan: SequentialSettings["plan"], eventsPerM
 const RECENT_TRAFFIC_MINUTES = 60;
 const CONCURRENT_MIN_MAX_MINUTES = 60;
 
-function recentExposurePerMinute(history: RateEvidence["history"]): number {
+export function recentExposurePerMinute(history: RateEvidence["history"]): number {
   const tail = history.slice(-RECENT_TRAFFIC_MINUTES);
   return tail.length > 0 ? tail.reduce((sum, m) => sum + m.exposure, 0) / tail.length : 0;
 }
@@ -65,7 +65,8 @@ export function fitRateBaseline(
 ): RateBaselineModel {
   const series = indexSeries(evidence.history, evidence.historyStart);
   const kind = forecastKindFor(series, series.length);
-  const { forecast, own, levelMinutes } = fitLevel(series, kind, settings.plan.maxMaxMinutes);
+  const { forecast, wander: own, window } = fitLevel(series, kind, settings.plan.maxMaxMinutes);
+  const levelMinutes = window ?? LEVEL_MINUTES;
   const expectedRate = forecastRate(forecast, [], evidence.candidateStart, 0);
   const expectedEventsPerMinute = expectedRate * recentExposurePerMinute(evidence.history);
   // Under 3 days τ² already leans on the fleet's 30-minute figure (aa-wander.ts); from 3 days, on its curve by window length.
@@ -105,8 +106,6 @@ export function fitRateBaseline(
 export const LEVEL_WINDOWS = [LEVEL_MINUTES, 1440, 4320] as const;
 /** Under this many errors in the 7-hour level (its log sd over 0.05), the longer level windows are backtested too. */
 export const QUIET_LEVEL_EVENTS = 400;
-/** The look the level windows are compared at. */
-const COMPARE_AT_MINUTES = 60;
 
 /**
  * The forecaster and its A/A wander. A quiet service's 7-hour level rests on few errors (20 rpm at 0.5 %: 42, log sd
@@ -114,18 +113,13 @@ const COMPARE_AT_MINUTES = 60;
  * on the service's own history and the one with the least forecast variance plus wander at an hour's look is used.
  * The fleet curve its τ² is then shrunk toward (fleet-wander.ts) was measured with the 7-hour level.
  */
-function fitLevel(series: MinuteSeries, kind: ForecastKind, maxMinutes: number) {
-  const fit = (levelMinutes?: number) => {
-    const forecast = fitForecaster(series, series.length, kind, undefined, levelMinutes);
-    const own = calibrateWander(series, kind, maxMinutes, undefined, BURST_CAP, levelMinutes);
-    return { forecast, own, levelMinutes: levelMinutes ?? LEVEL_MINUTES, variance: forecast.varLog + tau2At(own.calibration, COMPARE_AT_MINUTES) };
-  };
+function fitLevel(series: MinuteSeries, kind: ForecastKind, maxMinutes: number): WindowFit {
+  const fit = (window?: number) => windowFit(series, kind, maxMinutes, window, undefined, BURST_CAP);
   const usual = fit();
   // Under MIN_FORECAST_EVENTS the A/A windows hold well under one expected error each, and their log ratios say little.
   const events = usual.forecast.levelEvents;
-  if (kind === "before_deploy" || usual.own.lowAssurance || events >= QUIET_LEVEL_EVENTS || events < MIN_FORECAST_EVENTS) return usual;
-  const longer = LEVEL_WINDOWS.filter((w) => w > LEVEL_MINUTES && w <= series.length).map(fit);
-  return [usual, ...longer].reduce((best, f) => (f.variance < best.variance ? f : best));
+  if (kind === "before_deploy" || usual.wander.lowAssurance || events >= QUIET_LEVEL_EVENTS || events < MIN_FORECAST_EVENTS) return usual;
+  return leastVarianceFit([usual, ...LEVEL_WINDOWS.filter((w) => w > LEVEL_MINUTES && w <= series.length).map(fit)]);
 }
 
 /** How much history the baseline rests on, for the verdict's window and its "1 in N windows" sentence. */
