@@ -11,7 +11,7 @@
  * and a grid of the trade per share: false fails, ×2 fails and ×5 fails at the first look (--strong=N ×5 releases per
  * rpm). Prints both tables as TypeScript with the release counts behind each row.
  * With --by=band the error rows are keyed by expected errors per minute instead (calibration/band-calibration.ts).
- * Options: --by=band, --miss-per-rpm, --rpms=20,100, --signal=errors|latency|both, --unchanged=N, --floor=N and --strong=N per rpm, --early-share=S, --seed=N,
+ * Options: --by=band, --miss-per-rpm, --miss-confidence=C, --rpms=20,100, --signal=errors|latency|both, --unchanged=N, --floor=N and --strong=N per rpm, --early-share=S, --seed=N,
  * --workers=N (2).
  */
 import { availableParallelism } from "node:os";
@@ -27,7 +27,7 @@ import { floorEffect, settingsFor } from "./calibration/calibration-jobs.ts";
 import { calibrateBands } from "./calibration/band-calibration.ts";
 import { CalibrationPool } from "./calibration/calibration-pool.ts";
 import type { CaseReport } from "./calibration/calibration-worker.ts";
-import { lateFailZ, rateAt, smallestZWithin, twoStageFailZ, twoStageRateAt } from "./calibration/critical-z.ts";
+import { budgetWithConfidence, lateFailZ, rateAt, smallestZWithin, twoStageFailZ, twoStageRateAt } from "./calibration/critical-z.ts";
 
 const TRAINING_SEED = 7_700_001;
 /** Rows resting on fewer releases keep their current figures: a false-fail rate of 0.5 % needs hundreds to be seen. */
@@ -100,11 +100,14 @@ function shareGrid(table: RowResult[], previous: readonly BoundaryRow[], zero: C
 const FIRST_LOOK = 10;
 /** --miss-per-rpm: the pass z keeps the misses within beta at every traffic level of the row, not only pooled. */
 const missPerRpm = process.argv.includes("--miss-per-rpm");
+/** --miss-confidence=C (with --miss-per-rpm): each level's misses within beta at one-sided confidence C, not on average. */
+const MISS_CONFIDENCE = Number(process.argv.find((a) => a.startsWith("--miss-confidence="))?.slice(18) ?? NaN);
 
 /** The largest of the per-rpm smallest pass z (each rpm with at least MIN_FLOOR releases in the row). */
 function largestPerRpm(reports: CaseReport[], beta: number): { z: number; atLimit: boolean } {
   const perRpm = TRAFFIC_LEVELS.map((rpm) => reports.filter((r) => r.rpm === rpm).map((r) => r.critical!))
-    .filter((c) => c.length >= MIN_FLOOR).map((c) => smallestZWithin(c, beta));
+    .filter((c) => c.length >= MIN_FLOOR)
+    .map((c) => smallestZWithin(c, Number.isNaN(MISS_CONFIDENCE) ? beta : budgetWithConfidence(beta, c.length, MISS_CONFIDENCE)));
   if (perRpm.length === 0) return smallestZWithin(reports.map((r) => r.critical!), beta);
   return perRpm.reduce((a, b) => (b.z > a.z ? b : a));
 }
@@ -158,7 +161,7 @@ async function calibrate(signal: CalibratedSignal, seed: number, perRpm: { uncha
   const atFloor = await pool.ask({ kind: "statuses", set: "floor", pairs: pairsOf(table) });
   await pool.stop();
   const share = (rs: CaseReport[], f: (s: string) => boolean) => (rs.length === 0 ? NaN : rs.filter((r) => f(r.status!)).length / rs.length);
-  const lines = [`// ${signal}: bench/calibrate-boundaries.ts --signal=${signal} --unchanged=${perRpm.unchanged} --floor=${perRpm.floor}${twoStage ? ` --strong=${perRpm.strong} --early-share=${earlyShare}` : ""} --seed=${seed} (training seed; rpm ${TRAFFIC_LEVELS.join("/")} pooled, before/after releases), alpha ${settings.alpha.toFixed(4)}, beta ${settings.beta}, floor ${JSON.stringify(floor)}; ${((performance.now() - started) / 1000).toFixed(0)} s`];
+  const lines = [`// ${signal}: bench/calibrate-boundaries.ts --signal=${signal} --unchanged=${perRpm.unchanged} --floor=${perRpm.floor}${missPerRpm ? " --miss-per-rpm" : ""}${Number.isNaN(MISS_CONFIDENCE) ? "" : ` --miss-confidence=${MISS_CONFIDENCE}`}${twoStage ? ` --strong=${perRpm.strong} --early-share=${earlyShare}` : ""} --seed=${seed} (training seed; rpm ${TRAFFIC_LEVELS.join("/")} pooled, before/after releases), alpha ${settings.alpha.toFixed(4)}, beta ${settings.beta}, floor ${JSON.stringify(floor)}; ${((performance.now() - started) / 1000).toFixed(0)} s`];
   for (const row of table) {
     const z = byRow(zero, row.maxMinutes), f = byRow(atFloor, row.maxMinutes);
     const rpms = TRAFFIC_LEVELS.map((rpm) => {

@@ -11,6 +11,8 @@ export interface JudgeTally {
   hold: number;
   /** Minutes after the deploy at which each release was decided (fail, pass, warn, or hold at the maximum). */
   decidedAt: number[];
+  /** The same for the releases that ended in pass, warn or fail only: the review's "time to a decision, decided releases". */
+  concludedAt: number[];
   /** Minutes after the deploy at which each failed release was failed. */
   failedAt: number[];
   /** The longest window the judge could have used on each release. */
@@ -58,7 +60,7 @@ export interface Tally {
 }
 
 export function emptyTally(): Tally {
-  const judge = (): JudgeTally => ({ pass: 0, warn: 0, fail: 0, hold: 0, decidedAt: [], failedAt: [], maxWindow: [] });
+  const judge = (): JudgeTally => ({ pass: 0, warn: 0, fail: 0, hold: 0, decidedAt: [], concludedAt: [], failedAt: [], maxWindow: [] });
   return {
     n: 0, judges: { engine: judge(), static: judge(), kayenta: judge() }, errorRatio: [], p95Ratio: [], engineNotes: new Map(),
     bands: EXPECTED_BANDS.map(() => ({ n: 0, fail: 0, pass: 0, hold: 0, ceiling: 0 })), ceilingSum: CEILING_AT.map(() => 0), concurrentCeilingSum: CEILING_AT.map(() => 0),
@@ -69,6 +71,7 @@ export function emptyTally(): Tally {
 export function count(t: JudgeTally, o: Outcome, maxWindow: number): void {
   t[o.status satisfies JudgeStatus]++;
   t.decidedAt.push(o.decidedAt);
+  if (o.status !== "hold") t.concludedAt.push(o.decidedAt);
   if (o.status === "fail") t.failedAt.push(o.decidedAt);
   t.maxWindow.push(maxWindow);
 }
@@ -83,7 +86,7 @@ export function merge(a: Tally, b: Tally): Tally {
   for (const j of JUDGES) {
     const x = a.judges[j], y = b.judges[j];
     x.pass += y.pass; x.warn += y.warn; x.fail += y.fail; x.hold += y.hold;
-    x.decidedAt.push(...y.decidedAt); x.failedAt.push(...y.failedAt); x.maxWindow.push(...y.maxWindow);
+    x.decidedAt.push(...y.decidedAt); x.concludedAt.push(...y.concludedAt); x.failedAt.push(...y.failedAt); x.maxWindow.push(...y.maxWindow);
   }
   a.errorRatio.push(...b.errorRatio); a.p95Ratio.push(...b.p95Ratio);
   for (const [k, v] of b.engineNotes) a.engineNotes.set(k, (a.engineNotes.get(k) ?? 0) + v);

@@ -21,7 +21,7 @@ const minutes = (xs: readonly number[]) => {
 
 export function mainTable(rows: Row[]): string {
   const header = ["release", "design", "rpm", "n", "errors seen", "p95 seen", "ceiling fail %",
-    "deploy-guard fail %", "pass+warn %", "hold %", "min to decision: median (p90)", "max window (median)",
+    "deploy-guard fail %", "pass+warn %", "hold %", "min to a decision, decided releases: median (p90)", "with holds: median (p90)", "max window (median)",
     "static fail %", "pass %", "TTD", "Kayenta-style fail %", "pass %", "TTD"];
   return markdownTable(header, rows.map(({ cell, tally: t }) => {
     const e = t.judges.engine, s = t.judges.static, k = t.judges.kayenta;
@@ -30,7 +30,7 @@ export function mainTable(rows: Row[]): string {
     return [
       cell.effect.label, designLabel(cell), String(cell.rpm), String(t.n), times(median(t.errorRatio)), signedPct(median(t.p95Ratio)),
       ceiling === undefined ? "–" : ceiling.toFixed(1),
-      ran ? pct(e.fail, t.n) : "–", ran ? pct(e.pass + e.warn, t.n) : "–", ran ? pct(e.hold, t.n) : "–", minutes(e.decidedAt), fixed(median(e.maxWindow), 0),
+      ran ? pct(e.fail, t.n) : "–", ran ? pct(e.pass + e.warn, t.n) : "–", ran ? pct(e.hold, t.n) : "–", minutes(e.concludedAt), minutes(e.decidedAt), fixed(median(e.maxWindow), 0),
       pct(s.fail, t.n), pct(s.pass + s.warn, t.n), fixed(median(s.failedAt), 0),
       pct(k.fail, t.n), pct(k.pass + k.warn, t.n), fixed(median(k.failedAt), 0),
     ];

@@ -27,6 +27,8 @@ interface Target {
   op: "≤" | "≥";
   bound: number;
   unit: "%" | "min";
+  /** More to print after the figure. */
+  aside?: (t: Tally) => string;
   /** For fail targets: the entry of CEILING_AT the target is judged at. */
   ceilingAt?: (typeof CEILING_AT)[number];
 }
@@ -36,7 +38,13 @@ const failWithin = (minutes: number) => (t: Tally) => share(t.judges.engine.fail
 const fail = (t: Tally) => share(t.judges.engine.fail, t);
 const miss = (t: Tally) => share(t.judges.engine.pass + t.judges.engine.warn, t);
 const hold = (t: Tally) => share(t.judges.engine.hold, t);
-const medianDecision = (t: Tally) => median(t.judges.engine.decidedAt);
+/**
+ * Over the releases decided pass, warn or fail, as the review measured the figure behind the target (its tables.md:
+ * "median (p90) minutes to a decision, decided releases"); a hold has its own target. `aside` prints the median with
+ * the holds counted at their maximum window beside it.
+ */
+const medianDecision = (t: Tally) => median(t.judges.engine.concludedAt);
+const withHolds = (t: Tally) => `; ${median(t.judges.engine.decidedAt)?.toFixed(0) ?? "–"} counting holds at the maximum`;
 
 /** Issue 11's table, row by row: [unchanged], [errors ×2], [errors ×5], [p95 +25 %]. */
 function targetsAt(rpm: Level): Target[][] {
@@ -47,7 +55,7 @@ function targetsAt(rpm: Level): Target[][] {
     [
       { what: "false fail", effect: "unchanged", measure: fail, op: "≤", bound: 1, unit: "%" },
       { what: "hold", effect: "unchanged", measure: hold, op: "≤", bound: holdMax, unit: "%" },
-      { what: "median decision", effect: "unchanged", measure: medianDecision, op: "≤", bound: minutesMax, unit: "min" },
+      { what: "median decision (decided releases)", effect: "unchanged", measure: medianDecision, op: "≤", bound: minutesMax, unit: "min", aside: withHolds },
     ],
     [
       { what: "fail", effect: "errors ×2", measure: fail, op: "≥", bound: failX2, unit: "%", ceilingAt: "max" },
@@ -98,7 +106,7 @@ function judge(rows: Row[], rpm: number, t: Target, counts: TargetCount): string
   const concurrent = at < 0 || !t.canary ? undefined : ceilingPct(row.tally, at, "concurrent");
   const shown = `${ceiling?.toFixed(1)} %${concurrent === undefined ? "" : `, concurrent ${concurrent.toFixed(1)} %`}`;
   const interval = value === undefined || t.unit !== "%" ? undefined : wilsonInterval(value / 100, row.tally.n);
-  const text = `${t.what} ${value === undefined ? "–" : value.toFixed(t.unit === "%" ? 1 : 0)}`
+  const text = `${t.what} ${value === undefined ? "–" : value.toFixed(t.unit === "%" ? 1 : 0)}${t.aside?.(row.tally) ?? ""}`
     + `${interval === undefined ? "" : ` [${(100 * interval.low).toFixed(1)}–${(100 * interval.high).toFixed(1)}]`} (${goal})`;
   const lowest = Math.min(ceiling ?? Infinity, concurrent ?? Infinity);
   if (t.op === "≥" && lowest < t.bound - 0.05) {

@@ -4,6 +4,7 @@
  * one critical z above which it no longer fails (misses), and the pooled rate at z is the share of critical values
  * above z: one search per release gives the whole rate curve, and the calibrated z is a quantile of them.
  */
+import { normalQuantile } from "../../src/analysis/normal-distribution.ts";
 
 /** The search range of the boundaries: a z outside it is reported as being at the limit. */
 export const Z_LOW = 0.5;
@@ -41,6 +42,19 @@ export function smallestZWithin(critical: readonly number[], target: number): { 
   const c = sorted[k]!;
   if (c === Infinity) return { z: Z_HIGH, atLimit: true };
   return { z: Math.max(Z_LOW, c), atLimit: false };
+}
+
+/**
+ * The largest share k/n of n calibration releases whose one-sided Wilson upper bound at `confidence` stays within
+ * `budget` (Wilson 1927, JASA 22): a boundary calibrated to the budget's point estimate exceeds it on about half of all
+ * independent samples; this one holds it with that confidence.
+ */
+export function budgetWithConfidence(budget: number, n: number, confidence: number): number {
+  const z = normalQuantile(confidence);
+  const upper = (p: number) => (p + (z * z) / (2 * n) + z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
+  let k = Math.floor(budget * n + 1e-9);
+  while (k > 0 && upper(k / n) > budget) k--;
+  return k / n;
 }
 
 /** The table row a maximum window is calibrated in: the nearest row on a log scale, as boundariesFor interpolates. */

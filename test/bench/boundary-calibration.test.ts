@@ -8,7 +8,7 @@ import { firstLookCritical, judgeCase, makeCase, stageCriticals } from "../../be
 import { fitLatencyBaseline } from "../../src/analysis/sequential/latency-baseline.ts";
 import { judgeLatencySequential } from "../../src/analysis/sequential/latency-sequential.ts";
 import { exceedanceRatioOfTail, floorEffect, settingsFor } from "../../bench/calibration/calibration-jobs.ts";
-import { bandOf, criticalZ, lateFailZ, rateAt, rowOf, smallestZWithin, twoStageFailZ, twoStageRateAt, Z_HIGH, Z_LOW } from "../../bench/calibration/critical-z.ts";
+import { bandOf, budgetWithConfidence, criticalZ, lateFailZ, rateAt, rowOf, smallestZWithin, twoStageFailZ, twoStageRateAt, Z_HIGH, Z_LOW } from "../../bench/calibration/critical-z.ts";
 
 interface Fixture {
   p95: number;
@@ -28,6 +28,16 @@ describe("critical boundaries", () => {
     expect(criticalZ((z) => z < 3.21)).toBeCloseTo(3.21, 2);
     expect(criticalZ(() => false)).toBe(-Infinity);
     expect(criticalZ(() => true)).toBe(Infinity);
+  });
+
+  it("holds a budget with confidence: the largest k/n whose one-sided Wilson upper bound is within it (scipy)", () => {
+    // scipy.stats.binomtest(k, n).proportion_ci(confidence_level=0.8, method="wilson").high ≤ 0.05 (one-sided 90 %):
+    // the largest k is 50 of 1,200 (upper 0.04971; 51 gives 0.05061), 50 of 1,195, 23 of 600 and 2 of 100.
+    expect(budgetWithConfidence(0.05, 1200, 0.9)).toBe(50 / 1200);
+    expect(budgetWithConfidence(0.05, 1195, 0.9)).toBe(50 / 1195);
+    expect(budgetWithConfidence(0.05, 600, 0.9)).toBe(23 / 600);
+    expect(budgetWithConfidence(0.05, 100, 0.9)).toBe(2 / 100);
+    expect(budgetWithConfidence(0.05, 10, 0.9)).toBe(0);
   });
 
   it("picks the smallest z whose rate is within budget: the (⌊target·n⌋ + 1)-th largest critical value", () => {

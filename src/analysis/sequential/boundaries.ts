@@ -37,16 +37,19 @@ export const TABLE_BETA = 0.05;
  * For the error counts with each minute capped at 3× its forecast (burst-winsor.ts; the A/A wander is measured on capped
  * counts too), against the forecast whose daily profile is smoothed per harmonic (seasonal-profile.ts), with τ²(t)
  * shrunk toward the fleet's curve (fleet-wander.ts). Calibrated by `npm run bench:calibrate -- --signal=errors
- * --unchanged=4000 --floor=1200 --miss-per-rpm` (training seed 7700001), with each count's log variance matched to the
- * Poisson deviance under the hypothesis each side tests (group-sequential.ts countLogVariance), a quiet service's
- * forecast level read over 7, 24 or 72 hours as its backtests say (rate-sequential.ts fitLevel), the A/A noise of windows
- * under 30 expected errors taken as its exact Poisson expectation (aa-wander.ts countNoise), and the pass z the
- * largest that keeps misses within beta at every traffic level: nearly every release's maximum window is 240 minutes
- * (15,612 unchanged and 4,672 ×2: 3.04/2.58; 388 and 128 at 120, too few, so every row takes it). On the training seed:
- * false fails 0.63 / 0.40 / 0.56 / 0.38 %, ×2 failed 54.5 / 89.8 / 94.9 / 95.9 %, misses 3.1 / 5.0 / 4.2 / 4.0 %,
- * unchanged holds 24.9 / 2.0 / 0.3 / 0.0 % at 20/100/300/1000 rpm. Accuracy report: 30 targets met (×2 failed 52.3 /
- * 88.3 / 94.2 / 96.5 %, misses 3.7 / 6.0 / 5.2 / 3.3 %). With 1/(e + ½) as every window's noise: 3.08/2.59, the same
- * 30 targets (misses 3.5 / 6.3 / 5.2 / 3.3 %).
+ * --unchanged=4000 --floor=1200 --miss-per-rpm --miss-confidence=0.9` (training seed 7700001), with each count's log
+ * variance matched to the Poisson deviance under the hypothesis each side tests (group-sequential.ts countLogVariance),
+ * a quiet service's forecast level read over 7, 24 or 72 hours as its backtests say (rate-sequential.ts fitLevel), the
+ * A/A noise of windows under 30 expected errors taken as its exact Poisson expectation (aa-wander.ts countNoise), and the
+ * pass z the largest that keeps misses within beta at every traffic level with 90 % confidence (each level's one-sided
+ * Wilson upper bound ≤ 5 %, i.e. at most 50 of its ~1,200 doublings: a pass z calibrated to the point estimate exceeds
+ * the budget on about half of all samples, as the accuracy report's 6.0 % at 100 rpm showed). Nearly every release's
+ * maximum window is 240 minutes (15,771 unchanged and 4,721 ×2: 3.05/2.65; 229 and 79 at 120, too few, so every row
+ * takes it). On the training seed: false fails 0.63 / 0.43 / 0.55 / 0.37 %, ×2 failed 54.5 / 90.3 / 95.4 / 96.6 %,
+ * misses 2.8 / 4.2 / 3.6 / 3.3 %, unchanged holds 26.7 / 2.6 / 0.5 / 0.0 % at 20/100/300/1000 rpm. Accuracy report: 33
+ * targets met (misses 3.0 / 4.8 / 4.2 / 2.8 %, unchanged holds 36.9 / 3.5 / 0.3 / 0.0 %). With the misses within beta
+ * on average (3.04/2.58): 30 targets with holds counted at their maximum in the median decision (misses 3.7 / 6.0 / 5.2 / 3.3 %, holds 35.5 / 3.2 / 0.3 / 0.0 %); with 1/(e + ½)
+ * as every window's noise: 3.08/2.59, the same 30 (misses 3.5 / 6.3 / 5.2 / 3.3 %).
  * Steps on the way, each recalibrated: with the 7-hour level at every traffic, 3.05/2.51 at 240 and 3.07/2.64 below
  * (misses 4.2 / 6.8 / 5.2 / 3.7 %, 27 targets with the latency rows of then, 28 with the quiet latency row); with
  * the pass z pooled instead (3.05/2.46 at 240, 3.07/2.72 at 120): 27, misses 5.0 / 7.5 / 6.0 / 3.7 %; with the
@@ -97,10 +100,10 @@ export const TABLE_BETA = 0.05;
  *   that set z do not gather in one band).
  */
 export const BOUNDARY_TABLE: readonly BoundaryRow[] = [
-  { maxMinutes: 30, failZ: 3.04, passZ: 2.58, source: "benchmark-extended" },
-  { maxMinutes: 60, failZ: 3.04, passZ: 2.58, source: "benchmark-extended" },
-  { maxMinutes: 120, failZ: 3.04, passZ: 2.58, source: "benchmark-extended" },
-  { maxMinutes: 240, failZ: 3.04, passZ: 2.58, source: "benchmark" },
+  { maxMinutes: 30, failZ: 3.05, passZ: 2.65, source: "benchmark-extended" },
+  { maxMinutes: 60, failZ: 3.05, passZ: 2.65, source: "benchmark-extended" },
+  { maxMinutes: 120, failZ: 3.05, passZ: 2.65, source: "benchmark-extended" },
+  { maxMinutes: 240, failZ: 3.05, passZ: 2.65, source: "benchmark" },
 ];
 
 /**
