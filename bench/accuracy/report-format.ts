@@ -1,4 +1,4 @@
-/** Small formatting helpers for the markdown report. */
+/** Small helpers for the markdown report: quantiles, the Wilson interval of a share, formatting. */
 
 export function quantile(xs: readonly number[], q: number): number | undefined {
   const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
@@ -8,6 +8,14 @@ export function quantile(xs: readonly number[], q: number): number | undefined {
 }
 
 export const median = (xs: readonly number[]) => quantile(xs, 0.5);
+
+/** Wilson score interval for a share p of n (Wilson 1927, JASA 22), two-sided at z (95 % by default). */
+export function wilsonInterval(p: number, n: number, z = 1.959963984540054): { low: number; high: number } {
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
 
 export const pct = (k: number, n: number) => (n === 0 ? "–" : (100 * k / n).toFixed(1));
 

@@ -5,18 +5,10 @@
  */
 import { CEILING_AT, type Tally } from "./cell-tally.ts";
 import { ceilingPct, type Row } from "./main-table.ts";
-import { markdownTable, median, pct } from "./report-format.ts";
+import { markdownTable, median, pct, wilsonInterval } from "./report-format.ts";
 import { TRAFFIC_LEVELS, type Cell } from "./scenario-cells.ts";
 
 type Level = (typeof TRAFFIC_LEVELS)[number];
-
-/** Wilson score interval at 95 % for a share p of n (Wilson 1927, JASA 22). */
-export function wilsonInterval(p: number, n: number): { low: number; high: number } {
-  const z = 1.959963984540054, z2 = z * z;
-  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
-}
 
 interface Target {
   what: string;

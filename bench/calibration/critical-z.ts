@@ -5,6 +5,7 @@
  * above z: one search per release gives the whole rate curve, and the calibrated z is a quantile of them.
  */
 import { normalQuantile } from "../../src/analysis/normal-distribution.ts";
+import { wilsonInterval } from "../accuracy/report-format.ts";
 
 /** The search range of the boundaries: a z outside it is reported as being at the limit. */
 export const Z_LOW = 0.5;
@@ -51,9 +52,8 @@ export function smallestZWithin(critical: readonly number[], target: number): { 
  */
 export function budgetWithConfidence(budget: number, n: number, confidence: number): number {
   const z = normalQuantile(confidence);
-  const upper = (p: number) => (p + (z * z) / (2 * n) + z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
   let k = Math.floor(budget * n + 1e-9);
-  while (k > 0 && upper(k / n) > budget) k--;
+  while (k > 0 && wilsonInterval(k / n, n, z).high > budget) k--;
   return k / n;
 }
 

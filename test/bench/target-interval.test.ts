@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { wilsonInterval } from "../../bench/accuracy/target-summary.ts";
+import { wilsonInterval } from "../../bench/accuracy/report-format.ts";
 
 // scipy.stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson"), scipy 1.x.
 const SCIPY = [
