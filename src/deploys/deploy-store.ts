@@ -33,8 +33,10 @@ export class DeployStore {
     this.s = {
       event: p(`SELECT event_id AS "eventId", release_id AS "releaseId", deploy_id AS "deployId", phase, timestamp, received_at AS "receivedAt", payload
         FROM deploy_events WHERE event_id = ?`),
+      // Locked for the rest of the deploy event's write (PostgreSQL; SQLite has one writer): a replica recording a final
+      // verdict on this release meanwhile is either committed before (and read as decided) or waits for this event.
       release: p(`SELECT id, service, environment, rule_name AS "ruleName", latest_deploy_id AS "latestDeployId", "commit", url
-        FROM releases WHERE service = ? AND environment = ? AND version = ?`),
+        FROM releases WHERE service = ? AND environment = ? AND version = ?${store.dialect === "postgres" ? " FOR UPDATE" : ""}`),
       insertRelease: p(`INSERT INTO releases (id, service, environment, version, status, rule_name, "commit", url, consecutive_failures, created_at, updated_at)
         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, 0, ?, ?)`),
       deploy: p(`SELECT id, status, started_at AS "startedAt", hosts, tool FROM deploys WHERE id = ?`),

@@ -8,8 +8,11 @@ export type { FinalVerdictHook, ReleaseIdentity } from "./verdict-types.ts";
 type InTransaction = Extract<VerdictReaction, { runs: "in-transaction" }>;
 type AfterCommitReaction = Extract<VerdictReaction, { runs: "after-commit" }>;
 
-/** A release as it was when judged: `decidedAt` set when a person judges a decided release again. */
-export type JudgedRelease = ReleaseIdentity & { decidedAt?: number | null };
+/**
+ * A release as it was when judged: `decidedAt` set when a person judges a decided release again; `updatedAt` (when
+ * known) as read, so a release changed meanwhile (a deploy event reset it, a person reopened it) refuses the verdict.
+ */
+export type JudgedRelease = ReleaseIdentity & { decidedAt?: number | null; updatedAt?: number | null };
 
 /**
  * The release was decided meanwhile (by another replica, or a person): this verdict's write must roll back, with no
@@ -72,11 +75,14 @@ export class VerdictRecorder {
     this.s = {
       // Fencing: a verdict changes a release only if it is decided as it was when judged (undecided, for the scheduler),
       // so of two replicas judging one release (a claim whose lease ran out mid-evaluation, a person's "judge now"),
-      // the second write changes nothing and is rolled back. A person may still judge a decided release again.
+      // the second write changes nothing and is rolled back. A person may still judge a decided release again. A final
+      // verdict also needs the row as it was read (updated_at): a deploy event that reset the release after it was
+      // read, and committed before this write took the row's lock, leaves it undecided too, and the verdict of the
+      // window before would otherwise land on the new deploy (then judged again: two final verdicts).
       interim: p(`UPDATE releases SET verdict = ?, score = ?, summary = ?, consecutive_failures = ?, next_check_at = ?, updated_at = ?
         WHERE id = ? AND decided_at IS NULL`),
       final: p(`UPDATE releases SET status = ?, verdict = ?, score = ?, summary = ?, decided_at = ?, next_check_at = NULL, updated_at = ?
-        WHERE id = ? AND coalesce(decided_at, -1) = ?`),
+        WHERE id = ? AND coalesce(decided_at, -1) = ? AND coalesce(?, updated_at) = updated_at`),
       // A deploy tool's outcome also lands on a decided release (a roll-back after a fail), but the same reported event
       // (its summary names phase, tool and time) lands once, however many replicas receive it.
       outcome: p(`UPDATE releases SET status = ?, summary = ?, score = NULL, decided_at = ?, next_check_at = NULL, updated_at = ?
@@ -109,7 +115,8 @@ export class VerdictRecorder {
     for (const stage of this.stages) verdict = await stage.complete(release, verdict, rule);
     const json = JSON.stringify(verdict);
     const decidedAt = release.decidedAt ?? -1;
-    if ((await this.s.final.run(verdict.status, json, verdict.score, verdict.summary, now, now, release.id, decidedAt)) === 0) throw new AlreadyDecidedError(release.id);
+    const updatedAt = release.updatedAt ?? null;
+    if ((await this.s.final.run(verdict.status, json, verdict.score, verdict.summary, now, now, release.id, decidedAt, updatedAt)) === 0) throw new AlreadyDecidedError(release.id);
     await this.insertEvaluation(release.id, "final", now, verdict.status, verdict.score, json);
     await this.react({ kind: "final", release, verdict, rule, changed: true, now });
     return verdict;
