@@ -75,12 +75,13 @@ export class VerdictRecorder {
     this.s = {
       // Fencing: a verdict changes a release only if it is decided as it was when judged (undecided, for the scheduler),
       // so of two replicas judging one release (a claim whose lease ran out mid-evaluation, a person's "judge now"),
-      // the second write changes nothing and is rolled back. A person may still judge a decided release again. A final
-      // verdict also needs the row as it was read (updated_at): a deploy event that reset the release after it was
-      // read, and committed before this write took the row's lock, leaves it undecided too, and the verdict of the
-      // window before would otherwise land on the new deploy (then judged again: two final verdicts).
+      // the second write changes nothing and is rolled back. A person may still judge a decided release again. Both
+      // also need the row as it was read (updated_at): a deploy event that reset the release after it was read, and
+      // committed before this write took the row's lock, leaves it undecided too, and the verdict of the window before
+      // would otherwise land on the new deploy (a final one: judged again, two final verdicts; an interim one: shown
+      // as the new deploy's until its first look).
       interim: p(`UPDATE releases SET verdict = ?, score = ?, summary = ?, consecutive_failures = ?, next_check_at = ?, updated_at = ?
-        WHERE id = ? AND decided_at IS NULL`),
+        WHERE id = ? AND decided_at IS NULL AND coalesce(?, updated_at) = updated_at`),
       final: p(`UPDATE releases SET status = ?, verdict = ?, score = ?, summary = ?, decided_at = ?, next_check_at = NULL, updated_at = ?
         WHERE id = ? AND coalesce(decided_at, -1) = ? AND coalesce(?, updated_at) = updated_at`),
       // A deploy tool's outcome also lands on a decided release (a roll-back after a fail), but the same reported event
@@ -97,11 +98,13 @@ export class VerdictRecorder {
 
   /**
    * `changed`: whether the interim status differs from the last one; after-commit reactions use it to skip repeats.
-   * Throws AlreadyDecidedError, before writing anything, when the release is decided: the caller's write rolls back.
+   * Throws AlreadyDecidedError, before writing anything, when the release is decided (or changed since it was read):
+   * the caller's write rolls back.
    */
-  async recordInterim(release: ReleaseIdentity, verdict: Verdict, failures: number, nextCheckAt: number, now: number, changed = true): Promise<void> {
+  async recordInterim(release: JudgedRelease, verdict: Verdict, failures: number, nextCheckAt: number, now: number, changed = true): Promise<void> {
     const json = JSON.stringify(verdict);
-    if ((await this.s.interim.run(json, verdict.score, verdict.summary, failures, nextCheckAt, now, release.id)) === 0) throw new AlreadyDecidedError(release.id);
+    const updatedAt = release.updatedAt ?? null;
+    if ((await this.s.interim.run(json, verdict.score, verdict.summary, failures, nextCheckAt, now, release.id, updatedAt)) === 0) throw new AlreadyDecidedError(release.id);
     await this.insertEvaluation(release.id, "interim", now, verdict.status, verdict.score, json);
     await this.react({ kind: "interim", release, verdict, rule: undefined, changed, now });
   }

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { releases, type ReleaseRow } from "../../src/store/schema/index.ts";
 import { AlreadyDecidedError, VerdictRecorder } from "../../src/verdicts/verdict-recorder.ts";
-import type { FinalVerdict } from "../../src/verdicts/verdict-types.ts";
+import type { FinalVerdict, Verdict } from "../../src/verdicts/verdict-types.ts";
 import { createTestService, TEST_STORE, type TestService } from "../support/test-service.ts";
 
 const MIN = 60_000;
@@ -13,7 +13,7 @@ const START = Date.parse("2026-11-21T12:00:00Z");
  * (three-replicas.test.ts caught it: a release opened from version labels was judged, a deploy event took it over
  * meanwhile, and the release ended with two final verdicts). The stale verdict must change nothing.
  */
-describe("a final verdict judged from a release that changed before it was written", () => {
+describe("a verdict judged from a release that changed before it was written", () => {
   let svc: TestService;
   const row = async (id: string) => (await svc.container.store.db.select().from(releases).where(eq(releases.id, id)))[0] as ReleaseRow;
   const finals = async (id: string) => (await svc.sql<{ n: number }>("SELECT COUNT(*) AS n FROM evaluations WHERE release_id = ? AND kind = 'final'").get(id))!.n;
@@ -42,9 +42,13 @@ describe("a final verdict judged from a release that changed before it was writt
     const recorder = new VerdictRecorder(svc.container.store);
     await expect(svc.container.store.write(() => recorder.recordFinal(judged, verdict, svc.container.rules.forRelease(judged), svc.clock.now)))
       .rejects.toBeInstanceOf(AlreadyDecidedError);
+    // Nor does a look of the window before land on the new deploy as its interim verdict.
+    const look = { ...verdict, status: "analyzing", final: false } as unknown as Verdict;
+    await expect(svc.container.store.write(() => recorder.recordInterim(judged, look, 0, svc.clock.now + MIN, svc.clock.now)))
+      .rejects.toBeInstanceOf(AlreadyDecidedError);
     expect(await finals(id)).toBe(0);
     const after = await row(id);
-    expect([after.status, after.decidedAt]).toEqual(["pending", null]);
+    expect([after.status, after.decidedAt, after.verdict, after.nextCheckAt]).toEqual(["pending", null, null, null]);
 
     // As judged from the row as it is now, the verdict lands (once).
     await svc.container.store.write(() => recorder.recordFinal(after, verdict, svc.container.rules.forRelease(after), svc.clock.now));
