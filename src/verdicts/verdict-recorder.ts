@@ -15,12 +15,13 @@ type AfterCommitReaction = Extract<VerdictReaction, { runs: "after-commit" }>;
 export type JudgedRelease = ReleaseIdentity & { decidedAt?: number | null; updatedAt?: number | null };
 
 /**
- * The release was decided meanwhile (by another replica, or a person): this verdict's write must roll back, with no
- * evaluation row, alert or rollback request. A CONFLICT, so a person's "judge now" that loses the race gets a 409.
+ * The release was decided meanwhile (by another replica, or a person), or changed since it was read (a new deploy reset
+ * it, a person reopened it): this verdict's write must roll back, with no evaluation row, alert or rollback request. A
+ * CONFLICT, so a person's "judge now" that loses the race gets a 409.
  */
 export class AlreadyDecidedError extends AppError {
   constructor(readonly releaseId: string) {
-    super("CONFLICT", `Release '${releaseId}' was decided meanwhile (by another replica or a person); this verdict is not recorded.`);
+    super("CONFLICT", `Release '${releaseId}' was decided or changed meanwhile (by another replica, a person or a new deploy); this verdict is not recorded.`);
   }
 }
 

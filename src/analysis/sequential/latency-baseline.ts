@@ -13,7 +13,6 @@ import { BEFORE_DEPLOY_MINUTES, forecastRate, indexSeries } from "./forecast-bas
 import { type RateBaselineModel, recentExposurePerMinute } from "./rate-sequential.ts";
 import type { RateEvidence, SequentialSettings } from "./sequential-types.ts";
 
-
 /** The windows a quiet service's exceedance share may be read over; the shortest is the usual hour before. */
 export const LATENCY_BASELINE_WINDOWS = [60, 120, 240] as const;
 /** Under this many requests beyond the p95 in the hour before, a longer window is weighed against its drift. */
