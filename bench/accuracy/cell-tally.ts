@@ -52,6 +52,8 @@ export interface Tally {
   ceilingSum: number[];
   /** The same for the concurrent ceiling (canary cells of an error effect; NaN elsewhere). */
   concurrentCeilingSum: number[];
+  /** The same for the before/after ceiling (before/after cells of an error effect, at the fixed limits; NaN elsewhere). */
+  beforeAfterCeilingSum: number[];
   /** Which design judged the error rate (concurrent, forecast, …), counted. */
   designs: Map<string, number>;
   engineMs: number;
@@ -64,6 +66,7 @@ export function emptyTally(): Tally {
   return {
     n: 0, judges: { engine: judge(), static: judge(), kayenta: judge() }, errorRatio: [], p95Ratio: [], engineNotes: new Map(),
     bands: EXPECTED_BANDS.map(() => ({ n: 0, fail: 0, pass: 0, hold: 0, ceiling: 0 })), ceilingSum: CEILING_AT.map(() => 0), concurrentCeilingSum: CEILING_AT.map(() => 0),
+    beforeAfterCeilingSum: CEILING_AT.map(() => 0),
     designs: new Map(), engineMs: 0, engineCalls: 0, workMs: 0,
   };
 }
@@ -97,6 +100,7 @@ export function merge(a: Tally, b: Tally): Tally {
   });
   b.ceilingSum.forEach((v, i) => (a.ceilingSum[i]! += v));
   b.concurrentCeilingSum.forEach((v, i) => (a.concurrentCeilingSum[i]! += v));
+  b.beforeAfterCeilingSum.forEach((v, i) => (a.beforeAfterCeilingSum[i]! += v));
   a.engineMs += b.engineMs; a.engineCalls += b.engineCalls; a.workMs += b.workMs;
   return a;
 }

@@ -9,8 +9,8 @@ export interface Row {
 }
 
 /** Mean ceiling power of the cell at entry `at` of CEILING_AT, in %, or "–" for unchanged releases. */
-export function ceilingPct(t: Tally, at = 0, sums: "perfect" | "concurrent" = "perfect"): number | undefined {
-  const v = (sums === "perfect" ? t.ceilingSum : t.concurrentCeilingSum)[at]! / t.n;
+export function ceilingPct(t: Tally, at = 0, sums: "perfect" | "concurrent" | "beforeAfter" = "perfect"): number | undefined {
+  const v = { perfect: t.ceilingSum, concurrent: t.concurrentCeilingSum, beforeAfter: t.beforeAfterCeilingSum }[sums][at]! / t.n;
   return Number.isFinite(v) ? 100 * v : undefined;
 }
 

@@ -1,6 +1,7 @@
 /** One simulated release through the three judges, kept in a tally with what it really changed and what no design could beat. */
 import { ERROR_PLAN, LATENCY_PLAN, maxMinutesFor } from "../../src/analysis/sequential/look-plan.ts";
 import { CEILING_AT, count, EXPECTED_BANDS, note, type Tally } from "./cell-tally.ts";
+import { beforeAfterCeilingPower } from "./before-after-ceiling.ts";
 import { ceilingPower, concurrentCeilingPower } from "./counterfactual-ceiling.ts";
 import type { JudgePanel } from "./judge-panel.ts";
 import type { RandomSource } from "./random-source.ts";
@@ -33,6 +34,8 @@ interface Ceilings {
   power: number[];
   /** A canary's error effect: the concurrent ceiling at each fixed limit of CEILING_AT (NaN at "max" and elsewhere). */
   concurrent: number[];
+  /** A before/after release's error effect: the before/after ceiling at each fixed limit (NaN at "max" and elsewhere). */
+  beforeAfter: number[];
 }
 
 /** Counterfactual counts of the effect's signal at the maximum window and at fixed limits, and the ceilings at each. */
@@ -41,7 +44,7 @@ function ceilings(r: SimulatedRelease, effect: Effect): Ceilings {
   const errorMax = maxMinutesFor(ERROR_PLAN, errorsPerMinute);
   const expectedErrors = sum(r.expectedErrors, d, d + errorMax);
   const none = CEILING_AT.map(() => NaN);
-  if (isUnchanged(effect)) return { expectedErrors, power: none, concurrent: none };
+  if (isUnchanged(effect)) return { expectedErrors, power: none, concurrent: none, beforeAfter: none };
   const latency = effect.latency.kind !== "none";
   const series = latency ? r.expectedRequests.map((n) => n * BASE_EXCEEDANCE) : r.expectedErrors;
   const factor = latency ? exceedanceAfter(effect) / BASE_EXCEEDANCE : effect.errorFactor;
@@ -50,7 +53,11 @@ function ceilings(r: SimulatedRelease, effect: Effect): Ceilings {
   const concurrent = r.treatedShare < 1 && !latency
     ? CEILING_AT.map((at) => (at === "max" ? NaN : concurrentCeilingPower(sum(series, d, d + at), sum(r.expectedControlErrors, d, d + at), factor, CEILING_ALPHA)))
     : none;
-  return { expectedErrors, power, concurrent };
+  // The 4-hour window's GLS solve would cost more than the release: the fixed limits the ×5 targets name only.
+  const beforeAfter = r.treatedShare === 1 && !latency
+    ? CEILING_AT.map((at) => (at === "max" ? NaN : beforeAfterCeilingPower(r.wanderPath, d, at, factor, CEILING_ALPHA)))
+    : none;
+  return { expectedErrors, power, concurrent, beforeAfter };
 }
 
 function observe(r: SimulatedRelease, tally: Tally): void {
@@ -68,9 +75,10 @@ export function judgeRelease(release: SimulatedRelease, effect: Effect, panel: J
   const fixed = panel.static.plan.fixedMinutes;
   count(tally.judges.static, panel.static.run(release), fixed);
   count(tally.judges.kayenta, panel.kayenta.run(release, jitter), fixed);
-  const { expectedErrors, power, concurrent } = ceilings(release, effect);
+  const { expectedErrors, power, concurrent, beforeAfter } = ceilings(release, effect);
   power.forEach((p, i) => (tally.ceilingSum[i]! += p));
   concurrent.forEach((p, i) => (tally.concurrentCeilingSum[i]! += p));
+  beforeAfter.forEach((p, i) => (tally.beforeAfterCeilingSum[i]! += p));
   if (!panel.engine) return;
 
   const result = panel.engine.run(release);

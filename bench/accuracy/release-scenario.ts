@@ -75,6 +75,23 @@ export interface SimulatedRelease {
   expectedControlErrors: Float64Array;
   /** The updated hosts' requests each window minute, without noise. */
   expectedRequests: Float64Array;
+  /** What a before/after oracle may know of each baseline and window minute (for the before/after ceiling). */
+  wanderPath: WanderPath;
+}
+
+/**
+ * The error rate's shared wander, minute by minute, and the updated hosts' expected errors given their real requests
+ * but without the wander or the release's effect: the minute's mean is `unwandered × exp(slow + fast − logMeanFix) ×
+ * burst` when the wander is all shared (s = 1, every before/after release).
+ */
+export interface WanderPath {
+  slow: Float64Array;
+  fast: Float64Array;
+  burst: Float64Array;
+  unwandered: Float64Array;
+  logMeanFix: number;
+  rho: { slow: number; fast: number };
+  sd: { slow: number; fast: number };
 }
 
 /** How the benchmark lays windows out around the deploy, in minutes. */

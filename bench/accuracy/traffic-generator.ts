@@ -7,7 +7,7 @@
 import { BUCKETS, bucketOf } from "../../src/telemetry/latency-histogram.ts";
 import { exceedanceThreshold, thresholdMs } from "../../src/analysis/sequential/latency-evidence.ts";
 import type { RandomSource } from "./random-source.ts";
-import type { GroupHistory, MinuteAggregate, ReleaseSpec, SimulatedRelease, WindowPlan } from "./release-scenario.ts";
+import type { GroupHistory, MinuteAggregate, ReleaseSpec, SimulatedRelease, WanderPath, WindowPlan } from "./release-scenario.ts";
 import { EVEN_HOSTS, hostExceedance, MODEL, slowShareForP95Rise } from "./traffic-model.ts";
 import { binomial, Burst, driftProcess, HostWander } from "./wander-process.ts";
 
@@ -37,6 +37,7 @@ export class TrafficGenerator {
   private readonly expected: Float64Array;
   private readonly expectedControl: Float64Array;
   private readonly expectedRequests: Float64Array;
+  private readonly path: WanderPath;
 
   constructor(private readonly plan: WindowPlan, private readonly historyMinutes: number = MODEL.historyMinutes) {
     const total = plan.baselineMinutes + plan.analysisMinutes;
@@ -51,6 +52,10 @@ export class TrafficGenerator {
     this.expected = new Float64Array(total);
     this.expectedControl = new Float64Array(total);
     this.expectedRequests = new Float64Array(total);
+    this.path = {
+      slow: new Float64Array(total), fast: new Float64Array(total), burst: new Float64Array(total), unwandered: new Float64Array(total), logMeanFix: 0,
+      rho: { slow: MODEL.errorSlow.rho, fast: MODEL.errorFast.rho }, sd: { slow: MODEL.errorSlow.sd, fast: MODEL.errorFast.sd },
+    };
   }
 
   generate(spec: ReleaseSpec, rng: RandomSource): SimulatedRelease {
@@ -90,6 +95,7 @@ export class TrafficGenerator {
     const perHost = new Float64Array(HOSTS);
 
     /** One minute's requests per host and the shared latency median; errors per host into `errorsOut`. */
+    let unwandered = 0;
     const step = (t: number, silent: boolean, errorEffect: number, errorLevel: number, errorsOut: Float64Array) => {
       const minuteOfDay = (startOfDay + t) % 1440;
       const load = 1 + cycle(MODEL.diurnalAmplitude, minuteOfDay);
@@ -97,11 +103,13 @@ export class TrafficGenerator {
       const noise = Math.exp(MODEL.trafficNoise * rng.normal() - MODEL.trafficNoise ** 2 / 2);
       const daily = Math.exp(cycle(MODEL.errorDiurnalAmplitude, minuteOfDay));
       const w = wander.step(rng);
+      unwandered = 0;
       for (let h = 0; h < HOSTS; h++) {
         const n = silent ? 0 : rng.poisson(spec.rpm * load * burst * noise * shares[h]!);
         perHost[h] = n;
         const rate = Math.min(0.9, baseErrorRate * daily * w[h]! * hostErrors[h]! * errorLevel * (group[h] === 1 ? errorEffect : 1));
         errorsOut[h] = n > 0 ? Math.min(n, rng.poisson(n * rate)) : 0;
+        if (group[h] === 1) unwandered += n * baseErrorRate * daily * hostErrors[h]! * errorLevel;
       }
       const median = medianMs * (1 + MODEL.latencyLoadElasticity * (load - 1)) * (1 + MODEL.latencyLoadElasticity * (burst - 1)) * Math.exp(drift.step(rng));
       return { median, load, daily };
@@ -125,6 +133,8 @@ export class TrafficGenerator {
       const silent = spec.traffic === "none" || (spec.traffic === "none_after" && after);
       const { median, load, daily } = step(hm + i, silent, after ? spec.errorFactor : 1, spec.level?.errors?.[i] ?? 1, errors);
       this.expectedRequests[i] = silent ? 0 : spec.rpm * load * treatedShare;
+      Object.assign(this.path, { logMeanFix: wander.logMeanFix });
+      [this.path.slow[i], this.path.fast[i], this.path.burst[i], this.path.unwandered[i]] = [wander.shared.slow, wander.shared.fast, wander.shared.burst, unwandered];
       this.expected[i] = this.expectedRequests[i]! * baseErrorRate * daily * (treatedErrors / treatedShare);
       this.expectedControl[i] = silent ? 0 : spec.rpm * load * baseErrorRate * daily * controlErrors;
       const levelled = median * (spec.level?.latency?.[i] ?? 1);
@@ -169,6 +179,7 @@ export class TrafficGenerator {
     return {
       minutes: this.minutes, deployAt, history: h2, thresholdBucket, historyStart: EPOCH + startOfDay * 60_000, treatedShare, ephemeral,
       baseErrorRate, medianMs, expectedErrors: this.expected, expectedControlErrors: this.expectedControl, expectedRequests: this.expectedRequests,
+      wanderPath: this.path,
     };
   }
 

@@ -48,10 +48,12 @@ export function driftProcess(stepSd: number, stationarySd: number, rng: RandomSo
  * as in the review's simulation (verdict-sim/traffic.py, host_share).
  */
 export class HostWander {
-  private readonly shared: { slow: Ar1; fast: Ar1; burst: Burst };
+  private readonly common: { slow: Ar1; fast: Ar1; burst: Burst };
   private readonly own: { slow: Ar1; fast: Ar1; burst: Burst }[];
   /** exp(log wander) × burst per host, for the minute just stepped. */
   readonly factor: Float64Array;
+  /** The shared part of the minute just stepped: slow and fast AR(1) states and the burst factor (for the before/after ceiling). */
+  readonly shared = { slow: 0, fast: 0, burst: 1 };
 
   constructor(
     hosts: number,
@@ -64,17 +66,20 @@ export class HostWander {
       fast: new Ar1(model.fast.rho, model.fast.sd, rng),
       burst: new Burst({ ...model.burst, perMinute: model.burst.perMinute * burstShare }),
     });
-    this.shared = copy(s);
+    this.common = copy(s);
     this.own = s < 1 ? Array.from({ length: hosts }, () => copy(1 - s)) : [];
     this.factor = new Float64Array(hosts);
     this.logMeanFix = (model.slow.sd ** 2 + model.fast.sd ** 2) / 2;
   }
 
-  private readonly logMeanFix: number;
+  /** The constant that makes the log wander's exp average 1. */
+  readonly logMeanFix: number;
 
   step(rng: RandomSource): Float64Array {
-    const common = Math.sqrt(this.s) * (this.shared.slow.step(rng) + this.shared.fast.step(rng)) - this.logMeanFix;
-    const burst = this.shared.burst.step(rng);
+    const slow = this.common.slow.step(rng), fast = this.common.fast.step(rng);
+    const common = Math.sqrt(this.s) * (slow + fast) - this.logMeanFix;
+    const burst = this.common.burst.step(rng);
+    Object.assign(this.shared, { slow, fast, burst });
     const rest = Math.sqrt(1 - this.s);
     for (let h = 0; h < this.factor.length; h++) {
       const own = this.own[h];
