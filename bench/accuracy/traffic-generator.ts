@@ -81,7 +81,8 @@ export class TrafficGenerator {
         }
       }
     }
-    const treatedShare = shares.reduce((acc, w, h) => acc + (group[h] === 1 ? w : 0), 0);
+    // Exactly 1 when every host is updated: the shares' sum can land an ulp below, and a share under 1 means a canary.
+    const treatedShare = spec.canary ? shares.reduce((acc, w, h) => acc + (group[h] === 1 ? w : 0), 0) : 1;
     const treatedErrors = shares.reduce((acc, w, h) => acc + (group[h] === 1 ? w * hostErrors[h]! : 0), 0);
     const controlErrors = shares.reduce((acc, w, h) => acc + (group[h] === 0 ? w * hostErrors[h]! : 0), 0);
     const slowAfter = spec.latency.kind === "tail" ? tailShare(spec.latency.rise) : MODEL.slowShare;

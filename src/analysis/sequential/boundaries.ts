@@ -80,6 +80,14 @@ export const TABLE_BETA = 0.05;
  * The burst cut moving to the window's median minute once most minutes are beyond it (burst-winsor.ts) leaves every
  * unchanged window as it was, so this table stands; it took ×5 failed within 10 minutes to 30.5 / 85.5 / 97.5 / 99.5 %.
  * Tried and not adopted, with their figures:
+ * - Each service's A/A windows weighed in the fleet shrinkage (fleet-wander.ts) by the share of their precision that bears
+ *   on τ², (τ²_fleet / (τ²_fleet + noise))² (the moment estimate's variance is 2(τ² + noise)² / k, not 2τ⁴ / k): a
+ *   10-minute window holding 3 expected errors then weighs 1/140 of one, and τ²(10) read 0.035–0.045 instead of
+ *   0.011–0.25 across the benchmark's 100-rpm services. Recalibrated 3.00/2.59. Training seed: false fails 0.60 / 0.35 /
+ *   0.60 / 0.44 %, ×2 failed 56.5 / 89.9 / 95.7 / 95.9 %, misses 3.0 / 4.2 / 3.8 / 3.9 %, unchanged holds 24.7 / 2.1 / 0.2
+ *   / 0.0 %. Accuracy report: 32 targets (misses at 100 rpm 4.8 → 5.8 %, the lower pass z's price), ×5 failed within 10
+ *   minutes 27 / 86 / 98 → 30.5 / 88.5 / 98.5 % at 20 / 100 / 300 rpm, unchanged holds 36.9 / 3.5 → 35.7 / 3.0 %: a
+ *   trade of misses for holds, not a gain.
  * - The cut scaled by max(1, the window's median minute ÷ forecast) at every level: 26 targets with this table, but
  *   the error signal then spent more than its 0.5 %; recalibrated (3.69/2.37 at 240, 4.07/2.77 below) 22 targets.
  * - τ² plus one standard error of its moment estimate (√(2/k)·mean square over k ≈ history ÷ window independent
