@@ -95,8 +95,10 @@ export class TrafficGenerator {
     const drift = driftProcess(MODEL.latencyDriftPerMinute, MODEL.latencyDriftSd, rng);
     const perHost = new Float64Array(HOSTS);
 
-    /** One minute's requests per host and the shared latency median; errors per host into `errorsOut`. */
+    // The updated hosts' expected errors of the minute just stepped, without the wander or the effect (WanderPath).
     let unwandered = 0;
+    this.path.logMeanFix = wander.logMeanFix;
+    /** One minute's requests per host and the shared latency median; errors per host into `errorsOut`. */
     const step = (t: number, silent: boolean, errorEffect: number, errorLevel: number, errorsOut: Float64Array) => {
       const minuteOfDay = (startOfDay + t) % 1440;
       const load = 1 + cycle(MODEL.diurnalAmplitude, minuteOfDay);
@@ -134,7 +136,6 @@ export class TrafficGenerator {
       const silent = spec.traffic === "none" || (spec.traffic === "none_after" && after);
       const { median, load, daily } = step(hm + i, silent, after ? spec.errorFactor : 1, spec.level?.errors?.[i] ?? 1, errors);
       this.expectedRequests[i] = silent ? 0 : spec.rpm * load * treatedShare;
-      Object.assign(this.path, { logMeanFix: wander.logMeanFix });
       [this.path.slow[i], this.path.fast[i], this.path.burst[i], this.path.unwandered[i]] = [wander.shared.slow, wander.shared.fast, wander.shared.burst, unwandered];
       this.expected[i] = this.expectedRequests[i]! * baseErrorRate * daily * (treatedErrors / treatedShare);
       this.expectedControl[i] = silent ? 0 : spec.rpm * load * baseErrorRate * daily * controlErrors;
