@@ -11,44 +11,18 @@
  * (Neyman–Pearson; Karlin & Rubin 1956 for the monotone ratio), and its power a strict upper bound for every
  * before/after judge. Port of scripts/reference/before_after_ceiling.py's "state known" oracle, here per release.
  */
-import { poissonSf } from "./counterfactual-ceiling.ts";
+import { CholeskyDecomposition, Matrix } from "ml-matrix";
+import { logPoissonPmf, poissonSf } from "./counterfactual-ceiling.ts";
 import type { WanderPath } from "./release-scenario.ts";
-import { logGamma } from "../../src/analysis/gamma-function.ts";
 
 /** The covariance of the next `minutes` values of the sum of two AR(1) processes given both states now. */
-export function conditionalCovariance(minutes: number, rho: { slow: number; fast: number }, sd: { slow: number; fast: number }): Float64Array {
-  const s = new Float64Array(minutes * minutes);
+function conditionalCovariance(minutes: number, rho: WanderPath["rho"], sd: WanderPath["sd"]): Matrix {
+  const part = (r: number, v: number, i: number, j: number) => v * v * (r ** Math.abs(i - j) - r ** (i + j));
+  const s = new Matrix(minutes, minutes);
   for (let i = 1; i <= minutes; i++) {
-    for (let j = 1; j <= minutes; j++) {
-      const part = (r: number, v: number) => v * v * (r ** Math.abs(i - j) - r ** (i + j));
-      s[(i - 1) * minutes + (j - 1)] = part(rho.slow, sd.slow) + part(rho.fast, sd.fast);
-    }
+    for (let j = 1; j <= minutes; j++) s.set(i - 1, j - 1, part(rho.slow, sd.slow, i, j) + part(rho.fast, sd.fast, i, j));
   }
   return s;
-}
-
-/** x with S x = 1, by Cholesky (S is symmetric positive definite). */
-function solveOnes(s: Float64Array, n: number): Float64Array {
-  const l = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = s[i * n + j]!;
-      for (let k = 0; k < j; k++) sum -= l[i * n + k]! * l[j * n + k]!;
-      l[i * n + j] = i === j ? Math.sqrt(sum) : sum / l[j * n + j]!;
-    }
-  }
-  const y = new Float64Array(n), x = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let sum = 1;
-    for (let k = 0; k < i; k++) sum -= l[i * n + k]! * y[k]!;
-    y[i] = sum / l[i * n + i]!;
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let sum = y[i]!;
-    for (let k = i + 1; k < n; k++) sum -= l[k * n + i]! * x[k]!;
-    x[i] = sum / l[i * n + i]!;
-  }
-  return x;
 }
 
 /** GLS weights g = S⁻¹1 / 1'S⁻¹1 and the level's variance v = 1 / 1'S⁻¹1, per window length (memoised: the model is fixed). */
@@ -57,7 +31,8 @@ export function glsLevel(minutes: number, rho: WanderPath["rho"], sd: WanderPath
   const key = `${minutes}:${rho.slow}:${rho.fast}:${sd.slow}:${sd.fast}`;
   const known = glsMemo.get(key);
   if (known) return known;
-  const x = solveOnes(conditionalCovariance(minutes, rho, sd), minutes);
+  // S x = 1 by Cholesky (S is symmetric positive definite), as the capacity fit solves its normal equations.
+  const x = Float64Array.from(new CholeskyDecomposition(conditionalCovariance(minutes, rho, sd)).solve(Matrix.ones(minutes, 1)).getColumn(0));
   const total = x.reduce((a, b) => a + b, 0);
   const fit = { weights: x.map((w) => w / total), variance: 1 / total };
   glsMemo.set(key, fit);
@@ -72,7 +47,7 @@ const GRID_WEIGHTS = (() => {
   return w.map((x) => x / total);
 })();
 
-const poissonPmf = (k: number, mu: number) => (mu > 0 ? Math.exp(k * Math.log(mu) - mu - logGamma(k + 1)) : k === 0 ? 1 : 0);
+const poissonPmf = (k: number, mu: number) => (mu > 0 ? Math.exp(logPoissonPmf(k, mu)) : k === 0 ? 1 : 0);
 
 /** Adds weight × Poisson(mu) probabilities into pmf[0..], walking out from the mode by the pmf's recurrence. */
 function addPoisson(pmf: Float64Array, mu: number, weight: number): void {

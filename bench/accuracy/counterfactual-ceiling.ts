@@ -5,7 +5,7 @@
  */
 import { logGamma } from "../../src/analysis/gamma-function.ts";
 
-const logPmf = (j: number, mu: number) => j * Math.log(mu) - mu - logGamma(j + 1);
+export const logPoissonPmf = (j: number, mu: number) => j * Math.log(mu) - mu - logGamma(j + 1);
 
 /** P(X ≥ k) for X ~ Poisson(mu), by summing the smaller side's probabilities outward from k. */
 export function poissonSf(k: number, mu: number): number {
@@ -14,13 +14,13 @@ export function poissonSf(k: number, mu: number): number {
   let sum = 0;
   if (k > mu) {
     for (let j = k; ; j++) {
-      const p = Math.exp(logPmf(j, mu));
+      const p = Math.exp(logPoissonPmf(j, mu));
       sum += p;
       if (p <= sum * 1e-17 || (p === 0 && j > mu)) return Math.min(1, sum);
     }
   }
   for (let j = k - 1; j >= 0; j--) {
-    const p = Math.exp(logPmf(j, mu));
+    const p = Math.exp(logPoissonPmf(j, mu));
     sum += p;
     if (p <= sum * 1e-17) break;
   }
